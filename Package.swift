@@ -1,0 +1,53 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cdrpipe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cdrpipe", targets: ["cdrpipe"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CDRModel"),
+        .target(
+            name: "CDRFormats",
+            dependencies: ["CDRModel", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "CDRStore", dependencies: ["CDRModel", "CSQLite"]),
+        .target(
+            name: "CDRIngest",
+            dependencies: ["CDRModel", "CDRFormats", "CDRStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
+        .executableTarget(
+            name: "cdrpipe",
+            dependencies: [
+                "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
+        .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"]),
+        .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
+        .testTarget(
+            name: "CDRIngestTests",
+            dependencies: ["CDRIngest", "CDRStore", "CDRFormats", "CDRModel", "CDRGenerator"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strict
+}

@@ -1,0 +1,272 @@
+/// One record found by ``CSVTokenizer``: field bytes, where it came from, and what was wrong with
+/// its quoting if anything. Borrowed: valid only until the tokenizer's next call.
+public struct CSVRecord {
+    /// The 1-based physical line the record starts on.
+    public let line: Int
+    /// The raw bytes of the record without its line terminator (what the rejects file keeps).
+    public let raw: UnsafeRawBufferPointer
+    /// A quoting fault, if the record broke RFC 4180 (a stray quote, an unterminated field).
+    public let problem: String?
+    fileprivate let fields: UnsafeBufferPointer<CSVField>
+    fileprivate let buffer: UnsafeRawPointer
+    fileprivate let scratch: UnsafeRawPointer
+
+    /// The number of fields.
+    @inline(__always) public var count: Int { fields.count }
+
+    /// The unquoted, unescaped bytes of field `index`.
+    @inline(__always) public subscript(index: Int) -> UnsafeRawBufferPointer {
+        let field = fields[index]
+        let base = field.inScratch ? scratch : buffer
+        return UnsafeRawBufferPointer(start: base + field.start, count: field.end - field.start)
+    }
+
+    /// Whether field `index` was written in quotes (Asterisk quotes strings and leaves integers bare).
+    @inline(__always) public func isQuoted(_ index: Int) -> Bool { fields[index].quoted }
+
+    /// Field `index` as a `String` (for headers, messages and tests; not for the hot path).
+    public func string(_ index: Int) -> String { String(decoding: self[index], as: UTF8.self) }
+}
+
+/// Where one field's bytes are: in the chunk buffer, or in scratch when unescaping was needed.
+struct CSVField {
+    var start: Int
+    var end: Int
+    var quoted: Bool
+    var inScratch: Bool
+}
+
+/// A byte-level RFC 4180 tokenizer over large reused chunks of a ``ByteSource``.
+///
+/// Quoted fields may hold delimiters, doubled quotes and line breaks; lines end in LF or CRLF; a record
+/// may straddle any number of chunk boundaries. Memory is one buffer (grown only for a record longer
+/// than a chunk, up to ``maxRecordBytes``) and one scratch area for fields that needed unescaping.
+/// A record that breaks quoting rules is still returned, with ``CSVRecord/problem`` set; one that
+/// would exceed ``maxRecordBytes`` (a runaway quote) is cut at its first line break so parsing resumes.
+public final class CSVTokenizer<Source: ByteSource> {
+    /// The longest record accepted before the tokenizer assumes a runaway quote.
+    public let maxRecordBytes: Int
+    private var source: Source
+    private let delimiter: UInt8
+    private let quote: UInt8
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var scratch: UnsafeMutableRawBufferPointer
+    private var fields: UnsafeMutableBufferPointer<CSVField>
+    private var fieldCount = 0
+    private var scratchUsed = 0
+    private var begin = 0
+    private var filled = 0
+    private var sourceEnded = false
+    private var nextLine = 1
+    private var consumedBefore: Int64 = 0
+
+    /// Creates a tokenizer; `startOffset`/`startLine` resume after a checkpoint (bytes before the
+    /// offset are read and discarded).
+    public init(
+        source: Source,
+        delimiter: UInt8 = UInt8(ascii: ","),
+        quote: UInt8 = UInt8(ascii: "\""),
+        chunkSize: Int = 1 << 20,
+        maxRecordBytes: Int = 1 << 20
+    ) {
+        self.source = source
+        self.delimiter = delimiter
+        self.quote = quote
+        self.maxRecordBytes = max(maxRecordBytes, 16)
+        buffer = .allocate(byteCount: max(chunkSize, 64), alignment: 16)
+        scratch = .allocate(byteCount: 4096, alignment: 16)
+        fields = .allocate(capacity: 64)
+    }
+
+    deinit {
+        buffer.deallocate()
+        scratch.deallocate()
+        fields.deallocate()
+    }
+
+    /// The stream offset just past the last record returned: a safe point to resume from.
+    public var offset: Int64 { consumedBefore + Int64(begin) }
+    /// The line the next record starts on.
+    public var line: Int { nextLine }
+
+    /// Discards the stream up to `offset` (a checkpoint's resume point) and counts lines from `line`.
+    public func skip(to target: Int64, line: Int) throws(SourceError) {
+        while offset < target {
+            if begin == filled {
+                guard try refill() else { throw SourceError("stream ends at byte \(offset), before checkpoint \(target)") }
+            }
+            let take = Int(min(Int64(filled - begin), target - offset))
+            begin += take
+        }
+        nextLine = line
+    }
+
+    /// The next record, or nil at the end of the stream. Blank lines are skipped.
+    public func next() throws(SourceError) -> CSVRecord? {
+        while true {
+            if begin == filled, !(try refill()) { return nil }
+            if let record = try scanRecord() { return record }
+        }
+    }
+
+    /// Moves unread bytes to the front and reads more; false at end of stream with nothing left.
+    private func refill() throws(SourceError) -> Bool {
+        if begin > 0 {
+            let remaining = filled - begin
+            if remaining > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + begin, byteCount: remaining) }
+            consumedBefore += Int64(begin)
+            begin = 0
+            filled = remaining
+        }
+        if filled == buffer.count {
+            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+            bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
+            buffer.deallocate()
+            buffer = bigger
+        }
+        guard !sourceEnded else { return filled > begin }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+        if n == 0 { sourceEnded = true }
+        filled += n
+        return filled > begin || n > 0
+    }
+
+    private func addField(start: Int, end: Int, quoted: Bool, inScratch: Bool) {
+        if fieldCount == fields.count {
+            let bigger = UnsafeMutableBufferPointer<CSVField>.allocate(capacity: fields.count * 2)
+            _ = bigger.initialize(fromContentsOf: fields)
+            fields.deallocate()
+            fields = bigger
+        }
+        fields[fieldCount] = CSVField(start: start, end: end, quoted: quoted, inScratch: inScratch)
+        fieldCount += 1
+    }
+
+    /// Copies a quoted field's content into scratch, collapsing doubled quotes.
+    private func unescape(from start: Int, to end: Int) -> (Int, Int) {
+        if scratchUsed + (end - start) > scratch.count {
+            let bigger = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: max(scratch.count * 2, scratchUsed + end - start), alignment: 16)
+            bigger.baseAddress!.copyMemory(from: scratch.baseAddress!, byteCount: scratchUsed)
+            scratch.deallocate()
+            scratch = bigger
+        }
+        let out = scratchUsed
+        var i = start
+        while i < end {
+            let b = buffer[i]
+            scratch[scratchUsed] = b
+            scratchUsed += 1
+            i += b == quote ? 2 : 1
+        }
+        return (out, scratchUsed)
+    }
+
+    /// Scans one record from `begin`. Returns nil (after refilling) when the record is incomplete,
+    /// or when it was a blank line.
+    private func scanRecord() throws(SourceError) -> CSVRecord? {
+        fieldCount = 0
+        scratchUsed = 0
+        var problem: String?
+        var lines = 0
+        var i = begin
+        let end = filled
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let (delim, q) = (delimiter, quote)
+        fieldLoop: while true {
+            let fieldStart = i
+            if i < end, base[i] == q {
+                i += 1
+                var escaped = false
+                while true {
+                    guard i < end else { return try incomplete(atEOF: "unterminated quoted field") }
+                    let b = base[i]
+                    if b == q {
+                        if i + 1 < end, base[i + 1] == q {
+                            escaped = true
+                            i += 2
+                            continue
+                        }
+                        if i + 1 == end, !sourceEnded { return try incomplete(atEOF: nil) }
+                        break
+                    }
+                    if b == 0x0A { lines += 1 }
+                    i += 1
+                }
+                if escaped {
+                    let (s, e) = unescape(from: fieldStart + 1, to: i)
+                    addField(start: s, end: e, quoted: true, inScratch: true)
+                } else {
+                    addField(start: fieldStart + 1, end: i, quoted: true, inScratch: false)
+                }
+                i += 1
+                if i < end, base[i] != delim, base[i] != 0x0A, base[i] != 0x0D {
+                    problem = problem ?? "text after the closing quote of field \(fieldCount)"
+                    while i < end, base[i] != delim, base[i] != 0x0A, base[i] != 0x0D { i += 1 }
+                }
+            } else {
+                while i < end {
+                    let b = base[i]
+                    if b == delim || b == 0x0A || b == 0x0D { break }
+                    if b == q { problem = problem ?? "quote inside unquoted field \(fieldCount + 1)" }
+                    i += 1
+                }
+                addField(start: fieldStart, end: i, quoted: false, inScratch: false)
+            }
+            guard i < end else {
+                if !sourceEnded { return try incomplete(atEOF: nil) }
+                break fieldLoop
+            }
+            switch base[i] {
+            case delim:
+                i += 1
+                if i == end, !sourceEnded { return try incomplete(atEOF: nil) }
+            case 0x0D:
+                if i + 1 == end, !sourceEnded { return try incomplete(atEOF: nil) }
+                break fieldLoop
+            default:
+                break fieldLoop
+            }
+        }
+        let recordEnd = i
+        if i < end, base[i] == 0x0D { i += 1 }
+        if i < end, base[i] == 0x0A { i += 1 }
+        let line = nextLine
+        nextLine += lines + 1
+        let raw = UnsafeRawBufferPointer(start: base + begin, count: recordEnd - begin)
+        begin = i
+        if raw.isEmpty, fieldCount == 1, fields[0].end == fields[0].start, !fields[0].quoted {
+            return nil
+        }
+        return CSVRecord(
+            line: line, raw: raw, problem: problem,
+            fields: UnsafeBufferPointer(start: fields.baseAddress, count: fieldCount),
+            buffer: UnsafeRawPointer(buffer.baseAddress!), scratch: UnsafeRawPointer(scratch.baseAddress!))
+    }
+
+    /// Handles a record that runs past the data in hand: read more, or at the end of the stream (or
+    /// past the size limit) cut the record at its first line break and report the quoting fault.
+    private func incomplete(atEOF reason: String?) throws(SourceError) -> CSVRecord? {
+        let pending = filled - begin
+        if !sourceEnded, pending < maxRecordBytes {
+            _ = try refill()
+            return nil
+        }
+        let why = pending >= maxRecordBytes
+            ? "record longer than \(maxRecordBytes) bytes (runaway quote?)" : (reason ?? "unterminated quoted field")
+        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var cut = begin
+        while cut < filled, base[cut] != 0x0A { cut += 1 }
+        var rawEnd = cut
+        if rawEnd > begin, base[rawEnd - 1] == 0x0D { rawEnd -= 1 }
+        let raw = UnsafeRawBufferPointer(start: base + begin, count: rawEnd - begin)
+        let line = nextLine
+        nextLine += 1
+        begin = min(cut + 1, filled)
+        fieldCount = 0
+        return CSVRecord(
+            line: line, raw: raw, problem: why,
+            fields: UnsafeBufferPointer(start: fields.baseAddress, count: 0),
+            buffer: UnsafeRawPointer(buffer.baseAddress!), scratch: UnsafeRawPointer(scratch.baseAddress!))
+    }
+}

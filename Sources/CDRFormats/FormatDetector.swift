@@ -1,0 +1,105 @@
+import CDRModel
+
+/// The input formats `--format` names.
+public enum InputFormat: String, Sendable, CaseIterable {
+    case auto
+    case asterisk
+    case asteriskCustom = "asterisk-custom"
+    case mapped
+}
+
+/// Any byte source behind one concrete type, so readers are built once whatever the layering.
+public struct BoxedSource: ByteSource {
+    private var base: any ByteSource
+
+    /// Boxes a source.
+    public init(_ base: any ByteSource) { self.base = base }
+
+    /// Reads from the boxed source.
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(SourceError) -> Int {
+        try base.read(into: buffer)
+    }
+}
+
+/// Opens a record reader over a byte stream: unwraps gzip by its magic bytes and picks the dialect,
+/// by content when the format is `auto`.
+public struct FormatDetector: Sendable {
+    /// The format asked for.
+    public var format: InputFormat
+    /// The mapping for `mapped` (with `auto`, a mapping means `mapped`).
+    public var mapping: MappingFile?
+    /// Number plan and time zone for decoding.
+    public var context: DecodeContext
+
+    /// Creates a detector.
+    public init(format: InputFormat, mapping: MappingFile?, context: DecodeContext) {
+        self.format = format
+        self.mapping = mapping
+        self.context = context
+    }
+
+    /// How many bytes are sniffed to detect compression and the dialect.
+    public static let sniffBytes = 64 * 1024
+
+    /// Opens a reader over `source`, resuming at `resume` in the decoded stream.
+    public func open(_ source: some ByteSource, resume: ResumePoint = .start) throws(SourceError) -> any RecordReader {
+        var raw = source
+        let head = try raw.readHead(Self.sniffBytes)
+        var decoded = BoxedSource(PrefixedSource(head: head, base: raw))
+        if GzipSource<BoxedSource>.isGzip(head) {
+            var gzip = try GzipSource(base: decoded)
+            let plainHead = try gzip.readHead(Self.sniffBytes)
+            decoded = BoxedSource(PrefixedSource(head: plainHead, base: gzip))
+            return try reader(decoded, head: plainHead, resume: resume)
+        }
+        return try reader(decoded, head: head, resume: resume)
+    }
+
+    private func reader(_ source: BoxedSource, head: [UInt8], resume: ResumePoint) throws(SourceError) -> any RecordReader {
+        switch format {
+        case .asterisk:
+            return CSVRecordReader(source: source, dialect: AsteriskDialect(module: .cdrCSV), context: context, resume: resume)
+        case .asteriskCustom:
+            return CSVRecordReader(source: source, dialect: AsteriskDialect(module: .cdrCustom), context: context, resume: resume)
+        case .mapped:
+            guard let mapping else { throw SourceError("--format mapped needs --mapping FILE") }
+            return CSVRecordReader(source: source, dialect: try MappedDialect(mapping: mapping), context: context, resume: resume)
+        case .auto:
+            if let mapping {
+                return CSVRecordReader(source: source, dialect: try MappedDialect(mapping: mapping), context: context, resume: resume)
+            }
+            if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
+                return try Self.reader(for: .asterisk, source: source, context: context, resume: resume)
+            }
+            let candidates = try Self.detect(head: head)
+            guard candidates.count == 1 else {
+                if candidates.isEmpty {
+                    throw SourceError(
+                        "format not recognised: the first record is neither Asterisk cdr_csv nor cdr_custom; "
+                            + "pass --format, or --format mapped --mapping FILE for an operator CSV")
+                }
+                throw SourceError(
+                    "format is ambiguous: the first record fits \(candidates.map(\.rawValue).joined(separator: " and ")); "
+                        + "pass --format \(candidates[0].rawValue) (or another of them)")
+            }
+            return try Self.reader(for: candidates[0], source: source, context: context, resume: resume)
+        }
+    }
+
+    private static func reader(
+        for format: InputFormat, source: BoxedSource, context: DecodeContext, resume: ResumePoint
+    ) throws(SourceError) -> any RecordReader {
+        let module: AsteriskDialect.Module = format == .asteriskCustom ? .cdrCustom : .cdrCSV
+        return CSVRecordReader(source: source, dialect: AsteriskDialect(module: module), context: context, resume: resume)
+    }
+
+    /// The headerless formats whose shape the first record of `head` fits.
+    public static func detect(head: [UInt8]) throws(SourceError) -> [InputFormat] {
+        let tokenizer = CSVTokenizer(source: MemorySource(head))
+        guard let first = try tokenizer.next() else { throw SourceError("file is empty") }
+        var found: [InputFormat] = []
+        if AsteriskDialect(module: .cdrCSV).matches(first) { found.append(.asterisk) }
+        if AsteriskDialect(module: .cdrCustom).matches(first) { found.append(.asteriskCustom) }
+        return found
+    }
+}

@@ -1,0 +1,110 @@
+import CDRModel
+import Foundation
+
+/// An operator's description of its own CSV export: which column holds which record field, how times
+/// are written, and how dispositions are spelled. Loaded from JSON (see the README).
+public struct MappingFile: Codable, Sendable {
+    /// A column named by header text, or by 1-based position.
+    public enum Column: Codable, Sendable, Hashable {
+        case name(String)
+        case position(Int)
+
+        /// Decodes a JSON string or integer.
+        public init(from decoder: any Decoder) throws {
+            let single = try decoder.singleValueContainer()
+            if let position = try? single.decode(Int.self) {
+                guard position >= 1 else {
+                    throw DecodingError.dataCorruptedError(
+                        in: single, debugDescription: "column positions start at 1, got \(position)")
+                }
+                self = .position(position)
+            } else {
+                self = .name(try single.decode(String.self))
+            }
+        }
+
+        /// Encodes as a JSON string or integer.
+        public func encode(to encoder: any Encoder) throws {
+            var single = encoder.singleValueContainer()
+            switch self {
+            case .name(let name): try single.encode(name)
+            case .position(let position): try single.encode(position)
+            }
+        }
+    }
+
+    /// The record fields a mapping can bind.
+    public struct Columns: Codable, Sendable {
+        public var calling: Column?
+        public var dialled: Column
+        public var diverting: [Column]?
+        public var start: Column
+        public var answer: Column?
+        public var end: Column?
+        public var duration: Column?
+        public var billable: Column?
+        public var disposition: Column?
+        public var carrier: Column?
+        public var channel: Column?
+        public var account: Column?
+        public var sourceID: Column?
+    }
+
+    /// The field delimiter (one character), default `,`.
+    public var delimiter: String?
+    /// The quote character, default `"`.
+    public var quote: String?
+    /// Whether the first line is a header, default true.
+    public var header: Bool?
+    /// `epoch`, `epoch_ms`, or a pattern of `%Y %m %d %H %M %S %f` and literal characters; default
+    /// `%Y-%m-%d %H:%M:%S`.
+    public var timeFormat: String?
+    /// The zone the times are written in (IANA name), default UTC; `--timezone` overrides it.
+    public var timezone: String?
+    /// Which column holds which field.
+    public var columns: Columns
+    /// The file's disposition values mapped to cdrpipe names (`"16": "answered"`).
+    public var dispositions: [String: String]?
+
+    /// Reads and validates a mapping file, with errors that name the file and the problem.
+    public static func load(path: String) throws(SourceError) -> MappingFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SourceError("mapping file \(path): cannot be read")
+        }
+        let mapping: MappingFile
+        do {
+            mapping = try JSONDecoder().decode(MappingFile.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw SourceError("mapping file \(path): missing required key \(path)")
+        } catch {
+            throw SourceError("mapping file \(path): \(error)")
+        }
+        try mapping.validate(path: path)
+        return mapping
+    }
+
+    func validate(path: String) throws(SourceError) {
+        for (label, value) in [("delimiter", delimiter), ("quote", quote)] {
+            if let value, value.utf8.count != 1 {
+                throw SourceError("mapping file \(path): \(label) must be one ASCII character, got \"\(value)\"")
+            }
+        }
+        if columns.end == nil && columns.duration == nil {
+            throw SourceError("mapping file \(path): columns need end or duration")
+        }
+        for (value, name) in dispositions ?? [:] where Disposition(name: name) == nil {
+            throw SourceError("mapping file \(path): disposition \"\(value)\" maps to unknown name \"\(name)\"")
+        }
+        if let timezone, LocalTimeConverter(identifier: timezone) == nil {
+            throw SourceError("mapping file \(path): unknown time zone \"\(timezone)\"")
+        }
+        _ = try TimeFormat(timeFormat ?? TimeFormat.defaultPattern)
+        if header == false {
+            let all = [columns.calling, columns.dialled, columns.start, columns.answer, columns.end] + (columns.diverting ?? [])
+            if all.contains(where: { if case .name = $0 { true } else { false } }) {
+                throw SourceError("mapping file \(path): header is false, so columns must be positions")
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import CDRModel
+
+/// A record that could not be parsed or validated, with everything the rejects file keeps.
+public struct RecordReject: Sendable, Equatable {
+    /// The 1-based line the record starts on.
+    public var line: Int
+    /// The field at fault, or `record` when the record as a whole is malformed.
+    public var field: String
+    /// Why it was rejected.
+    public var reason: String
+    /// The record's raw bytes without the line terminator.
+    public var raw: [UInt8]
+
+    /// Creates a reject.
+    public init(line: Int, field: String, reason: String, raw: [UInt8]) {
+        self.line = line
+        self.field = field
+        self.reason = reason
+        self.raw = raw
+    }
+}
+
+/// What a reader produces next: a decoded record with its raw bytes (borrowed until the next call),
+/// or a reject.
+public enum ReadEvent {
+    case record(CallRecord, raw: UnsafeRawBufferPointer)
+    case reject(RecordReject)
+}
+
+/// Where a reader stands in its decoded byte stream: enough to resume after a crash.
+public struct ResumePoint: Sendable, Equatable {
+    /// Bytes of the decoded stream consumed by returned records.
+    public var offset: Int64
+    /// The line the next record starts on.
+    public var line: Int
+
+    /// Creates a resume point.
+    public init(offset: Int64, line: Int) {
+        self.offset = offset
+        self.line = line
+    }
+
+    /// The beginning of a stream.
+    public static let start = ResumePoint(offset: 0, line: 1)
+}
+
+/// A streaming reader of call records from one file, whatever its format.
+public protocol RecordReader: AnyObject {
+    /// The dialect name stored in the files registry.
+    var dialectName: String { get }
+    /// The point just after the last event returned.
+    var resumePoint: ResumePoint { get }
+    /// The next record or reject; nil at the end of the file. Throws only for file-level faults.
+    func next() throws(SourceError) -> ReadEvent?
+}
+
+/// Reads records from a CSV stream with a ``CSVDialect``.
+public final class CSVRecordReader<Source: ByteSource, Dialect: CSVDialect>: RecordReader {
+    private let tokenizer: CSVTokenizer<Source>
+    private var dialect: Dialect
+    private var context: DecodeContext
+    private var resumeFrom: ResumePoint
+    private var started = false
+
+    /// Creates a reader; `resume` skips what an earlier, interrupted run already committed.
+    public init(source: Source, dialect: Dialect, context: DecodeContext, resume: ResumePoint = .start) {
+        tokenizer = CSVTokenizer(source: source, delimiter: dialect.delimiter, quote: dialect.quote)
+        self.dialect = dialect
+        self.context = context
+        resumeFrom = resume
+    }
+
+    /// The dialect's name.
+    public var dialectName: String { dialect.name }
+
+    /// The tokenizer's position.
+    public var resumePoint: ResumePoint { ResumePoint(offset: tokenizer.offset, line: tokenizer.line) }
+
+    /// The next event; the first record is shown to the dialect (header or shape check) first.
+    public func next() throws(SourceError) -> ReadEvent? {
+        while true {
+            guard let record = try tokenizer.next() else { return nil }
+            if !started {
+                started = true
+                var consumed = false
+                if record.problem == nil { consumed = try dialect.prepare(first: record) }
+                if resumeFrom.offset > 0 {
+                    try tokenizer.skip(to: resumeFrom.offset, line: resumeFrom.line)
+                    continue
+                }
+                if consumed { continue }
+            }
+            if let problem = record.problem {
+                return .reject(RecordReject(line: record.line, field: "record", reason: problem, raw: Array(record.raw)))
+            }
+            do {
+                let decoded = try dialect.decode(record, context: &context)
+                if let invalid = decoded.validate() {
+                    return .reject(RecordReject(line: record.line, field: invalid.field, reason: invalid.reason, raw: Array(record.raw)))
+                }
+                return .record(decoded, raw: record.raw)
+            } catch {
+                return .reject(RecordReject(line: record.line, field: error.field, reason: error.reason, raw: Array(record.raw)))
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import CDRModel
+import Foundation
+
+/// Deterministic, realistic UK-style traffic: a subscriber base calling mobiles, geographic and
+/// non-geographic numbers, premium and international ranges and short codes, with a diurnal load
+/// curve, a realistic disposition mix and call lengths, some diverted calls, and time-ordered starts.
+public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
+    private var random: SplitMix64
+    private let rows: Int
+    private var produced = 0
+    private let startEpoch: Int64
+    private let span: Int64
+    private let subscribers: Int
+    private var clock: Int64
+
+    /// Creates a generator of `rows` calls starting at `start` and spread over `days` days.
+    public init(rows: Int, seed: UInt64, start: Int64, days: Int) {
+        random = SplitMix64(seed: seed)
+        self.rows = rows
+        startEpoch = start
+        span = Int64(Swift.max(days, 1)) * 86_400
+        subscribers = Swift.min(Swift.max(rows / 40, 200), 500_000)
+        clock = start
+    }
+
+    /// Relative call volume per hour of day (night trough, morning and afternoon peaks).
+    private static let diurnal: [Double] = [
+        0.2, 0.1, 0.08, 0.06, 0.06, 0.1, 0.3, 0.7, 1.2, 1.6, 1.8, 1.8, 1.6, 1.7, 1.8, 1.7, 1.6, 1.5, 1.3, 1.1, 0.9,
+        0.7, 0.5, 0.3,
+    ]
+    private static let diurnalTotal = diurnal.reduce(0, +)
+    private static let international = ["33", "49", "353", "1212", "1416", "91", "234", "48", "39", "34", "61", "86"]
+    private static let premium = ["0906", "0909", "0871", "0872"]
+    private static let shortCodes = ["101", "111", "123", "150", "999", "100"]
+
+    private mutating func subscriber(_ index: Int) -> String {
+        let n = index % subscribers
+        if n % 5 == 0 {
+            return "01" + String(2_000_000_000 + (n * 7_919) % 899_999_999).dropFirst(1).prefix(9)
+        }
+        return "07" + String(700_000_000 + (n * 104_729) % 299_999_999)
+    }
+
+    private mutating func destination() -> String {
+        let roll = random.unit()
+        if roll < 0.52 { return subscriber(random.below(subscribers)) }
+        if roll < 0.72 { return "02" + String(10_000_000 + random.below(89_999_999)) }
+        if roll < 0.78 { return ["0800", "0845", "0300"][random.below(3)] + String(100_000 + random.below(899_999)) }
+        if roll < 0.80 { return Self.premium[random.below(Self.premium.count)] + String(1_000_000 + random.below(8_999_999)) }
+        if roll < 0.92 {
+            let country = Self.international[random.below(Self.international.count)]
+            return "00" + country + String(100_000_000 + random.below(899_999_999)).prefix(12 - country.count)
+        }
+        if roll < 0.95 { return Self.shortCodes[random.below(Self.shortCodes.count)] }
+        return "07" + String(700_000_000 + random.below(299_999_999))
+    }
+
+    /// The time of the next call: a Poisson-like step scaled by the diurnal curve.
+    private mutating func advance() -> Int64 {
+        let mean = Double(span) / Double(Swift.max(rows, 1))
+        let hour = Int(((clock - startEpoch) % 86_400) / 3600)
+        let weight: Double = Self.diurnal[hour] * 24.0 / Self.diurnalTotal
+        let gap = -mean / Swift.max(weight, 0.05) * log1p(-random.unit() * 0.999)
+        clock += Int64(gap.rounded())
+        if clock >= startEpoch + span { clock = startEpoch + (clock - startEpoch) % span }
+        return clock
+    }
+
+    /// The next call, or nil after `rows` calls.
+    public mutating func next() -> GeneratedCall? {
+        guard produced < rows else { return nil }
+        produced += 1
+        let start = advance()
+        let roll = random.unit()
+        let disposition: Disposition =
+            roll < 0.70 ? .answered : roll < 0.85 ? .noAnswer : roll < 0.92 ? .busy : roll < 0.97 ? .failed : .congestion
+        let ring = Int64(2 + random.below(disposition == .noAnswer ? 30 : 18))
+        var answer: Int64?
+        var end = start + (disposition == .answered ? ring : disposition == .noAnswer ? ring : Int64(random.below(3)))
+        if disposition == .answered {
+            answer = start + ring
+            let talk = Int64(exp(3.6 + 1.3 * gaussian()).rounded())
+            end = answer! + Swift.min(Swift.max(talk, 1), 4 * 3600)
+        }
+        let caller = subscriber(random.below(subscribers))
+        let trunk = ["carrier-a", "carrier-b", "carrier-c", "pbx-north"][random.below(4)]
+        let sequence = String(produced, radix: 16)
+        let padded = String(repeating: "0", count: Swift.max(0, 8 - sequence.count)) + sequence
+        return GeneratedCall(
+            source: caller, destination: destination(),
+            diverting: random.unit() < 0.03 ? subscriber(random.below(subscribers)) : nil,
+            start: start, answer: answer, end: end, disposition: disposition,
+            channel: "SIP/\(trunk)-\(padded)", destinationChannel: "SIP/core-\(padded)",
+            account: random.unit() < 0.3 ? "acct\(random.below(50))" : "",
+            uniqueID: "\(start).\(produced)")
+    }
+
+    private mutating func gaussian() -> Double {
+        let u = Swift.max(random.unit(), 1e-12)
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * random.unit())
+    }
+}
+

@@ -1,0 +1,192 @@
+import CDRFormats
+import CDRModel
+import CDRStore
+import Foundation
+
+/// Progress of a run, reported after each batch.
+public struct IngestProgress: Sendable {
+    /// Raw bytes read across the run's files.
+    public var bytes: Int64
+    /// Total bytes of the run's regular files (0 when reading standard input).
+    public var totalBytes: Int64
+    /// Records processed (stored, duplicate or rejected).
+    public var records: Int64
+    /// Seconds since the run started.
+    public var elapsed: Double
+}
+
+/// Loads CDR files into the store: streaming, checkpointed, de-duplicated, with rejects kept.
+///
+/// Each file is parsed on its own thread while this thread inserts, so decoding and SQLite work
+/// overlap on two cores. Memory is bounded by the batch size, the queue length and SQLite's cache.
+public final class IngestJob {
+    private let store: SQLiteStore
+    private let options: IngestOptions
+    private let rejects: RejectsWriter
+    private let progress: (@Sendable (IngestProgress) -> Void)?
+    private var bytesBefore: Int64 = 0
+    private var totalBytes: Int64 = 0
+    private var recordsSeen: Int64 = 0
+    private let started = Date()
+
+    /// Creates a job writing rejects to `rejectsPath`.
+    public init(
+        store: SQLiteStore, options: IngestOptions, rejectsPath: String,
+        progress: (@Sendable (IngestProgress) -> Void)? = nil
+    ) throws(SourceError) {
+        self.store = store
+        self.options = options
+        rejects = try RejectsWriter(path: rejectsPath)
+        self.progress = progress
+    }
+
+    /// The files a list of paths names: directories walked recursively in sorted order, hidden files
+    /// skipped; `-` is standard input. Missing paths are kept so they fail with a clear reason.
+    public static func expand(_ paths: [String]) -> [String] {
+        var files: [String] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard path != "-", manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let children = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
+            for child in children where !child.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                let full = (path as NSString).appendingPathComponent(child)
+                if manager.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(full) }
+            }
+        }
+        return files
+    }
+
+    /// Loads every file and returns the run's summary.
+    public func run(paths: [String]) -> IngestSummary {
+        let files = Self.expand(paths)
+        totalBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
+        var outcomes: [FileOutcome] = []
+        for file in files {
+            outcomes.append(ingest(file: file))
+            bytesBefore += (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+        }
+        return IngestSummary(details: outcomes, seconds: Date().timeIntervalSince(started), rejectsFile: rejects.path)
+    }
+
+    private func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
+        FileOutcome(path: path, status: .failed, dialect: dialect, records: 0, duplicates: 0, rejected: 0, reason: reason)
+    }
+
+    /// Loads one file (or standard input).
+    public func ingest(file path: String) -> FileOutcome {
+        let isStdin = path == "-"
+        var sha256: [UInt8]?
+        var size: Int64 = 0
+        var interrupted: FileEntry?
+        do {
+            if !isStdin {
+                size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+                let hash = try HashingSource<FileSource>.sha256(path: path)
+                if let loaded = try store.loadedFile(sha256: hash) {
+                    return FileOutcome(
+                        path: path, status: .skipped, dialect: loaded.dialect, records: 0, duplicates: 0, rejected: 0,
+                        reason: "already loaded as \(loaded.path) (same SHA-256)")
+                }
+                interrupted = try store.interruptedFile(sha256: hash)
+                sha256 = hash
+            }
+        } catch let error as SourceError {
+            return failed(path, error.reason)
+        } catch {
+            return failed(path, "\(error)")
+        }
+        let resume = interrupted.map { ResumePoint(offset: $0.resumeOffset, line: $0.resumeLine) } ?? .start
+        let queue = BoundedQueue<ParserMessage>(capacity: 4)
+        let parser = ParserThread(
+            path: path, detector: FormatDetector(format: options.format, mapping: options.mapping, context: .init(
+                numbers: NumberNormaliser(plan: options.plan), clock: LocalTimeConverter(identifier: "UTC")!)),
+            options: options, resume: resume, queue: queue)
+        do {
+            parser.detector.context = try options.decodeContext()
+        } catch {
+            return failed(path, error.reason)
+        }
+        let thread = Thread { parser.run() }
+        thread.stackSize = 1 << 22
+        thread.start()
+        defer { queue.close() }
+        return write(path: path, size: size, sha256: sha256, interrupted: interrupted, queue: queue)
+    }
+
+    private func write(
+        path: String, size: Int64, sha256: [UInt8]?, interrupted: FileEntry?, queue: BoundedQueue<ParserMessage>
+    ) -> FileOutcome {
+        var fileID: Int64?
+        var dialect: String?
+        var counts = interrupted?.counts ?? LoadCounts()
+        let countsBefore = counts
+        var sinceCheckpoint = 0
+        do {
+            while let message = queue.pop() {
+                switch message {
+                case .opened(let name):
+                    dialect = name
+                    if let interrupted {
+                        try store.resumeFile(id: interrupted.id, path: path)
+                        fileID = interrupted.id
+                    } else {
+                        fileID = try store.beginFile(path: path, size: size, sha256: sha256, dialect: name)
+                    }
+                case .batch(let batch):
+                    guard let id = fileID else { continue }
+                    for (record, key) in batch.records {
+                        if try store.insert(record, key: key, fileID: id) {
+                            counts.stored += 1
+                        } else {
+                            counts.duplicates += 1
+                        }
+                    }
+                    for reject in batch.rejects { rejects.write(reject, file: path) }
+                    counts.rejected += Int64(batch.rejects.count)
+                    sinceCheckpoint += batch.records.count + batch.rejects.count
+                    recordsSeen += Int64(batch.records.count + batch.rejects.count)
+                    if sinceCheckpoint >= options.checkpointEvery, path != "-" {
+                        try rejects.flush()
+                        try store.checkpoint(fileID: id, offset: batch.resume.offset, line: batch.resume.line, counts: counts)
+                        sinceCheckpoint = 0
+                    }
+                    progress?(IngestProgress(
+                        bytes: bytesBefore + batch.rawBytes, totalBytes: totalBytes, records: recordsSeen,
+                        elapsed: Date().timeIntervalSince(started)))
+                case .failed(let error):
+                    let reason = error.reason
+                    if let id = fileID {
+                        try store.failFile(id: id, reason: reason)
+                    } else if sha256 != nil || path == "-" {
+                        let id = try store.beginFile(path: path, size: size, sha256: sha256, dialect: dialect ?? "unknown")
+                        try store.failFile(id: id, reason: reason)
+                    }
+                    return failed(path, reason, dialect: dialect)
+                case .finished(let end, let rawSHA256, let rawBytes):
+                    guard let id = fileID else { return failed(path, "no records and no format") }
+                    try rejects.flush()
+                    try store.finishFile(
+                        id: id, sha256: sha256 ?? rawSHA256, size: rawBytes, offset: end.offset, line: end.line,
+                        counts: counts)
+                    let delta = LoadCounts(
+                        stored: counts.stored - countsBefore.stored, duplicates: counts.duplicates - countsBefore.duplicates,
+                        rejected: counts.rejected - countsBefore.rejected)
+                    return FileOutcome(
+                        path: path, status: interrupted == nil ? .loaded : .resumed, dialect: dialect,
+                        records: delta.stored, duplicates: delta.duplicates, rejected: delta.rejected,
+                        reason: interrupted.map { "resumed at line \($0.resumeLine) after an interrupted run" })
+                }
+            }
+            return failed(path, "the parsing thread stopped without finishing")
+        } catch {
+            queue.close()
+            store.rollback()
+            if let id = fileID { try? store.failFile(id: id, reason: "\(error)") }
+            return failed(path, "\(error)", dialect: dialect)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import CDRFormats
+import CDRModel
+
+/// How an ingest run reads its files.
+public struct IngestOptions: Sendable {
+    /// The input format (`auto` detects by content).
+    public var format: InputFormat = .auto
+    /// The mapping for operator CSVs.
+    public var mapping: MappingFile?
+    /// The number plan for E.164 normalisation.
+    public var plan = NumberPlan()
+    /// The zone the switch wrote local times in; nil means the mapping's zone, else UTC.
+    public var timezone: String?
+    /// Where rejected records go (JSON lines); nil means `<db>.rejects.jsonl`.
+    public var rejectsPath: String?
+    /// Records per batch handed from the parsing thread to the writing thread.
+    public var batchSize = 4096
+    /// Records between commits (each commit stores the resume point of the file).
+    public var checkpointEvery = 250_000
+
+    /// Creates default options.
+    public init() {}
+
+    /// The decode context these options describe, or an error naming a bad time zone.
+    public func decodeContext() throws(SourceError) -> DecodeContext {
+        let zone = timezone ?? mapping?.timezone ?? "UTC"
+        guard let clock = LocalTimeConverter(identifier: zone) else { throw SourceError("unknown time zone \"\(zone)\"") }
+        return DecodeContext(numbers: NumberNormaliser(plan: plan), clock: clock)
+    }
+}

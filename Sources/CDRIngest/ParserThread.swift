@@ -1,0 +1,73 @@
+import CDRFormats
+import CDRModel
+
+/// A batch of decoded records with their keys, and the rejects found among them.
+struct ParsedBatch: Sendable {
+    var records: [(CallRecord, RecordKey)] = []
+    var rejects: [RecordReject] = []
+    /// The resume point just after the batch.
+    var resume = ResumePoint.start
+    /// Raw file bytes read so far.
+    var rawBytes: Int64 = 0
+}
+
+/// What the parsing thread tells the writing thread.
+enum ParserMessage: Sendable {
+    case opened(dialect: String)
+    case batch(ParsedBatch)
+    case failed(SourceError)
+    case finished(ResumePoint, sha256: [UInt8], rawBytes: Int64)
+}
+
+/// Reads one file on its own thread: open, detect, decode, key, and hand batches to the writer.
+///
+/// `@unchecked Sendable` is sound: the value is built on the writer's thread, handed to the parsing
+/// thread before it starts, and from then on touched only by that thread (results go through `queue`).
+final class ParserThread: @unchecked Sendable {
+    let path: String
+    var detector: FormatDetector
+    let options: IngestOptions
+    let resume: ResumePoint
+    let queue: BoundedQueue<ParserMessage>
+
+    init(path: String, detector: FormatDetector, options: IngestOptions, resume: ResumePoint, queue: BoundedQueue<ParserMessage>) {
+        self.path = path
+        self.detector = detector
+        self.options = options
+        self.resume = resume
+        self.queue = queue
+    }
+
+    func run() {
+        do {
+            let source = HashingSource(base: try FileSource(path: path))
+            let reader = try detector.open(source, resume: resume)
+            guard queue.push(.opened(dialect: reader.dialectName)) else { return }
+            var keyer = RecordKeyer()
+            var batch = ParsedBatch()
+            batch.records.reserveCapacity(options.batchSize)
+            while let event = try reader.next() {
+                switch event {
+                case .record(let record, let raw):
+                    batch.records.append((record, keyer.key(for: record, raw: raw)))
+                case .reject(let reject):
+                    batch.rejects.append(reject)
+                }
+                if batch.records.count + batch.rejects.count >= options.batchSize {
+                    batch.resume = reader.resumePoint
+                    batch.rawBytes = source.bytesRead
+                    guard queue.push(.batch(batch)) else { return }
+                    batch = ParsedBatch()
+                    batch.records.reserveCapacity(options.batchSize)
+                }
+            }
+            batch.resume = reader.resumePoint
+            batch.rawBytes = source.bytesRead
+            guard queue.push(.batch(batch)) else { return }
+            _ = queue.push(.finished(reader.resumePoint, sha256: source.finalize(), rawBytes: batch.rawBytes))
+        } catch {
+            _ = queue.push(.failed(error))
+        }
+        queue.close()
+    }
+}

@@ -1,0 +1,58 @@
+import CDRModel
+
+/// One row of the ingested-files registry.
+public struct FileEntry: Sendable, Equatable {
+    /// Whether a file is being loaded, fully loaded, or failed (and nothing of it is stored).
+    public enum Status: String, Sendable {
+        case loading, loaded, failed
+    }
+
+    public var id: Int64
+    public var path: String
+    public var size: Int64
+    public var sha256: [UInt8]?
+    public var dialect: String
+    public var status: Status
+    public var counts: LoadCounts
+    /// Where an interrupted load resumes.
+    public var resumeOffset: Int64
+    public var resumeLine: Int
+    public var firstRecordID: Int64
+    public var startedAt: Int64
+    public var finishedAt: Int64?
+    public var error: String?
+}
+
+/// What a load did with a file's records.
+public struct LoadCounts: Sendable, Equatable {
+    /// New records stored.
+    public var stored: Int64 = 0
+    /// Records already stored (from this file or another) and not stored again.
+    public var duplicates: Int64 = 0
+    /// Records written to the rejects file.
+    public var rejected: Int64 = 0
+
+    /// Creates counts.
+    public init(stored: Int64 = 0, duplicates: Int64 = 0, rejected: Int64 = 0) {
+        self.stored = stored
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
+
+    /// Adds another set of counts.
+    public static func += (lhs: inout LoadCounts, rhs: LoadCounts) {
+        lhs.stored += rhs.stored
+        lhs.duplicates += rhs.duplicates
+        lhs.rejected += rhs.rejected
+    }
+}
+
+/// A stored record as read back, with its storage identity.
+public struct StoredRecord: Sendable, Equatable {
+    /// The database row id.
+    public var id: Int64
+    /// The record.
+    public var record: CallRecord
+    /// The path of the file it was loaded from.
+    public var file: String
+}

@@ -1,0 +1,162 @@
+import CSQLite
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One SQLite connection, used from one thread at a time (it is deliberately not `Sendable`).
+public final class SQLiteConnection {
+    let handle: OpaquePointer
+    /// The database file's path.
+    public let path: String
+
+    /// Opens (creating with mode 0600 if absent) a database file.
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        self.path = path
+        if !readOnly, path != ":memory:" {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw StoreError(code: -1, message: String(cString: strerror(errno)), context: "creating \(path)")
+            }
+            close(fd)
+        }
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw StoreError(code: status, message: message, context: "opening \(path)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard status == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw StoreError(code: status & 0xFF, message: text, context: "executing \(sql.prefix(120))")
+        }
+    }
+
+    /// Prepares a statement for repeated use.
+    public func prepare(_ sql: String) throws(StoreError) -> Statement {
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw error(status, sql) }
+        return Statement(handle: statement, connection: self, sql: sql)
+    }
+
+    /// The rowid of the last successful insert.
+    public var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
+    /// Rows changed by the last statement.
+    public var changes: Int32 { sqlite3_changes(handle) }
+
+    func error(_ status: Int32, _ context: String) -> StoreError {
+        StoreError(code: status & 0xFF, message: String(cString: sqlite3_errmsg(handle)), context: String(context.prefix(200)))
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction, committing on success and rolling back on error.
+    public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// A prepared statement, reset and re-bound for each use.
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let connection: SQLiteConnection
+    let sql: String
+
+    init(handle: OpaquePointer, connection: SQLiteConnection, sql: String) {
+        self.handle = handle
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Binds an integer (1-based index).
+    @inline(__always) public func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
+    /// Binds an optional integer; nil is SQL NULL.
+    @inline(__always) public func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+    /// Binds text (copied by SQLite).
+    @inline(__always) public func bind(_ index: Int32, _ value: String) {
+        var text = value
+        text.withUTF8 { utf8 in
+            let pointer = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            _ = sqlite3_bind_text(
+                handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(utf8.count), cdr_sqlite_transient())
+        }
+    }
+    /// Binds optional text; nil is SQL NULL.
+    @inline(__always) public func bind(_ index: Int32, _ value: String?) {
+        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+    /// Binds a blob (copied by SQLite).
+    @inline(__always) public func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), cdr_sqlite_transient())
+    }
+
+    /// Steps once; true while a row is available.
+    @discardableResult
+    public func step() throws(StoreError) -> Bool {
+        let status = sqlite3_step(handle)
+        switch status {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = connection.error(status, sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Resets for the next use and clears bindings.
+    @inline(__always) public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// Column `index` (0-based) as an integer.
+    @inline(__always) public func int(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+    /// Column `index` as an optional integer.
+    @inline(__always) public func optionalInt(_ index: Int32) -> Int64? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
+    }
+    /// Column `index` as text ("" for NULL).
+    public func text(_ index: Int32) -> String {
+        guard let pointer = sqlite3_column_text(handle, index) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+    }
+    /// Column `index` as optional text.
+    public func optionalText(_ index: Int32) -> String? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : text(index)
+    }
+    /// Column `index` as optional bytes.
+    public func optionalBlob(_ index: Int32) -> [UInt8]? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : blob(index)
+    }
+    /// Column `index` as bytes.
+    public func blob(_ index: Int32) -> [UInt8] {
+        guard let pointer = sqlite3_column_blob(handle, index) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index))))
+    }
+}

@@ -1,0 +1,52 @@
+import CDRModel
+
+extension SQLiteStore {
+    /// Every stored record in which `number` is the calling, dialled or a diverting party, with
+    /// start in `from...to` (epoch seconds), oldest first. Uses the day-bucketed number indexes.
+    public func records(number: String, from: Int64? = nil, to: Int64? = nil) throws(StoreError) -> [StoredRecord] {
+        let bounds = try connection.prepare("SELECT min(day), max(day) FROM records")
+        guard try bounds.step(), let minDay = bounds.optionalInt(0), let maxDay = bounds.optionalInt(1) else { return [] }
+        let firstDay = max(minDay, from.map { CallRecord.dayOf($0) } ?? minDay)
+        let lastDay = min(maxDay, to.map { CallRecord.dayOf($0) } ?? maxDay)
+        guard firstDay <= lastDay else { return [] }
+        let statement = try connection.prepare(
+            """
+            WITH RECURSIVE days(d) AS (SELECT ?1 UNION ALL SELECT d + 1 FROM days WHERE d < ?2),
+            ids(id) AS (
+                SELECT r.id FROM days JOIN records r ON r.day = days.d AND r.calling = ?3
+                UNION SELECT r.id FROM days JOIN records r ON r.day = days.d AND r.dialled = ?3
+                UNION SELECT v.record_id FROM days JOIN diversions v ON v.day = days.d AND v.number = ?3
+            )
+            SELECT r.id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, r.billsec,
+                r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path
+            FROM ids JOIN records r ON r.id = ids.id JOIN files f ON f.id = r.file_id
+            WHERE r.start_at BETWEEN ?4 AND ?5
+            ORDER BY r.start_at, r.id
+            """)
+        statement.bind(1, firstDay)
+        statement.bind(2, lastDay)
+        statement.bind(3, number)
+        statement.bind(4, from ?? Int64.min)
+        statement.bind(5, to ?? Int64.max)
+        var result: [StoredRecord] = []
+        while try statement.step() {
+            let record = CallRecord(
+                calling: statement.text(1), dialled: statement.text(2),
+                diverting: statement.optionalText(3).map { $0.split(separator: ",").map(String.init) } ?? [],
+                start: statement.int(4), answer: statement.optionalInt(5), end: statement.int(6),
+                duration: statement.int(7), billable: statement.int(8),
+                disposition: Disposition(rawValue: UInt8(statement.int(9))) ?? .unknown,
+                carrier: statement.text(10), channel: statement.text(11), account: statement.text(12),
+                sourceID: statement.text(13), sourceLine: Int(statement.int(14)))
+            result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(15)))
+        }
+        return result
+    }
+
+    /// The number of stored records.
+    public func recordCount() throws(StoreError) -> Int64 {
+        let statement = try connection.prepare("SELECT count(*) FROM records")
+        _ = try statement.step()
+        return statement.int(0)
+    }
+}

@@ -1,0 +1,5 @@
+#include <sqlite3.h>
+
+/// SQLITE_TRANSIENT does not import into Swift; this is the same destructor value.
+static inline sqlite3_destructor_type cdr_sqlite_transient(void) { return SQLITE_TRANSIENT; }
+static inline sqlite3_destructor_type cdr_sqlite_static(void) { return SQLITE_STATIC; }

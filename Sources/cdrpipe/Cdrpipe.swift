@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// The `cdrpipe` command tree. Exit status: 0 success, 1 rejects or failed files, 2 usage errors.
+@main
+struct Cdrpipe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cdrpipe",
+        abstract: "Call detail record pipeline: ingest, store, and inspect CDRs.",
+        subcommands: [IngestCommand.self, GenerateCommand.self, RecordsCommand.self, DemoCommand.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("cdrpipe: \(failure.message)\n".utf8))
+            Foundation.exit(failure.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == ExitCode.failure.rawValue && error is ExitCode {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure || error is ValidationError ? 2 : code.rawValue == 0 ? 0 : 2)
+        }
+    }
+}
+
+/// A command's failure with its exit status and a message for the user.
+struct CommandFailure: Error {
+    var code: Int32
+    var message: String
+
+    init(_ message: String, code: Int32 = 1) {
+        self.message = message
+        self.code = code
+    }
+}

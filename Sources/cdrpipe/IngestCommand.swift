@@ -1,0 +1,58 @@
+import ArgumentParser
+import CDRFormats
+import CDRIngest
+import CDRStore
+import Foundation
+
+/// `cdrpipe ingest`: load CDR files into the store.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load CDR files (plain or gzip; directories are walked; - is standard input).")
+
+    @Option(help: "The SQLite database file (created with mode 0600).")
+    var db: String
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Where rejected records go (JSON lines). Default: <db>.rejects.jsonl")
+    var rejects: String?
+
+    @Flag(help: "Print a machine-readable JSON summary.")
+    var json = false
+
+    @Argument(help: "Files or directories to load.")
+    var paths: [String]
+
+    func run() throws {
+        let summary = try Self.ingest(db: db, input: input, rejects: rejects, paths: paths, showProgress: !json)
+        print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    /// Runs an ingest; shared with `demo`.
+    static func ingest(db: String, input: InputOptions, rejects: String?, paths: [String], showProgress: Bool) throws
+        -> IngestSummary
+    {
+        let options = try input.ingestOptions()
+        do {
+            let store = try SQLiteStore(path: db)
+            let lock = try IngestLock(databasePath: db)
+            defer { withExtendedLifetime(lock) {} }
+            let bar = showProgress && ProgressBar.isTerminal ? ProgressBar() : nil
+            var report: (@Sendable (IngestProgress) -> Void)?
+            if let bar { report = { bar.update($0) } }
+            let job = try IngestJob(
+                store: store, options: options, rejectsPath: rejects ?? db + ".rejects.jsonl", progress: report)
+            let summary = job.run(paths: paths)
+            bar?.finish()
+            return summary
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        } catch let error as IngestError {
+            throw CommandFailure(error.description)
+        } catch let error as SourceError {
+            throw CommandFailure(error.reason)
+        }
+    }
+}

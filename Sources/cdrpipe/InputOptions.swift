@@ -1,0 +1,56 @@
+import ArgumentParser
+import CDRFormats
+import CDRIngest
+import CDRModel
+
+extension InputFormat: ExpressibleByArgument {}
+
+/// The options that say how to read CDR files, shared by `ingest` and `demo`.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Input format: auto, asterisk, asterisk-custom or mapped.")
+    var format: InputFormat = .auto
+
+    @Option(help: "Mapping file (JSON) describing an operator CSV; implies --format mapped.")
+    var mapping: String?
+
+    @Option(help: "Time zone the switch wrote local times in (IANA name, e.g. Europe/London). Default: UTC.")
+    var timezone: String?
+
+    @Option(name: .customLong("home-country"), help: "Home country calling code for national numbers.")
+    var homeCountry: String = "44"
+
+    @Option(name: .customLong("international-prefix"), help: "International access prefix(es), e.g. 00 or 011.")
+    var internationalPrefixes: [String] = []
+
+    @Option(name: .customLong("national-prefix"), help: "National trunk prefix (default: the country's usual one).")
+    var nationalPrefix: String?
+
+    func validate() throws {
+        guard homeCountry.allSatisfy(\.isNumber), !homeCountry.isEmpty, homeCountry.count <= 3,
+            CountryCodes.resolve(Array(homeCountry.utf8) + Array("0000000".utf8))?.code == Int(homeCountry)
+        else { throw ValidationError("--home-country \(homeCountry) is not an ITU country calling code") }
+        if let timezone, LocalTimeConverter(identifier: timezone) == nil {
+            throw ValidationError("--timezone \(timezone) is not a known time zone")
+        }
+        if format == .mapped && mapping == nil { throw ValidationError("--format mapped needs --mapping FILE") }
+    }
+
+    /// The ingest options these flags describe; loads and validates the mapping file.
+    func ingestOptions() throws -> IngestOptions {
+        var options = IngestOptions()
+        options.format = mapping != nil && format == .auto ? .mapped : format
+        if let mapping {
+            do {
+                options.mapping = try MappingFile.load(path: mapping)
+            } catch {
+                throw CommandFailure(error.reason, code: 2)
+            }
+        }
+        options.timezone = timezone
+        var plan = NumberPlan.forCountry(homeCountry)
+        if !internationalPrefixes.isEmpty { plan = NumberPlan(countryCode: homeCountry, nationalPrefix: plan.nationalPrefix, internationalPrefixes: internationalPrefixes) }
+        if let nationalPrefix { plan.nationalPrefix = nationalPrefix }
+        options.plan = plan
+        return options
+    }
+}

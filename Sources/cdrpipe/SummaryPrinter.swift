@@ -1,0 +1,32 @@
+import CDRFormats
+import CDRIngest
+import Foundation
+
+/// Renders an ingest summary for people or machines.
+enum SummaryPrinter {
+    static func json(_ summary: IngestSummary) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(summary)) ?? Data(), as: UTF8.self)
+    }
+
+    static func text(_ s: IngestSummary) -> String {
+        var lines: [String] = []
+        for file in s.details {
+            var line = "\(file.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(file.path)"
+            if let dialect = file.dialect { line += " [\(dialect)]" }
+            if file.status == .loaded || file.status == .resumed {
+                line += ": \(file.records) stored, \(file.duplicates) duplicates, \(file.rejected) rejected"
+            }
+            if let reason = file.reason { line += " — \(reason)" }
+            lines.append(line)
+        }
+        let rate = s.seconds > 0 ? Double(s.records + s.duplicates + s.rejected) / s.seconds : 0
+        lines.append(
+            String(
+                format: "%d files (%d skipped, %d failed): %lld records stored, %lld duplicates, %lld rejected in %.2f s (%.0f records/s)",
+                s.files, s.skippedFiles, s.failedFiles.count, s.records, s.duplicates, s.rejected, s.seconds, rate))
+        if let rejects = s.rejectsFile { lines.append("rejected records are in \(rejects)") }
+        return lines.joined(separator: "\n")
+    }
+}
