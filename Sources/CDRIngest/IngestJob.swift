@@ -62,7 +62,11 @@ public final class IngestJob {
 
     /// Loads every file and returns the run's summary.
     public func run(paths: [String]) -> IngestSummary {
-        let files = Self.expand(paths)
+        let own = Set(
+            [store.connection.path, store.connection.path + "-wal", store.connection.path + "-shm", rejects.path].map {
+                URL(fileURLWithPath: $0).standardizedFileURL.path
+            })
+        let files = Self.expand(paths).filter { !own.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
         totalBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
         var outcomes: [FileOutcome] = []
         for file in files {

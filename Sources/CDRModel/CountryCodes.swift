@@ -6,20 +6,28 @@
 public enum CountryCodes {
     /// The country code and region of an international number given as digits without `+`,
     /// or nil when its leading digits are not an assigned country code.
-    public static func resolve(_ digits: some Collection<UInt8>) -> (code: Int, region: String)? {
+    public static func resolve(_ digits: UnsafeBufferPointer<UInt8>) -> (code: Int, region: String)? {
         var code = 0
-        var length = 0
-        for byte in digits.prefix(3) {
-            code = code * 10 + Int(byte &- UInt8(ascii: "0"))
-            length += 1
-            if let region = table[length - 1][code] {
+        for length in 1...min(3, digits.count) {
+            let digit = digits[length - 1] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            code = code * 10 + Int(digit)
+            if let region = table[slot(length: length, code: code)] {
                 return (code, refine(code: code, region: region, digits: digits))
             }
         }
         return nil
     }
 
-    private static func refine(code: Int, region: String, digits: some Collection<UInt8>) -> String {
+    /// The same lookup for digits held in an array.
+    public static func resolve(_ digits: [UInt8]) -> (code: Int, region: String)? {
+        digits.withUnsafeBufferPointer { resolve($0) }
+    }
+
+    /// Codes are prefix-free, so one flat table indexed by (length, code) answers every lookup.
+    private static func slot(length: Int, code: Int) -> Int { length == 1 ? code : length == 2 ? 10 + code : 110 + code }
+
+    private static func refine(code: Int, region: String, digits: UnsafeBufferPointer<UInt8>) -> String {
         switch code {
         case 1:
             let area = digits.dropFirst().prefix(3).reduce(0) { $0 * 10 + Int($1 &- UInt8(ascii: "0")) }
@@ -33,13 +41,13 @@ public enum CountryCodes {
     }
 
     /// Codes by length (1, 2, 3 digits); ITU codes are prefix-free so the first hit is the answer.
-    private static let table: [[Int: String]] = {
-        var byLength: [[Int: String]] = [[:], [:], [:]]
+    private static let table: [String?] = {
+        var slots = [String?](repeating: nil, count: 1110)
         for entry in assignments.split(separator: " ") {
             let parts = entry.split(separator: ":")
-            byLength[parts[0].count - 1][Int(parts[0])!] = String(parts[1])
+            slots[slot(length: parts[0].count, code: Int(parts[0])!)] = String(parts[1])
         }
-        return byLength
+        return slots
     }()
 
     private static let assignments = """

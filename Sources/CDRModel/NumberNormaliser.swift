@@ -51,59 +51,75 @@ public struct NumberNormaliser: Sendable {
         return try result.get()
     }
 
-    /// Normalises the raw bytes of a number field.
+    /// Normalises the raw bytes of a number field without heap allocation for numbers (E.164 results
+    /// fit Swift's inline small strings).
     public func normalise(_ raw: UnsafeRawBufferPointer) throws(NumberProblem) -> (number: String, kind: NumberKind) {
         let input = Self.trim(Self.stripScheme(raw))
         if input.isEmpty { return ("", .absent) }
-        var dial = [UInt8]()
-        dial.reserveCapacity(input.count)
+        var dialBuffer = DialBuffer()
+        var count = 0
         var numeric = true
-        for (index, byte) in input.enumerated() {
+        var special = false
+        for index in input.indices {
+            let byte = input[index]
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "*"), UInt8(ascii: "#"): dial.append(byte)
-            case UInt8(ascii: "+") where index == 0: dial.append(byte)
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
-                continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case UInt8(ascii: "*"), UInt8(ascii: "#"): special = true
+            case UInt8(ascii: "+") where index == input.startIndex: break
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"): continue
             default: numeric = false
             }
             if !numeric { break }
+            guard count < DialBuffer.capacity else { throw .tooLong(digits: count) }
+            dialBuffer[count] = byte
+            count += 1
         }
-        if !numeric || dial.isEmpty {
+        if !numeric || count == 0 {
             if input.first == UInt8(ascii: "+") { throw .badCharacter }
             return (String(decoding: input, as: UTF8.self), .identifier)
         }
-        if dial[0] == UInt8(ascii: "+") { return try international(dial.dropFirst()) }
-        if dial.contains(UInt8(ascii: "*")) || dial.contains(UInt8(ascii: "#")) {
-            return (String(decoding: dial, as: UTF8.self), .short)
+        return try dialBuffer.withDigits(count) { dial throws(NumberProblem) in
+            if dial[0] == UInt8(ascii: "+") { return try international(UnsafeBufferPointer(rebasing: dial[1...]), prefix: []) }
+            if special { return (String(decoding: dial, as: UTF8.self), .short) }
+            for prefix in internationalPrefixes where dial.count > prefix.count && dial.starts(with: prefix) {
+                return try international(UnsafeBufferPointer(rebasing: dial[prefix.count...]), prefix: [])
+            }
+            if !nationalPrefix.isEmpty, dial.count - nationalPrefix.count >= 6, dial.starts(with: nationalPrefix) {
+                return try international(UnsafeBufferPointer(rebasing: dial[nationalPrefix.count...]), prefix: countryCode)
+            }
+            if dial.count <= plan.maxShortCodeLength { return (String(decoding: dial, as: UTF8.self), .short) }
+            return try international(dial, prefix: countryCode)
         }
-        for prefix in internationalPrefixes where dial.starts(with: prefix) && dial.count > prefix.count {
-            return try international(dial.dropFirst(prefix.count))
-        }
-        if !nationalPrefix.isEmpty, dial.starts(with: nationalPrefix), dial.count - nationalPrefix.count >= 6 {
-            return try international(countryCode + dial.dropFirst(nationalPrefix.count))
-        }
-        if dial.count <= plan.maxShortCodeLength { return (String(decoding: dial, as: UTF8.self), .short) }
-        return try international(countryCode + dial)
     }
 
-    private func international(_ digits: some Collection<UInt8>) throws(NumberProblem) -> (String, NumberKind) {
-        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { throw .badCharacter }
-        if digits.count > 15 { throw .tooLong(digits: digits.count) }
-        if digits.count < 7 { throw .tooShort(digits: digits.count) }
-        guard CountryCodes.resolve(digits) != nil else { throw .unknownCountryCode }
-        var text = "+"
-        text.unicodeScalars.append(contentsOf: digits.map { Unicode.Scalar($0) })
+    /// Checks and formats `+` `prefix` `digits`.
+    private func international(_ digits: UnsafeBufferPointer<UInt8>, prefix: [UInt8]) throws(NumberProblem) -> (String, NumberKind) {
+        let total = prefix.count + digits.count
+        for byte in digits where byte &- UInt8(ascii: "0") >= 10 { throw .badCharacter }
+        if total > 15 { throw .tooLong(digits: total) }
+        if total < 7 { throw .tooShort(digits: total) }
+        let text = String(unsafeUninitializedCapacity: total + 1) { out in
+            out[0] = UInt8(ascii: "+")
+            for (i, byte) in prefix.enumerated() { out[1 + i] = byte }
+            for (i, byte) in digits.enumerated() { out[1 + prefix.count + i] = byte }
+            return total + 1
+        }
+        let known = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            CountryCodes.resolve(UnsafeBufferPointer(rebasing: utf8[1...])) != nil
+        } ?? (CountryCodes.resolve(Array(text.utf8.dropFirst())) != nil)
+        guard known else { throw .unknownCountryCode }
         return (text, .e164)
     }
 
     /// Drops `tel:`/`sip:` schemes and a SIP host, keeping the user part.
-    private static func stripScheme(_ raw: UnsafeRawBufferPointer) -> ArraySlice<UInt8> {
-        var bytes = ArraySlice(raw)
+    private static func stripScheme(_ raw: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer> {
+        var bytes = raw[...]
+        guard let first = bytes.first, first | 0x20 == UInt8(ascii: "t") || first | 0x20 == UInt8(ascii: "s") else {
+            return bytes
+        }
         for scheme in ["tel:", "sip:", "sips:"] {
             let prefix = Array(scheme.utf8)
-            if bytes.count > prefix.count,
-                zip(bytes.prefix(prefix.count), prefix).allSatisfy({ $0 | 0x20 == $1 })
-            {
+            if bytes.count > prefix.count, zip(bytes.prefix(prefix.count), prefix).allSatisfy({ $0 | 0x20 == $1 }) {
                 bytes = bytes.dropFirst(prefix.count)
                 if let at = bytes.firstIndex(of: UInt8(ascii: "@")) { bytes = bytes[..<at] }
                 break
@@ -112,7 +128,7 @@ public struct NumberNormaliser: Sendable {
         return bytes
     }
 
-    private static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    private static func trim(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
         var slice = bytes
         while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
         while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
@@ -130,5 +146,25 @@ public struct NumberNormaliser: Sendable {
         let hidden = max(0, digits.count - codeLength - 3)
         return "+" + String(decoding: digits.prefix(codeLength), as: UTF8.self)
             + String(repeating: "*", count: hidden) + String(decoding: digits.suffix(3), as: UTF8.self)
+    }
+}
+
+/// A fixed 32-byte stack buffer for the dial characters of one number.
+private struct DialBuffer {
+    static let capacity = 32
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    subscript(index: Int) -> UInt8 {
+        get { withUnsafeBytes(of: storage) { $0[index] } }
+        set { withUnsafeMutableBytes(of: &storage) { $0[index] = newValue } }
+    }
+
+    mutating func withDigits<T>(
+        _ count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(NumberProblem) -> T
+    ) throws(NumberProblem) -> T {
+        let result = withUnsafeBytes(of: storage) { raw in
+            Result { () throws(NumberProblem) in try body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<count])) }
+        }
+        return try result.get()
     }
 }

@@ -10,8 +10,15 @@ public final class SQLiteConnection {
     /// The database file's path.
     public let path: String
 
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        _ = cdr_sqlite_disable_memstatus()
+        return sqlite3_initialize() == SQLITE_OK
+    }()
+
     /// Opens (creating with mode 0600 if absent) a database file.
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        _ = Self.configured
         self.path = path
         if !readOnly, path != ":memory:" {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -129,10 +136,9 @@ public final class Statement {
         }
     }
 
-    /// Resets for the next use and clears bindings.
+    /// Resets for the next use; every parameter must be bound again.
     @inline(__always) public func reset() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     /// Column `index` (0-based) as an integer.

@@ -1,0 +1,155 @@
+import CDRFormats
+import CDRGenerator
+import CDRModel
+import CDRStore
+import Foundation
+import Testing
+
+@testable import CDRIngest
+
+func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func generate(_ path: String, rows: Int, seed: UInt64, format: CallFileWriter.Format = .asterisk, gzip: Bool = false, extra: [String] = []) throws {
+    let sink = try OutputSink(path: path, gzip: gzip)
+    let writer = CallFileWriter(format: format)
+    if let header = writer.header { try sink.write(header) }
+    for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: 1_767_571_200, days: 2).enumerated() {
+        try sink.write(writer.line(call))
+        if index == 10 { for line in extra { try sink.write(line) } }
+    }
+    try sink.close()
+}
+
+func ingest(_ db: String, _ paths: [String], options: IngestOptions = IngestOptions()) throws -> IngestSummary {
+    let store = try SQLiteStore(path: db)
+    return try IngestJob(store: store, options: options, rejectsPath: db + ".rejects.jsonl").run(paths: paths)
+}
+
+func count(_ db: String, _ sql: String) throws -> Int64 {
+    let statement = try SQLiteStore(path: db).connection.prepare(sql)
+    _ = try statement.step()
+    return statement.int(0)
+}
+
+@Suite("Ingest")
+struct IngestJobTests {
+    @Test("a generated file loads completely; loading it again stores nothing")
+    func loadAndReload() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv", rows: 3000, seed: 11)
+        let first = try ingest(dir + "/cdr.db", [dir + "/a.csv"])
+        #expect(first.records == 3000 && first.rejected == 0 && first.duplicates == 0 && first.exitCode == 0)
+        let again = try ingest(dir + "/cdr.db", [dir + "/a.csv"])
+        #expect(again.records == 0 && again.skippedFiles == 1)
+        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM records") == 3000)
+    }
+
+    @Test("the same records in another file (a copy with one extra row) are counted as duplicates")
+    func crossFileDuplicates() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv", rows: 500, seed: 12)
+        var copy = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8)
+        copy += copy.split(separator: "\n").last.map { $0.replacingOccurrences(of: "SIP/core-", with: "SIP/edge-") + "\n" } ?? ""
+        try copy.write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+        let summary = try ingest(dir + "/cdr.db", [dir])
+        #expect(summary.records == 501 && summary.duplicates == 500)
+    }
+
+    @Test("gzip input loads the same records as plain")
+    func gzip() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv.gz", rows: 2000, seed: 13, gzip: true)
+        try generate(dir + "/a.csv", rows: 2000, seed: 13)
+        let summary = try ingest(dir + "/cdr.db", [dir + "/a.csv.gz", dir + "/a.csv"])
+        #expect(summary.details.map(\.records) == [2000, 0])
+        #expect(summary.details[1].duplicates == 2000)
+    }
+
+    @Test("a truncated gzip fails with its name and commits nothing; other files still load")
+    func truncatedGzip() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv.gz", rows: 20_000, seed: 14, gzip: true)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.csv.gz"))
+        try data.prefix(data.count * 2 / 3).write(to: URL(fileURLWithPath: dir + "/cut.csv.gz"))
+        try FileManager.default.removeItem(atPath: dir + "/a.csv.gz")
+        try generate(dir + "/good.csv", rows: 100, seed: 15)
+        var options = IngestOptions()
+        options.checkpointEvery = 1000
+        let summary = try ingest(dir + "/cdr.db", [dir], options: options)
+        #expect(summary.failedFiles.count == 1)
+        #expect(summary.failedFiles.first?.path.hasSuffix("cut.csv.gz") == true)
+        #expect(summary.failedFiles.first?.reason?.contains("truncated gzip") == true)
+        #expect(summary.records == 100 && summary.exitCode == 1)
+        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM records") == 100)
+    }
+
+    @Test("malformed rows land in the rejects file with file, line, field and raw bytes")
+    func rejectsFile() throws {
+        let dir = try temporaryDirectory()
+        let broken = [
+            "\"\",\"07700900123\",\"+999123456\",\"c\",\"x\",\"SIP/a-1\",\"\",\"Dial\",\"\",\"2026-01-05 10:00:00\",,\"2026-01-05 10:00:05\",5,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1.1\",\"\"\n",
+            "garbage line\n",
+        ]
+        try generate(dir + "/a.csv", rows: 50, seed: 16, extra: broken)
+        let summary = try ingest(dir + "/cdr.db", [dir + "/a.csv"])
+        #expect(summary.records == 50 && summary.rejected == 2 && summary.exitCode == 1)
+        let lines = try String(contentsOfFile: dir + "/cdr.db.rejects.jsonl", encoding: .utf8).split(separator: "\n")
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.map { $0["line"] as? Int } == [12, 13])
+        #expect(objects.map { $0["field"] as? String } == ["dst", "record"])
+        #expect(objects[1]["raw"] as? String == "garbage line")
+        #expect(objects[0]["file"] as? String == dir + "/a.csv")
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/cdr.db.rejects.jsonl")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test("a mapped operator CSV round-trips: generated, ingested, read back with every field")
+    func mappedRoundTrip() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/op.csv", rows: 400, seed: 17, format: .mapped)
+        var options = IngestOptions()
+        options.mapping = try MappingFile.load(path: Self.fixture("operator-mapping.json"))
+        options.format = .mapped
+        let summary = try ingest(dir + "/cdr.db", [dir + "/op.csv"], options: options)
+        #expect(summary.records == 400 && summary.rejected == 0)
+        let calls = Array(TrafficGenerator(rows: 400, seed: 17, start: 1_767_571_200, days: 2))
+        let normaliser = NumberNormaliser(plan: NumberPlan())
+        let store = try SQLiteStore(path: dir + "/cdr.db")
+        for call in calls.prefix(25) {
+            let caller = try normaliser.normalise(call.source).number
+            let stored = try store.records(number: caller).first { $0.record.sourceID == call.uniqueID }
+            let r = try #require(stored?.record)
+            #expect(r.dialled == (try normaliser.normalise(call.destination).number))
+            #expect(r.diverting == (try call.diverting.map { [try normaliser.normalise($0).number] } ?? []))
+            #expect(r.start == call.start && r.answer == call.answer && r.end == call.end)
+            #expect(r.disposition == call.disposition && r.duration == call.end - call.start)
+        }
+        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM diversions") == Int64(calls.filter { $0.diverting != nil }.count))
+    }
+
+    @Test("the corpus Asterisk files load with the expected counts, twice loading nothing new")
+    func corpus() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+        guard FileManager.default.fileExists(atPath: root) else {
+            print("skipped: ../shared/corpus is absent")
+            return
+        }
+        let dir = try temporaryDirectory()
+        let files = [root + "/asterisk-cdr-csv/BugaDM-TelephonySwitching_Master.csv", root + "/asterisk-cdr-custom/KelySaina-cdr_Master.csv"]
+        let first = try ingest(dir + "/cdr.db", files)
+        #expect(first.details.filter { $0.status == .loaded }.map(\.records).reduce(0, +) + first.duplicates == 119)
+        #expect(first.rejected == 0)
+        let again = try ingest(dir + "/cdr.db", files)
+        #expect(again.records == 0)
+    }
+
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/\(name)").path
+    }
+}
