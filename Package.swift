@@ -39,6 +39,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
+        .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"]),
         .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
         .testTarget(

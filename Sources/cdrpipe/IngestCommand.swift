@@ -21,20 +21,26 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print a machine-readable JSON summary.")
     var json = false
 
+    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Records between commits.", visibility: .hidden))
+    var checkpointEvery = 250_000
+
     @Argument(help: "Files or directories to load.")
     var paths: [String]
 
     func run() throws {
-        let summary = try Self.ingest(db: db, input: input, rejects: rejects, paths: paths, showProgress: !json)
+        let summary = try Self.ingest(
+            db: db, input: input, rejects: rejects, paths: paths, showProgress: !json, checkpointEvery: checkpointEvery)
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
     /// Runs an ingest; shared with `demo`.
-    static func ingest(db: String, input: InputOptions, rejects: String?, paths: [String], showProgress: Bool) throws
-        -> IngestSummary
-    {
-        let options = try input.ingestOptions()
+    static func ingest(
+        db: String, input: InputOptions, rejects: String?, paths: [String], showProgress: Bool,
+        checkpointEvery: Int = 250_000
+    ) throws -> IngestSummary {
+        var options = try input.ingestOptions()
+        options.checkpointEvery = max(1, checkpointEvery)
         do {
             let store = try SQLiteStore(path: db)
             let lock = try IngestLock(databasePath: db)

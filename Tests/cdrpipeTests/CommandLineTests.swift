@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// Runs the built `cdrpipe` executable (built by `swift build --build-tests`, as `.ci/run` does).
+struct CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var binary: String {
+        for folder in [".build/debug", ".build/release"] {
+            let path = root.appendingPathComponent(folder).appendingPathComponent("cdrpipe").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return root.appendingPathComponent(".build/debug/cdrpipe").path
+    }
+
+    static func process(_ arguments: [String], stdin: String? = nil) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        if let stdin {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            try? pipe.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
+            try? pipe.fileHandleForWriting.close()
+        }
+        return process
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let process = process(arguments, stdin: stdin)
+        try process.run()
+        let out = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+        let err = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+    }
+}
+
+@Suite("cdrpipe command line", .serialized)
+struct CommandLineTests {
+    @Test("the executable exists (build with `swift build --build-tests`)")
+    func binaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: CLI.binary), "missing \(CLI.binary)")
+    }
+
+    @Test("exit status: 0 clean, 1 rejects or failed files, 2 usage errors")
+    func exitCodes() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "200", "--seed", "3", "-o", dir + "/a.csv"])
+        let clean = try CLI.run(["ingest", "--db", dir + "/cdr.db", "--json", dir + "/a.csv"])
+        #expect(clean.status == 0)
+        let summary = try CLI.json(clean.out)
+        for key in ["files", "records", "rejected", "duplicates", "skipped_files", "failed_files", "seconds"] {
+            #expect(summary[key] != nil, "JSON summary lacks \(key)")
+        }
+        #expect(summary["records"] as? Int == 200)
+        try "not, a, cdr\n".write(toFile: dir + "/junk.csv", atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", dir + "/junk.csv"]).status == 1)
+        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--format", "nonsense", dir + "/a.csv"]).status == 2)
+        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--timezone", "Mars/Base", dir + "/a.csv"]).status == 2)
+        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--mapping", dir + "/missing.json", dir + "/a.csv"]).status == 2)
+        let again = try CLI.run(["ingest", "--db", dir + "/cdr.db", "--json", dir + "/a.csv"])
+        #expect(try CLI.json(again.out)["skipped_files"] as? Int == 1)
+    }
+
+    @Test("standard input is read with -, and records of a number come back as JSON and CSV")
+    func stdinAndRecords() throws {
+        let dir = try CLI.temporaryDirectory()
+        let line =
+            "\"\",\"07911123456\",\"02079460000\",\"c\",\"x\",\"SIP/carrier-a-00000001\",\"\",\"Dial\",\"\",\"2026-01-05 10:00:00\",\"2026-01-05 10:00:03\",\"2026-01-05 10:01:03\",63,60,\"ANSWERED\",\"DOCUMENTATION\",\"1767607200.1\",\"\"\n"
+        let result = try CLI.run(["ingest", "--db", dir + "/cdr.db", "--json", "-"], stdin: line)
+        #expect(result.status == 0)
+        #expect(try CLI.json(result.out)["records"] as? Int == 1)
+        let records = try CLI.run(["records", "--db", dir + "/cdr.db", "--number", "+447911123456", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(records.out.utf8)) as? [[String: Any]]
+        #expect(rows?.count == 1)
+        #expect(rows?.first?["dialled"] as? String == "+442079460000")
+        #expect(rows?.first?["billsec"] as? Int == 60)
+        let csv = try CLI.run(["records", "--db", dir + "/cdr.db", "--number", "02079460000", "--csv", "--from", "2026-01-05", "--to", "2026-01-05"])
+        #expect(csv.out.split(separator: "\n").count == 2)
+        #expect(try CLI.run(["records", "--db", dir + "/cdr.db", "--number", "+999"]).status == 2)
+    }
+
+    @Test("SIGKILL in the middle of a file, then a re-run: every record stored exactly once")
+    func crashAndResume() throws {
+        let dir = try CLI.temporaryDirectory()
+        let rows = 60_000
+        try CLI.run(["generate", "--rows", String(rows), "--seed", "21", "--days", "3", "-o", dir + "/big.csv"])
+        let db = dir + "/cdr.db"
+        let victim = CLI.process(["ingest", "--db", db, "--checkpoint-every", "2000", dir + "/big.csv"])
+        try victim.run()
+        let deadline = Date().addingTimeInterval(120)
+        var committed: Int64 = 0
+        while Date() < deadline && victim.isRunning {
+            committed = Self.committed(db)
+            if committed >= 6000 { break }
+            usleep(20_000)
+        }
+        try #require(victim.isRunning, "ingest finished before it could be killed; make the file larger")
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal)
+        #expect(Self.committed(db) < Int64(rows))
+        let rerun = try CLI.run(["ingest", "--db", db, "--json", dir + "/big.csv"])
+        #expect(rerun.status == 0)
+        let details = try CLI.json(rerun.out)["details"] as? [[String: Any]]
+        #expect(details?.first?["status"] as? String == "resumed")
+        #expect(Self.committed(db) == Int64(rows))
+        #expect(Self.scalar(db, "SELECT count(DISTINCT source_id) FROM records") == Int64(rows))
+        #expect(Self.scalar(db, "SELECT records + duplicates FROM files WHERE status = 'loaded'") == Int64(rows))
+    }
+
+    static func scalar(_ db: String, _ sql: String) -> Int64 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        guard (try? process.run()) != nil else { return -1 }
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Int64(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    static func committed(_ db: String) -> Int64 { max(0, scalar(db, "SELECT count(*) FROM records")) }
+}
