@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One record found by ``CSVTokenizer``: field bytes, where it came from, and what was wrong with
 /// its quoting if anything. Borrowed: valid only until the tokenizer's next call.
 public struct CSVRecord {
@@ -131,6 +137,7 @@ public final class CSVTokenizer<Source: ByteSource> {
         return filled > begin || n > 0
     }
 
+    @inline(__always)
     private func addField(start: Int, end: Int, quoted: Bool, inScratch: Bool) {
         if fieldCount == fields.count {
             let bigger = UnsafeMutableBufferPointer<CSVField>.allocate(capacity: fields.count * 2)
@@ -179,19 +186,21 @@ public final class CSVTokenizer<Source: ByteSource> {
                 i += 1
                 var escaped = false
                 while true {
-                    guard i < end else { return try incomplete(atEOF: "unterminated quoted field") }
-                    let b = base[i]
-                    if b == q {
-                        if i + 1 < end, base[i + 1] == q {
-                            escaped = true
-                            i += 2
-                            continue
-                        }
-                        if i + 1 == end, !sourceEnded { return try incomplete(atEOF: nil) }
-                        break
+                    guard i < end, let hit = memchr(base + i, Int32(q), end - i) else {
+                        return try incomplete(atEOF: "unterminated quoted field")
                     }
-                    if b == 0x0A { lines += 1 }
-                    i += 1
+                    let next = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memchr(base + i, 0x0A, next - i) != nil {
+                        for k in i..<next where base[k] == 0x0A { lines += 1 }
+                    }
+                    i = next
+                    if i + 1 < end, base[i + 1] == q {
+                        escaped = true
+                        i += 2
+                        continue
+                    }
+                    if i + 1 == end, !sourceEnded { return try incomplete(atEOF: nil) }
+                    break
                 }
                 if escaped {
                     let (s, e) = unescape(from: fieldStart + 1, to: i)

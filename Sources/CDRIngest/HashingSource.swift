@@ -22,15 +22,25 @@ public final class HashingSource<Base: ByteSource>: ByteSource {
         return n
     }
 
-    /// The SHA-256 of everything read (call once, at the end).
+    /// The SHA-256 of everything read so far; reading may go on.
     public func finalize() -> [UInt8] { Array(hasher.finalize()) }
 
-    /// The SHA-256 of a whole file, read in 1 MiB chunks (the registry identity of a regular file).
-    public static func sha256(path: String) throws(SourceError) -> [UInt8] {
+    /// The SHA-256 of a file's first `limit` bytes (all of it when nil), read in 1 MiB chunks.
+    public static func sha256(path: String, limit: Int64? = nil) throws(SourceError) -> [UInt8] {
         let source = HashingSource<FileSource>(base: try FileSource(path: path))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
-        while try source.read(into: buffer) > 0 {}
+        var remaining = limit ?? .max
+        while remaining > 0 {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<Int(min(Int64(buffer.count), remaining))]))
+            if n == 0 { break }
+            remaining -= Int64(n)
+        }
         return source.finalize()
+    }
+
+    /// The SHA-256 of a file's first 64 KiB: with the size, the registry's cheap "seen before?" test.
+    public static func headSHA256(path: String) throws(SourceError) -> [UInt8] {
+        try sha256(path: path, limit: 64 * 1024)
     }
 }

@@ -84,19 +84,28 @@ public final class IngestJob {
     public func ingest(file path: String) -> FileOutcome {
         let isStdin = path == "-"
         var sha256: [UInt8]?
+        var headSHA256: [UInt8] = []
         var size: Int64 = 0
         var interrupted: FileEntry?
         do {
             if !isStdin {
                 size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-                let hash = try HashingSource<FileSource>.sha256(path: path)
-                if let loaded = try store.loadedFile(sha256: hash) {
-                    return FileOutcome(
-                        path: path, status: .skipped, dialect: loaded.dialect, records: 0, duplicates: 0, rejected: 0,
-                        reason: "already loaded as \(loaded.path) (same SHA-256)")
+                headSHA256 = try HashingSource<FileSource>.headSHA256(path: path)
+                let candidates = try store.candidates(size: size, headSHA256: headSHA256)
+                if candidates.contains(where: { $0.status == .loaded }) {
+                    let full = try HashingSource<FileSource>.sha256(path: path)
+                    if let loaded = candidates.first(where: { $0.status == .loaded && $0.sha256 == full }) {
+                        return FileOutcome(
+                            path: path, status: .skipped, dialect: loaded.dialect, records: 0, duplicates: 0, rejected: 0,
+                            reason: "already loaded as \(loaded.path) (same SHA-256)")
+                    }
+                    sha256 = full
                 }
-                interrupted = try store.interruptedFile(sha256: hash)
-                sha256 = hash
+                if let partial = candidates.first(where: { $0.status == .loading }), let prefix = partial.prefixSHA256,
+                    try HashingSource<FileSource>.sha256(path: path, limit: partial.prefixBytes) == prefix
+                {
+                    interrupted = partial
+                }
             }
         } catch let error as SourceError {
             return failed(path, error.reason)
@@ -118,11 +127,13 @@ public final class IngestJob {
         thread.stackSize = 1 << 22
         thread.start()
         defer { queue.close() }
-        return write(path: path, size: size, sha256: sha256, interrupted: interrupted, queue: queue)
+        return write(
+            path: path, size: size, headSHA256: headSHA256, sha256: sha256, interrupted: interrupted, queue: queue)
     }
 
     private func write(
-        path: String, size: Int64, sha256: [UInt8]?, interrupted: FileEntry?, queue: BoundedQueue<ParserMessage>
+        path: String, size: Int64, headSHA256: [UInt8], sha256: [UInt8]?, interrupted: FileEntry?,
+        queue: BoundedQueue<ParserMessage>
     ) -> FileOutcome {
         var fileID: Int64?
         var dialect: String?
@@ -138,7 +149,8 @@ public final class IngestJob {
                         try store.resumeFile(id: interrupted.id, path: path)
                         fileID = interrupted.id
                     } else {
-                        fileID = try store.beginFile(path: path, size: size, sha256: sha256, dialect: name)
+                        fileID = try store.beginFile(
+                            path: path, size: size, headSHA256: headSHA256, sha256: sha256, dialect: name)
                     }
                 case .batch(let batch):
                     guard let id = fileID else { continue }
@@ -155,7 +167,9 @@ public final class IngestJob {
                     recordsSeen += Int64(batch.records.count + batch.rejects.count)
                     if sinceCheckpoint >= options.checkpointEvery, path != "-" {
                         try rejects.flush()
-                        try store.checkpoint(fileID: id, offset: batch.resume.offset, line: batch.resume.line, counts: counts)
+                        try store.checkpoint(
+                            fileID: id, offset: batch.resume.offset, line: batch.resume.line, counts: counts,
+                            prefixBytes: batch.rawBytes, prefixSHA256: batch.prefixSHA256)
                         sinceCheckpoint = 0
                     }
                     progress?(IngestProgress(
@@ -165,8 +179,9 @@ public final class IngestJob {
                     let reason = error.reason
                     if let id = fileID {
                         try store.failFile(id: id, reason: reason)
-                    } else if sha256 != nil || path == "-" {
-                        let id = try store.beginFile(path: path, size: size, sha256: sha256, dialect: dialect ?? "unknown")
+                    } else {
+                        let id = try store.beginFile(
+                            path: path, size: size, headSHA256: headSHA256, sha256: sha256, dialect: dialect ?? "unknown")
                         try store.failFile(id: id, reason: reason)
                     }
                     return failed(path, reason, dialect: dialect)

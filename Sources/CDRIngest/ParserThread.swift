@@ -7,8 +7,9 @@ struct ParsedBatch: Sendable {
     var rejects: [RecordReject] = []
     /// The resume point just after the batch.
     var resume = ResumePoint.start
-    /// Raw file bytes read so far.
+    /// Raw file bytes read so far, and their SHA-256 (stored at checkpoints to verify a resume).
     var rawBytes: Int64 = 0
+    var prefixSHA256: [UInt8] = []
 }
 
 /// What the parsing thread tells the writing thread.
@@ -56,6 +57,7 @@ final class ParserThread: @unchecked Sendable {
                 if batch.records.count + batch.rejects.count >= options.batchSize {
                     batch.resume = reader.resumePoint
                     batch.rawBytes = source.bytesRead
+                    batch.prefixSHA256 = source.finalize()
                     guard queue.push(.batch(batch)) else { return }
                     batch = ParsedBatch()
                     batch.records.reserveCapacity(options.batchSize)

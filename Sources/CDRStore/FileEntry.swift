@@ -10,7 +10,14 @@ public struct FileEntry: Sendable, Equatable {
     public var id: Int64
     public var path: String
     public var size: Int64
+    /// SHA-256 of the first 64 KiB: with the size, the cheap test for "maybe seen before".
+    public var headSHA256: [UInt8]
+    /// SHA-256 of the whole file, once known (at the end of a load, or up front when checked).
     public var sha256: [UInt8]?
+    /// How many leading raw bytes the last checkpoint had read, and their SHA-256: a resume is only
+    /// accepted for a file whose first `prefixBytes` bytes hash the same.
+    public var prefixBytes: Int64
+    public var prefixSHA256: [UInt8]?
     public var dialect: String
     public var status: Status
     public var counts: LoadCounts

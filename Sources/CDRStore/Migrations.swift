@@ -9,7 +9,10 @@ enum Migrations {
                 id INTEGER PRIMARY KEY,
                 path TEXT NOT NULL,
                 size INTEGER NOT NULL,
+                head_sha256 BLOB NOT NULL,
                 sha256 BLOB,
+                prefix_bytes INTEGER NOT NULL DEFAULT 0,
+                prefix_sha256 BLOB,
                 dialect TEXT NOT NULL,
                 status TEXT NOT NULL CHECK (status IN ('loading', 'loaded', 'failed')),
                 records INTEGER NOT NULL DEFAULT 0,
@@ -23,6 +26,7 @@ enum Migrations {
                 error TEXT
             ) STRICT;
             CREATE INDEX files_by_sha256 ON files(sha256);
+            CREATE INDEX files_by_head ON files(size, head_sha256);
             CREATE TABLE records(
                 id INTEGER PRIMARY KEY,
                 day INTEGER NOT NULL,

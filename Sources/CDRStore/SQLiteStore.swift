@@ -20,7 +20,7 @@ public final class SQLiteStore {
 
     /// Opens or creates the database at `path` (mode 0600) and brings its schema up to date.
     /// `cacheMiB` bounds SQLite's page cache, and so most of the process's memory.
-    public init(path: String, cacheMiB: Int = 32) throws(StoreError) {
+    public init(path: String, cacheMiB: Int = 16) throws(StoreError) {
         let existed = access(path, F_OK) == 0
         connection = try SQLiteConnection(path: path)
         if !existed {
@@ -72,7 +72,8 @@ public final class SQLiteStore {
             entries.append(
                 FileEntry(
                     id: statement.int(0), path: statement.text(1), size: statement.int(2),
-                    sha256: statement.optionalBlob(3), dialect: statement.text(4),
+                    headSHA256: statement.blob(15), sha256: statement.optionalBlob(3),
+                    prefixBytes: statement.int(16), prefixSHA256: statement.optionalBlob(17), dialect: statement.text(4),
                     status: FileEntry.Status(rawValue: statement.text(5)) ?? .failed,
                     counts: LoadCounts(stored: statement.int(6), duplicates: statement.int(7), rejected: statement.int(8)),
                     resumeOffset: statement.int(9), resumeLine: Int(statement.int(10)), firstRecordID: statement.int(11),
@@ -83,7 +84,7 @@ public final class SQLiteStore {
 
     private static let fileColumns = """
         id, path, size, sha256, dialect, status, records, duplicates, rejected, resume_offset, \
-        resume_line, first_record_id, started_at, finished_at, error
+        resume_line, first_record_id, started_at, finished_at, error, head_sha256, prefix_bytes, prefix_sha256
         """
 
     /// The fully loaded file with this content hash, if any.
@@ -94,12 +95,14 @@ public final class SQLiteStore {
         return try readFiles(statement).first
     }
 
-    /// The interrupted load (status `loading`) of a file with this content hash, if any.
-    public func interruptedFile(sha256: [UInt8]) throws(StoreError) -> FileEntry? {
+    /// Loaded or interrupted registry rows of files with this size and first-64-KiB hash, newest
+    /// first: the only files worth hashing in full before a load.
+    public func candidates(size: Int64, headSHA256: [UInt8]) throws(StoreError) -> [FileEntry] {
         let statement = try connection.prepare(
-            "SELECT \(Self.fileColumns) FROM files WHERE sha256 = ? AND status = 'loading' ORDER BY id DESC LIMIT 1")
-        sha256.withUnsafeBytes { statement.bind(1, blob: $0) }
-        return try readFiles(statement).first
+            "SELECT \(Self.fileColumns) FROM files WHERE size = ? AND head_sha256 = ? AND status <> 'failed' ORDER BY id DESC")
+        statement.bind(1, size)
+        headSHA256.withUnsafeBytes { statement.bind(2, blob: $0) }
+        return try readFiles(statement)
     }
 
     /// Every registry row, newest first.
@@ -110,18 +113,21 @@ public final class SQLiteStore {
     /// Registers a file about to be loaded and opens the load's first transaction.
     /// `sha256` is the content hash when known up front (regular files); standard input's is set
     /// when it finishes.
-    public func beginFile(path: String, size: Int64, sha256: [UInt8]?, dialect: String) throws(StoreError) -> Int64 {
+    public func beginFile(
+        path: String, size: Int64, headSHA256: [UInt8], sha256: [UInt8]?, dialect: String
+    ) throws(StoreError) -> Int64 {
         try begin()
         let statement = try connection.prepare(
             """
-            INSERT INTO files(path, size, sha256, dialect, status, first_record_id, started_at)
-            VALUES (?, ?, ?, ?, 'loading', (SELECT coalesce(max(id), 0) + 1 FROM records), ?)
+            INSERT INTO files(path, size, head_sha256, sha256, dialect, status, first_record_id, started_at)
+            VALUES (?, ?, ?, ?, ?, 'loading', (SELECT coalesce(max(id), 0) + 1 FROM records), ?)
             """)
         statement.bind(1, path)
         statement.bind(2, size)
-        if let sha256 { sha256.withUnsafeBytes { statement.bind(3, blob: $0) } }
-        statement.bind(4, dialect)
-        statement.bind(5, Self.now())
+        headSHA256.withUnsafeBytes { statement.bind(3, blob: $0) }
+        if let sha256 { sha256.withUnsafeBytes { statement.bind(4, blob: $0) } } else { statement.bind(4, nil as Int64?) }
+        statement.bind(5, dialect)
+        statement.bind(6, Self.now())
         try statement.step()
         return connection.lastInsertID
     }
@@ -160,7 +166,7 @@ public final class SQLiteStore {
     // MARK: Records
 
     /// Stores a record unless one with the same content key is already stored; true when new.
-    /// Must be called between ``beginFile(path:size:sha256:dialect:)`` and ``finishFile(id:sha256:counts:)``.
+    /// Must be called between ``beginFile(path:size:headSHA256:sha256:dialect:)`` and ``finishFile(id:sha256:counts:)``.
     @inline(__always)
     public func insert(_ r: CallRecord, key: RecordKey, fileID: Int64) throws(StoreError) -> Bool {
         let statement: Statement
@@ -222,7 +228,14 @@ public final class SQLiteStore {
 
     /// Commits what the load has stored so far together with its resume point and counts, then
     /// opens the next transaction: a crash after this resumes here.
-    public func checkpoint(fileID: Int64, offset: Int64, line: Int, counts: LoadCounts) throws(StoreError) {
+    public func checkpoint(
+        fileID: Int64, offset: Int64, line: Int, counts: LoadCounts, prefixBytes: Int64, prefixSHA256: [UInt8]
+    ) throws(StoreError) {
+        let prefix = try connection.prepare("UPDATE files SET prefix_bytes = ?, prefix_sha256 = ? WHERE id = ?")
+        prefix.bind(1, prefixBytes)
+        prefixSHA256.withUnsafeBytes { prefix.bind(2, blob: $0) }
+        prefix.bind(3, fileID)
+        try prefix.step()
         try updateFile(fileID: fileID, offset: offset, line: line, counts: counts, status: nil, sha256: nil, error: nil)
         try commit()
         try begin()

@@ -36,7 +36,7 @@ struct SQLiteStoreTests {
     @Test("the same content key is stored once; different keys are stored")
     func dedupe() throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cdr.db")
-        let file = try store.beginFile(path: "a.csv", size: 1, sha256: [1], dialect: "asterisk")
+        let file = try store.beginFile(path: "a.csv", size: 1, headSHA256: [1], sha256: [1], dialect: "asterisk")
         #expect(try store.insert(sample(1), key: RecordKey(high: 1, low: 1), fileID: file))
         #expect(try !store.insert(sample(1), key: RecordKey(high: 1, low: 1), fileID: file))
         #expect(try store.insert(sample(1), key: RecordKey(high: 1, low: 2), fileID: file))
@@ -48,7 +48,7 @@ struct SQLiteStoreTests {
     @Test("records of a number are found as calling, dialled and diverting party, within the dates")
     func recordsOfANumber() throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cdr.db")
-        let file = try store.beginFile(path: "a.csv", size: 1, sha256: [2], dialect: "mapped")
+        let file = try store.beginFile(path: "a.csv", size: 1, headSHA256: [2], sha256: [2], dialect: "mapped")
         var id: UInt64 = 0
         for n in 0..<5 {
             id += 1
@@ -71,12 +71,12 @@ struct SQLiteStoreTests {
     @Test("a failed file's committed records are removed, others kept")
     func failFile() throws {
         let store = try SQLiteStore(path: try temporaryDirectory() + "/cdr.db")
-        let keep = try store.beginFile(path: "keep.csv", size: 1, sha256: [3], dialect: "asterisk")
+        let keep = try store.beginFile(path: "keep.csv", size: 1, headSHA256: [3], sha256: [3], dialect: "asterisk")
         _ = try store.insert(sample(1), key: RecordKey(high: 9, low: 9), fileID: keep)
         try store.finishFile(id: keep, sha256: [3], size: 1, offset: 0, line: 1, counts: LoadCounts(stored: 1))
-        let bad = try store.beginFile(path: "bad.csv.gz", size: 1, sha256: [4], dialect: "asterisk")
+        let bad = try store.beginFile(path: "bad.csv.gz", size: 1, headSHA256: [4], sha256: [4], dialect: "asterisk")
         _ = try store.insert(sample(2, diverting: ["+447700900111"]), key: RecordKey(high: 8, low: 8), fileID: bad)
-        try store.checkpoint(fileID: bad, offset: 10, line: 2, counts: LoadCounts(stored: 1))
+        try store.checkpoint(fileID: bad, offset: 10, line: 2, counts: LoadCounts(stored: 1), prefixBytes: 10, prefixSHA256: [5])
         _ = try store.insert(sample(3), key: RecordKey(high: 7, low: 7), fileID: bad)
         try store.failFile(id: bad, reason: "truncated gzip")
         #expect(try store.recordCount() == 1)
