@@ -113,16 +113,16 @@ public final class IngestJob {
             return failed(path, "\(error)")
         }
         let resume = interrupted.map { ResumePoint(offset: $0.resumeOffset, line: $0.resumeLine) } ?? .start
-        let queue = BoundedQueue<ParserMessage>(capacity: 4)
-        let parser = ParserThread(
-            path: path, detector: FormatDetector(format: options.format, mapping: options.mapping, context: .init(
-                numbers: NumberNormaliser(plan: options.plan), clock: LocalTimeConverter(identifier: "UTC")!)),
-            options: options, resume: resume, queue: queue)
+        let context: DecodeContext
         do {
-            parser.detector.context = try options.decodeContext()
+            context = try options.decodeContext()
         } catch {
             return failed(path, error.reason)
         }
+        let queue = BoundedQueue<ParserMessage>(capacity: 4)
+        let parser = ParserThread(
+            path: path, detector: FormatDetector(format: options.format, mapping: options.mapping, context: context),
+            options: options, resume: resume, queue: queue)
         let thread = Thread { parser.run() }
         thread.stackSize = 1 << 22
         thread.start()

@@ -26,7 +26,7 @@ enum ParserMessage: Sendable {
 /// thread before it starts, and from then on touched only by that thread (results go through `queue`).
 final class ParserThread: @unchecked Sendable {
     let path: String
-    var detector: FormatDetector
+    let detector: FormatDetector
     let options: IngestOptions
     let resume: ResumePoint
     let queue: BoundedQueue<ParserMessage>

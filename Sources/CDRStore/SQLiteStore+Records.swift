@@ -50,3 +50,15 @@ extension SQLiteStore {
         return statement.int(0)
     }
 }
+
+extension SQLiteStore {
+    /// The calling numbers with the most stored records (E.164 only), busiest first.
+    public func busiestCallers(limit: Int) throws(StoreError) -> [(number: String, calls: Int64)] {
+        let statement = try connection.prepare(
+            "SELECT calling, count(*) AS n FROM records WHERE calling LIKE '+%' GROUP BY calling ORDER BY n DESC, calling LIMIT ?")
+        statement.bind(1, Int64(limit))
+        var result: [(String, Int64)] = []
+        while try statement.step() { result.append((statement.text(0), statement.int(1))) }
+        return result
+    }
+}

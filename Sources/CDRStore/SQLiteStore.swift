@@ -1,6 +1,5 @@
 import CDRModel
 import CSQLite
-import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -23,10 +22,7 @@ public final class SQLiteStore {
     public init(path: String, cacheMiB: Int = 16) throws(StoreError) {
         let existed = access(path, F_OK) == 0
         connection = try SQLiteConnection(path: path)
-        if !existed {
-            let pageSize = ProcessInfo.processInfo.environment["CDRPIPE_PAGE_SIZE"] ?? "8192"
-            try connection.execute("PRAGMA page_size = \(pageSize); PRAGMA auto_vacuum = INCREMENTAL;")
-        }
+        if !existed { try connection.execute("PRAGMA page_size = 8192; PRAGMA auto_vacuum = INCREMENTAL;") }
         try connection.execute(
             """
             PRAGMA journal_mode = WAL;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDRGenerator
 import CDRModel
+import CDRStore
 import Foundation
 
 /// `cdrpipe demo`: generate a sample set, ingest it into ./cdrpipe-demo.db, and print the summary.
@@ -40,7 +41,14 @@ struct DemoCommand: ParsableCommand {
         print("\nLoading the same files again stores nothing twice:")
         let again = try IngestCommand.ingest(db: db, input: try InputOptions.parse([]), rejects: nil, paths: [folder + "/switch-a-Master.csv", folder + "/switch-b-Master.csv.gz"], showProgress: true)
         print(SummaryPrinter.text(again))
-        print("\nTry: cdrpipe records --db \(db) --number 07700000000   (any caller from: sqlite3 \(db) 'select calling from records limit 3')")
+        let store = try SQLiteStore(path: db)
+        print("\n\(try store.recordCount()) records stored. Busiest callers:")
+        let busiest = try store.busiestCallers(limit: 3)
+        for (number, calls) in busiest { print("  \(number)  \(calls) calls") }
+        if let number = busiest.first?.number {
+            print("\nThe records of \(number) (cdrpipe records --db \(db) --number \(number)):")
+            print(RecordPrinter.table(try store.records(number: number)))
+        }
     }
 
     /// The shipped operator mapping, found beside the working directory or the executable's checkout.

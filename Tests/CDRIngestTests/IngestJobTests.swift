@@ -153,3 +153,33 @@ struct IngestJobTests {
             .appendingPathComponent("fixtures/\(name)").path
     }
 }
+
+@Suite("Resuming interrupted loads")
+struct ResumeTests {
+    /// Turns a finished load back into an interrupted one whose last checkpoint read `prefixBytes`.
+    func interrupt(_ db: String, prefixBytes: Int64, prefixSHA256: [UInt8]) throws {
+        let store = try SQLiteStore(path: db)
+        let statement = try store.connection.prepare(
+            "UPDATE files SET status = 'loading', sha256 = NULL, resume_offset = 0, resume_line = 1, records = 0, prefix_bytes = ?, prefix_sha256 = ?")
+        statement.bind(1, prefixBytes)
+        prefixSHA256.withUnsafeBytes { statement.bind(2, blob: $0) }
+        try statement.step()
+    }
+
+    @Test("an interrupted load resumes only when the file's prefix hashes the same")
+    func prefixMustMatch() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv", rows: 300, seed: 31)
+        let db = dir + "/cdr.db"
+        _ = try ingest(db, [dir + "/a.csv"])
+        let prefix = try HashingSource<FileSource>.sha256(path: dir + "/a.csv", limit: 1000)
+        try interrupt(db, prefixBytes: 1000, prefixSHA256: prefix)
+        let resumed = try ingest(db, [dir + "/a.csv"])
+        #expect(resumed.details.first?.status == .resumed)
+        #expect(resumed.duplicates == 300)
+        try interrupt(db, prefixBytes: 1000, prefixSHA256: Array(repeating: 0, count: 32))
+        let fresh = try ingest(db, [dir + "/a.csv"])
+        #expect(fresh.details.first?.status == .loaded)
+        #expect(try count(db, "SELECT count(*) FROM records") == 300)
+    }
+}
