@@ -29,14 +29,20 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         0.7, 0.5, 0.3,
     ]
     private static let diurnalTotal = diurnal.reduce(0, +)
-    private static let international = ["33", "49", "353", "1212", "1416", "91", "234", "48", "39", "34", "61", "86"]
+    /// International destinations: country code (with NANP area code) and national digits that follow.
+    private static let international: [(prefix: String, digits: Int)] = [
+        ("33", 9), ("49", 10), ("353", 9), ("1212", 7), ("1416", 7), ("91", 10), ("234", 10), ("48", 9), ("39", 10),
+        ("34", 9), ("61", 9), ("86", 11),
+    ]
+    /// UK geographic area codes (four-digit forms, followed by seven digits).
+    private static let areas = ["0113", "0114", "0115", "0116", "0117", "0118", "0121", "0131", "0141", "0151", "0161", "0191"]
     private static let premium = ["0906", "0909", "0871", "0872"]
     private static let shortCodes = ["101", "111", "123", "150", "999", "100"]
 
     private mutating func subscriber(_ index: Int) -> String {
         let n = index % subscribers
         if n % 5 == 0 {
-            return "01" + String(2_000_000_000 + (n * 7_919) % 899_999_999).dropFirst(1).prefix(9)
+            return Self.areas[n % Self.areas.count] + String(2_000_000 + (n * 7_919) % 7_999_999)
         }
         return "07" + String(700_000_000 + (n * 104_729) % 299_999_999)
     }
@@ -44,12 +50,13 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
     private mutating func destination() -> String {
         let roll = random.unit()
         if roll < 0.52 { return subscriber(random.below(subscribers)) }
-        if roll < 0.72 { return "02" + String(10_000_000 + random.below(89_999_999)) }
+        if roll < 0.72 { return "020" + String(30_000_000 + random.below(69_999_999)) }
         if roll < 0.78 { return ["0800", "0845", "0300"][random.below(3)] + String(100_000 + random.below(899_999)) }
         if roll < 0.80 { return Self.premium[random.below(Self.premium.count)] + String(1_000_000 + random.below(8_999_999)) }
         if roll < 0.92 {
-            let country = Self.international[random.below(Self.international.count)]
-            return "00" + country + String(100_000_000 + random.below(899_999_999)).prefix(12 - country.count)
+            let (prefix, digits) = Self.international[random.below(Self.international.count)]
+            let national = String(UInt64(2 + random.below(7)) * 10_000_000_000 + UInt64(random.below(1_000_000_000)) * 10)
+            return "00" + prefix + national.prefix(digits)
         }
         if roll < 0.95 { return Self.shortCodes[random.below(Self.shortCodes.count)] }
         return "07" + String(700_000_000 + random.below(299_999_999))
