@@ -65,7 +65,9 @@ public struct AsteriskDialect: CSVDialect {
         let range = module == .cdrCSV ? 16...21 : 18...19
         guard range.contains(record.count) else {
             throw RecordProblem(
-                field: "record", reason: "\(record.count) fields; \(name) writes \(range.lowerBound)–\(range.upperBound)")
+                field: "record",
+                reason: "\(record.count) fields; \(name) writes \(range.lowerBound)–\(range.upperBound)"
+            )
         }
         let c = columns
         let start = try context.time(record[c.start], field: "start")
@@ -76,7 +78,9 @@ public struct AsteriskDialect: CSVDialect {
         let billable = try context.integer(record[c.billable], field: "billsec")
         guard let disposition = Disposition(bytes: record[c.disposition]) else {
             throw RecordProblem(
-                field: "disposition", reason: "unknown disposition \(DecodeContext.show(record[c.disposition]))")
+                field: "disposition",
+                reason: "unknown disposition \(DecodeContext.show(record[c.disposition]))"
+            )
         }
         let channel = record[c.channel]
         return CallRecord(

@@ -99,7 +99,9 @@ public final class CSVTokenizer<Source: ByteSource> {
     public func skip(to target: Int64, line: Int) throws(SourceError) {
         while offset < target {
             if begin == filled {
-                guard try refill() else { throw SourceError("stream ends at byte \(offset), before checkpoint \(target)") }
+                guard try refill() else {
+                    throw SourceError("stream ends at byte \(offset), before checkpoint \(target)")
+                }
             }
             let take = Int(min(Int64(filled - begin), target - offset))
             begin += take
@@ -153,7 +155,9 @@ public final class CSVTokenizer<Source: ByteSource> {
     private func unescape(from start: Int, to end: Int) -> (Int, Int) {
         if scratchUsed + (end - start) > scratch.count {
             let bigger = UnsafeMutableRawBufferPointer.allocate(
-                byteCount: max(scratch.count * 2, scratchUsed + end - start), alignment: 16)
+                byteCount: max(scratch.count * 2, scratchUsed + end - start),
+                alignment: 16
+            )
             bigger.baseAddress!.copyMemory(from: scratch.baseAddress!, byteCount: scratchUsed)
             scratch.deallocate()
             scratch = bigger
@@ -248,9 +252,13 @@ public final class CSVTokenizer<Source: ByteSource> {
             return nil
         }
         return CSVRecord(
-            line: line, raw: raw, problem: problem,
+            line: line,
+            raw: raw,
+            problem: problem,
             fields: UnsafeBufferPointer(start: fields.baseAddress, count: fieldCount),
-            buffer: UnsafeRawPointer(buffer.baseAddress!), scratch: UnsafeRawPointer(scratch.baseAddress!))
+            buffer: UnsafeRawPointer(buffer.baseAddress!),
+            scratch: UnsafeRawPointer(scratch.baseAddress!)
+        )
     }
 
     /// Handles a record that runs past the data in hand: read more, or at the end of the stream (or
@@ -261,7 +269,8 @@ public final class CSVTokenizer<Source: ByteSource> {
             _ = try refill()
             return nil
         }
-        let why = pending >= maxRecordBytes
+        let why =
+            pending >= maxRecordBytes
             ? "record longer than \(maxRecordBytes) bytes (runaway quote?)" : (reason ?? "unterminated quoted field")
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var cut = begin
@@ -274,8 +283,12 @@ public final class CSVTokenizer<Source: ByteSource> {
         begin = min(cut + 1, filled)
         fieldCount = 0
         return CSVRecord(
-            line: line, raw: raw, problem: why,
+            line: line,
+            raw: raw,
+            problem: why,
             fields: UnsafeBufferPointer(start: fields.baseAddress, count: 0),
-            buffer: UnsafeRawPointer(buffer.baseAddress!), scratch: UnsafeRawPointer(scratch.baseAddress!))
+            buffer: UnsafeRawPointer(buffer.baseAddress!),
+            scratch: UnsafeRawPointer(scratch.baseAddress!)
+        )
     }
 }

@@ -55,18 +55,42 @@ public struct FormatDetector: Sendable {
         return try reader(decoded, head: head, resume: resume)
     }
 
-    private func reader(_ source: BoxedSource, head: [UInt8], resume: ResumePoint) throws(SourceError) -> any RecordReader {
+    private func reader(
+        _ source: BoxedSource,
+        head: [UInt8],
+        resume: ResumePoint
+    ) throws(SourceError) -> any RecordReader {
         switch format {
         case .asterisk:
-            return CSVRecordReader(source: source, dialect: AsteriskDialect(module: .cdrCSV), context: context, resume: resume)
+            return CSVRecordReader(
+                source: source,
+                dialect: AsteriskDialect(module: .cdrCSV),
+                context: context,
+                resume: resume
+            )
         case .asteriskCustom:
-            return CSVRecordReader(source: source, dialect: AsteriskDialect(module: .cdrCustom), context: context, resume: resume)
+            return CSVRecordReader(
+                source: source,
+                dialect: AsteriskDialect(module: .cdrCustom),
+                context: context,
+                resume: resume
+            )
         case .mapped:
             guard let mapping else { throw SourceError("--format mapped needs --mapping FILE") }
-            return CSVRecordReader(source: source, dialect: try MappedDialect(mapping: mapping), context: context, resume: resume)
+            return CSVRecordReader(
+                source: source,
+                dialect: try MappedDialect(mapping: mapping),
+                context: context,
+                resume: resume
+            )
         case .auto:
             if let mapping {
-                return CSVRecordReader(source: source, dialect: try MappedDialect(mapping: mapping), context: context, resume: resume)
+                return CSVRecordReader(
+                    source: source,
+                    dialect: try MappedDialect(mapping: mapping),
+                    context: context,
+                    resume: resume
+                )
             }
             if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
                 return try Self.reader(for: .asterisk, source: source, context: context, resume: resume)
@@ -76,21 +100,31 @@ public struct FormatDetector: Sendable {
                 if candidates.isEmpty {
                     throw SourceError(
                         "format not recognised: the first record is neither Asterisk cdr_csv nor cdr_custom; "
-                            + "pass --format, or --format mapped --mapping FILE for an operator CSV")
+                            + "pass --format, or --format mapped --mapping FILE for an operator CSV"
+                    )
                 }
                 throw SourceError(
                     "format is ambiguous: the first record fits \(candidates.map(\.rawValue).joined(separator: " and ")); "
-                        + "pass --format \(candidates[0].rawValue) (or another of them)")
+                        + "pass --format \(candidates[0].rawValue) (or another of them)"
+                )
             }
             return try Self.reader(for: candidates[0], source: source, context: context, resume: resume)
         }
     }
 
     private static func reader(
-        for format: InputFormat, source: BoxedSource, context: DecodeContext, resume: ResumePoint
+        for format: InputFormat,
+        source: BoxedSource,
+        context: DecodeContext,
+        resume: ResumePoint
     ) throws(SourceError) -> any RecordReader {
         let module: AsteriskDialect.Module = format == .asteriskCustom ? .cdrCustom : .cdrCSV
-        return CSVRecordReader(source: source, dialect: AsteriskDialect(module: module), context: context, resume: resume)
+        return CSVRecordReader(
+            source: source,
+            dialect: AsteriskDialect(module: module),
+            context: context,
+            resume: resume
+        )
     }
 
     /// The headerless formats whose shape the first record of `head` fits.

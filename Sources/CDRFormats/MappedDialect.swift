@@ -45,14 +45,26 @@ public struct MappedDialect: CSVDialect {
         var diverting: [Int] = []
         for column in columns.diverting ?? [] { if let i = try index(column) { diverting.append(i) } }
         var b = Bound(
-            calling: try index(columns.calling), dialled: try index(columns.dialled)!, diverting: diverting,
-            start: try index(columns.start)!, answer: try index(columns.answer), end: try index(columns.end),
-            duration: try index(columns.duration), billable: try index(columns.billable),
-            disposition: try index(columns.disposition), carrier: try index(columns.carrier),
-            channel: try index(columns.channel), account: try index(columns.account),
-            sourceID: try index(columns.sourceID), width: 0)
-        b.width = ([b.calling, b.dialled, b.start, b.answer, b.end, b.duration, b.billable, b.disposition, b.carrier,
-            b.channel, b.account, b.sourceID].compactMap { $0 } + diverting).max()! + 1
+            calling: try index(columns.calling),
+            dialled: try index(columns.dialled)!,
+            diverting: diverting,
+            start: try index(columns.start)!,
+            answer: try index(columns.answer),
+            end: try index(columns.end),
+            duration: try index(columns.duration),
+            billable: try index(columns.billable),
+            disposition: try index(columns.disposition),
+            carrier: try index(columns.carrier),
+            channel: try index(columns.channel),
+            account: try index(columns.account),
+            sourceID: try index(columns.sourceID),
+            width: 0
+        )
+        b.width =
+            ([
+                b.calling, b.dialled, b.start, b.answer, b.end, b.duration, b.billable, b.disposition, b.carrier,
+                b.channel, b.account, b.sourceID,
+            ].compactMap { $0 } + diverting).max()! + 1
         return b
     }
 
@@ -71,9 +83,17 @@ public struct MappedDialect: CSVDialect {
         return true
     }
 
-    private func time(_ b: UnsafeRawBufferPointer, field: String, context: inout DecodeContext) throws(RecordProblem) -> Int64 {
+    private func time(
+        _ b: UnsafeRawBufferPointer,
+        field: String,
+        context: inout DecodeContext
+    ) throws(RecordProblem) -> Int64 {
         guard let (seconds, isLocal) = timeFormat.read(b) else {
-            throw RecordProblem(field: field, reason: "does not match time format \(mapping.timeFormat ?? TimeFormat.defaultPattern): \(DecodeContext.show(b))")
+            throw RecordProblem(
+                field: field,
+                reason:
+                    "does not match time format \(mapping.timeFormat ?? TimeFormat.defaultPattern): \(DecodeContext.show(b))"
+            )
         }
         return isLocal ? context.clock.utc(fromLocal: seconds) : seconds
     }
@@ -90,20 +110,27 @@ public struct MappedDialect: CSVDialect {
         }
         let start = try time(record[b.start], field: "start", context: &context)
         let answer: Int64? = try b.answer.flatMap { i throws(RecordProblem) in
-            record[i].isEmpty || FieldDecoding.integer(record[i]) == 0 ? nil : try time(record[i], field: "answer", context: &context)
+            record[i].isEmpty || FieldDecoding.integer(record[i]) == 0
+                ? nil : try time(record[i], field: "answer", context: &context)
         }
         var end = try b.end.map { i throws(RecordProblem) in try time(record[i], field: "end", context: &context) }
-        var duration = try b.duration.map { i throws(RecordProblem) in try context.integer(record[i], field: "duration") }
+        var duration = try b.duration.map { i throws(RecordProblem) in try context.integer(record[i], field: "duration")
+        }
         if end == nil, let duration { end = start + duration }
         if duration == nil, let end { duration = end - start }
-        let billable = try b.billable.map { i throws(RecordProblem) in try context.integer(record[i], field: "billable") }
+        let billable =
+            try b.billable.map { i throws(RecordProblem) in try context.integer(record[i], field: "billable") }
             ?? answer.map { end! - $0 } ?? 0
         var disposition: Disposition
         if let i = b.disposition {
             let raw = record[i]
             if let table = mapping.dispositions {
-                guard let name = table[String(decoding: raw, as: UTF8.self)], let mapped = Disposition(name: name) else {
-                    throw RecordProblem(field: "disposition", reason: "value \(DecodeContext.show(raw)) is not in the mapping's dispositions")
+                guard let name = table[String(decoding: raw, as: UTF8.self)], let mapped = Disposition(name: name)
+                else {
+                    throw RecordProblem(
+                        field: "disposition",
+                        reason: "value \(DecodeContext.show(raw)) is not in the mapping's dispositions"
+                    )
                 }
                 disposition = mapped
             } else {
@@ -120,12 +147,21 @@ public struct MappedDialect: CSVDialect {
             diverting.append(try context.number(record[i], field: "diverting"))
         }
         return CallRecord(
-            calling: try b.calling.map { i throws(RecordProblem) in try context.number(record[i], field: "calling") } ?? "",
+            calling: try b.calling.map { i throws(RecordProblem) in try context.number(record[i], field: "calling") }
+                ?? "",
             dialled: try context.number(record[b.dialled], field: "dialled"),
             diverting: diverting,
-            start: start, answer: answer, end: end!, duration: duration!, billable: billable,
+            start: start,
+            answer: answer,
+            end: end!,
+            duration: duration!,
+            billable: billable,
             disposition: disposition,
-            carrier: text(record, b.carrier), channel: text(record, b.channel), account: text(record, b.account),
-            sourceID: text(record, b.sourceID), sourceLine: record.line)
+            carrier: text(record, b.carrier),
+            channel: text(record, b.channel),
+            account: text(record, b.account),
+            sourceID: text(record, b.sourceID),
+            sourceLine: record.line
+        )
     }
 }

@@ -15,7 +15,9 @@ public struct MappingFile: Codable, Sendable {
             if let position = try? single.decode(Int.self) {
                 guard position >= 1 else {
                     throw DecodingError.dataCorruptedError(
-                        in: single, debugDescription: "column positions start at 1, got \(position)")
+                        in: single,
+                        debugDescription: "column positions start at 1, got \(position)"
+                    )
                 }
                 self = .position(position)
             } else {
@@ -101,7 +103,9 @@ public struct MappingFile: Codable, Sendable {
         }
         _ = try TimeFormat(timeFormat ?? TimeFormat.defaultPattern)
         if header == false {
-            let all = [columns.calling, columns.dialled, columns.start, columns.answer, columns.end] + (columns.diverting ?? [])
+            let all =
+                [columns.calling, columns.dialled, columns.start, columns.answer, columns.end]
+                + (columns.diverting ?? [])
             if all.contains(where: { if case .name = $0 { true } else { false } }) {
                 throw SourceError("mapping file \(path): header is false, so columns must be positions")
             }

@@ -91,16 +91,27 @@ public final class CSVRecordReader<Source: ByteSource, Dialect: CSVDialect>: Rec
                 if consumed { continue }
             }
             if let problem = record.problem {
-                return .reject(RecordReject(line: record.line, field: "record", reason: problem, raw: Array(record.raw)))
+                return .reject(
+                    RecordReject(line: record.line, field: "record", reason: problem, raw: Array(record.raw))
+                )
             }
             do {
                 let decoded = try dialect.decode(record, context: &context)
                 if let invalid = decoded.validate() {
-                    return .reject(RecordReject(line: record.line, field: invalid.field, reason: invalid.reason, raw: Array(record.raw)))
+                    return .reject(
+                        RecordReject(
+                            line: record.line,
+                            field: invalid.field,
+                            reason: invalid.reason,
+                            raw: Array(record.raw)
+                        )
+                    )
                 }
                 return .record(decoded, raw: record.raw)
             } catch {
-                return .reject(RecordReject(line: record.line, field: error.field, reason: error.reason, raw: Array(record.raw)))
+                return .reject(
+                    RecordReject(line: record.line, field: error.field, reason: error.reason, raw: Array(record.raw))
+                )
             }
         }
     }

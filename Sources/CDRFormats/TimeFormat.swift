@@ -66,23 +66,30 @@ public enum TimeFormat: Sendable {
                     while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
                 default:
                     let width = token == .year ? 4 : 2
-                    guard i + width <= b.count, let v = FieldDecoding.integer(UnsafeRawBufferPointer(rebasing: b[i..<(i + width)])), v >= 0
+                    guard i + width <= b.count,
+                        let v = FieldDecoding.integer(UnsafeRawBufferPointer(rebasing: b[i..<(i + width)])), v >= 0
                     else { return nil }
-                    let slot: Int = switch token {
-                    case .year: 0
-                    case .month: 1
-                    case .day: 2
-                    case .hour: 3
-                    case .minute: 4
-                    default: 5
-                    }
+                    let slot: Int =
+                        switch token {
+                        case .year: 0
+                        case .month: 1
+                        case .day: 2
+                        case .hour: 3
+                        case .minute: 4
+                        default: 5
+                        }
                     fields[slot] = v
                     i += width
                 }
             }
             guard i == b.count else { return nil }
             return CivilTime.epoch(
-                year: fields[0], month: fields[1], day: fields[2], hour: fields[3], minute: fields[4], second: fields[5]
+                year: fields[0],
+                month: fields[1],
+                day: fields[2],
+                hour: fields[3],
+                minute: fields[4],
+                second: fields[5]
             ).map { ($0, true) }
         }
     }

@@ -51,12 +51,16 @@ public struct CallFileWriter {
         switch format {
         case .asterisk:
             let answer = c.answer.map { "\"\(Self.time($0))\"" } ?? ""
-            return "\"\(c.account)\",\"\(c.source)\",\"\(c.destination)\",\"from-trunk\",\"\"\"Subscriber\"\" <\(c.source)>\","
+            return
+                "\"\(c.account)\",\"\(c.source)\",\"\(c.destination)\",\"from-trunk\",\"\"\"Subscriber\"\" <\(c.source)>\","
                 + "\"\(c.channel)\",\"\(c.destinationChannel)\",\"Dial\",\"SIP/\(c.destination),60\","
                 + "\"\(Self.time(c.start))\",\(answer),\"\(Self.time(c.end))\",\(duration),\(billable),"
                 + "\"\(Self.asteriskName(c.disposition))\",\"DOCUMENTATION\",\"\(c.uniqueID)\",\"\"\n"
         case .mapped:
-            let trunk = c.channel.split(separator: "/").last.map { String($0.split(separator: "-").dropLast().joined(separator: "-")) } ?? ""
+            let trunk =
+                c.channel.split(separator: "/").last.map {
+                    String($0.split(separator: "-").dropLast().joined(separator: "-"))
+                } ?? ""
             return "\(c.uniqueID),\(c.source),\(c.destination),\(c.diverting ?? ""),\(Self.time(c.start)),"
                 + "\(Self.time(c.answer)),\(Self.time(c.end)),\(duration),\(billable),\(Self.mappedStatus[c.disposition]!),\(trunk)\n"
         }

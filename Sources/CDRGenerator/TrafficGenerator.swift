@@ -35,7 +35,9 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         ("34", 9), ("61", 9), ("86", 11),
     ]
     /// UK geographic area codes (four-digit forms, followed by seven digits).
-    private static let areas = ["0113", "0114", "0115", "0116", "0117", "0118", "0121", "0131", "0141", "0151", "0161", "0191"]
+    private static let areas = [
+        "0113", "0114", "0115", "0116", "0117", "0118", "0121", "0131", "0141", "0151", "0161", "0191",
+    ]
     private static let premium = ["0906", "0909", "0871", "0872"]
     private static let shortCodes = ["101", "111", "123", "150", "999", "100"]
 
@@ -52,10 +54,14 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         if roll < 0.52 { return subscriber(random.below(subscribers)) }
         if roll < 0.72 { return "020" + String(30_000_000 + random.below(69_999_999)) }
         if roll < 0.78 { return ["0800", "0845", "0300"][random.below(3)] + String(100_000 + random.below(899_999)) }
-        if roll < 0.80 { return Self.premium[random.below(Self.premium.count)] + String(1_000_000 + random.below(8_999_999)) }
+        if roll < 0.80 {
+            return Self.premium[random.below(Self.premium.count)] + String(1_000_000 + random.below(8_999_999))
+        }
         if roll < 0.92 {
             let (prefix, digits) = Self.international[random.below(Self.international.count)]
-            let national = String(UInt64(2 + random.below(7)) * 10_000_000_000 + UInt64(random.below(1_000_000_000)) * 10)
+            let national = String(
+                UInt64(2 + random.below(7)) * 10_000_000_000 + UInt64(random.below(1_000_000_000)) * 10
+            )
             return "00" + prefix + national.prefix(digits)
         }
         if roll < 0.95 { return Self.shortCodes[random.below(Self.shortCodes.count)] }
@@ -80,7 +86,8 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         let start = advance()
         let roll = random.unit()
         let disposition: Disposition =
-            roll < 0.70 ? .answered : roll < 0.85 ? .noAnswer : roll < 0.92 ? .busy : roll < 0.97 ? .failed : .congestion
+            roll < 0.70
+            ? .answered : roll < 0.85 ? .noAnswer : roll < 0.92 ? .busy : roll < 0.97 ? .failed : .congestion
         let ring = Int64(2 + random.below(disposition == .noAnswer ? 30 : 18))
         var answer: Int64?
         var end = start + (disposition == .answered ? ring : disposition == .noAnswer ? ring : Int64(random.below(3)))
@@ -94,12 +101,18 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         let sequence = String(produced, radix: 16)
         let padded = String(repeating: "0", count: Swift.max(0, 8 - sequence.count)) + sequence
         return GeneratedCall(
-            source: caller, destination: destination(),
+            source: caller,
+            destination: destination(),
             diverting: random.unit() < 0.03 ? subscriber(random.below(subscribers)) : nil,
-            start: start, answer: answer, end: end, disposition: disposition,
-            channel: "SIP/\(trunk)-\(padded)", destinationChannel: "SIP/core-\(padded)",
+            start: start,
+            answer: answer,
+            end: end,
+            disposition: disposition,
+            channel: "SIP/\(trunk)-\(padded)",
+            destinationChannel: "SIP/core-\(padded)",
             account: random.unit() < 0.3 ? "acct\(random.below(50))" : "",
-            uniqueID: "\(start).\(produced)")
+            uniqueID: "\(start).\(produced)"
+        )
     }
 
     private mutating func gaussian() -> Double {
@@ -107,4 +120,3 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * random.unit())
     }
 }
-

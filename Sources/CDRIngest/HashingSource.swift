@@ -32,7 +32,9 @@ public final class HashingSource<Base: ByteSource>: ByteSource {
         defer { buffer.deallocate() }
         var remaining = limit ?? .max
         while remaining > 0 {
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<Int(min(Int64(buffer.count), remaining))]))
+            let n = try source.read(
+                into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<Int(min(Int64(buffer.count), remaining))])
+            )
             if n == 0 { break }
             remaining -= Int64(n)
         }

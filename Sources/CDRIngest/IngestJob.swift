@@ -31,7 +31,9 @@ public final class IngestJob {
 
     /// Creates a job writing rejects to `rejectsPath`.
     public init(
-        store: SQLiteStore, options: IngestOptions, rejectsPath: String,
+        store: SQLiteStore,
+        options: IngestOptions,
+        rejectsPath: String,
         progress: (@Sendable (IngestProgress) -> Void)? = nil
     ) throws(SourceError) {
         self.store = store
@@ -54,7 +56,9 @@ public final class IngestJob {
             let children = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
             for child in children where !child.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
                 let full = (path as NSString).appendingPathComponent(child)
-                if manager.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(full) }
+                if manager.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    files.append(full)
+                }
             }
         }
         return files
@@ -65,9 +69,12 @@ public final class IngestJob {
         let own = Set(
             [store.connection.path, store.connection.path + "-wal", store.connection.path + "-shm", rejects.path].map {
                 URL(fileURLWithPath: $0).standardizedFileURL.path
-            })
+            }
+        )
         let files = Self.expand(paths).filter { !own.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
-        totalBytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
+        totalBytes = files.reduce(0) {
+            $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0)
+        }
         var outcomes: [FileOutcome] = []
         for file in files {
             outcomes.append(ingest(file: file))
@@ -77,7 +84,15 @@ public final class IngestJob {
     }
 
     private func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
-        FileOutcome(path: path, status: .failed, dialect: dialect, records: 0, duplicates: 0, rejected: 0, reason: reason)
+        FileOutcome(
+            path: path,
+            status: .failed,
+            dialect: dialect,
+            records: 0,
+            duplicates: 0,
+            rejected: 0,
+            reason: reason
+        )
     }
 
     /// Loads one file (or standard input).
@@ -96,8 +111,14 @@ public final class IngestJob {
                     let full = try HashingSource<FileSource>.sha256(path: path)
                     if let loaded = candidates.first(where: { $0.status == .loaded && $0.sha256 == full }) {
                         return FileOutcome(
-                            path: path, status: .skipped, dialect: loaded.dialect, records: 0, duplicates: 0, rejected: 0,
-                            reason: "already loaded as \(loaded.path) (same SHA-256)")
+                            path: path,
+                            status: .skipped,
+                            dialect: loaded.dialect,
+                            records: 0,
+                            duplicates: 0,
+                            rejected: 0,
+                            reason: "already loaded as \(loaded.path) (same SHA-256)"
+                        )
                     }
                     sha256 = full
                 }
@@ -121,18 +142,32 @@ public final class IngestJob {
         }
         let queue = BoundedQueue<ParserMessage>(capacity: 4)
         let parser = ParserThread(
-            path: path, detector: FormatDetector(format: options.format, mapping: options.mapping, context: context),
-            options: options, resume: resume, queue: queue)
+            path: path,
+            detector: FormatDetector(format: options.format, mapping: options.mapping, context: context),
+            options: options,
+            resume: resume,
+            queue: queue
+        )
         let thread = Thread { parser.run() }
         thread.stackSize = 1 << 22
         thread.start()
         defer { queue.close() }
         return write(
-            path: path, size: size, headSHA256: headSHA256, sha256: sha256, interrupted: interrupted, queue: queue)
+            path: path,
+            size: size,
+            headSHA256: headSHA256,
+            sha256: sha256,
+            interrupted: interrupted,
+            queue: queue
+        )
     }
 
     private func write(
-        path: String, size: Int64, headSHA256: [UInt8], sha256: [UInt8]?, interrupted: FileEntry?,
+        path: String,
+        size: Int64,
+        headSHA256: [UInt8],
+        sha256: [UInt8]?,
+        interrupted: FileEntry?,
         queue: BoundedQueue<ParserMessage>
     ) -> FileOutcome {
         var fileID: Int64?
@@ -150,7 +185,12 @@ public final class IngestJob {
                         fileID = interrupted.id
                     } else {
                         fileID = try store.beginFile(
-                            path: path, size: size, headSHA256: headSHA256, sha256: sha256, dialect: name)
+                            path: path,
+                            size: size,
+                            headSHA256: headSHA256,
+                            sha256: sha256,
+                            dialect: name
+                        )
                     }
                 case .batch(let batch):
                     guard let id = fileID else { continue }
@@ -168,20 +208,35 @@ public final class IngestJob {
                     if sinceCheckpoint >= options.checkpointEvery, path != "-" {
                         try rejects.flush()
                         try store.checkpoint(
-                            fileID: id, offset: batch.resume.offset, line: batch.resume.line, counts: counts,
-                            prefixBytes: batch.rawBytes, prefixSHA256: batch.prefixSHA256)
+                            fileID: id,
+                            offset: batch.resume.offset,
+                            line: batch.resume.line,
+                            counts: counts,
+                            prefixBytes: batch.rawBytes,
+                            prefixSHA256: batch.prefixSHA256
+                        )
                         sinceCheckpoint = 0
                     }
-                    progress?(IngestProgress(
-                        bytes: bytesBefore + batch.rawBytes, totalBytes: totalBytes, records: recordsSeen,
-                        elapsed: Date().timeIntervalSince(started)))
+                    progress?(
+                        IngestProgress(
+                            bytes: bytesBefore + batch.rawBytes,
+                            totalBytes: totalBytes,
+                            records: recordsSeen,
+                            elapsed: Date().timeIntervalSince(started)
+                        )
+                    )
                 case .failed(let error):
                     let reason = error.reason
                     if let id = fileID {
                         try store.failFile(id: id, reason: reason)
                     } else {
                         let id = try store.beginFile(
-                            path: path, size: size, headSHA256: headSHA256, sha256: sha256, dialect: dialect ?? "unknown")
+                            path: path,
+                            size: size,
+                            headSHA256: headSHA256,
+                            sha256: sha256,
+                            dialect: dialect ?? "unknown"
+                        )
                         try store.failFile(id: id, reason: reason)
                     }
                     return failed(path, reason, dialect: dialect)
@@ -189,15 +244,27 @@ public final class IngestJob {
                     guard let id = fileID else { return failed(path, "no records and no format") }
                     try rejects.flush()
                     try store.finishFile(
-                        id: id, sha256: sha256 ?? rawSHA256, size: rawBytes, offset: end.offset, line: end.line,
-                        counts: counts)
+                        id: id,
+                        sha256: sha256 ?? rawSHA256,
+                        size: rawBytes,
+                        offset: end.offset,
+                        line: end.line,
+                        counts: counts
+                    )
                     let delta = LoadCounts(
-                        stored: counts.stored - countsBefore.stored, duplicates: counts.duplicates - countsBefore.duplicates,
-                        rejected: counts.rejected - countsBefore.rejected)
+                        stored: counts.stored - countsBefore.stored,
+                        duplicates: counts.duplicates - countsBefore.duplicates,
+                        rejected: counts.rejected - countsBefore.rejected
+                    )
                     return FileOutcome(
-                        path: path, status: interrupted == nil ? .loaded : .resumed, dialect: dialect,
-                        records: delta.stored, duplicates: delta.duplicates, rejected: delta.rejected,
-                        reason: interrupted.map { "resumed at line \($0.resumeLine) after an interrupted run" })
+                        path: path,
+                        status: interrupted == nil ? .loaded : .resumed,
+                        dialect: dialect,
+                        records: delta.stored,
+                        duplicates: delta.duplicates,
+                        rejected: delta.rejected,
+                        reason: interrupted.map { "resumed at line \($0.resumeLine) after an interrupted run" }
+                    )
                 }
             }
             return failed(path, "the parsing thread stopped without finishing")

@@ -24,7 +24,9 @@ public struct IngestOptions: Sendable {
     /// The decode context these options describe, or an error naming a bad time zone.
     public func decodeContext() throws(SourceError) -> DecodeContext {
         let zone = timezone ?? mapping?.timezone ?? "UTC"
-        guard let clock = LocalTimeConverter(identifier: zone) else { throw SourceError("unknown time zone \"\(zone)\"") }
+        guard let clock = LocalTimeConverter(identifier: zone) else {
+            throw SourceError("unknown time zone \"\(zone)\"")
+        }
         return DecodeContext(numbers: NumberNormaliser(plan: plan), clock: clock)
     }
 }

@@ -31,7 +31,13 @@ final class ParserThread: @unchecked Sendable {
     let resume: ResumePoint
     let queue: BoundedQueue<ParserMessage>
 
-    init(path: String, detector: FormatDetector, options: IngestOptions, resume: ResumePoint, queue: BoundedQueue<ParserMessage>) {
+    init(
+        path: String,
+        detector: FormatDetector,
+        options: IngestOptions,
+        resume: ResumePoint,
+        queue: BoundedQueue<ParserMessage>
+    ) {
         self.path = path
         self.detector = detector
         self.options = options

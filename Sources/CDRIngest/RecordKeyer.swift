@@ -36,7 +36,8 @@ public struct RecordKeyer {
         return digest.withUnsafeBytes { bytes in
             RecordKey(
                 high: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian,
-                low: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian)
+                low: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
+            )
         }
     }
 }

@@ -13,7 +13,9 @@ public final class RejectsWriter {
     public init(path: String) throws(SourceError) {
         self.path = path
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw SourceError("cannot open rejects file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw SourceError("cannot open rejects file \(path): \(String(cString: strerror(errno)))")
+        }
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
@@ -25,7 +27,10 @@ public final class RejectsWriter {
         } else {
             object["raw_base64"] = Data(reject.raw).base64EncodedString()
         }
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        if let data = try? JSONSerialization.data(
+            withJSONObject: object,
+            options: [.sortedKeys, .withoutEscapingSlashes]
+        ) {
             pending.append(data)
             pending.append(0x0A)
         }

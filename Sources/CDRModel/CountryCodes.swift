@@ -25,7 +25,9 @@ public enum CountryCodes {
     }
 
     /// Codes are prefix-free, so one flat table indexed by (length, code) answers every lookup.
-    private static func slot(length: Int, code: Int) -> Int { length == 1 ? code : length == 2 ? 10 + code : 110 + code }
+    private static func slot(length: Int, code: Int) -> Int {
+        length == 1 ? code : length == 2 ? 10 + code : 110 + code
+    }
 
     private static func refine(code: Int, region: String, digits: UnsafeBufferPointer<UInt8>) -> String {
         switch code {

@@ -79,13 +79,18 @@ public struct NumberNormaliser: Sendable {
             return (String(decoding: input, as: UTF8.self), .identifier)
         }
         return try dialBuffer.withDigits(count) { dial throws(NumberProblem) in
-            if dial[0] == UInt8(ascii: "+") { return try international(UnsafeBufferPointer(rebasing: dial[1...]), prefix: []) }
+            if dial[0] == UInt8(ascii: "+") {
+                return try international(UnsafeBufferPointer(rebasing: dial[1...]), prefix: [])
+            }
             if special { return (String(decoding: dial, as: UTF8.self), .short) }
             for prefix in internationalPrefixes where dial.count > prefix.count && dial.starts(with: prefix) {
                 return try international(UnsafeBufferPointer(rebasing: dial[prefix.count...]), prefix: [])
             }
             if !nationalPrefix.isEmpty, dial.count - nationalPrefix.count >= 6, dial.starts(with: nationalPrefix) {
-                return try international(UnsafeBufferPointer(rebasing: dial[nationalPrefix.count...]), prefix: countryCode)
+                return try international(
+                    UnsafeBufferPointer(rebasing: dial[nationalPrefix.count...]),
+                    prefix: countryCode
+                )
             }
             if dial.count <= plan.maxShortCodeLength { return (String(decoding: dial, as: UTF8.self), .short) }
             return try international(dial, prefix: countryCode)
@@ -93,7 +98,10 @@ public struct NumberNormaliser: Sendable {
     }
 
     /// Checks and formats `+` `prefix` `digits`.
-    private func international(_ digits: UnsafeBufferPointer<UInt8>, prefix: [UInt8]) throws(NumberProblem) -> (String, NumberKind) {
+    private func international(
+        _ digits: UnsafeBufferPointer<UInt8>,
+        prefix: [UInt8]
+    ) throws(NumberProblem) -> (String, NumberKind) {
         let total = prefix.count + digits.count
         for byte in digits where byte &- UInt8(ascii: "0") >= 10 { throw .badCharacter }
         if total > 15 { throw .tooLong(digits: total) }
@@ -104,9 +112,10 @@ public struct NumberNormaliser: Sendable {
             for (i, byte) in digits.enumerated() { out[1 + prefix.count + i] = byte }
             return total + 1
         }
-        let known = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            CountryCodes.resolve(UnsafeBufferPointer(rebasing: utf8[1...])) != nil
-        } ?? (CountryCodes.resolve(Array(text.utf8.dropFirst())) != nil)
+        let known =
+            text.utf8.withContiguousStorageIfAvailable { utf8 in
+                CountryCodes.resolve(UnsafeBufferPointer(rebasing: utf8[1...])) != nil
+            } ?? (CountryCodes.resolve(Array(text.utf8.dropFirst())) != nil)
         guard known else { throw .unknownCountryCode }
         return (text, .e164)
     }
@@ -160,10 +169,13 @@ private struct DialBuffer {
     }
 
     mutating func withDigits<T>(
-        _ count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(NumberProblem) -> T
+        _ count: Int,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(NumberProblem) -> T
     ) throws(NumberProblem) -> T {
         let result = withUnsafeBytes(of: storage) { raw in
-            Result { () throws(NumberProblem) in try body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<count])) }
+            Result { () throws(NumberProblem) in
+                try body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<count]))
+            }
         }
         return try result.get()
     }

@@ -67,7 +67,11 @@ public final class SQLiteConnection {
     public var changes: Int32 { sqlite3_changes(handle) }
 
     func error(_ status: Int32, _ context: String) -> StoreError {
-        StoreError(code: status & 0xFF, message: String(cString: sqlite3_errmsg(handle)), context: String(context.prefix(200)))
+        StoreError(
+            code: status & 0xFF,
+            message: String(cString: sqlite3_errmsg(handle)),
+            context: String(context.prefix(200))
+        )
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, committing on success and rolling back on error.
@@ -110,7 +114,12 @@ public final class Statement {
         text.withUTF8 { utf8 in
             let pointer = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!)
             _ = sqlite3_bind_text(
-                handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(utf8.count), cdr_sqlite_transient())
+                handle,
+                index,
+                pointer.assumingMemoryBound(to: CChar.self),
+                Int32(utf8.count),
+                cdr_sqlite_transient()
+            )
         }
     }
     /// Binds optional text; nil is SQL NULL.
@@ -150,7 +159,10 @@ public final class Statement {
     /// Column `index` as text ("" for NULL).
     public func text(_ index: Int32) -> String {
         guard let pointer = sqlite3_column_text(handle, index) else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index))),
+            as: UTF8.self
+        )
     }
     /// Column `index` as optional text.
     public func optionalText(_ index: Int32) -> String? {

@@ -5,7 +5,9 @@ extension SQLiteStore {
     /// start in `from...to` (epoch seconds), oldest first. Uses the day-bucketed number indexes.
     public func records(number: String, from: Int64? = nil, to: Int64? = nil) throws(StoreError) -> [StoredRecord] {
         let bounds = try connection.prepare("SELECT min(day), max(day) FROM records")
-        guard try bounds.step(), let minDay = bounds.optionalInt(0), let maxDay = bounds.optionalInt(1) else { return [] }
+        guard try bounds.step(), let minDay = bounds.optionalInt(0), let maxDay = bounds.optionalInt(1) else {
+            return []
+        }
         let firstDay = max(minDay, from.map { CallRecord.dayOf($0) } ?? minDay)
         let lastDay = min(maxDay, to.map { CallRecord.dayOf($0) } ?? maxDay)
         guard firstDay <= lastDay else { return [] }
@@ -22,7 +24,8 @@ extension SQLiteStore {
             FROM ids JOIN records r ON r.id = ids.id JOIN files f ON f.id = r.file_id
             WHERE r.start_at BETWEEN ?4 AND ?5
             ORDER BY r.start_at, r.id
-            """)
+            """
+        )
         statement.bind(1, firstDay)
         statement.bind(2, lastDay)
         statement.bind(3, number)
@@ -31,13 +34,21 @@ extension SQLiteStore {
         var result: [StoredRecord] = []
         while try statement.step() {
             let record = CallRecord(
-                calling: statement.text(1), dialled: statement.text(2),
+                calling: statement.text(1),
+                dialled: statement.text(2),
                 diverting: statement.optionalText(3).map { $0.split(separator: ",").map(String.init) } ?? [],
-                start: statement.int(4), answer: statement.optionalInt(5), end: statement.int(6),
-                duration: statement.int(7), billable: statement.int(8),
+                start: statement.int(4),
+                answer: statement.optionalInt(5),
+                end: statement.int(6),
+                duration: statement.int(7),
+                billable: statement.int(8),
                 disposition: Disposition(rawValue: UInt8(statement.int(9))) ?? .unknown,
-                carrier: statement.text(10), channel: statement.text(11), account: statement.text(12),
-                sourceID: statement.text(13), sourceLine: Int(statement.int(14)))
+                carrier: statement.text(10),
+                channel: statement.text(11),
+                account: statement.text(12),
+                sourceID: statement.text(13),
+                sourceLine: Int(statement.int(14))
+            )
             result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(15)))
         }
         return result
@@ -55,7 +66,8 @@ extension SQLiteStore {
     /// The calling numbers with the most stored records (E.164 only), busiest first.
     public func busiestCallers(limit: Int) throws(StoreError) -> [(number: String, calls: Int64)] {
         let statement = try connection.prepare(
-            "SELECT calling, count(*) AS n FROM records WHERE calling LIKE '+%' GROUP BY calling ORDER BY n DESC, calling LIMIT ?")
+            "SELECT calling, count(*) AS n FROM records WHERE calling LIKE '+%' GROUP BY calling ORDER BY n DESC, calling LIMIT ?"
+        )
         statement.bind(1, Int64(limit))
         var result: [(String, Int64)] = []
         while try statement.step() { result.append((statement.text(0), statement.int(1))) }

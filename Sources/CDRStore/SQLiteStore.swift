@@ -29,7 +29,8 @@ public final class SQLiteStore {
             PRAGMA synchronous = NORMAL;
             PRAGMA cache_size = -\(cacheMiB * 1024);
             PRAGMA temp_store = FILE;
-            """)
+            """
+        )
         try migrate()
     }
 
@@ -42,18 +43,22 @@ public final class SQLiteStore {
 
     private func migrate() throws(StoreError) {
         try connection.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT")
+            "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT"
+        )
         let current = try schemaVersionInDatabase()
         if current > Self.schemaVersion {
             throw StoreError(
-                code: -1, message: "database schema \(current) is newer than this cdrpipe (\(Self.schemaVersion))",
-                context: "opening \(connection.path)")
+                code: -1,
+                message: "database schema \(current) is newer than this cdrpipe (\(Self.schemaVersion))",
+                context: "opening \(connection.path)"
+            )
         }
         for migration in Migrations.all where migration.version > current {
             try connection.transaction { () throws(StoreError) in
                 try connection.execute(migration.sql)
                 try connection.execute(
-                    "INSERT INTO schema_migrations(version, applied_at) VALUES (\(migration.version), \(Self.now()))")
+                    "INSERT INTO schema_migrations(version, applied_at) VALUES (\(migration.version), \(Self.now()))"
+                )
             }
         }
     }
@@ -67,13 +72,28 @@ public final class SQLiteStore {
         while try statement.step() {
             entries.append(
                 FileEntry(
-                    id: statement.int(0), path: statement.text(1), size: statement.int(2),
-                    headSHA256: statement.blob(15), sha256: statement.optionalBlob(3),
-                    prefixBytes: statement.int(16), prefixSHA256: statement.optionalBlob(17), dialect: statement.text(4),
+                    id: statement.int(0),
+                    path: statement.text(1),
+                    size: statement.int(2),
+                    headSHA256: statement.blob(15),
+                    sha256: statement.optionalBlob(3),
+                    prefixBytes: statement.int(16),
+                    prefixSHA256: statement.optionalBlob(17),
+                    dialect: statement.text(4),
                     status: FileEntry.Status(rawValue: statement.text(5)) ?? .failed,
-                    counts: LoadCounts(stored: statement.int(6), duplicates: statement.int(7), rejected: statement.int(8)),
-                    resumeOffset: statement.int(9), resumeLine: Int(statement.int(10)), firstRecordID: statement.int(11),
-                    startedAt: statement.int(12), finishedAt: statement.optionalInt(13), error: statement.optionalText(14)))
+                    counts: LoadCounts(
+                        stored: statement.int(6),
+                        duplicates: statement.int(7),
+                        rejected: statement.int(8)
+                    ),
+                    resumeOffset: statement.int(9),
+                    resumeLine: Int(statement.int(10)),
+                    firstRecordID: statement.int(11),
+                    startedAt: statement.int(12),
+                    finishedAt: statement.optionalInt(13),
+                    error: statement.optionalText(14)
+                )
+            )
         }
         return entries
     }
@@ -86,7 +106,8 @@ public final class SQLiteStore {
     /// The fully loaded file with this content hash, if any.
     public func loadedFile(sha256: [UInt8]) throws(StoreError) -> FileEntry? {
         let statement = try connection.prepare(
-            "SELECT \(Self.fileColumns) FROM files WHERE sha256 = ? AND status = 'loaded' LIMIT 1")
+            "SELECT \(Self.fileColumns) FROM files WHERE sha256 = ? AND status = 'loaded' LIMIT 1"
+        )
         sha256.withUnsafeBytes { statement.bind(1, blob: $0) }
         return try readFiles(statement).first
     }
@@ -95,7 +116,8 @@ public final class SQLiteStore {
     /// first: the only files worth hashing in full before a load.
     public func candidates(size: Int64, headSHA256: [UInt8]) throws(StoreError) -> [FileEntry] {
         let statement = try connection.prepare(
-            "SELECT \(Self.fileColumns) FROM files WHERE size = ? AND head_sha256 = ? AND status <> 'failed' ORDER BY id DESC")
+            "SELECT \(Self.fileColumns) FROM files WHERE size = ? AND head_sha256 = ? AND status <> 'failed' ORDER BY id DESC"
+        )
         statement.bind(1, size)
         headSHA256.withUnsafeBytes { statement.bind(2, blob: $0) }
         return try readFiles(statement)
@@ -110,18 +132,27 @@ public final class SQLiteStore {
     /// `sha256` is the content hash when known up front (regular files); standard input's is set
     /// when it finishes.
     public func beginFile(
-        path: String, size: Int64, headSHA256: [UInt8], sha256: [UInt8]?, dialect: String
+        path: String,
+        size: Int64,
+        headSHA256: [UInt8],
+        sha256: [UInt8]?,
+        dialect: String
     ) throws(StoreError) -> Int64 {
         try begin()
         let statement = try connection.prepare(
             """
             INSERT INTO files(path, size, head_sha256, sha256, dialect, status, first_record_id, started_at)
             VALUES (?, ?, ?, ?, ?, 'loading', (SELECT coalesce(max(id), 0) + 1 FROM records), ?)
-            """)
+            """
+        )
         statement.bind(1, path)
         statement.bind(2, size)
         headSHA256.withUnsafeBytes { statement.bind(3, blob: $0) }
-        if let sha256 { sha256.withUnsafeBytes { statement.bind(4, blob: $0) } } else { statement.bind(4, nil as Int64?) }
+        if let sha256 {
+            sha256.withUnsafeBytes { statement.bind(4, blob: $0) }
+        } else {
+            statement.bind(4, nil as Int64?)
+        }
         statement.bind(5, dialect)
         statement.bind(6, Self.now())
         try statement.step()
@@ -175,7 +206,8 @@ public final class SQLiteStore {
                     billsec, disposition, carrier, channel, account, source_id, file_id, line)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (day, calling, key) DO NOTHING
-                """)
+                """
+            )
             insertRecord = statement
         }
         let day = r.day
@@ -209,7 +241,8 @@ public final class SQLiteStore {
             statement = prepared
         } else {
             statement = try connection.prepare(
-                "INSERT OR IGNORE INTO diversions(day, number, record_id, position) VALUES (?, ?, ?, ?)")
+                "INSERT OR IGNORE INTO diversions(day, number, record_id, position) VALUES (?, ?, ?, ?)"
+            )
             insertDiversion = statement
         }
         for (position, number) in numbers.enumerated() {
@@ -225,7 +258,12 @@ public final class SQLiteStore {
     /// Commits what the load has stored so far together with its resume point and counts, then
     /// opens the next transaction: a crash after this resumes here.
     public func checkpoint(
-        fileID: Int64, offset: Int64, line: Int, counts: LoadCounts, prefixBytes: Int64, prefixSHA256: [UInt8]
+        fileID: Int64,
+        offset: Int64,
+        line: Int,
+        counts: LoadCounts,
+        prefixBytes: Int64,
+        prefixSHA256: [UInt8]
     ) throws(StoreError) {
         let prefix = try connection.prepare("UPDATE files SET prefix_bytes = ?, prefix_sha256 = ? WHERE id = ?")
         prefix.bind(1, prefixBytes)
@@ -238,12 +276,27 @@ public final class SQLiteStore {
     }
 
     /// Marks a file loaded with its full hash and final counts, and commits.
-    public func finishFile(id: Int64, sha256: [UInt8], size: Int64, offset: Int64, line: Int, counts: LoadCounts) throws(StoreError) {
+    public func finishFile(
+        id: Int64,
+        sha256: [UInt8],
+        size: Int64,
+        offset: Int64,
+        line: Int,
+        counts: LoadCounts
+    ) throws(StoreError) {
         let sized = try connection.prepare("UPDATE files SET size = ? WHERE id = ?")
         sized.bind(1, size)
         sized.bind(2, id)
         try sized.step()
-        try updateFile(fileID: id, offset: offset, line: line, counts: counts, status: .loaded, sha256: sha256, error: nil)
+        try updateFile(
+            fileID: id,
+            offset: offset,
+            line: line,
+            counts: counts,
+            status: .loaded,
+            sha256: sha256,
+            error: nil
+        )
         try commit()
     }
 
@@ -256,7 +309,8 @@ public final class SQLiteStore {
             guard try first.step() else { return }
             let firstID = first.int(0)
             let diversions = try connection.prepare(
-                "DELETE FROM diversions WHERE record_id >= ?1 AND record_id IN (SELECT id FROM records WHERE id >= ?1 AND file_id = ?2)")
+                "DELETE FROM diversions WHERE record_id >= ?1 AND record_id IN (SELECT id FROM records WHERE id >= ?1 AND file_id = ?2)"
+            )
             diversions.bind(1, firstID)
             diversions.bind(2, id)
             try diversions.step()
@@ -265,12 +319,24 @@ public final class SQLiteStore {
             records.bind(2, id)
             try records.step()
             try updateFile(
-                fileID: id, offset: 0, line: 1, counts: LoadCounts(), status: .failed, sha256: nil, error: reason)
+                fileID: id,
+                offset: 0,
+                line: 1,
+                counts: LoadCounts(),
+                status: .failed,
+                sha256: nil,
+                error: reason
+            )
         }
     }
 
     private func updateFile(
-        fileID: Int64, offset: Int64, line: Int, counts: LoadCounts, status: FileEntry.Status?, sha256: [UInt8]?,
+        fileID: Int64,
+        offset: Int64,
+        line: Int,
+        counts: LoadCounts,
+        status: FileEntry.Status?,
+        sha256: [UInt8]?,
         error: String?
     ) throws(StoreError) {
         let statement = try connection.prepare(
@@ -279,7 +345,8 @@ public final class SQLiteStore {
                 status = coalesce(?, status), sha256 = coalesce(?, sha256), error = ?,
                 finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END
             WHERE id = ?
-            """)
+            """
+        )
         statement.bind(1, offset)
         statement.bind(2, Int64(line))
         statement.bind(3, counts.stored)

@@ -7,7 +7,9 @@ struct Cdrpipe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cdrpipe",
         abstract: "Call detail record pipeline: ingest, store, and inspect CDRs.",
-        subcommands: [IngestCommand.self, GenerateCommand.self, RecordsCommand.self, DemoCommand.self, ParseCommand.self]
+        subcommands: [
+            IngestCommand.self, GenerateCommand.self, RecordsCommand.self, DemoCommand.self, ParseCommand.self,
+        ]
     )
 
     static func main() {

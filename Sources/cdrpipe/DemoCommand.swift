@@ -7,7 +7,9 @@ import Foundation
 /// `cdrpipe demo`: generate a sample set, ingest it into ./cdrpipe-demo.db, and print the summary.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Generate sample CDR files, ingest them, and print what was stored.")
+        commandName: "demo",
+        abstract: "Generate sample CDR files, ingest them, and print what was stored."
+    )
 
     @Option(help: "Database to create.") var db = "cdrpipe-demo.db"
     @Option(help: "Records per generated file.") var rows = 20_000
@@ -22,8 +24,25 @@ struct DemoCommand: ParsableCommand {
             "\"\",\"07700900124\",\"02079460000\",\"from-trunk\",\"x\",\"SIP/carrier-a-2\",\"\",\"Dial\",\"\",\"2026-13-02 10:00:00\",,\"2026-11-02 10:00:05\",5,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1.2\",\"\"\n",
         ]
         print("Generating sample CDRs in \(folder) …")
-        try GenerateCommand.write(format: .asterisk, rows: rows, seed: 1, start: start, days: 3, gzip: false, to: "\(folder)/switch-a-Master.csv", extraLines: broken)
-        try GenerateCommand.write(format: .asterisk, rows: rows, seed: 2, start: start, days: 3, gzip: true, to: "\(folder)/switch-b-Master.csv.gz")
+        try GenerateCommand.write(
+            format: .asterisk,
+            rows: rows,
+            seed: 1,
+            start: start,
+            days: 3,
+            gzip: false,
+            to: "\(folder)/switch-a-Master.csv",
+            extraLines: broken
+        )
+        try GenerateCommand.write(
+            format: .asterisk,
+            rows: rows,
+            seed: 2,
+            start: start,
+            days: 3,
+            gzip: true,
+            to: "\(folder)/switch-b-Master.csv.gz"
+        )
         try? FileManager.default.removeItem(atPath: db)
         try? FileManager.default.removeItem(atPath: db + ".rejects.jsonl")
         print("\nIngesting Asterisk files (plain and gzip) into \(db):")
@@ -31,15 +50,35 @@ struct DemoCommand: ParsableCommand {
         let first = try IngestCommand.ingest(db: db, input: input, rejects: nil, paths: [folder], showProgress: true)
         print(SummaryPrinter.text(first))
 
-        try GenerateCommand.write(format: .mapped, rows: rows, seed: 3, start: start, days: 3, gzip: false, to: "\(folder)/carrier-x.csv")
+        try GenerateCommand.write(
+            format: .mapped,
+            rows: rows,
+            seed: 3,
+            start: start,
+            days: 3,
+            gzip: false,
+            to: "\(folder)/carrier-x.csv"
+        )
         let mapping = Self.mappingPath()
         print("\nIngesting an operator CSV with the mapping \(mapping):")
         input = try InputOptions.parse(["--mapping", mapping])
-        let second = try IngestCommand.ingest(db: db, input: input, rejects: nil, paths: ["\(folder)/carrier-x.csv"], showProgress: true)
+        let second = try IngestCommand.ingest(
+            db: db,
+            input: input,
+            rejects: nil,
+            paths: ["\(folder)/carrier-x.csv"],
+            showProgress: true
+        )
         print(SummaryPrinter.text(second))
 
         print("\nLoading the same files again stores nothing twice:")
-        let again = try IngestCommand.ingest(db: db, input: try InputOptions.parse([]), rejects: nil, paths: [folder + "/switch-a-Master.csv", folder + "/switch-b-Master.csv.gz"], showProgress: true)
+        let again = try IngestCommand.ingest(
+            db: db,
+            input: try InputOptions.parse([]),
+            rejects: nil,
+            paths: [folder + "/switch-a-Master.csv", folder + "/switch-b-Master.csv.gz"],
+            showProgress: true
+        )
         print(SummaryPrinter.text(again))
         let store = try SQLiteStore(path: db)
         print("\n\(try store.recordCount()) records stored. Busiest callers:")
@@ -53,8 +92,13 @@ struct DemoCommand: ParsableCommand {
 
     /// The shipped operator mapping, found beside the working directory or the executable's checkout.
     static func mappingPath() -> String {
-        let candidates = ["fixtures/operator-mapping.json"]
-            + [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("../../fixtures/operator-mapping.json").path]
+        let candidates =
+            ["fixtures/operator-mapping.json"]
+            + [
+                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                    "../../fixtures/operator-mapping.json"
+                ).path
+            ]
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }
 }

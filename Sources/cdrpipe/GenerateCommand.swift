@@ -8,7 +8,9 @@ extension CallFileWriter.Format: ExpressibleByArgument {}
 /// `cdrpipe generate`: deterministic synthetic traffic for demos, tests and benchmarks.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Write deterministic, realistic synthetic CDRs.")
+        commandName: "generate",
+        abstract: "Write deterministic, realistic synthetic CDRs."
+    )
 
     @Option(help: "asterisk (cdr_csv, 18 columns, UTC) or mapped (see fixtures/operator-mapping.json).")
     var format: CallFileWriter.Format = .asterisk
@@ -38,12 +40,26 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try Self.write(format: format, rows: rows, seed: seed, start: CivilTime.parseISO(start)!, days: days, gzip: gzip, to: output)
+        try Self.write(
+            format: format,
+            rows: rows,
+            seed: seed,
+            start: CivilTime.parseISO(start)!,
+            days: days,
+            gzip: gzip,
+            to: output
+        )
     }
 
     /// Writes a generated file; shared with `demo`.
     static func write(
-        format: CallFileWriter.Format, rows: Int, seed: UInt64, start: Int64, days: Int, gzip: Bool, to path: String,
+        format: CallFileWriter.Format,
+        rows: Int,
+        seed: UInt64,
+        start: Int64,
+        days: Int,
+        gzip: Bool,
+        to path: String,
         extraLines: [String] = []
     ) throws {
         let sink = try OutputSink(path: path, gzip: gzip)

@@ -8,7 +8,8 @@ import Foundation
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Load CDR files (plain or gzip; directories are walked; - is standard input).")
+        abstract: "Load CDR files (plain or gzip; directories are walked; - is standard input)."
+    )
 
     @Option(help: "The SQLite database file (created with mode 0600).")
     var db: String
@@ -29,14 +30,24 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let summary = try Self.ingest(
-            db: db, input: input, rejects: rejects, paths: paths, showProgress: !json, checkpointEvery: checkpointEvery)
+            db: db,
+            input: input,
+            rejects: rejects,
+            paths: paths,
+            showProgress: !json,
+            checkpointEvery: checkpointEvery
+        )
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
     /// Runs an ingest; shared with `demo`.
     static func ingest(
-        db: String, input: InputOptions, rejects: String?, paths: [String], showProgress: Bool,
+        db: String,
+        input: InputOptions,
+        rejects: String?,
+        paths: [String],
+        showProgress: Bool,
         checkpointEvery: Int = 250_000
     ) throws -> IngestSummary {
         var options = try input.ingestOptions()
@@ -49,7 +60,11 @@ struct IngestCommand: ParsableCommand {
             var report: (@Sendable (IngestProgress) -> Void)?
             if let bar { report = { bar.update($0) } }
             let job = try IngestJob(
-                store: store, options: options, rejectsPath: rejects ?? db + ".rejects.jsonl", progress: report)
+                store: store,
+                options: options,
+                rejectsPath: rejects ?? db + ".rejects.jsonl",
+                progress: report
+            )
             let summary = job.run(paths: paths)
             bar?.finish()
             return summary

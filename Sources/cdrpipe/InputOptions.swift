@@ -48,7 +48,13 @@ struct InputOptions: ParsableArguments {
         }
         options.timezone = timezone
         var plan = NumberPlan.forCountry(homeCountry)
-        if !internationalPrefixes.isEmpty { plan = NumberPlan(countryCode: homeCountry, nationalPrefix: plan.nationalPrefix, internationalPrefixes: internationalPrefixes) }
+        if !internationalPrefixes.isEmpty {
+            plan = NumberPlan(
+                countryCode: homeCountry,
+                nationalPrefix: plan.nationalPrefix,
+                internationalPrefixes: internationalPrefixes
+            )
+        }
         if let nationalPrefix { plan.nationalPrefix = nationalPrefix }
         options.plan = plan
         return options

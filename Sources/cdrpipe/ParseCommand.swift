@@ -7,7 +7,9 @@ import Foundation
 /// `cdrpipe parse`: read a file without storing it (benchmark and format check).
 struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "parse", abstract: "Parse a CDR file without storing it and print records/s.")
+        commandName: "parse",
+        abstract: "Parse a CDR file without storing it and print records/s."
+    )
 
     enum Stage: String, ExpressibleByArgument {
         /// Split into fields only.
@@ -36,7 +38,11 @@ struct ParseCommand: ParsableCommand {
             rejects = fields < 0 ? 1 : 0
         } else {
             let options = try input.ingestOptions()
-            let detector = FormatDetector(format: options.format, mapping: options.mapping, context: try options.decodeContext())
+            let detector = FormatDetector(
+                format: options.format,
+                mapping: options.mapping,
+                context: try options.decodeContext()
+            )
             let reader = try detector.open(try FileSource(path: path))
             var keyer = RecordKeyer()
             var checksum: UInt64 = 0
@@ -51,6 +57,14 @@ struct ParseCommand: ParsableCommand {
             if checksum == 1 { print("") }
         }
         let seconds = Date().timeIntervalSince(started)
-        print(String(format: "%d records, %d rejects in %.3f s: %.0f records/s", records, rejects, seconds, Double(records) / seconds))
+        print(
+            String(
+                format: "%d records, %d rejects in %.3f s: %.0f records/s",
+                records,
+                rejects,
+                seconds,
+                Double(records) / seconds
+            )
+        )
     }
 }

@@ -20,9 +20,16 @@ final class ProgressBar: @unchecked Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let eta = fraction > 0 ? p.elapsed / fraction - p.elapsed : 0
-            line = "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
-                + String(format: "%3.0f%% %@/%@  %.0f rec/s  ETA %.0fs", fraction * 100, Self.bytes(p.bytes),
-                    Self.bytes(p.totalBytes), rate, eta)
+            line =
+                "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
+                + String(
+                    format: "%3.0f%% %@/%@  %.0f rec/s  ETA %.0fs",
+                    fraction * 100,
+                    Self.bytes(p.bytes),
+                    Self.bytes(p.totalBytes),
+                    rate,
+                    eta
+                )
         }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }

@@ -37,7 +37,10 @@ enum RecordPrinter {
             object["answer"] = row.record.answer.map { CivilTime.iso8601($0) as Any } ?? NSNull()
             return object
         }
-        let data = try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try? JSONSerialization.data(
+            withJSONObject: objects,
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        )
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
@@ -46,9 +49,13 @@ enum RecordPrinter {
         for row in rows {
             let r = row.record
             lines.append(
-                [CivilTime.iso8601(r.start), r.calling, r.dialled, r.disposition.name, String(r.duration), String(r.billable), r.carrier]
-                    .enumerated().map { $1.padding(toLength: [22, 17, 17, 13, 5, 6, 20][$0], withPad: " ", startingAt: 0) }
-                    .joined())
+                [
+                    CivilTime.iso8601(r.start), r.calling, r.dialled, r.disposition.name, String(r.duration),
+                    String(r.billable), r.carrier,
+                ]
+                .enumerated().map { $1.padding(toLength: [22, 17, 17, 13, 5, 6, 20][$0], withPad: " ", startingAt: 0) }
+                .joined()
+            )
         }
         lines.append("\(rows.count) records")
         return lines.joined(separator: "\n")

@@ -6,7 +6,9 @@ import Foundation
 /// `cdrpipe records`: the stored records of one number.
 struct RecordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "records", abstract: "List the stored records in which a number is A, B or C party.")
+        commandName: "records",
+        abstract: "List the stored records in which a number is A, B or C party."
+    )
 
     @Option(help: "The SQLite database file.")
     var db: String
@@ -43,7 +45,11 @@ struct RecordsCommand: ParsableCommand {
         let toEpoch = to.map { t in CivilTime.parseISO(t)! + (t.count == 10 ? 86_399 : 0) }
         let rows: [StoredRecord]
         do {
-            rows = try SQLiteStore(path: db).records(number: normalised, from: from.flatMap(CivilTime.parseISO), to: toEpoch)
+            rows = try SQLiteStore(path: db).records(
+                number: normalised,
+                from: from.flatMap(CivilTime.parseISO),
+                to: toEpoch
+            )
         } catch {
             throw CommandFailure(error.description)
         }

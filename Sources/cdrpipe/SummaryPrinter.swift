@@ -24,8 +24,18 @@ enum SummaryPrinter {
         let rate = s.seconds > 0 ? Double(s.records + s.duplicates + s.rejected) / s.seconds : 0
         lines.append(
             String(
-                format: "%d files (%d skipped, %d failed): %lld records stored, %lld duplicates, %lld rejected in %.2f s (%.0f records/s)",
-                s.files, s.skippedFiles, s.failedFiles.count, s.records, s.duplicates, s.rejected, s.seconds, rate))
+                format:
+                    "%d files (%d skipped, %d failed): %lld records stored, %lld duplicates, %lld rejected in %.2f s (%.0f records/s)",
+                s.files,
+                s.skippedFiles,
+                s.failedFiles.count,
+                s.records,
+                s.duplicates,
+                s.rejected,
+                s.seconds,
+                rate
+            )
+        )
         if let rejects = s.rejectsFile { lines.append("rejected records are in \(rejects)") }
         return lines.joined(separator: "\n")
     }

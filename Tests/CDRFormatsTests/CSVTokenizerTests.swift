@@ -5,7 +5,11 @@ import Testing
 /// Tokenizes everything with a given chunk size and returns (line, fields, problem) per record.
 func tokenize(_ text: String, chunk: Int, delimiter: UInt8 = 44) throws -> [(Int, [String], String?)] {
     let tokenizer = CSVTokenizer(
-        source: MemorySource(Array(text.utf8), chunk: chunk), delimiter: delimiter, chunkSize: 64, maxRecordBytes: 4096)
+        source: MemorySource(Array(text.utf8), chunk: chunk),
+        delimiter: delimiter,
+        chunkSize: 64,
+        maxRecordBytes: 4096
+    )
     var out: [(Int, [String], String?)] = []
     while let record = try tokenizer.next() {
         out.append((record.line, (0..<record.count).map { record.string($0) }, record.problem))

@@ -16,7 +16,10 @@ func readAll(_ reader: any RecordReader) throws -> (records: [CallRecord], rejec
     return (records, rejects)
 }
 
-let utcContext = DecodeContext(numbers: NumberNormaliser(plan: NumberPlan()), clock: LocalTimeConverter(identifier: "UTC")!)
+let utcContext = DecodeContext(
+    numbers: NumberNormaliser(plan: NumberPlan()),
+    clock: LocalTimeConverter(identifier: "UTC")!
+)
 
 @Suite("Asterisk dialects")
 struct AsteriskDialectTests {
@@ -50,7 +53,10 @@ struct AsteriskDialectTests {
         let extra = ["\"1767607200.7\"", "\"\"", "\"peer\"", "\"1767607200.7\"", "3"]
         let line = (base + extra.prefix(columns - 16)).joined(separator: ",") + "\n"
         let (records, rejects) = try readAll(
-            try FormatDetector(format: .asterisk, mapping: nil, context: utcContext).open(MemorySource(Array(line.utf8))))
+            try FormatDetector(format: .asterisk, mapping: nil, context: utcContext).open(
+                MemorySource(Array(line.utf8))
+            )
+        )
         #expect(rejects.isEmpty)
         #expect(records.first?.sourceID == (columns == 16 ? "" : "1767607200.7"))
         #expect(records.first?.answer == nil && records.first?.dialled == "+442079460000")
@@ -62,7 +68,10 @@ struct AsteriskDialectTests {
         let noisy = Self.cdrCSVLine.replacingOccurrences(of: "\"ANSWERED\"", with: "\"HELD\"")
         let text = Self.cdrCSVLine + bad + noisy + "\"only\",\"three\",\"fields\"\n" + Self.cdrCSVLine
         let (records, rejects) = try readAll(
-            try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(MemorySource(Array(text.utf8), chunk: 5)))
+            try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(
+                MemorySource(Array(text.utf8), chunk: 5)
+            )
+        )
         #expect(records.count == 2)
         #expect(rejects.map(\.line) == [2, 3, 4])
         #expect(rejects.map(\.field) == ["end", "disposition", "record"])
@@ -74,18 +83,27 @@ struct AsteriskDialectTests {
         #expect(throws: SourceError.self) {
             _ = try readAll(
                 try FormatDetector(format: .asteriskCustom, mapping: nil, context: utcContext).open(
-                    MemorySource(Array(Self.cdrCSVLine.utf8))))
+                    MemorySource(Array(Self.cdrCSVLine.utf8))
+                )
+            )
         }
         #expect(throws: SourceError.self) {
-            _ = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(MemorySource(Array("a,b\n1,2\n".utf8)))
+            _ = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(
+                MemorySource(Array("a,b\n1,2\n".utf8))
+            )
         }
     }
 
     @Test("local time zone input is converted to UTC")
     func timezone() throws {
-        let context = DecodeContext(numbers: NumberNormaliser(plan: NumberPlan()), clock: LocalTimeConverter(identifier: "Europe/London")!)
+        let context = DecodeContext(
+            numbers: NumberNormaliser(plan: NumberPlan()),
+            clock: LocalTimeConverter(identifier: "Europe/London")!
+        )
         let summer = Self.cdrCSVLine.replacingOccurrences(of: "2026-01-05", with: "2026-07-05")
-        let (records, _) = try readAll(try FormatDetector(format: .auto, mapping: nil, context: context).open(MemorySource(Array(summer.utf8))))
+        let (records, _) = try readAll(
+            try FormatDetector(format: .auto, mapping: nil, context: context).open(MemorySource(Array(summer.utf8)))
+        )
         #expect(records.first?.start == CivilTime.parseISO("2026-07-05T09:00:00Z"))
     }
 
@@ -95,7 +113,9 @@ struct AsteriskDialectTests {
             print("skipped: ../shared/corpus is absent")
             return
         }
-        let reader = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(try FileSource(path: path))
+        let reader = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(
+            try FileSource(path: path)
+        )
         #expect(reader.dialectName == "asterisk")
         let (records, rejects) = try readAll(reader)
         #expect(records.count == 105)
@@ -113,7 +133,9 @@ struct AsteriskDialectTests {
             print("skipped: ../shared/corpus is absent")
             return
         }
-        let reader = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(try FileSource(path: path))
+        let reader = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(
+            try FileSource(path: path)
+        )
         #expect(reader.dialectName == "asterisk-custom")
         let (records, rejects) = try readAll(reader)
         #expect(records.count == 14 && rejects.isEmpty)

@@ -13,7 +13,14 @@ func temporaryDirectory() throws -> String {
     return path
 }
 
-func generate(_ path: String, rows: Int, seed: UInt64, format: CallFileWriter.Format = .asterisk, gzip: Bool = false, extra: [String] = []) throws {
+func generate(
+    _ path: String,
+    rows: Int,
+    seed: UInt64,
+    format: CallFileWriter.Format = .asterisk,
+    gzip: Bool = false,
+    extra: [String] = []
+) throws {
     let sink = try OutputSink(path: path, gzip: gzip)
     let writer = CallFileWriter(format: format)
     if let header = writer.header { try sink.write(header) }
@@ -53,7 +60,9 @@ struct IngestJobTests {
         let dir = try temporaryDirectory()
         try generate(dir + "/a.csv", rows: 500, seed: 12)
         var copy = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8)
-        copy += copy.split(separator: "\n").last.map { $0.replacingOccurrences(of: "SIP/core-", with: "SIP/edge-") + "\n" } ?? ""
+        copy +=
+            copy.split(separator: "\n").last.map { $0.replacingOccurrences(of: "SIP/core-", with: "SIP/edge-") + "\n" }
+            ?? ""
         try copy.write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
         let summary = try ingest(dir + "/cdr.db", [dir])
         #expect(summary.records == 501 && summary.duplicates == 500)
@@ -103,7 +112,8 @@ struct IngestJobTests {
         #expect(objects.map { $0["field"] as? String } == ["dst", "record"])
         #expect(objects[1]["raw"] as? String == "garbage line")
         #expect(objects[0]["file"] as? String == dir + "/a.csv")
-        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/cdr.db.rejects.jsonl")[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: dir + "/cdr.db.rejects.jsonl")[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
@@ -128,7 +138,10 @@ struct IngestJobTests {
             #expect(r.start == call.start && r.answer == call.answer && r.end == call.end)
             #expect(r.disposition == call.disposition && r.duration == call.end - call.start)
         }
-        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM diversions") == Int64(calls.filter { $0.diverting != nil }.count))
+        #expect(
+            try count(dir + "/cdr.db", "SELECT count(*) FROM diversions")
+                == Int64(calls.filter { $0.diverting != nil }.count)
+        )
     }
 
     @Test("the corpus Asterisk files load with the expected counts, twice loading nothing new")
@@ -140,7 +153,10 @@ struct IngestJobTests {
             return
         }
         let dir = try temporaryDirectory()
-        let files = [root + "/asterisk-cdr-csv/BugaDM-TelephonySwitching_Master.csv", root + "/asterisk-cdr-custom/KelySaina-cdr_Master.csv"]
+        let files = [
+            root + "/asterisk-cdr-csv/BugaDM-TelephonySwitching_Master.csv",
+            root + "/asterisk-cdr-custom/KelySaina-cdr_Master.csv",
+        ]
         let first = try ingest(dir + "/cdr.db", files)
         #expect(first.details.filter { $0.status == .loaded }.map(\.records).reduce(0, +) + first.duplicates == 119)
         #expect(first.rejected == 0)
@@ -149,7 +165,8 @@ struct IngestJobTests {
     }
 
     static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("fixtures/\(name)").path
     }
 }
@@ -160,7 +177,8 @@ struct ResumeTests {
     func interrupt(_ db: String, prefixBytes: Int64, prefixSHA256: [UInt8]) throws {
         let store = try SQLiteStore(path: db)
         let statement = try store.connection.prepare(
-            "UPDATE files SET status = 'loading', sha256 = NULL, resume_offset = 0, resume_line = 1, records = 0, prefix_bytes = ?, prefix_sha256 = ?")
+            "UPDATE files SET status = 'loading', sha256 = NULL, resume_offset = 0, resume_line = 1, records = 0, prefix_bytes = ?, prefix_sha256 = ?"
+        )
         statement.bind(1, prefixBytes)
         prefixSHA256.withUnsafeBytes { statement.bind(2, blob: $0) }
         try statement.step()

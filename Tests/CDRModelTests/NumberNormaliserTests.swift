@@ -26,7 +26,8 @@ struct NumberNormaliserTests {
             ("anonymous", "anonymous", .identifier),
             ("", "", .absent),
             ("   ", "", .absent),
-        ])
+        ]
+    )
     func normalises(input: String, expected: String, kind: NumberKind) throws {
         let result = try Self.uk.normalise(input)
         #expect(result.number == expected)
@@ -41,7 +42,8 @@ struct NumberNormaliserTests {
             ("+4412345678901234567", .tooLong(digits: 19)),
             ("+44abc", .badCharacter),
             ("00210123456789", .unknownCountryCode),
-        ])
+        ]
+    )
     func rejects(input: String, problem: NumberProblem) {
         #expect(throws: problem) { try Self.uk.normalise(input) }
     }
@@ -76,7 +78,8 @@ struct CountryCodesTests {
             ("447911123456", "GB"), ("12125551234", "US"), ("14165551234", "CA"), ("18765551234", "JM"),
             ("77011234567", "KZ"), ("74951234567", "RU"), ("353861234567", "IE"), ("8816123456789", "001"),
             ("6834002", "NU"), ("2348012345678", "NG"),
-        ])
+        ]
+    )
     func resolves(digits: String, region: String) {
         #expect(CountryCodes.resolve(Array(digits.utf8))?.region == region)
     }

@@ -46,8 +46,15 @@ struct TimeTests {
     @Test("validation names the broken field")
     func validation() {
         let good = CallRecord(
-            calling: "+441", dialled: "+442", start: 1_700_000_000, answer: 1_700_000_005, end: 1_700_000_065,
-            duration: 65, billable: 60, disposition: .answered)
+            calling: "+441",
+            dialled: "+442",
+            start: 1_700_000_000,
+            answer: 1_700_000_005,
+            end: 1_700_000_065,
+            duration: 65,
+            billable: 60,
+            disposition: .answered
+        )
         #expect(good.validate() == nil)
         var bad = good
         bad.end = good.start - 1

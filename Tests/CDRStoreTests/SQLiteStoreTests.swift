@@ -12,9 +12,20 @@ func temporaryDirectory() throws -> String {
 
 func sample(_ n: Int, calling: String = "+447911000001", diverting: [String] = []) -> CallRecord {
     CallRecord(
-        calling: calling, dialled: "+44207946\(1000 + n)", diverting: diverting, start: 1_767_607_200 + Int64(n) * 60,
-        answer: 1_767_607_205 + Int64(n) * 60, end: 1_767_607_265 + Int64(n) * 60, duration: 65, billable: 60,
-        disposition: .answered, carrier: "SIP/carrier-a", channel: "SIP/carrier-a-1", sourceID: "id\(n)", sourceLine: n)
+        calling: calling,
+        dialled: "+44207946\(1000 + n)",
+        diverting: diverting,
+        start: 1_767_607_200 + Int64(n) * 60,
+        answer: 1_767_607_205 + Int64(n) * 60,
+        end: 1_767_607_265 + Int64(n) * 60,
+        duration: 65,
+        billable: 60,
+        disposition: .answered,
+        carrier: "SIP/carrier-a",
+        channel: "SIP/carrier-a-1",
+        sourceID: "id\(n)",
+        sourceLine: n
+    )
 }
 
 @Suite("SQLite store")
@@ -40,7 +51,14 @@ struct SQLiteStoreTests {
         #expect(try store.insert(sample(1), key: RecordKey(high: 1, low: 1), fileID: file))
         #expect(try !store.insert(sample(1), key: RecordKey(high: 1, low: 1), fileID: file))
         #expect(try store.insert(sample(1), key: RecordKey(high: 1, low: 2), fileID: file))
-        try store.finishFile(id: file, sha256: [1], size: 1, offset: 0, line: 1, counts: LoadCounts(stored: 2, duplicates: 1))
+        try store.finishFile(
+            id: file,
+            sha256: [1],
+            size: 1,
+            offset: 0,
+            line: 1,
+            counts: LoadCounts(stored: 2, duplicates: 1)
+        )
         #expect(try store.recordCount() == 2)
         #expect(try store.loadedFile(sha256: [1])?.counts == LoadCounts(stored: 2, duplicates: 1))
     }
@@ -55,7 +73,11 @@ struct SQLiteStoreTests {
             _ = try store.insert(sample(n * 1500), key: RecordKey(high: id, low: 0), fileID: file)
         }
         id += 1
-        _ = try store.insert(sample(7, calling: "+447700900999", diverting: ["+447911000001"]), key: RecordKey(high: id, low: 0), fileID: file)
+        _ = try store.insert(
+            sample(7, calling: "+447700900999", diverting: ["+447911000001"]),
+            key: RecordKey(high: id, low: 0),
+            fileID: file
+        )
         try store.finishFile(id: file, sha256: [2], size: 1, offset: 0, line: 1, counts: LoadCounts(stored: 6))
         let all = try store.records(number: "+447911000001")
         #expect(all.count == 6)
@@ -63,7 +85,11 @@ struct SQLiteStoreTests {
         #expect(all.contains { $0.record.diverting == ["+447911000001"] && $0.file == "a.csv" })
         let dialled = try store.records(number: "+442079461000")
         #expect(dialled.count == 1)
-        let window = try store.records(number: "+447911000001", from: 1_767_607_200 + 1500 * 60, to: 1_767_607_200 + 3000 * 60)
+        let window = try store.records(
+            number: "+447911000001",
+            from: 1_767_607_200 + 1500 * 60,
+            to: 1_767_607_200 + 3000 * 60
+        )
         #expect(window.map(\.record.sourceID) == ["id1500", "id3000"])
         #expect(try store.records(number: "+449999999999").isEmpty)
     }
@@ -76,7 +102,14 @@ struct SQLiteStoreTests {
         try store.finishFile(id: keep, sha256: [3], size: 1, offset: 0, line: 1, counts: LoadCounts(stored: 1))
         let bad = try store.beginFile(path: "bad.csv.gz", size: 1, headSHA256: [4], sha256: [4], dialect: "asterisk")
         _ = try store.insert(sample(2, diverting: ["+447700900111"]), key: RecordKey(high: 8, low: 8), fileID: bad)
-        try store.checkpoint(fileID: bad, offset: 10, line: 2, counts: LoadCounts(stored: 1), prefixBytes: 10, prefixSHA256: [5])
+        try store.checkpoint(
+            fileID: bad,
+            offset: 10,
+            line: 2,
+            counts: LoadCounts(stored: 1),
+            prefixBytes: 10,
+            prefixSHA256: [5]
+        )
         _ = try store.insert(sample(3), key: RecordKey(high: 7, low: 7), fileID: bad)
         try store.failFile(id: bad, reason: "truncated gzip")
         #expect(try store.recordCount() == 1)

@@ -39,7 +39,8 @@ struct CLI {
     }
 
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-cli-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-cli-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -70,8 +71,13 @@ struct CommandLineTests {
         try "not, a, cdr\n".write(toFile: dir + "/junk.csv", atomically: true, encoding: .utf8)
         #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", dir + "/junk.csv"]).status == 1)
         #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--format", "nonsense", dir + "/a.csv"]).status == 2)
-        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--timezone", "Mars/Base", dir + "/a.csv"]).status == 2)
-        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--mapping", dir + "/missing.json", dir + "/a.csv"]).status == 2)
+        #expect(
+            try CLI.run(["ingest", "--db", dir + "/cdr.db", "--timezone", "Mars/Base", dir + "/a.csv"]).status == 2
+        )
+        #expect(
+            try CLI.run(["ingest", "--db", dir + "/cdr.db", "--mapping", dir + "/missing.json", dir + "/a.csv"]).status
+                == 2
+        )
         let again = try CLI.run(["ingest", "--db", dir + "/cdr.db", "--json", dir + "/a.csv"])
         #expect(try CLI.json(again.out)["skipped_files"] as? Int == 1)
     }
@@ -89,7 +95,10 @@ struct CommandLineTests {
         #expect(rows?.count == 1)
         #expect(rows?.first?["dialled"] as? String == "+442079460000")
         #expect(rows?.first?["billsec"] as? Int == 60)
-        let csv = try CLI.run(["records", "--db", dir + "/cdr.db", "--number", "02079460000", "--csv", "--from", "2026-01-05", "--to", "2026-01-05"])
+        let csv = try CLI.run([
+            "records", "--db", dir + "/cdr.db", "--number", "02079460000", "--csv", "--from", "2026-01-05", "--to",
+            "2026-01-05",
+        ])
         #expect(csv.out.split(separator: "\n").count == 2)
         #expect(try CLI.run(["records", "--db", dir + "/cdr.db", "--number", "+999"]).status == 2)
     }
