@@ -33,15 +33,7 @@ public enum FieldDecoding {
         if b.count > 19 {
             guard b[19] == 0x2E, b[20...].allSatisfy({ $0 &- 0x30 < 10 }) else { return nil }
         }
-        @inline(__always) func digits(_ at: Int, _ n: Int) -> Int64? {
-            var v: Int64 = 0
-            for i in at..<(at + n) {
-                let d = b[i] &- 0x30
-                guard d < 10 else { return nil }
-                v = v * 10 + Int64(d)
-            }
-            return v
-        }
+        @inline(__always) func digits(_ at: Int, _ n: Int) -> Int64? { CivilTime.decimal(b, at: at, count: n) }
         guard let y = digits(0, 4), let mo = digits(5, 2), let d = digits(8, 2), let h = digits(11, 2),
             let mi = digits(14, 2), let s = digits(17, 2)
         else { return nil }

@@ -25,6 +25,18 @@ public enum CivilTime {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The unsigned decimal number in `count` bytes at `at`, or nil if any of them is not a digit.
+    @inline(__always)
+    package static func decimal(_ b: UnsafeRawBufferPointer, at: Int, count: Int) -> Int64? {
+        var value: Int64 = 0
+        for i in at..<(at + count) {
+            let digit = b[i] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+        }
+        return value
+    }
+
     /// The number of days in a month.
     public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
@@ -64,13 +76,7 @@ public enum CivilTime {
         let b = Array(text.utf8)
         func num(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= b.count else { return nil }
-            var v: Int64 = 0
-            for i in from..<(from + count) {
-                let d = b[i] &- 48
-                guard d < 10 else { return nil }
-                v = v * 10 + Int64(d)
-            }
-            return v
+            return b.withUnsafeBytes { decimal($0, at: from, count: count) }
         }
         guard b.count >= 10, b[4] == 45, b[7] == 45, let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2) else {
             return nil
