@@ -77,10 +77,18 @@ public struct MappingFile: Codable, Sendable {
         do {
             mapping = try JSONDecoder().decode(MappingFile.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-            throw SourceError("mapping file \(path): missing required key \(path)")
+            let keyPath = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw SourceError("mapping file \(path): missing required key \(keyPath)")
+        } catch let DecodingError.typeMismatch(type, context) {
+            let keyPath = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw SourceError("mapping file \(path): \(keyPath) should be \(type)")
+        } catch let DecodingError.dataCorrupted(context) {
+            let keyPath = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw SourceError(
+                "mapping file \(path): \(keyPath.isEmpty ? "" : keyPath + ": ")\(context.debugDescription)"
+            )
         } catch {
-            throw SourceError("mapping file \(path): \(error)")
+            throw SourceError("mapping file \(path): \(error.localizedDescription)")
         }
         try mapping.validate(path: path)
         return mapping
