@@ -14,9 +14,14 @@ public protocol ByteSource {
 public struct SourceError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, for a person.
     public var reason: String
+    /// True when the file is deliberately not loaded (e.g. a CUCM CMR file) rather than broken.
+    public var skip: Bool
 
     /// Creates an error with a reason.
-    public init(_ reason: String) { self.reason = reason }
+    public init(_ reason: String, skip: Bool = false) {
+        self.reason = reason
+        self.skip = skip
+    }
 
     /// The reason.
     public var description: String { reason }

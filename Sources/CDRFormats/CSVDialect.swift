@@ -15,6 +15,13 @@ public protocol CSVDialect: Sendable {
     mutating func prepare(first record: CSVRecord) throws(SourceError) -> Bool
     /// Decodes one record, or names the field that makes it unacceptable.
     func decode(_ record: CSVRecord, context: inout DecodeContext) throws(RecordProblem) -> CallRecord
+    /// Whether spaces before an opening quote are dropped (FreeSWITCH templates write `", "${x}"`).
+    var trimsSpaceBeforeQuote: Bool { get }
+    /// Whether a record is file furniture to pass over silently (a CUCM data-type line).
+    func isPreamble(_ record: CSVRecord) -> Bool
+    /// Tries to read a record that broke CSV quoting (a writer that does not escape quotes); nil
+    /// when the dialect cannot, and the record is rejected with the quoting fault.
+    func recover(_ record: CSVRecord, context: inout DecodeContext) -> Result<CallRecord, RecordProblem>?
 }
 
 extension CSVDialect {
@@ -22,6 +29,15 @@ extension CSVDialect {
     public var delimiter: UInt8 { UInt8(ascii: ",") }
     /// The default: double quote.
     public var quote: UInt8 { UInt8(ascii: "\"") }
+
+    /// The default: quotes start at the delimiter.
+    public var trimsSpaceBeforeQuote: Bool { false }
+    /// The default: every record is data.
+    public func isPreamble(_ record: CSVRecord) -> Bool { false }
+    /// The default: no recovery.
+    public func recover(_ record: CSVRecord, context: inout DecodeContext) -> Result<CallRecord, RecordProblem>? {
+        nil
+    }
 
     /// The default for headerless layouts: refuse a first record of the wrong shape.
     public mutating func prepare(first record: CSVRecord) throws(SourceError) -> Bool {

@@ -55,6 +55,7 @@ public final class CSVTokenizer<Source: ByteSource> {
     private var source: Source
     private let delimiter: UInt8
     private let quote: UInt8
+    private let trimsSpaceBeforeQuote: Bool
     private var buffer: UnsafeMutableRawBufferPointer
     private var scratch: UnsafeMutableRawBufferPointer
     private var fields: UnsafeMutableBufferPointer<CSVField>
@@ -73,11 +74,13 @@ public final class CSVTokenizer<Source: ByteSource> {
         delimiter: UInt8 = UInt8(ascii: ","),
         quote: UInt8 = UInt8(ascii: "\""),
         chunkSize: Int = 1 << 20,
-        maxRecordBytes: Int = 1 << 20
+        maxRecordBytes: Int = 1 << 20,
+        trimsSpaceBeforeQuote: Bool = false
     ) {
         self.source = source
         self.delimiter = delimiter
         self.quote = quote
+        self.trimsSpaceBeforeQuote = trimsSpaceBeforeQuote
         self.maxRecordBytes = max(maxRecordBytes, 16)
         buffer = .allocate(byteCount: max(chunkSize, 64), alignment: 16)
         scratch = .allocate(byteCount: 4096, alignment: 16)
@@ -185,6 +188,11 @@ public final class CSVTokenizer<Source: ByteSource> {
         let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         let (delim, q) = (delimiter, quote)
         fieldLoop: while true {
+            if trimsSpaceBeforeQuote {
+                var j = i
+                while j < end, base[j] == 0x20 { j += 1 }
+                if j < end, base[j] == q { i = j }
+            }
             let fieldStart = i
             if i < end, base[i] == q {
                 i += 1

@@ -5,6 +5,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case auto
     case asterisk
     case asteriskCustom = "asterisk-custom"
+    case freeswitch
+    case cucm
     case mapped
 }
 
@@ -30,12 +32,20 @@ public struct FormatDetector: Sendable {
     public var mapping: MappingFile?
     /// Number plan and time zone for decoding.
     public var context: DecodeContext
+    /// The FreeSWITCH template files are read with (the vanilla `example` unless configured).
+    public var freeswitch: FreeSwitchDialect
 
     /// Creates a detector.
-    public init(format: InputFormat, mapping: MappingFile?, context: DecodeContext) {
+    public init(
+        format: InputFormat,
+        mapping: MappingFile?,
+        context: DecodeContext,
+        freeswitch: FreeSwitchDialect? = nil
+    ) {
         self.format = format
         self.mapping = mapping
         self.context = context
+        self.freeswitch = freeswitch ?? (try! FreeSwitchDialect())
     }
 
     /// How many bytes are sniffed to detect compression and the dialect.
@@ -60,8 +70,33 @@ public struct FormatDetector: Sendable {
         head: [UInt8],
         resume: ResumePoint
     ) throws(SourceError) -> any RecordReader {
-        switch format {
-        case .asterisk:
+        var chosen = format
+        if format == .auto {
+            if mapping != nil {
+                chosen = .mapped
+            } else if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
+                chosen = .asterisk
+            } else {
+                let candidates = try detect(head: head)
+                guard candidates.count == 1 else {
+                    if candidates.isEmpty {
+                        throw SourceError(
+                            "format not recognised: the first record is not Asterisk cdr_csv or cdr_custom, FreeSWITCH "
+                                + "(template with \(freeswitch.columns.count) columns) or a CUCM header; pass --format, "
+                                + "or --format mapped --mapping FILE for an operator CSV"
+                        )
+                    }
+                    throw SourceError(
+                        "format is ambiguous: the first record fits "
+                            + "\(candidates.map(\.rawValue).joined(separator: " and ")); "
+                            + "pass --format \(candidates[0].rawValue) (or another of them)"
+                    )
+                }
+                chosen = candidates[0]
+            }
+        }
+        switch chosen {
+        case .auto, .asterisk:
             return CSVRecordReader(
                 source: source,
                 dialect: AsteriskDialect(module: .cdrCSV),
@@ -75,6 +110,10 @@ public struct FormatDetector: Sendable {
                 context: context,
                 resume: resume
             )
+        case .freeswitch:
+            return CSVRecordReader(source: source, dialect: freeswitch, context: context, resume: resume)
+        case .cucm:
+            return CSVRecordReader(source: source, dialect: CUCMDialect(), context: context, resume: resume)
         case .mapped:
             guard let mapping else { throw SourceError("--format mapped needs --mapping FILE") }
             return CSVRecordReader(
@@ -83,57 +122,18 @@ public struct FormatDetector: Sendable {
                 context: context,
                 resume: resume
             )
-        case .auto:
-            if let mapping {
-                return CSVRecordReader(
-                    source: source,
-                    dialect: try MappedDialect(mapping: mapping),
-                    context: context,
-                    resume: resume
-                )
-            }
-            if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
-                return try Self.reader(for: .asterisk, source: source, context: context, resume: resume)
-            }
-            let candidates = try Self.detect(head: head)
-            guard candidates.count == 1 else {
-                if candidates.isEmpty {
-                    throw SourceError(
-                        "format not recognised: the first record is neither Asterisk cdr_csv nor cdr_custom; "
-                            + "pass --format, or --format mapped --mapping FILE for an operator CSV"
-                    )
-                }
-                throw SourceError(
-                    "format is ambiguous: the first record fits \(candidates.map(\.rawValue).joined(separator: " and ")); "
-                        + "pass --format \(candidates[0].rawValue) (or another of them)"
-                )
-            }
-            return try Self.reader(for: candidates[0], source: source, context: context, resume: resume)
         }
     }
 
-    private static func reader(
-        for format: InputFormat,
-        source: BoxedSource,
-        context: DecodeContext,
-        resume: ResumePoint
-    ) throws(SourceError) -> any RecordReader {
-        let module: AsteriskDialect.Module = format == .asteriskCustom ? .cdrCustom : .cdrCSV
-        return CSVRecordReader(
-            source: source,
-            dialect: AsteriskDialect(module: module),
-            context: context,
-            resume: resume
-        )
-    }
-
-    /// The headerless formats whose shape the first record of `head` fits.
-    public static func detect(head: [UInt8]) throws(SourceError) -> [InputFormat] {
-        let tokenizer = CSVTokenizer(source: MemorySource(head))
+    /// The formats whose shape the first record of `head` fits (`cucm` alone for a CUCM header).
+    public func detect(head: [UInt8]) throws(SourceError) -> [InputFormat] {
+        let tokenizer = CSVTokenizer(source: MemorySource(head), trimsSpaceBeforeQuote: true)
         guard let first = try tokenizer.next() else { throw SourceError("file is empty") }
+        if CUCMDialect.isHeader(first) { return [.cucm] }
         var found: [InputFormat] = []
         if AsteriskDialect(module: .cdrCSV).matches(first) { found.append(.asterisk) }
         if AsteriskDialect(module: .cdrCustom).matches(first) { found.append(.asteriskCustom) }
+        if freeswitch.matches(first) { found.append(.freeswitch) }
         return found
     }
 }

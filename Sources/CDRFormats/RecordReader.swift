@@ -64,7 +64,12 @@ public final class CSVRecordReader<Source: ByteSource, Dialect: CSVDialect>: Rec
 
     /// Creates a reader; `resume` skips what an earlier, interrupted run already committed.
     public init(source: Source, dialect: Dialect, context: DecodeContext, resume: ResumePoint = .start) {
-        tokenizer = CSVTokenizer(source: source, delimiter: dialect.delimiter, quote: dialect.quote)
+        tokenizer = CSVTokenizer(
+            source: source,
+            delimiter: dialect.delimiter,
+            quote: dialect.quote,
+            trimsSpaceBeforeQuote: dialect.trimsSpaceBeforeQuote
+        )
         self.dialect = dialect
         self.context = context
         resumeFrom = resume
@@ -90,29 +95,43 @@ public final class CSVRecordReader<Source: ByteSource, Dialect: CSVDialect>: Rec
                 }
                 if consumed { continue }
             }
+            if dialect.isPreamble(record) { continue }
             if let problem = record.problem {
-                return .reject(
-                    RecordReject(line: record.line, field: "record", reason: problem, raw: Array(record.raw))
-                )
-            }
-            do {
-                let decoded = try dialect.decode(record, context: &context)
-                if let invalid = decoded.validate() {
+                switch dialect.recover(record, context: &context) {
+                case .success(let recovered)?:
+                    return validated(recovered, record)
+                case .failure(let failure)?:
                     return .reject(
                         RecordReject(
                             line: record.line,
-                            field: invalid.field,
-                            reason: invalid.reason,
+                            field: failure.field,
+                            reason: failure.reason,
                             raw: Array(record.raw)
                         )
                     )
+                case nil:
+                    return .reject(
+                        RecordReject(line: record.line, field: "record", reason: problem, raw: Array(record.raw))
+                    )
                 }
-                return .record(decoded, raw: record.raw)
+            }
+            do {
+                return validated(try dialect.decode(record, context: &context), record)
             } catch {
                 return .reject(
                     RecordReject(line: record.line, field: error.field, reason: error.reason, raw: Array(record.raw))
                 )
             }
         }
+    }
+
+    /// The record, or a reject naming the invariant it breaks.
+    private func validated(_ decoded: CallRecord, _ record: CSVRecord) -> ReadEvent {
+        if let invalid = decoded.validate() {
+            return .reject(
+                RecordReject(line: record.line, field: invalid.field, reason: invalid.reason, raw: Array(record.raw))
+            )
+        }
+        return .record(decoded, raw: record.raw)
     }
 }

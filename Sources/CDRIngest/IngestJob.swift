@@ -143,7 +143,12 @@ public final class IngestJob {
         let queue = BoundedQueue<ParserMessage>(capacity: 4)
         let parser = ParserThread(
             path: path,
-            detector: FormatDetector(format: options.format, mapping: options.mapping, context: context),
+            detector: FormatDetector(
+                format: options.format,
+                mapping: options.mapping,
+                context: context,
+                freeswitch: options.freeswitch
+            ),
             options: options,
             resume: resume,
             queue: queue
@@ -224,6 +229,17 @@ public final class IngestJob {
                             records: recordsSeen,
                             elapsed: Date().timeIntervalSince(started)
                         )
+                    )
+                case .failed(let error) where error.skip:
+                    store.rollback()
+                    return FileOutcome(
+                        path: path,
+                        status: .skipped,
+                        dialect: dialect,
+                        records: 0,
+                        duplicates: 0,
+                        rejected: 0,
+                        reason: error.reason
                     )
                 case .failed(let error):
                     let reason = error.reason

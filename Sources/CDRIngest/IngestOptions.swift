@@ -7,6 +7,8 @@ public struct IngestOptions: Sendable {
     public var format: InputFormat = .auto
     /// The mapping for operator CSVs.
     public var mapping: MappingFile?
+    /// The FreeSWITCH template (the vanilla `example` when nil).
+    public var freeswitch: FreeSwitchDialect?
     /// The number plan for E.164 normalisation.
     public var plan = NumberPlan()
     /// The zone the switch wrote local times in; nil means the mapping's zone, else UTC.

@@ -6,6 +6,9 @@ public enum NumberKind: Sendable, Equatable {
     case short
     /// A non-numeric identifier such as a SIP user or the Asterisk `s` extension, kept as-is.
     case identifier
+    /// A dial string that does not fit the number plan (a PBX access prefix, a prefix-hunting probe),
+    /// kept as written: the call attempt is evidence and must not be lost.
+    case unnormalised
     /// No number was recorded.
     case absent
 }
@@ -29,6 +32,10 @@ public enum NumberProblem: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Rewrites party numbers as written by a switch into E.164 under a ``NumberPlan``; works on bytes.
+///
+/// Only a number written in E.164 form (`+…`) can be invalid: a malformed one is a data fault and
+/// throws. A dial string without `+` that does not fit the plan is returned as written, marked
+/// ``NumberKind/unnormalised``.
 public struct NumberNormaliser: Sendable {
     /// The plan numbers are read under.
     public let plan: NumberPlan
@@ -83,17 +90,21 @@ public struct NumberNormaliser: Sendable {
                 return try international(UnsafeBufferPointer(rebasing: dial[1...]), prefix: [])
             }
             if special { return (String(decoding: dial, as: UTF8.self), .short) }
-            for prefix in internationalPrefixes where dial.count > prefix.count && dial.starts(with: prefix) {
-                return try international(UnsafeBufferPointer(rebasing: dial[prefix.count...]), prefix: [])
-            }
-            if !nationalPrefix.isEmpty, dial.count - nationalPrefix.count >= 6, dial.starts(with: nationalPrefix) {
-                return try international(
-                    UnsafeBufferPointer(rebasing: dial[nationalPrefix.count...]),
-                    prefix: countryCode
-                )
-            }
             if dial.count <= plan.maxShortCodeLength { return (String(decoding: dial, as: UTF8.self), .short) }
-            return try international(dial, prefix: countryCode)
+            do {
+                for prefix in internationalPrefixes where dial.count > prefix.count && dial.starts(with: prefix) {
+                    return try international(UnsafeBufferPointer(rebasing: dial[prefix.count...]), prefix: [])
+                }
+                if !nationalPrefix.isEmpty, dial.count - nationalPrefix.count >= 6, dial.starts(with: nationalPrefix) {
+                    return try international(
+                        UnsafeBufferPointer(rebasing: dial[nationalPrefix.count...]),
+                        prefix: countryCode
+                    )
+                }
+                return try international(dial, prefix: countryCode)
+            } catch {
+                return (String(decoding: dial, as: UTF8.self), .unnormalised)
+            }
         }
     }
 

@@ -20,7 +20,9 @@ extension CallRecord {
 
     /// Checks the invariants every stored record keeps; the first broken one is returned.
     public func validate() -> RecordProblem? {
-        if dialled.isEmpty { return RecordProblem(field: "dialled", reason: "dialled number is empty") }
+        if dialled.isEmpty && (answer != nil || billable > 0) {
+            return RecordProblem(field: "dialled", reason: "answered call without a dialled number")
+        }
         if start < Self.earliestStart {
             return RecordProblem(field: "start", reason: "start \(start) is before 1990-01-01")
         }

@@ -7,11 +7,23 @@ extension InputFormat: ExpressibleByArgument {}
 
 /// The options that say how to read CDR files, shared by `ingest` and `demo`.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Input format: auto, asterisk, asterisk-custom or mapped.")
+    @Option(help: "Input format: auto, asterisk, asterisk-custom, freeswitch, cucm or mapped.")
     var format: InputFormat = .auto
 
     @Option(help: "Mapping file (JSON) describing an operator CSV; implies --format mapped.")
     var mapping: String?
+
+    @Option(help: "FreeSWITCH cdr_csv template string (default: the vanilla 'example' template).")
+    var template: String?
+
+    @Option(name: .customLong("template-file"), help: "FreeSWITCH cdr_csv.conf.xml to read the template from.")
+    var templateFile: String?
+
+    @Option(
+        name: .customLong("template-name"),
+        help: "Template name in --template-file (default: its default-template)."
+    )
+    var templateName: String?
 
     @Option(help: "Time zone the switch wrote local times in (IANA name, e.g. Europe/London). Default: UTC.")
     var timezone: String?
@@ -33,6 +45,9 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("--timezone \(timezone) is not a known time zone")
         }
         if format == .mapped && mapping == nil { throw ValidationError("--format mapped needs --mapping FILE") }
+        if template != nil && templateFile != nil {
+            throw ValidationError("give --template or --template-file, not both")
+        }
     }
 
     /// The ingest options these flags describe; loads and validates the mapping file.
@@ -45,6 +60,15 @@ struct InputOptions: ParsableArguments {
             } catch {
                 throw CommandFailure(error.reason, code: 2)
             }
+        }
+        do {
+            if let template {
+                options.freeswitch = try FreeSwitchDialect(template: template)
+            } else if let templateFile {
+                options.freeswitch = try FreeSwitchDialect.load(configuration: templateFile, template: templateName)
+            }
+        } catch {
+            throw CommandFailure(error.reason, code: 2)
         }
         options.timezone = timezone
         var plan = NumberPlan.forCountry(homeCountry)

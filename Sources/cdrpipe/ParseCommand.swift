@@ -41,7 +41,8 @@ struct ParseCommand: ParsableCommand {
             let detector = FormatDetector(
                 format: options.format,
                 mapping: options.mapping,
-                context: try options.decodeContext()
+                context: try options.decodeContext(),
+                freeswitch: options.freeswitch
             )
             let reader = try detector.open(try FileSource(path: path))
             var keyer = RecordKeyer()

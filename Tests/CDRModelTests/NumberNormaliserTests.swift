@@ -24,6 +24,9 @@ struct NumberNormaliserTests {
             ("s", "s", .identifier),
             ("client1", "client1", .identifier),
             ("anonymous", "anonymous", .identifier),
+            ("900441134900292", "900441134900292", .unnormalised),
+            ("011441134900292", "011441134900292", .unnormalised),
+            ("000441134900292", "000441134900292", .unnormalised),
             ("", "", .absent),
             ("   ", "", .absent),
         ]
@@ -41,7 +44,7 @@ struct NumberNormaliserTests {
             ("+4412", .tooShort(digits: 4)),
             ("+4412345678901234567", .tooLong(digits: 19)),
             ("+44abc", .badCharacter),
-            ("00210123456789", .unknownCountryCode),
+            ("+210123456789", .unknownCountryCode),
         ]
     )
     func rejects(input: String, problem: NumberProblem) {
