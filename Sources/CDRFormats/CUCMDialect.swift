@@ -25,7 +25,7 @@ public struct CUCMDialect: CSVDialect {
 
     /// Whether a file's first record is a CUCM header (CDR or CMR).
     public static func isHeader(_ record: CSVRecord) -> Bool {
-        record.count > 10 && record.string(0) == "cdrRecordType"
+        record.count >= 5 && record.string(0) == "cdrRecordType"
     }
 
     /// Whether a CUCM header is that of a CMR (call management record: voice-quality metrics) file.

@@ -42,6 +42,7 @@ public struct NumberNormaliser: Sendable {
     private let countryCode: [UInt8]
     private let nationalPrefix: [UInt8]
     private let internationalPrefixes: [[UInt8]]
+    private let accessPrefixes: [[UInt8]]
 
     /// Creates a normaliser for a plan.
     public init(plan: NumberPlan) {
@@ -49,6 +50,7 @@ public struct NumberNormaliser: Sendable {
         countryCode = Array(plan.countryCode.utf8)
         nationalPrefix = Array(plan.nationalPrefix.utf8)
         internationalPrefixes = plan.internationalPrefixes.map { Array($0.utf8) }
+        accessPrefixes = plan.accessPrefixes.map { Array($0.utf8) }
     }
 
     /// Normalises a number given as a string (convenience for tests and the CLI).
@@ -92,16 +94,24 @@ public struct NumberNormaliser: Sendable {
             if special { return (String(decoding: dial, as: UTF8.self), .short) }
             if dial.count <= plan.maxShortCodeLength { return (String(decoding: dial, as: UTF8.self), .short) }
             do {
-                for prefix in internationalPrefixes where dial.count > prefix.count && dial.starts(with: prefix) {
-                    return try international(UnsafeBufferPointer(rebasing: dial[prefix.count...]), prefix: [])
+                var digits = dial[...]
+                for prefix in accessPrefixes where digits.count - prefix.count >= 7 && digits.starts(with: prefix) {
+                    digits = digits.dropFirst(prefix.count)
+                    break
                 }
-                if !nationalPrefix.isEmpty, dial.count - nationalPrefix.count >= 6, dial.starts(with: nationalPrefix) {
-                    return try international(
-                        UnsafeBufferPointer(rebasing: dial[nationalPrefix.count...]),
-                        prefix: countryCode
-                    )
+                for prefix in internationalPrefixes where digits.count > prefix.count && digits.starts(with: prefix) {
+                    return try international(UnsafeBufferPointer(rebasing: digits.dropFirst(prefix.count)), prefix: [])
                 }
-                return try international(dial, prefix: countryCode)
+                var national = digits
+                if !nationalPrefix.isEmpty, digits.count - nationalPrefix.count >= 6,
+                    digits.starts(with: nationalPrefix)
+                {
+                    national = digits.dropFirst(nationalPrefix.count)
+                }
+                if let lengths = plan.nationalNumberLengths, !lengths.contains(national.count) {
+                    throw NumberProblem.tooLong(digits: national.count)
+                }
+                return try international(UnsafeBufferPointer(rebasing: national), prefix: countryCode)
             } catch {
                 return (String(decoding: dial, as: UTF8.self), .unnormalised)
             }

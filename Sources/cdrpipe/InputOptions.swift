@@ -37,6 +37,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("national-prefix"), help: "National trunk prefix (default: the country's usual one).")
     var nationalPrefix: String?
 
+    @Option(name: .customLong("access-prefix"), help: "PBX outside-line code(s) dialled before numbers, e.g. 9.")
+    var accessPrefixes: [String] = []
+
     func validate() throws {
         guard homeCountry.allSatisfy(\.isNumber), !homeCountry.isEmpty, homeCountry.count <= 3,
             CountryCodes.resolve(Array(homeCountry.utf8) + Array("0000000".utf8))?.code == Int(homeCountry)
@@ -71,13 +74,9 @@ struct InputOptions: ParsableArguments {
             throw CommandFailure(error.reason, code: 2)
         }
         options.timezone = timezone
-        var plan = NumberPlan.forCountry(homeCountry)
+        var plan = NumberPlan.forCountry(homeCountry, accessPrefixes: accessPrefixes)
         if !internationalPrefixes.isEmpty {
-            plan = NumberPlan(
-                countryCode: homeCountry,
-                nationalPrefix: plan.nationalPrefix,
-                internationalPrefixes: internationalPrefixes
-            )
+            plan.internationalPrefixes = internationalPrefixes.sorted { $0.count > $1.count }
         }
         if let nationalPrefix { plan.nationalPrefix = nationalPrefix }
         options.plan = plan

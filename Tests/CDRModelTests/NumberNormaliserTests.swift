@@ -59,6 +59,15 @@ struct NumberNormaliserTests {
         #expect(try nanp.normalise("2125551234").number == "+12125551234")
     }
 
+    @Test("PBX access codes are stripped before a full number; over-long national numbers are kept as written")
+    func accessCodes() throws {
+        let pbx = NumberNormaliser(plan: .forCountry("1", accessPrefixes: ["9"]))
+        #expect(try pbx.normalise("912677679721").number == "+12677679721")
+        #expect(try pbx.normalise("9011441134900292").number == "+441134900292")
+        #expect(try pbx.normalise("9123").number == "9123")
+        #expect(try Self.uk.normalise("912677679721") == ("912677679721", .unnormalised))
+    }
+
     @Test("configurable international prefixes are honoured, longest first")
     func customPrefixes() throws {
         let plan = NumberPlan(countryCode: "61", nationalPrefix: "0", internationalPrefixes: ["0011", "00"])
