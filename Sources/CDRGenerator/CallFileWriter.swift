@@ -8,6 +8,10 @@ public struct CallFileWriter {
         case asterisk
         /// The operator CSV described by `fixtures/operator-mapping.json` (header, UTC, diversions).
         case mapped
+        /// FreeSWITCH `mod_cdr_csv` with the vanilla `example` template (UTC).
+        case freeswitch
+        /// Cisco CUCM CDR flat file: header, type line, a subset of the columns (bound by name).
+        case cucm
     }
 
     /// The format written.
@@ -16,11 +20,46 @@ public struct CallFileWriter {
     /// Creates a writer.
     public init(format: Format) { self.format = format }
 
-    /// The header line, if the format has one.
+    /// The header line(s), if the format has them.
     public var header: String? {
-        format == .mapped
-            ? "call_id,caller,called,diverted_from,start_time,answer_time,end_time,duration,billsec,status,trunk_in\n"
-            : nil
+        switch format {
+        case .mapped:
+            "call_id,caller,called,diverted_from,start_time,answer_time,end_time,duration,billsec,status,trunk_in\n"
+        case .cucm:
+            Self.cucmColumns.map { "\"\($0.0)\"" }.joined(separator: ",") + "\n"
+                + Self.cucmColumns.map(\.1).joined(separator: ",") + "\n"
+        default: nil
+        }
+    }
+
+    private static let cucmColumns: [(String, String)] = [
+        ("cdrRecordType", "INTEGER"), ("globalCallID_callManagerId", "INTEGER"), ("globalCallID_callId", "INTEGER"),
+        ("dateTimeOrigination", "INTEGER"), ("origIpAddr", "INTEGER"), ("callingPartyNumber", "VARCHAR(50)"),
+        ("origCause_value", "INTEGER"), ("destCause_value", "INTEGER"), ("originalCalledPartyNumber", "VARCHAR(50)"),
+        ("finalCalledPartyNumber", "VARCHAR(50)"), ("lastRedirectDn", "VARCHAR(50)"), ("dateTimeConnect", "INTEGER"),
+        ("dateTimeDisconnect", "INTEGER"), ("duration", "INTEGER"), ("origDeviceName", "VARCHAR(129)"),
+        ("destDeviceName", "VARCHAR(129)"),
+    ]
+
+    private static let hangupCause: [Disposition: (String, Int)] = [
+        .answered: ("NORMAL_CLEARING", 16), .noAnswer: ("NO_ANSWER", 19), .busy: ("USER_BUSY", 17),
+        .failed: ("CALL_REJECTED", 21), .congestion: ("NORMAL_CIRCUIT_CONGESTION", 34),
+        .cancelled: ("ORIGINATOR_CANCEL", 16), .unknown: ("NORMAL_UNSPECIFIED", 31),
+    ]
+
+    /// A UUID-shaped id derived from the call's id (FreeSWITCH writes UUIDs).
+    private static func uuid(_ id: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var hex = ""
+        for round in 0..<2 {
+            for byte in id.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            hash = (hash ^ UInt64(round)) &* 0x100_0000_01B3
+            let digits = String(hash, radix: 16)
+            hex += String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        let c = Array(hex)
+        return
+            "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-8\(String(c[17..<20]))-\(String(c[20..<32]))"
     }
 
     private static func time(_ epoch: Int64?) -> String {
@@ -48,7 +87,28 @@ public struct CallFileWriter {
     public func line(_ c: GeneratedCall) -> String {
         let duration = c.end - c.start
         let billable = c.answer.map { c.end - $0 } ?? 0
+        let trunk =
+            c.channel.split(separator: "/").last.map { $0.split(separator: "-").dropLast().joined(separator: "-") }
+            ?? ""
+        let (cause, code) = Self.hangupCause[c.disposition]!
         switch format {
+        case .freeswitch:
+            let fields = [
+                "Subscriber", c.source, c.destination, "public", Self.time(c.start), Self.time(c.answer),
+                Self.time(c.end),
+                String(duration), String(billable), cause, Self.uuid(c.uniqueID), "", c.account, "PCMA", "PCMA",
+            ]
+            return fields.map { "\"\($0)\"" }.joined(separator: ",") + "\n"
+        case .cucm:
+            let address = Int32(bitPattern: 0x0100_A8C0 &+ UInt32(trunk.utf8.reduce(0) { $0 &+ Int($1) } % 200) << 24)
+            let original = c.diverting ?? c.destination
+            let fields: [String] = [
+                "1", "1", String(c.uniqueID.split(separator: ".").last ?? "0"), String(c.start), String(address),
+                "\"\(c.source)\"", "0", c.disposition == .answered ? "16" : String(code), "\"\(original)\"",
+                "\"\(c.destination)\"", "\"\(c.diverting ?? "")\"", String(c.answer ?? 0), String(c.end),
+                String(billable), "\"\(trunk)\"", "\"core\"",
+            ]
+            return fields.joined(separator: ",") + "\n"
         case .asterisk:
             let answer = c.answer.map { "\"\(Self.time($0))\"" } ?? ""
             return
@@ -57,10 +117,6 @@ public struct CallFileWriter {
                 + "\"\(Self.time(c.start))\",\(answer),\"\(Self.time(c.end))\",\(duration),\(billable),"
                 + "\"\(Self.asteriskName(c.disposition))\",\"DOCUMENTATION\",\"\(c.uniqueID)\",\"\"\n"
         case .mapped:
-            let trunk =
-                c.channel.split(separator: "/").last.map {
-                    String($0.split(separator: "-").dropLast().joined(separator: "-"))
-                } ?? ""
             return "\(c.uniqueID),\(c.source),\(c.destination),\(c.diverting ?? ""),\(Self.time(c.start)),"
                 + "\(Self.time(c.answer)),\(Self.time(c.end)),\(duration),\(billable),\(Self.mappedStatus[c.disposition]!),\(trunk)\n"
         }

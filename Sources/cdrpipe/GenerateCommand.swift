@@ -12,7 +12,7 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Write deterministic, realistic synthetic CDRs."
     )
 
-    @Option(help: "asterisk (cdr_csv, 18 columns, UTC) or mapped (see fixtures/operator-mapping.json).")
+    @Option(help: "asterisk (cdr_csv, 18 columns, UTC), mapped (fixtures/operator-mapping.json), freeswitch, or cucm.")
     var format: CallFileWriter.Format = .asterisk
 
     @Option(help: "Number of records.")
