@@ -7,6 +7,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case asteriskCustom = "asterisk-custom"
     case freeswitch
     case cucm
+    case ber = "3gpp-ber"
     case mapped
 }
 
@@ -72,7 +73,9 @@ public struct FormatDetector: Sendable {
     ) throws(SourceError) -> any RecordReader {
         var chosen = format
         if format == .auto {
-            if mapping != nil {
+            if BERRecordReader<BoxedSource>.sniff(head) != nil {
+                chosen = .ber
+            } else if mapping != nil {
                 chosen = .mapped
             } else if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
                 chosen = .asterisk
@@ -114,6 +117,11 @@ public struct FormatDetector: Sendable {
             return CSVRecordReader(source: source, dialect: freeswitch, context: context, resume: resume)
         case .cucm:
             return CSVRecordReader(source: source, dialect: CUCMDialect(), context: context, resume: resume)
+        case .ber:
+            guard let framing = BERRecordReader<BoxedSource>.sniff(head) else {
+                throw SourceError("not 3GPP BER: the file starts neither with a CSRecord tag nor a TS 32.297 header")
+            }
+            return BERRecordReader(source: source, framing: framing, context: context, resume: resume)
         case .mapped:
             guard let mapping else { throw SourceError("--format mapped needs --mapping FILE") }
             return CSVRecordReader(

@@ -31,6 +31,9 @@ public struct RecordKeyer {
         text(r.channel)
         text(r.account)
         text(r.sourceID)
+        text(r.imsi)
+        text(r.imei)
+        text(r.cell)
         buffer.append(contentsOf: raw)
         let digest = SHA256.hash(data: buffer)
         return digest.withUnsafeBytes { bytes in

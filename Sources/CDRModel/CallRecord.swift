@@ -32,6 +32,12 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var sourceID: String
     /// The 1-based line (or record number) in the source file.
     public var sourceLine: Int
+    /// The served subscriber's IMSI (mobile CDRs), or empty.
+    public var imsi: String = ""
+    /// The served handset's IMEI (mobile CDRs), or empty.
+    public var imei: String = ""
+    /// Where the served subscriber was: `MCCMNC-LAC-CI` (mobile CDRs), or empty.
+    public var cell: String = ""
 
     /// Creates a record; every field is explicit so a dialect states what it maps.
     public init(

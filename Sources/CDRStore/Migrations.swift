@@ -57,6 +57,14 @@ enum Migrations {
                 PRIMARY KEY (day, number, record_id, position)
             ) STRICT, WITHOUT ROWID;
             """
-        )
+        ),
+        (
+            2,
+            """
+            ALTER TABLE records ADD COLUMN imsi TEXT NOT NULL DEFAULT '';
+            ALTER TABLE records ADD COLUMN imei TEXT NOT NULL DEFAULT '';
+            ALTER TABLE records ADD COLUMN cell TEXT NOT NULL DEFAULT '';
+            """
+        ),
     ]
 }

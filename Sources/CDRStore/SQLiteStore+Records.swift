@@ -20,7 +20,7 @@ extension SQLiteStore {
                 UNION SELECT v.record_id FROM days JOIN diversions v ON v.day = days.d AND v.number = ?3
             )
             SELECT r.id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, r.billsec,
-                r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path
+                r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path, r.imsi, r.imei, r.cell
             FROM ids JOIN records r ON r.id = ids.id JOIN files f ON f.id = r.file_id
             WHERE r.start_at BETWEEN ?4 AND ?5
             ORDER BY r.start_at, r.id
@@ -33,7 +33,7 @@ extension SQLiteStore {
         statement.bind(5, to ?? Int64.max)
         var result: [StoredRecord] = []
         while try statement.step() {
-            let record = CallRecord(
+            var record = CallRecord(
                 calling: statement.text(1),
                 dialled: statement.text(2),
                 diverting: statement.optionalText(3).map { $0.split(separator: ",").map(String.init) } ?? [],
@@ -49,6 +49,9 @@ extension SQLiteStore {
                 sourceID: statement.text(13),
                 sourceLine: Int(statement.int(14))
             )
+            record.imsi = statement.text(16)
+            record.imei = statement.text(17)
+            record.cell = statement.text(18)
             result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(15)))
         }
         return result

@@ -203,8 +203,8 @@ public final class SQLiteStore {
             statement = try connection.prepare(
                 """
                 INSERT INTO records(day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration,
-                    billsec, disposition, carrier, channel, account, source_id, file_id, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (day, calling, key) DO NOTHING
                 """
             )
@@ -228,6 +228,9 @@ public final class SQLiteStore {
         statement.bind(15, r.sourceID)
         statement.bind(16, fileID)
         statement.bind(17, Int64(r.sourceLine))
+        statement.bind(18, r.imsi)
+        statement.bind(19, r.imei)
+        statement.bind(20, r.cell)
         defer { statement.reset() }
         try statement.step()
         guard connection.changes == 1 else { return false }

@@ -1,0 +1,96 @@
+import CDRModel
+
+/// Decoders for the primitive 3GPP/MAP types CS CDRs carry.
+enum BERValue {
+    /// An unsigned or two's-complement INTEGER up to 8 octets.
+    static func integer(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard !b.isEmpty, b.count <= 8 else { return nil }
+        var value: Int64 = b[0] & 0x80 != 0 ? -1 : 0
+        for byte in b { value = value << 8 | Int64(byte) }
+        return value
+    }
+
+    /// TBCD digits (IMSI, IMEI, and the digits of address strings): low nibble first, `F` filler.
+    static func tbcd(_ b: some Collection<UInt8>) -> String? {
+        var digits = ""
+        for byte in b {
+            for nibble in [byte & 0x0F, byte >> 4] {
+                switch nibble {
+                case 0...9: digits.unicodeScalars.append(Unicode.Scalar(nibble + 0x30))
+                case 0x0A: digits += "*"
+                case 0x0B: digits += "#"
+                case 0x0C: digits += "a"
+                case 0x0D: digits += "b"
+                case 0x0E: digits += "c"
+                default: return digits
+                }
+            }
+        }
+        return digits
+    }
+
+    /// An AddressString (MSISDN, recording entity, MSC address): a nature-of-address octet, then TBCD.
+    /// International numbers (nature 1) come back with `+`.
+    static func address(_ b: UnsafeRawBufferPointer) -> String? {
+        guard b.count >= 2 else { return nil }
+        guard let digits = tbcd(b.dropFirst()) else { return nil }
+        return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
+    }
+
+    /// A BCDDirectoryNumber (calling, called, connected numbers; TS 24.008): a type-of-number octet, an
+    /// optional presentation/screening octet when its top bit is clear, then TBCD digits.
+    static func directoryNumber(_ b: UnsafeRawBufferPointer) -> String? {
+        guard b.count >= 1 else { return nil }
+        let skip = b[0] & 0x80 == 0 ? 2 : 1
+        guard b.count > skip, let digits = tbcd(b.dropFirst(skip)) else { return b.count == skip ? "" : nil }
+        return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
+    }
+
+    /// A TimeStamp (TS 32.298): BCD `YYMMDDhhmmss`, an ASCII sign and BCD `hhmm` offset from UTC;
+    /// returns UTC epoch seconds. Years 00–69 are 2000–2069, 70–99 are 1970–1999.
+    static func timestamp(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard b.count == 9 else { return nil }
+        func bcd(_ i: Int) -> Int64? {
+            let high = b[i] >> 4
+            let low = b[i] & 0x0F
+            guard high < 10, low < 10 else { return nil }
+            return Int64(high) * 10 + Int64(low)
+        }
+        guard let yy = bcd(0), let month = bcd(1), let day = bcd(2), let hour = bcd(3), let minute = bcd(4),
+            let second = bcd(5), let offsetHours = bcd(7), let offsetMinutes = bcd(8),
+            b[6] == UInt8(ascii: "+") || b[6] == UInt8(ascii: "-")
+        else { return nil }
+        let year = yy < 70 ? 2000 + yy : 1900 + yy
+        guard
+            let local = CivilTime.epoch(
+                year: year,
+                month: month,
+                day: day,
+                hour: hour,
+                minute: minute,
+                second: second
+            )
+        else { return nil }
+        let offset = (offsetHours * 3600 + offsetMinutes * 60) * (b[6] == UInt8(ascii: "+") ? 1 : -1)
+        return local - offset
+    }
+
+    /// MCC and MNC as TS 24.008 packs them in 3 octets (MCC2|MCC1, MNC3|MCC3, MNC2|MNC1): `23415`.
+    static func mccMNC(_ b: UnsafeRawBufferPointer) -> String {
+        guard b.count == 3 else { return hex(b) }
+        let nibbles = [b[0] & 0x0F, b[0] >> 4, b[1] & 0x0F, b[2] & 0x0F, b[2] >> 4, b[1] >> 4]
+        return String(nibbles.prefix { $0 < 10 }.map { Character(Unicode.Scalar($0 + 0x30)) })
+    }
+
+    /// Octets as lower-case hex (call reference numbers).
+    static func hex(_ b: UnsafeRawBufferPointer) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(b.count * 2)
+        for byte in b {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
