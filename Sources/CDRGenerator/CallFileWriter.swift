@@ -12,6 +12,8 @@ public struct CallFileWriter {
         case freeswitch
         /// Cisco CUCM CDR flat file: header, type line, a subset of the columns (bound by name).
         case cucm
+        /// 3GPP TS 32.298 CS records in BER, concatenated (see ``BERWriter``).
+        case ber = "3gpp-ber"
     }
 
     /// The format written.
@@ -83,8 +85,13 @@ public struct CallFileWriter {
         .unknown: "UNK",
     ]
 
-    /// One line of the file, with its line terminator.
-    public func line(_ c: GeneratedCall) -> String {
+    /// The bytes of one call in this format (a line with its terminator, or a BER record).
+    public func encode(_ c: GeneratedCall, number: Int) -> [UInt8] {
+        format == .ber ? BERWriter.record(c, number: number) : Array(line(c).utf8)
+    }
+
+    /// One line of a text format, with its line terminator.
+    func line(_ c: GeneratedCall) -> String {
         let duration = c.end - c.start
         let billable = c.answer.map { c.end - $0 } ?? 0
         let trunk =
@@ -116,6 +123,8 @@ public struct CallFileWriter {
                 + "\"\(c.channel)\",\"\(c.destinationChannel)\",\"Dial\",\"SIP/\(c.destination),60\","
                 + "\"\(Self.time(c.start))\",\(answer),\"\(Self.time(c.end))\",\(duration),\(billable),"
                 + "\"\(Self.asteriskName(c.disposition))\",\"DOCUMENTATION\",\"\(c.uniqueID)\",\"\"\n"
+        case .ber:
+            return ""
         case .mapped:
             return "\(c.uniqueID),\(c.source),\(c.destination),\(c.diverting ?? ""),\(Self.time(c.start)),"
                 + "\(Self.time(c.answer)),\(Self.time(c.end)),\(duration),\(billable),\(Self.mappedStatus[c.disposition]!),\(trunk)\n"

@@ -31,9 +31,15 @@ public final class OutputSink {
         buffer.reserveCapacity(1 << 20)
     }
 
-    /// Appends bytes.
+    /// Appends text.
     public func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 20 { try drain(finish: false) }
+    }
+
+    /// Appends bytes.
+    public func write(bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { try drain(finish: false) }
     }
 

@@ -66,7 +66,7 @@ struct GenerateCommand: ParsableCommand {
         let writer = CallFileWriter(format: format)
         if let header = writer.header { try sink.write(header) }
         for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
-            try sink.write(writer.line(call))
+            try sink.write(bytes: writer.encode(call, number: index + 1))
             if index == rows / 2 { for line in extraLines { try sink.write(line) } }
         }
         try sink.close()

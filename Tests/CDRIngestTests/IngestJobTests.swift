@@ -25,7 +25,7 @@ func generate(
     let writer = CallFileWriter(format: format)
     if let header = writer.header { try sink.write(header) }
     for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: 1_767_571_200, days: 2).enumerated() {
-        try sink.write(writer.line(call))
+        try sink.write(bytes: writer.encode(call, number: index + 1))
         if index == 10 { for line in extra { try sink.write(line) } }
     }
     try sink.close()

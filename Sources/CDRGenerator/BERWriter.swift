@@ -1,0 +1,95 @@
+import CDRModel
+
+/// Encodes generated calls as 3GPP TS 32.298 `CSRecord`s in BER: an `moCallRecord` per call, or the
+/// call-forwarding record `[100]` (Huawei `MOCFCallRecord`) when the call was diverted. Busy, failed and congested calls become
+/// unsuccessful attempts (`causeForTerm` 3), unanswered ones normal releases (0).
+public enum BERWriter {
+    /// The record bytes for one call.
+    /// In a forwarding record the served subscriber is the one who diverted the call (`diverting`), the
+    /// calling number is the original caller and the called number is where the call was forwarded to.
+    public static func record(_ c: GeneratedCall, number: Int) -> [UInt8] {
+        let msisdn = international(c.diverting ?? c.source)
+        var fields: [UInt8] = []
+        fields += tlv(0, primitive: integer(c.diverting == nil ? 0 : 100))
+        fields += tlv(1, primitive: tbcd("23415" + String(msisdn.suffix(10))))
+        fields += tlv(2, primitive: tbcd("35" + String(msisdn.suffix(12)) + "0"))
+        fields += tlv(3, primitive: [0x91] + tbcd(msisdn))
+        if c.diverting != nil { fields += tlv(4, primitive: [0x81] + tbcd(c.source)) }
+        fields += tlv(5, primitive: [0x81] + tbcd(c.destination))
+        fields += tlv(9, primitive: [0x91] + tbcd("447700900001"))
+        let trunk =
+            c.channel.split(separator: "/").last.map { $0.split(separator: "-").dropLast().joined(separator: "-") }
+            ?? ""
+        fields += tlv(10, constructed: tlv(1, primitive: Array(trunk.utf8)))
+        fields += tlv(
+            12,
+            constructed: tlv(0, primitive: [0x12, 0x34]) + tlv(1, primitive: [0x56, UInt8(number % 256)])
+        )
+        fields += tlv(22, primitive: timestamp(c.start))
+        if let answer = c.answer { fields += tlv(23, primitive: timestamp(answer)) }
+        fields += tlv(24, primitive: timestamp(c.end))
+        fields += tlv(25, primitive: integer(c.answer.map { c.end - $0 } ?? (c.end - c.start)))
+        fields += tlv(30, primitive: integer(c.answer != nil || c.disposition == .noAnswer ? 0 : 3))
+        fields += tlv(32, primitive: Array(withUnsafeBytes(of: UInt32(number).bigEndian) { Array($0) }))
+        if let diverting = c.diverting { fields += tlv(142, primitive: [0x81] + tbcd(diverting)) }
+        return tlv(c.diverting == nil ? 0 : 100, constructed: fields)
+    }
+
+    /// `07911123456` → `447911123456`; numbers already international keep their digits.
+    private static func international(_ number: String) -> String {
+        if number.hasPrefix("00") { return String(number.dropFirst(2)) }
+        if number.hasPrefix("0") { return "44" + number.dropFirst() }
+        return number
+    }
+
+    private static func tbcd(_ digits: String) -> [UInt8] {
+        var nibbles = digits.utf8.map { $0 &- 0x30 }
+        if nibbles.count % 2 == 1 { nibbles.append(0x0F) }
+        return stride(from: 0, to: nibbles.count, by: 2).map { nibbles[$0] | nibbles[$0 + 1] << 4 }
+    }
+
+    private static func timestamp(_ epoch: Int64) -> [UInt8] {
+        let day = CallRecord.dayOf(epoch)
+        let (y, m, d) = CivilTime.date(days: day)
+        let seconds = epoch - day * 86_400
+        let parts = [y % 100, m, d, seconds / 3600, seconds / 60 % 60, seconds % 60]
+        return parts.map { UInt8($0 / 10) << 4 | UInt8($0 % 10) } + [UInt8(ascii: "+"), 0, 0]
+    }
+
+    private static func integer(_ value: Int64) -> [UInt8] {
+        var bytes = withUnsafeBytes(of: value.bigEndian) { Array($0) }
+        while bytes.count > 1, bytes[0] == 0, bytes[1] & 0x80 == 0 { bytes.removeFirst() }
+        return bytes
+    }
+
+    private static func identifier(_ tag: UInt32, constructed: Bool) -> [UInt8] {
+        let first: UInt8 = 0x80 | (constructed ? 0x20 : 0)
+        if tag < 31 { return [first | UInt8(tag)] }
+        var groups: [UInt8] = [UInt8(tag & 0x7F)]
+        var rest = tag >> 7
+        while rest > 0 {
+            groups.insert(UInt8(rest & 0x7F) | 0x80, at: 0)
+            rest >>= 7
+        }
+        return [first | 0x1F] + groups
+    }
+
+    private static func length(_ count: Int) -> [UInt8] {
+        if count < 0x80 { return [UInt8(count)] }
+        var bytes: [UInt8] = []
+        var rest = count
+        while rest > 0 {
+            bytes.insert(UInt8(rest & 0xFF), at: 0)
+            rest >>= 8
+        }
+        return [0x80 | UInt8(bytes.count)] + bytes
+    }
+
+    private static func tlv(_ tag: UInt32, primitive content: [UInt8]) -> [UInt8] {
+        identifier(tag, constructed: false) + length(content.count) + content
+    }
+
+    private static func tlv(_ tag: UInt32, constructed content: [UInt8]) -> [UInt8] {
+        identifier(tag, constructed: true) + length(content.count) + content
+    }
+}
