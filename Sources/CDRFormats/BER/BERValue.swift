@@ -12,21 +12,21 @@ enum BERValue {
 
     /// TBCD digits (IMSI, IMEI, and the digits of address strings): low nibble first, `F` filler.
     static func tbcd(_ b: some Collection<UInt8>) -> String? {
-        var digits = ""
-        for byte in b {
-            for nibble in [byte & 0x0F, byte >> 4] {
-                switch nibble {
-                case 0...9: digits.unicodeScalars.append(Unicode.Scalar(nibble + 0x30))
-                case 0x0A: digits += "*"
-                case 0x0B: digits += "#"
-                case 0x0C: digits += "a"
-                case 0x0D: digits += "b"
-                case 0x0E: digits += "c"
-                default: return digits
-                }
+        let symbols: [UInt8] = Array("0123456789*#abc".utf8)
+        return String(unsafeUninitializedCapacity: b.count * 2) { out in
+            var n = 0
+            for byte in b {
+                let low = byte & 0x0F
+                guard low != 0x0F else { return n }
+                out[n] = symbols[Int(low)]
+                n += 1
+                let high = byte >> 4
+                guard high != 0x0F else { return n }
+                out[n] = symbols[Int(high)]
+                n += 1
             }
+            return n
         }
-        return digits
     }
 
     /// An AddressString (MSISDN, recording entity, MSC address): a nature-of-address octet, then TBCD.

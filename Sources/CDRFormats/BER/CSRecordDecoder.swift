@@ -99,7 +99,7 @@ enum CSRecordDecoder {
         default:
             throw RecordProblem(field: "recordType", reason: "\(name(header.tag)) carries no call; not loaded")
         }
-        var fields: [UInt32: UnsafeRawBufferPointer] = [:]
+        var fields = FieldSlots()
         var i = header.headerLength
         let end = header.length.map { header.headerLength + $0 } ?? b.count - 2
         while i < end {
@@ -126,7 +126,7 @@ enum CSRecordDecoder {
     }
 
     private static func record(
-        _ f: [UInt32: UnsafeRawBufferPointer],
+        _ f: FieldSlots,
         tags: Tags,
         kind: UInt32,
         number: Int,
@@ -236,6 +236,24 @@ extension DecodeContext {
             return try numbers.normalise(digits).number
         } catch {
             throw RecordProblem(field: field, reason: error.description)
+        }
+    }
+}
+
+/// The fields of one record by context tag: a fixed table for the tags cdrpipe reads (0–63 and the
+/// forwarding record's 142), so decoding allocates nothing per field.
+struct FieldSlots {
+    private var low = [UnsafeRawBufferPointer?](repeating: nil, count: 64)
+    private var originalCalled: UnsafeRawBufferPointer?
+
+    subscript(tag: UInt32) -> UnsafeRawBufferPointer? {
+        get { tag < 64 ? low[Int(tag)] : tag == 142 ? originalCalled : nil }
+        set {
+            if tag < 64 {
+                low[Int(tag)] = newValue
+            } else if tag == 142 {
+                originalCalled = newValue
+            }
         }
     }
 }
