@@ -29,6 +29,7 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
     private var stopped = false
     private let resume: ResumePoint
     private var started = false
+    private var slots = FieldSlots()
 
     /// Creates a reader; `resume` skips records an interrupted run already committed.
     public init(
@@ -173,7 +174,13 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
             let raw = UnsafeRawBufferPointer(rebasing: buffer[recordStart..<(recordStart + recordLength)])
             begin = recordStart + recordLength
             do {
-                var record = try CSRecordDecoder.decode(raw, number: number, context: &context, limit: maxRecordBytes)
+                var record = try CSRecordDecoder.decode(
+                    raw,
+                    number: number,
+                    context: &context,
+                    slots: &slots,
+                    limit: maxRecordBytes
+                )
                 record.sourceLine = number
                 if let problem = record.validate() {
                     return .reject(

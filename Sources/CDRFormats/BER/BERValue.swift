@@ -11,21 +11,30 @@ enum BERValue {
     }
 
     /// TBCD digits (IMSI, IMEI, and the digits of address strings): low nibble first, `F` filler.
-    static func tbcd(_ b: some Collection<UInt8>) -> String? {
-        let symbols: [UInt8] = Array("0123456789*#abc".utf8)
-        return String(unsafeUninitializedCapacity: b.count * 2) { out in
+    static func tbcd(_ b: UnsafeRawBufferPointer) -> String? {
+        String(unsafeUninitializedCapacity: b.count * 2) { out in
             var n = 0
             for byte in b {
                 let low = byte & 0x0F
                 guard low != 0x0F else { return n }
-                out[n] = symbols[Int(low)]
+                out[n] = symbol(low)
                 n += 1
                 let high = byte >> 4
                 guard high != 0x0F else { return n }
-                out[n] = symbols[Int(high)]
+                out[n] = symbol(high)
                 n += 1
             }
             return n
+        }
+    }
+
+    @inline(__always)
+    private static func symbol(_ nibble: UInt8) -> UInt8 {
+        switch nibble {
+        case 0...9: nibble + 0x30
+        case 0x0A: UInt8(ascii: "*")
+        case 0x0B: UInt8(ascii: "#")
+        default: nibble - 0x0C + UInt8(ascii: "a")
         }
     }
 
@@ -33,7 +42,7 @@ enum BERValue {
     /// International numbers (nature 1) come back with `+`.
     static func address(_ b: UnsafeRawBufferPointer) -> String? {
         guard b.count >= 2 else { return nil }
-        guard let digits = tbcd(b.dropFirst()) else { return nil }
+        guard let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst())) else { return nil }
         return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
     }
 
@@ -42,7 +51,9 @@ enum BERValue {
     static func directoryNumber(_ b: UnsafeRawBufferPointer) -> String? {
         guard b.count >= 1 else { return nil }
         let skip = b[0] & 0x80 == 0 ? 2 : 1
-        guard b.count > skip, let digits = tbcd(b.dropFirst(skip)) else { return b.count == skip ? "" : nil }
+        guard b.count > skip, let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst(skip))) else {
+            return b.count == skip ? "" : nil
+        }
         return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
     }
 
@@ -78,7 +89,7 @@ enum BERValue {
     /// MCC and MNC as TS 24.008 packs them in 3 octets (MCC2|MCC1, MNC3|MCC3, MNC2|MNC1): `23415`.
     static func mccMNC(_ b: UnsafeRawBufferPointer) -> String {
         guard b.count == 3 else { return hex(b) }
-        let nibbles = [b[0] & 0x0F, b[0] >> 4, b[1] & 0x0F, b[2] & 0x0F, b[2] >> 4, b[1] >> 4]
+        let nibbles: [UInt8] = [b[0] & 0x0F, b[0] >> 4, b[1] & 0x0F, b[2] & 0x0F, b[2] >> 4, b[1] >> 4]
         return String(nibbles.prefix { $0 < 10 }.map { Character(Unicode.Scalar($0 + 0x30)) })
     }
 

@@ -80,6 +80,7 @@ enum CSRecordDecoder {
         _ b: UnsafeRawBufferPointer,
         number: Int,
         context: inout DecodeContext,
+        slots fields: inout FieldSlots,
         limit: Int
     ) throws(RecordProblem) -> CallRecord {
         let header: BERHeader
@@ -99,7 +100,7 @@ enum CSRecordDecoder {
         default:
             throw RecordProblem(field: "recordType", reason: "\(name(header.tag)) carries no call; not loaded")
         }
-        var fields = FieldSlots()
+        fields.clear()
         var i = header.headerLength
         let end = header.length.map { header.headerLength + $0 } ?? b.count - 2
         while i < end {
@@ -245,12 +246,21 @@ extension DecodeContext {
 struct FieldSlots {
     private var low = [UnsafeRawBufferPointer?](repeating: nil, count: 64)
     private var originalCalled: UnsafeRawBufferPointer?
+    private var used: [Int] = []
+
+    /// Forgets the previous record's fields, touching only the slots it set.
+    mutating func clear() {
+        for slot in used { low[slot] = nil }
+        used.removeAll(keepingCapacity: true)
+        originalCalled = nil
+    }
 
     subscript(tag: UInt32) -> UnsafeRawBufferPointer? {
         get { tag < 64 ? low[Int(tag)] : tag == 142 ? originalCalled : nil }
         set {
             if tag < 64 {
                 low[Int(tag)] = newValue
+                used.append(Int(tag))
             } else if tag == 142 {
                 originalCalled = newValue
             }
