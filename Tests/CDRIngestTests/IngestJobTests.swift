@@ -201,3 +201,21 @@ struct ResumeTests {
         #expect(try count(db, "SELECT count(*) FROM records") == 300)
     }
 }
+
+@Suite("Skipped files")
+struct SkippedFileTests {
+    @Test("a CUCM CMR file is skipped with its reason, stores nothing, and is not a failure")
+    func cmr() throws {
+        let dir = try temporaryDirectory()
+        let cmr =
+            #""cdrRecordType","globalCallID_callManagerId","globalCallID_callId","nodeId","directoryNum","#
+            + #""callIdentifier","dateTimeStamp","numberPacketsSent","numberOctetsSent","varVQMetrics""# + "\n"
+            + "INTEGER,INTEGER,INTEGER,INTEGER,VARCHAR(50),INTEGER,INTEGER,INTEGER,INTEGER,VARCHAR(600)\n"
+            + #"2,1,77,1,"100",5,1767607203,100,1000,"MLQK=4.5""# + "\n"
+        try cmr.write(toFile: dir + "/cmr_cluster_node_202601050000_1", atomically: true, encoding: .utf8)
+        let summary = try ingest(dir + "/cdr.db", [dir + "/cmr_cluster_node_202601050000_1"])
+        #expect(summary.skippedFiles == 1 && summary.failedFiles.isEmpty && summary.exitCode == 0)
+        #expect(summary.details.first?.reason?.contains("CMR") == true)
+        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM files") == 0)
+    }
+}
