@@ -24,7 +24,10 @@ size=$(stat -c %s "$csv")
 gzsize=$(stat -c %s "$csv.gz")
 printf 'file: %s rows, %.0f MB plain, %.0f MB gzip\n\n' "$rows" "$(echo "$size/1000000" | bc -l)" "$(echo "$gzsize/1000000" | bc -l)"
 
-# run NAME COMMAND...: prints seconds and peak RSS (KB) of one command.
+# Read both files once so every stage starts with them in the page cache.
+cat "$csv" "$csv.gz" >/dev/null
+
+# measure NAME COMMAND...: prints seconds and peak RSS (KB) of one command.
 measure() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$data/time.txt" "$@" >"$data/out.txt" 2>&1 || { cat "$data/out.txt"; exit 1; }

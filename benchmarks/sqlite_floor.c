@@ -36,14 +36,15 @@ int main(int argc, char **argv) {
              " duration INTEGER NOT NULL, billsec INTEGER NOT NULL,"
              " disposition INTEGER NOT NULL CHECK (disposition BETWEEN 0 AND 6), carrier TEXT NOT NULL,"
              " channel TEXT NOT NULL, account TEXT NOT NULL, source_id TEXT NOT NULL, file_id INTEGER NOT NULL,"
-             " line INTEGER NOT NULL) STRICT;"
+             " line INTEGER NOT NULL, imsi TEXT NOT NULL DEFAULT '', imei TEXT NOT NULL DEFAULT '',"
+             " cell TEXT NOT NULL DEFAULT '') STRICT;"
              "CREATE UNIQUE INDEX records_by_calling ON records(day, calling, key);"
              "CREATE INDEX records_by_dialled ON records(day, dialled);");
     sqlite3_stmt *insert;
     sqlite3_prepare_v2(db,
         "INSERT INTO records(day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration,"
-        " billsec, disposition, carrier, channel, account, source_id, file_id, line)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (day, calling, key) DO NOTHING",
+        " billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (day, calling, key) DO NOTHING",
         -1, &insert, NULL);
     char calling[32], dialled[32], id[48], channel[32];
     unsigned char key[16];
@@ -76,6 +77,9 @@ int main(int argc, char **argv) {
         sqlite3_bind_text(insert, 15, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(insert, 16, 1);
         sqlite3_bind_int64(insert, 17, i + 1);
+        sqlite3_bind_text(insert, 18, "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 19, "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(insert, 20, "", -1, SQLITE_STATIC);
         if (sqlite3_step(insert) != SQLITE_DONE) {
             fprintf(stderr, "%s\n", sqlite3_errmsg(db));
             return 1;
