@@ -178,17 +178,19 @@ public struct FreeSwitchDialect: CSVDialect {
             throw RecordProblem(field: columns[fields.start], reason: "start time is empty")
         }
         let answer = try fields.answer.flatMap { i throws(RecordProblem) in try time(i, columns[i]) }
-        var duration = try fields.duration.map { i throws(RecordProblem) in
-            try context.integer(field(i), field: "duration")
-        }
-        var end = try fields.end.flatMap { i throws(RecordProblem) in try time(i, columns[i]) }
-        if end == nil { end = start + (duration ?? 0) }
-        if duration == nil { duration = end! - start }
-        let billable =
-            try fields.billable.map { i throws(RecordProblem) in try context.integer(field(i), field: "billsec") }
-            ?? answer.map { end! - $0 } ?? 0
+        let timing = CallTiming(
+            start: start,
+            answer: answer,
+            end: try fields.end.flatMap { i throws(RecordProblem) in try time(i, columns[i]) },
+            duration: try fields.duration.map { i throws(RecordProblem) in
+                try context.integer(field(i), field: "duration")
+            },
+            billable: try fields.billable.map { i throws(RecordProblem) in
+                try context.integer(field(i), field: "billsec")
+            }
+        )
         let cause = fields.cause.map { String(decoding: field($0), as: UTF8.self) } ?? ""
-        let answered = answer != nil || billable > 0
+        let answered = answer != nil || timing.billable > 0
         var diverting: [String] = []
         if let i = fields.diverting, !field(i).isEmpty {
             diverting.append(try context.number(field(i), field: columns[i]))
@@ -201,9 +203,9 @@ public struct FreeSwitchDialect: CSVDialect {
             diverting: diverting,
             start: start,
             answer: answer,
-            end: end!,
-            duration: duration!,
-            billable: billable,
+            end: timing.end,
+            duration: timing.duration,
+            billable: timing.billable,
             disposition: answered ? .answered : HangupCause.disposition(cause),
             carrier: text(fields.carrier),
             channel: text(fields.channel),

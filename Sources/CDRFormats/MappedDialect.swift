@@ -113,14 +113,17 @@ public struct MappedDialect: CSVDialect {
             record[i].isEmpty || FieldDecoding.integer(record[i]) == 0
                 ? nil : try time(record[i], field: "answer", context: &context)
         }
-        var end = try b.end.map { i throws(RecordProblem) in try time(record[i], field: "end", context: &context) }
-        var duration = try b.duration.map { i throws(RecordProblem) in try context.integer(record[i], field: "duration")
-        }
-        if end == nil, let duration { end = start + duration }
-        if duration == nil, let end { duration = end - start }
-        let billable =
-            try b.billable.map { i throws(RecordProblem) in try context.integer(record[i], field: "billable") }
-            ?? answer.map { end! - $0 } ?? 0
+        let timing = CallTiming(
+            start: start,
+            answer: answer,
+            end: try b.end.map { i throws(RecordProblem) in try time(record[i], field: "end", context: &context) },
+            duration: try b.duration.map { i throws(RecordProblem) in
+                try context.integer(record[i], field: "duration")
+            },
+            billable: try b.billable.map { i throws(RecordProblem) in
+                try context.integer(record[i], field: "billable")
+            }
+        )
         var disposition: Disposition
         if let i = b.disposition {
             let raw = record[i]
@@ -140,7 +143,7 @@ public struct MappedDialect: CSVDialect {
                 disposition = parsed
             }
         } else {
-            disposition = answer != nil || billable > 0 ? .answered : .noAnswer
+            disposition = answer != nil || timing.billable > 0 ? .answered : .noAnswer
         }
         var diverting: [String] = []
         for i in b.diverting where !record[i].isEmpty {
@@ -153,9 +156,9 @@ public struct MappedDialect: CSVDialect {
             diverting: diverting,
             start: start,
             answer: answer,
-            end: end!,
-            duration: duration!,
-            billable: billable,
+            end: timing.end,
+            duration: timing.duration,
+            billable: timing.billable,
             disposition: disposition,
             carrier: text(record, b.carrier),
             channel: text(record, b.channel),

@@ -67,3 +67,19 @@ struct TimeTests {
         #expect(bad.validate()?.field == "dialled")
     }
 }
+
+@Suite("Call timing")
+struct CallTimingTests {
+    @Test("missing end, duration and billable seconds are derived from what the record has")
+    func derivation() {
+        #expect(
+            CallTiming(start: 100, answer: 105, end: nil, duration: 65, billable: nil)
+                == CallTiming(start: 100, answer: 105, end: 165, duration: nil, billable: nil)
+        )
+        let derived = CallTiming(start: 100, answer: 105, end: 165, duration: nil, billable: nil)
+        #expect(derived.end == 165 && derived.duration == 65 && derived.billable == 60)
+        let unanswered = CallTiming(start: 100, answer: nil, end: nil, duration: nil, billable: nil)
+        #expect(unanswered.end == 100 && unanswered.duration == 0 && unanswered.billable == 0)
+        #expect(CallTiming(start: 100, answer: nil, end: 130, duration: 30, billable: 12).billable == 12)
+    }
+}
