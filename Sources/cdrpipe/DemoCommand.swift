@@ -43,9 +43,27 @@ struct DemoCommand: ParsableCommand {
             gzip: true,
             to: "\(folder)/switch-b-Master.csv.gz"
         )
+        try GenerateCommand.write(
+            format: .freeswitch,
+            rows: rows / 2,
+            seed: 4,
+            start: start,
+            days: 3,
+            gzip: false,
+            to: "\(folder)/freeswitch-Master.csv"
+        )
+        try GenerateCommand.write(
+            format: .ber,
+            rows: rows / 2,
+            seed: 5,
+            start: start,
+            days: 3,
+            gzip: false,
+            to: "\(folder)/msc-01.ber"
+        )
         try? FileManager.default.removeItem(atPath: db)
         try? FileManager.default.removeItem(atPath: db + ".rejects.jsonl")
-        print("\nIngesting Asterisk files (plain and gzip) into \(db):")
+        print("\nIngesting Asterisk (plain and gzip), FreeSWITCH and 3GPP BER files into \(db), format by content:")
         var input = try InputOptions.parse([])
         let first = try IngestCommand.ingest(db: db, input: input, rejects: nil, paths: [folder], showProgress: true)
         print(SummaryPrinter.text(first))
@@ -86,7 +104,9 @@ struct DemoCommand: ParsableCommand {
         for (number, calls) in busiest { print("  \(number)  \(calls) calls") }
         if let number = busiest.first?.number {
             print("\nThe records of \(number) (cdrpipe records --db \(db) --number \(number)):")
-            print(RecordPrinter.table(try store.records(number: number)))
+            let records = try store.records(number: number)
+            print(RecordPrinter.table(Array(records.prefix(15))))
+            if records.count > 15 { print("… and \(records.count - 15) more") }
         }
     }
 
