@@ -11,9 +11,13 @@ enum BERValue {
     }
 
     /// TBCD digits (IMSI, IMEI, and the digits of address strings): low nibble first, `F` filler.
-    static func tbcd(_ b: UnsafeRawBufferPointer) -> String? {
-        String(unsafeUninitializedCapacity: b.count * 2) { out in
+    static func tbcd(_ b: UnsafeRawBufferPointer, plus: Bool = false) -> String? {
+        String(unsafeUninitializedCapacity: b.count * 2 + 1) { out in
             var n = 0
+            if plus {
+                out[0] = UInt8(ascii: "+")
+                n = 1
+            }
             for byte in b {
                 let low = byte & 0x0F
                 guard low != 0x0F else { return n }
@@ -42,8 +46,7 @@ enum BERValue {
     /// International numbers (nature 1) come back with `+`.
     static func address(_ b: UnsafeRawBufferPointer) -> String? {
         guard b.count >= 2 else { return nil }
-        guard let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst())) else { return nil }
-        return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
+        return tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst()), plus: (b[0] >> 4) & 0x07 == 1)
     }
 
     /// A BCDDirectoryNumber (calling, called, connected numbers; TS 24.008): a type-of-number octet, an
@@ -51,10 +54,8 @@ enum BERValue {
     static func directoryNumber(_ b: UnsafeRawBufferPointer) -> String? {
         guard b.count >= 1 else { return nil }
         let skip = b[0] & 0x80 == 0 ? 2 : 1
-        guard b.count > skip, let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst(skip))) else {
-            return b.count == skip ? "" : nil
-        }
-        return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
+        guard b.count > skip else { return b.count == skip ? "" : nil }
+        return tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst(skip)), plus: (b[0] >> 4) & 0x07 == 1)
     }
 
     /// A TimeStamp (TS 32.298): BCD `YYMMDDhhmmss`, an ASCII sign and BCD `hhmm` offset from UTC;

@@ -215,18 +215,26 @@ enum CSRecordDecoder {
     /// `LocationAreaAndCell ::= SEQUENCE { locationAreaCode [0], cellId [1], mCC-MNC [2] OPTIONAL }` as
     /// `MCCMNC-LAC-CI` (hex LAC and CI, as operators write them).
     private static func location(_ b: UnsafeRawBufferPointer) -> String {
-        var parts: [UInt32: UnsafeRawBufferPointer] = [:]
+        var lac: UnsafeRawBufferPointer?
+        var cell: UnsafeRawBufferPointer?
+        var network: UnsafeRawBufferPointer?
         var i = 0
         while i < b.count, let header = try? BERHeader.read(b, at: i, limit: b.count), let length = header.length,
             i + header.headerLength + length <= b.count
         {
-            parts[header.tag] = UnsafeRawBufferPointer(
+            let value = UnsafeRawBufferPointer(
                 rebasing: b[(i + header.headerLength)..<(i + header.headerLength + length)]
             )
+            switch header.tag {
+            case 0: lac = value
+            case 1: cell = value
+            case 2: network = value
+            default: break
+            }
             i += header.headerLength + length
         }
-        let network = parts[2].map(BERValue.mccMNC) ?? ""
-        return "\(network)-\(parts[0].map(BERValue.hex) ?? "")-\(parts[1].map(BERValue.hex) ?? "")"
+        return (network.map(BERValue.mccMNC) ?? "") + "-" + (lac.map(BERValue.hex) ?? "") + "-"
+            + (cell.map(BERValue.hex) ?? "")
     }
 }
 
