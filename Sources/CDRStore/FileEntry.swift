@@ -45,13 +45,6 @@ public struct LoadCounts: Sendable, Equatable {
         self.duplicates = duplicates
         self.rejected = rejected
     }
-
-    /// Adds another set of counts.
-    public static func += (lhs: inout LoadCounts, rhs: LoadCounts) {
-        lhs.stored += rhs.stored
-        lhs.duplicates += rhs.duplicates
-        lhs.rejected += rhs.rejected
-    }
 }
 
 /// A stored record as read back, with its storage identity.

@@ -30,12 +30,10 @@ struct ParseCommand: ParsableCommand {
         var rejects = 0
         if stage == .tokenize {
             let tokenizer = CSVTokenizer(source: try FileSource(path: path))
-            var fields = 0
             while let record = try tokenizer.next() {
                 records += 1
-                fields &+= record.count
+                if record.problem != nil { rejects += 1 }
             }
-            rejects = fields < 0 ? 1 : 0
         } else {
             let options = try input.ingestOptions()
             let detector = FormatDetector(
@@ -46,16 +44,14 @@ struct ParseCommand: ParsableCommand {
             )
             let reader = try detector.open(try FileSource(path: path))
             var keyer = RecordKeyer()
-            var checksum: UInt64 = 0
             while let event = try reader.next() {
                 switch event {
                 case .record(let record, let raw):
                     records += 1
-                    if stage == .key { checksum ^= keyer.key(for: record, raw: raw).low }
+                    if stage == .key { _ = keyer.key(for: record, raw: raw) }
                 case .reject: rejects += 1
                 }
             }
-            if checksum == 1 { print("") }
         }
         let seconds = Date().timeIntervalSince(started)
         print(
