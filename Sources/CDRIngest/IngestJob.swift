@@ -72,15 +72,19 @@ public final class IngestJob {
             }
         )
         let files = Self.expand(paths).filter { !own.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
-        totalBytes = files.reduce(0) {
-            $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0)
-        }
+        let sizes = files.map(Self.size(of:))
+        totalBytes = sizes.reduce(0, +)
         var outcomes: [FileOutcome] = []
-        for file in files {
+        for (file, size) in zip(files, sizes) {
             outcomes.append(ingest(file: file))
-            bytesBefore += (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+            bytesBefore += size
         }
         return IngestSummary(details: outcomes, seconds: Date().timeIntervalSince(started), rejectsFile: rejects.path)
+    }
+
+    /// A file's size in bytes (0 for standard input or a missing file).
+    static func size(of path: String) -> Int64 {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
     }
 
     private func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
@@ -104,7 +108,7 @@ public final class IngestJob {
         var interrupted: FileEntry?
         do {
             if !isStdin {
-                size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
+                size = Self.size(of: path)
                 headSHA256 = try HashingSource<FileSource>.headSHA256(path: path)
                 let candidates = try store.candidates(size: size, headSHA256: headSHA256)
                 if candidates.contains(where: { $0.status == .loaded }) {
