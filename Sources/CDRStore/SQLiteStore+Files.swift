@@ -1,0 +1,210 @@
+import CDRModel
+
+/// The ingested-files registry: what was loaded, from where, with what counts, and where an
+/// interrupted load resumes.
+extension SQLiteStore {
+    private func readFiles(_ statement: Statement) throws(StoreError) -> [FileEntry] {
+        var entries: [FileEntry] = []
+        while try statement.step() {
+            entries.append(
+                FileEntry(
+                    id: statement.int(0),
+                    path: statement.text(1),
+                    size: statement.int(2),
+                    headSHA256: statement.blob(15),
+                    sha256: statement.optionalBlob(3),
+                    prefixBytes: statement.int(16),
+                    prefixSHA256: statement.optionalBlob(17),
+                    dialect: statement.text(4),
+                    status: FileEntry.Status(rawValue: statement.text(5)) ?? .failed,
+                    counts: LoadCounts(
+                        stored: statement.int(6),
+                        duplicates: statement.int(7),
+                        rejected: statement.int(8)
+                    ),
+                    resumeOffset: statement.int(9),
+                    resumeLine: Int(statement.int(10)),
+                    firstRecordID: statement.int(11),
+                    startedAt: statement.int(12),
+                    finishedAt: statement.optionalInt(13),
+                    error: statement.optionalText(14)
+                )
+            )
+        }
+        return entries
+    }
+
+    static let fileColumns = """
+        id, path, size, sha256, dialect, status, records, duplicates, rejected, resume_offset, \
+        resume_line, first_record_id, started_at, finished_at, error, head_sha256, prefix_bytes, prefix_sha256
+        """
+
+    /// The fully loaded file with this content hash, if any.
+    public func loadedFile(sha256: [UInt8]) throws(StoreError) -> FileEntry? {
+        let statement = try connection.prepare(
+            "SELECT \(Self.fileColumns) FROM files WHERE sha256 = ? AND status = 'loaded' LIMIT 1"
+        )
+        sha256.withUnsafeBytes { statement.bind(1, blob: $0) }
+        return try readFiles(statement).first
+    }
+
+    /// Loaded or interrupted registry rows of files with this size and first-64-KiB hash, newest
+    /// first: the only files worth hashing in full before a load.
+    public func candidates(size: Int64, headSHA256: [UInt8]) throws(StoreError) -> [FileEntry] {
+        let statement = try connection.prepare(
+            "SELECT \(Self.fileColumns) FROM files WHERE size = ? AND head_sha256 = ? AND status <> 'failed' ORDER BY id DESC"
+        )
+        statement.bind(1, size)
+        headSHA256.withUnsafeBytes { statement.bind(2, blob: $0) }
+        return try readFiles(statement)
+    }
+
+    /// Every registry row, newest first.
+    public func files() throws(StoreError) -> [FileEntry] {
+        try readFiles(try connection.prepare("SELECT \(Self.fileColumns) FROM files ORDER BY id DESC"))
+    }
+
+    /// Registers a file about to be loaded and opens the load's first transaction.
+    /// `sha256` is the content hash when known up front (regular files); standard input's is set
+    /// when it finishes.
+    public func beginFile(
+        path: String,
+        size: Int64,
+        headSHA256: [UInt8],
+        sha256: [UInt8]?,
+        dialect: String
+    ) throws(StoreError) -> Int64 {
+        try begin()
+        let statement = try connection.prepare(
+            """
+            INSERT INTO files(path, size, head_sha256, sha256, dialect, status, first_record_id, started_at)
+            VALUES (?, ?, ?, ?, ?, 'loading', (SELECT coalesce(max(id), 0) + 1 FROM records), ?)
+            """
+        )
+        statement.bind(1, path)
+        statement.bind(2, size)
+        headSHA256.withUnsafeBytes { statement.bind(3, blob: $0) }
+        if let sha256 {
+            sha256.withUnsafeBytes { statement.bind(4, blob: $0) }
+        } else {
+            statement.bind(4, nil as Int64?)
+        }
+        statement.bind(5, dialect)
+        statement.bind(6, Self.now())
+        try statement.step()
+        return connection.lastInsertID
+    }
+
+    /// Reopens an interrupted load for resuming; the caller continues from its resume point.
+    public func resumeFile(id: Int64, path: String) throws(StoreError) {
+        try begin()
+        let statement = try connection.prepare("UPDATE files SET path = ? WHERE id = ?")
+        statement.bind(1, path)
+        statement.bind(2, id)
+        try statement.step()
+    }
+
+    public func checkpoint(
+        fileID: Int64,
+        offset: Int64,
+        line: Int,
+        counts: LoadCounts,
+        prefixBytes: Int64,
+        prefixSHA256: [UInt8]
+    ) throws(StoreError) {
+        let prefix = try connection.prepare("UPDATE files SET prefix_bytes = ?, prefix_sha256 = ? WHERE id = ?")
+        prefix.bind(1, prefixBytes)
+        prefixSHA256.withUnsafeBytes { prefix.bind(2, blob: $0) }
+        prefix.bind(3, fileID)
+        try prefix.step()
+        try updateFile(fileID: fileID, offset: offset, line: line, counts: counts, status: nil, sha256: nil, error: nil)
+        try commit()
+        try begin()
+    }
+
+    /// Marks a file loaded with its full hash and final counts, and commits.
+    public func finishFile(
+        id: Int64,
+        sha256: [UInt8],
+        size: Int64,
+        offset: Int64,
+        line: Int,
+        counts: LoadCounts
+    ) throws(StoreError) {
+        let sized = try connection.prepare("UPDATE files SET size = ? WHERE id = ?")
+        sized.bind(1, size)
+        sized.bind(2, id)
+        try sized.step()
+        try updateFile(
+            fileID: id,
+            offset: offset,
+            line: line,
+            counts: counts,
+            status: .loaded,
+            sha256: sha256,
+            error: nil
+        )
+        try commit()
+    }
+
+    /// Removes everything a failed load stored (including committed checkpoints) and records why.
+    public func failFile(id: Int64, reason: String) throws(StoreError) {
+        rollback()
+        try connection.transaction { () throws(StoreError) in
+            let first = try connection.prepare("SELECT first_record_id FROM files WHERE id = ?")
+            first.bind(1, id)
+            guard try first.step() else { return }
+            let firstID = first.int(0)
+            let diversions = try connection.prepare(
+                "DELETE FROM diversions WHERE record_id >= ?1 AND record_id IN (SELECT id FROM records WHERE id >= ?1 AND file_id = ?2)"
+            )
+            diversions.bind(1, firstID)
+            diversions.bind(2, id)
+            try diversions.step()
+            let records = try connection.prepare("DELETE FROM records WHERE id >= ? AND file_id = ?")
+            records.bind(1, firstID)
+            records.bind(2, id)
+            try records.step()
+            try updateFile(
+                fileID: id,
+                offset: 0,
+                line: 1,
+                counts: LoadCounts(),
+                status: .failed,
+                sha256: nil,
+                error: reason
+            )
+        }
+    }
+
+    private func updateFile(
+        fileID: Int64,
+        offset: Int64,
+        line: Int,
+        counts: LoadCounts,
+        status: FileEntry.Status?,
+        sha256: [UInt8]?,
+        error: String?
+    ) throws(StoreError) {
+        let statement = try connection.prepare(
+            """
+            UPDATE files SET resume_offset = ?, resume_line = ?, records = ?, duplicates = ?, rejected = ?,
+                status = coalesce(?, status), sha256 = coalesce(?, sha256), error = ?,
+                finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END
+            WHERE id = ?
+            """
+        )
+        statement.bind(1, offset)
+        statement.bind(2, Int64(line))
+        statement.bind(3, counts.stored)
+        statement.bind(4, counts.duplicates)
+        statement.bind(5, counts.rejected)
+        statement.bind(6, status?.rawValue)
+        if let sha256 { sha256.withUnsafeBytes { statement.bind(7, blob: $0) } }
+        statement.bind(8, error)
+        statement.bind(9, status?.rawValue)
+        statement.bind(10, Self.now())
+        statement.bind(11, fileID)
+        try statement.step()
+    }
+}
