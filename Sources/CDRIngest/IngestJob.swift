@@ -247,6 +247,7 @@ public final class IngestJob {
                     )
                 case .failed(let error):
                     let reason = error.reason
+                    try? rejects.flush()
                     if let id = fileID {
                         try store.failFile(id: id, reason: reason)
                     } else {
@@ -290,6 +291,7 @@ public final class IngestJob {
             return failed(path, "the parsing thread stopped without finishing")
         } catch {
             queue.close()
+            try? rejects.flush()
             store.rollback()
             if let id = fileID { try? store.failFile(id: id, reason: "\(error)") }
             return failed(path, "\(error)", dialect: dialect)

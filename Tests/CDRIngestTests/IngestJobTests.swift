@@ -94,6 +94,8 @@ struct IngestJobTests {
         #expect(summary.failedFiles.first?.reason?.contains("truncated gzip") == true)
         #expect(summary.records == 100 && summary.exitCode == 1)
         #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM records") == 100)
+        let failed = try SQLiteStore(path: dir + "/cdr.db").files().first { $0.path.hasSuffix("cut.csv.gz") }
+        #expect(failed?.status == .failed && failed?.counts == LoadCounts())
     }
 
     @Test("malformed rows land in the rejects file with file, line, field and raw bytes")
