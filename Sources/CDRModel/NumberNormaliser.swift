@@ -141,9 +141,14 @@ public struct NumberNormaliser: Sendable {
         return (text, .e164)
     }
 
-    /// Drops `tel:`/`sip:` schemes and a SIP host, keeping the user part.
+    /// Drops `tel:`/`sip:` schemes, a SIP host and parameters, and the angle brackets of a name-addr
+    /// (`<sip:+441234567890@host>;reason=unconditional`), keeping the user part.
     private static func stripScheme(_ raw: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer> {
         var bytes = raw[...]
+        if bytes.first == UInt8(ascii: "<"), let close = bytes.firstIndex(of: UInt8(ascii: ">")) {
+            bytes = bytes[(bytes.startIndex + 1)..<close]
+        }
+        if let parameters = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes = bytes[..<parameters] }
         guard let first = bytes.first, first | 0x20 == UInt8(ascii: "t") || first | 0x20 == UInt8(ascii: "s") else {
             return bytes
         }
