@@ -22,6 +22,13 @@ public final class HashingSource<Base: ByteSource>: ByteSource {
         return n
     }
 
+    /// Reads (and hashes) whatever a reader that stopped early left unread, so the hash is the file's.
+    public func drain() throws(SourceError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        while try read(into: buffer) > 0 {}
+    }
+
     /// The SHA-256 of everything read so far; reading may go on.
     public func finalize() -> [UInt8] { Array(hasher.finalize()) }
 

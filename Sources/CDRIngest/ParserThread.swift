@@ -70,6 +70,7 @@ final class ParserThread: @unchecked Sendable {
                 }
             }
             batch.resume = reader.resumePoint
+            try source.drain()
             batch.rawBytes = source.bytesRead
             guard queue.push(.batch(batch)) else { return }
             _ = queue.push(.finished(reader.resumePoint, sha256: source.finalize(), rawBytes: batch.rawBytes))

@@ -221,3 +221,20 @@ struct SkippedFileTests {
         #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM files") == 0)
     }
 }
+
+@Suite("Registry identity")
+struct RegistryIdentityTests {
+    @Test("a file whose reader stops early still gets its whole-file SHA-256 and is skipped when loaded again")
+    func hashCoversTheWholeFile() throws {
+        let dir = try temporaryDirectory()
+        let fixture = URL(fileURLWithPath: IngestJobTests.fixture("ber/cs-records.ber"))
+        var bytes = try Data(contentsOf: fixture)
+        bytes.append(contentsOf: [0xA0, 0x84, 0x7F, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 0x55, count: 3_000_000))
+        try bytes.write(to: URL(fileURLWithPath: dir + "/msc.ber"))
+        let first = try ingest(dir + "/cdr.db", [dir + "/msc.ber"])
+        #expect(first.records == 30 && first.rejected == 1)
+        let stored = try SQLiteStore(path: dir + "/cdr.db").files().first?.sha256
+        #expect(stored == (try HashingSource<FileSource>.sha256(path: dir + "/msc.ber")))
+        #expect(try ingest(dir + "/cdr.db", [dir + "/msc.ber"]).skippedFiles == 1)
+    }
+}
