@@ -37,18 +37,31 @@ public struct MappingFile: Codable, Sendable {
 
     /// The record fields a mapping can bind.
     public struct Columns: Codable, Sendable {
+        /// The calling number (A).
         public var calling: Column?
+        /// The dialled number (B); required.
         public var dialled: Column
+        /// Diverting numbers (C), in order.
         public var diverting: [Column]?
+        /// Call start; required.
         public var start: Column
+        /// Answer time; empty or `0` means not answered.
         public var answer: Column?
+        /// Call end (or give `duration`).
         public var end: Column?
+        /// Seconds from start to end.
         public var duration: Column?
+        /// Billable seconds.
         public var billable: Column?
+        /// How the call ended (see `dispositions`).
         public var disposition: Column?
+        /// Originating carrier or trunk.
         public var carrier: Column?
+        /// Switch channel.
         public var channel: Column?
+        /// Account code.
         public var account: Column?
+        /// The switch's record id.
         public var sourceID: Column?
     }
 

@@ -3,15 +3,26 @@ import CDRModel
 /// One synthetic call: the record as a switch would describe it, with numbers as dialled (national
 /// or international format, not yet E.164) and the channel names a PBX would write.
 public struct GeneratedCall: Sendable {
+    /// The calling number as the switch wrote it (national format).
     public var source: String
+    /// The dialled number as written (national, international or a short code).
     public var destination: String
+    /// The number that diverted the call, when it was diverted.
     public var diverting: String?
+    /// Call start (UTC epoch seconds).
     public var start: Int64
+    /// Answer time, when answered.
     public var answer: Int64?
+    /// Call end.
     public var end: Int64
+    /// How the call ended.
     public var disposition: Disposition
+    /// The originating channel (`SIP/carrier-a-0000002a`).
     public var channel: String
+    /// The destination channel.
     public var destinationChannel: String
+    /// The account code, often empty.
     public var account: String
+    /// The switch's record id (`start.sequence`).
     public var uniqueID: String
 }

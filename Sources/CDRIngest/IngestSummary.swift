@@ -7,11 +7,17 @@ public struct FileOutcome: Sendable, Encodable {
         case loaded, resumed, skipped, failed
     }
 
+    /// The file (or `-`).
     public var path: String
+    /// What happened to it.
     public var status: Status
+    /// The format it was read as, once known.
     public var dialect: String?
+    /// New records stored by this run.
     public var records: Int64
+    /// Records already stored, not stored again.
     public var duplicates: Int64
+    /// Records written to the rejects file.
     public var rejected: Int64
     /// Why the file failed or was skipped.
     public var reason: String?
@@ -19,14 +25,23 @@ public struct FileOutcome: Sendable, Encodable {
 
 /// The result of an ingest run, printed as text or JSON.
 public struct IngestSummary: Sendable, Encodable {
+    /// Files looked at.
     public var files: Int
+    /// New records stored by this run.
     public var records: Int64
+    /// Records written to the rejects file.
     public var rejected: Int64
+    /// Records already stored, not stored again.
     public var duplicates: Int64
+    /// Files skipped (already loaded, or CMR files).
     public var skippedFiles: Int
+    /// Files that failed, with their reasons.
     public var failedFiles: [FileOutcome]
+    /// Wall-clock seconds for the run.
     public var seconds: Double
+    /// Where rejects were written, when there were any.
     public var rejectsFile: String?
+    /// One outcome per file, in load order.
     public var details: [FileOutcome]
 
     enum CodingKeys: String, CodingKey {

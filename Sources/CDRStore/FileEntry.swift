@@ -7,26 +7,38 @@ public struct FileEntry: Sendable, Equatable {
         case loading, loaded, failed
     }
 
+    /// The registry row id.
     public var id: Int64
+    /// Where the file was loaded from (the latest path for a resumed load).
     public var path: String
+    /// The file's size in bytes.
     public var size: Int64
     /// SHA-256 of the first 64 KiB: with the size, the cheap test for "maybe seen before".
     public var headSHA256: [UInt8]
     /// SHA-256 of the whole file, once known (at the end of a load, or up front when checked).
     public var sha256: [UInt8]?
-    /// How many leading raw bytes the last checkpoint had read, and their SHA-256: a resume is only
-    /// accepted for a file whose first `prefixBytes` bytes hash the same.
+    /// How many leading raw bytes the last checkpoint had read: a resume is only accepted for a file
+    /// whose first `prefixBytes` bytes hash to ``prefixSHA256``.
     public var prefixBytes: Int64
+    /// The SHA-256 of those `prefixBytes` bytes.
     public var prefixSHA256: [UInt8]?
+    /// The format it was read as.
     public var dialect: String
+    /// Loading, loaded or failed.
     public var status: Status
+    /// What the load stored, found duplicated and rejected.
     public var counts: LoadCounts
-    /// Where an interrupted load resumes.
+    /// The decoded-stream offset an interrupted load resumes at.
     public var resumeOffset: Int64
+    /// The line an interrupted load resumes at.
     public var resumeLine: Int
+    /// The first record row id the load could have written (for undoing a failed load).
     public var firstRecordID: Int64
+    /// When the load started (epoch seconds).
     public var startedAt: Int64
+    /// When it finished or failed.
     public var finishedAt: Int64?
+    /// Why it failed.
     public var error: String?
 }
 

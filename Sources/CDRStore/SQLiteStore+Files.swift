@@ -104,6 +104,8 @@ extension SQLiteStore {
         try statement.step()
     }
 
+    /// Commits what the load has stored so far together with its resume point, counts and prefix hash,
+    /// then opens the next transaction: a crash after this resumes here.
     public func checkpoint(
         fileID: Int64,
         offset: Int64,

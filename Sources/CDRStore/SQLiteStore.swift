@@ -154,7 +154,4 @@ public final class SQLiteStore {
             try statement.step()
         }
     }
-
-    /// Commits what the load has stored so far together with its resume point and counts, then
-    /// opens the next transaction: a crash after this resumes here.
 }
