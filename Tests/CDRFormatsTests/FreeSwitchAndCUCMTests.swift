@@ -73,6 +73,30 @@ struct FreeSwitchAndCUCMTests {
         #expect(r.disposition == .noAnswer && r.carrier == "gw-a" && r.sourceID == "u-1")
     }
 
+    @Test("a record that fits two formats is an error naming both and the --format to pass")
+    func ambiguity() throws {
+        let asteriskTemplate =
+            #""${accountcode}","${caller_id_number}","${destination_number}","${context}","${caller_id}","#
+            + #""${channel_name}","${bridge_channel}","${last_app}","${last_arg}","${start_stamp}","${answer_stamp}","#
+            + #""${end_stamp}","${duration}","${billsec}","${hangup_cause}","${amaflags}","${uuid}","${userfield}""#
+        let line =
+            #""","201","02079460000","ctx","x <201>","SIP/201-1","","Dial","","2026-01-05 10:00:00","#
+            + #""2026-01-05 10:00:01","2026-01-05 10:00:09",9,8,"ANSWERED","DOCUMENTATION","1.1","""# + "\n"
+        let detector = FormatDetector(
+            format: .auto,
+            mapping: nil,
+            context: utcContext,
+            freeswitch: try FreeSwitchDialect(template: asteriskTemplate)
+        )
+        #expect {
+            _ = try detector.open(MemorySource(Array(line.utf8)))
+        } throws: { error in
+            let reason = (error as? SourceError)?.reason ?? ""
+            return reason.contains("ambiguous") && reason.contains("asterisk and freeswitch")
+                && reason.contains("--format asterisk")
+        }
+    }
+
     @Test("the template is read from cdr_csv.conf.xml by name")
     func configuration() throws {
         guard let path = Corpus.path("freeswitch-cdr-csv/freeswitch_vanilla_cdr_csv.conf.xml") else {
