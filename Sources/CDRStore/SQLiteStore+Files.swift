@@ -114,12 +114,13 @@ extension SQLiteStore {
         prefixBytes: Int64,
         prefixSHA256: [UInt8]
     ) throws(StoreError) {
-        let prefix = try connection.prepare("UPDATE files SET prefix_bytes = ?, prefix_sha256 = ? WHERE id = ?")
-        prefix.bind(1, prefixBytes)
-        prefixSHA256.withUnsafeBytes { prefix.bind(2, blob: $0) }
-        prefix.bind(3, fileID)
-        try prefix.step()
-        try updateFile(fileID: fileID, offset: offset, line: line, counts: counts, status: nil, sha256: nil, error: nil)
+        try updateFile(
+            fileID: fileID,
+            offset: offset,
+            line: line,
+            counts: counts,
+            prefix: (prefixBytes, prefixSHA256)
+        )
         try commit()
         try begin()
     }
@@ -133,10 +134,6 @@ extension SQLiteStore {
         line: Int,
         counts: LoadCounts
     ) throws(StoreError) {
-        let sized = try connection.prepare("UPDATE files SET size = ? WHERE id = ?")
-        sized.bind(1, size)
-        sized.bind(2, id)
-        try sized.step()
         try updateFile(
             fileID: id,
             offset: offset,
@@ -144,7 +141,7 @@ extension SQLiteStore {
             counts: counts,
             status: .loaded,
             sha256: sha256,
-            error: nil
+            size: size
         )
         try commit()
     }
@@ -173,27 +170,30 @@ extension SQLiteStore {
                 line: 1,
                 counts: LoadCounts(),
                 status: .failed,
-                sha256: nil,
                 error: reason
             )
         }
     }
 
+    /// Writes a load's progress; nil arguments leave their columns as they are (except `error`).
     private func updateFile(
         fileID: Int64,
         offset: Int64,
         line: Int,
         counts: LoadCounts,
-        status: FileEntry.Status?,
-        sha256: [UInt8]?,
-        error: String?
+        status: FileEntry.Status? = nil,
+        sha256: [UInt8]? = nil,
+        size: Int64? = nil,
+        prefix: (bytes: Int64, sha256: [UInt8])? = nil,
+        error: String? = nil
     ) throws(StoreError) {
         let statement = try connection.prepare(
             """
-            UPDATE files SET resume_offset = ?, resume_line = ?, records = ?, duplicates = ?, rejected = ?,
-                status = coalesce(?, status), sha256 = coalesce(?, sha256), error = ?,
-                finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END
-            WHERE id = ?
+            UPDATE files SET resume_offset = ?1, resume_line = ?2, records = ?3, duplicates = ?4, rejected = ?5,
+                status = coalesce(?6, status), sha256 = coalesce(?7, sha256), error = ?8,
+                finished_at = CASE WHEN ?6 IS NULL THEN finished_at ELSE ?9 END, size = coalesce(?10, size),
+                prefix_bytes = coalesce(?11, prefix_bytes), prefix_sha256 = coalesce(?12, prefix_sha256)
+            WHERE id = ?13
             """
         )
         statement.bind(1, offset)
@@ -204,9 +204,11 @@ extension SQLiteStore {
         statement.bind(6, status?.rawValue)
         if let sha256 { sha256.withUnsafeBytes { statement.bind(7, blob: $0) } }
         statement.bind(8, error)
-        statement.bind(9, status?.rawValue)
-        statement.bind(10, Self.now())
-        statement.bind(11, fileID)
+        statement.bind(9, Self.now())
+        statement.bind(10, size)
+        statement.bind(11, prefix?.bytes)
+        if let prefix { prefix.sha256.withUnsafeBytes { statement.bind(12, blob: $0) } }
+        statement.bind(13, fileID)
         try statement.step()
     }
 }
