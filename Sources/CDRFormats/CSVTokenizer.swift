@@ -52,20 +52,15 @@ struct CSVField {
 public final class CSVTokenizer<Source: ByteSource> {
     /// The longest record accepted before the tokenizer assumes a runaway quote.
     public let maxRecordBytes: Int
-    private var source: Source
+    private let window: ByteWindow<Source>
     private let delimiter: UInt8
     private let quote: UInt8
     private let trimsSpaceBeforeQuote: Bool
-    private var buffer: UnsafeMutableRawBufferPointer
     private var scratch: UnsafeMutableRawBufferPointer
     private var fields: UnsafeMutableBufferPointer<CSVField>
     private var fieldCount = 0
     private var scratchUsed = 0
-    private var begin = 0
-    private var filled = 0
-    private var sourceEnded = false
     private var nextLine = 1
-    private var consumedBefore: Int64 = 0
 
     /// Creates a tokenizer; `startOffset`/`startLine` resume after a checkpoint (bytes before the
     /// offset are read and discarded).
@@ -77,37 +72,33 @@ public final class CSVTokenizer<Source: ByteSource> {
         maxRecordBytes: Int = 1 << 20,
         trimsSpaceBeforeQuote: Bool = false
     ) {
-        self.source = source
+        window = ByteWindow(
+            source: source,
+            chunk: max(chunkSize, 64),
+            limit: 2 * max(chunkSize, maxRecordBytes, 64) + 64
+        )
         self.delimiter = delimiter
         self.quote = quote
         self.trimsSpaceBeforeQuote = trimsSpaceBeforeQuote
         self.maxRecordBytes = max(maxRecordBytes, 16)
-        buffer = .allocate(byteCount: max(chunkSize, 64), alignment: 16)
         scratch = .allocate(byteCount: 4096, alignment: 16)
         fields = .allocate(capacity: 64)
     }
 
     deinit {
-        buffer.deallocate()
         scratch.deallocate()
         fields.deallocate()
     }
 
     /// The stream offset just past the last record returned: a safe point to resume from.
-    public var offset: Int64 { consumedBefore + Int64(begin) }
+    public var offset: Int64 { window.offset }
     /// The line the next record starts on.
     public var line: Int { nextLine }
 
     /// Discards the stream up to `offset` (a checkpoint's resume point) and counts lines from `line`.
     public func skip(to target: Int64, line: Int) throws(SourceError) {
-        while offset < target {
-            if begin == filled {
-                guard try refill() else {
-                    throw SourceError("stream ends at byte \(offset), before checkpoint \(target)")
-                }
-            }
-            let take = Int(min(Int64(filled - begin), target - offset))
-            begin += take
+        guard try window.skip(to: target) else {
+            throw SourceError("stream ends at byte \(window.offset), before checkpoint \(target)")
         }
         nextLine = line
     }
@@ -115,31 +106,9 @@ public final class CSVTokenizer<Source: ByteSource> {
     /// The next record, or nil at the end of the stream. Blank lines are skipped.
     public func next() throws(SourceError) -> CSVRecord? {
         while true {
-            if begin == filled, !(try refill()) { return nil }
+            if window.begin == window.filled, !(try window.refill()) { return nil }
             if let record = try scanRecord() { return record }
         }
-    }
-
-    /// Moves unread bytes to the front and reads more; false at end of stream with nothing left.
-    private func refill() throws(SourceError) -> Bool {
-        if begin > 0 {
-            let remaining = filled - begin
-            if remaining > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + begin, byteCount: remaining) }
-            consumedBefore += Int64(begin)
-            begin = 0
-            filled = remaining
-        }
-        if filled == buffer.count {
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
-            bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
-            buffer.deallocate()
-            buffer = bigger
-        }
-        guard !sourceEnded else { return filled > begin }
-        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-        if n == 0 { sourceEnded = true }
-        filled += n
-        return filled > begin || n > 0
     }
 
     @inline(__always)
@@ -168,7 +137,7 @@ public final class CSVTokenizer<Source: ByteSource> {
         let out = scratchUsed
         var i = start
         while i < end {
-            let b = buffer[i]
+            let b = window.buffer[i]
             scratch[scratchUsed] = b
             scratchUsed += 1
             i += b == quote ? 2 : 1
@@ -183,9 +152,10 @@ public final class CSVTokenizer<Source: ByteSource> {
         scratchUsed = 0
         var problem: String?
         var lines = 0
+        let begin = window.begin
         var i = begin
-        let end = filled
-        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let end = window.filled
+        let base = window.base
         let (delim, q) = (delimiter, quote)
         fieldLoop: while true {
             if trimsSpaceBeforeQuote {
@@ -211,7 +181,7 @@ public final class CSVTokenizer<Source: ByteSource> {
                         i += 2
                         continue
                     }
-                    if i + 1 == end, !sourceEnded { return try incomplete(atEOF: nil) }
+                    if i + 1 == end, !window.ended { return try incomplete(atEOF: nil) }
                     break
                 }
                 if escaped {
@@ -235,15 +205,15 @@ public final class CSVTokenizer<Source: ByteSource> {
                 addField(start: fieldStart, end: i, quoted: false, inScratch: false)
             }
             guard i < end else {
-                if !sourceEnded { return try incomplete(atEOF: nil) }
+                if !window.ended { return try incomplete(atEOF: nil) }
                 break fieldLoop
             }
             switch base[i] {
             case delim:
                 i += 1
-                if i == end, !sourceEnded { return try incomplete(atEOF: nil) }
+                if i == end, !window.ended { return try incomplete(atEOF: nil) }
             case 0x0D:
-                if i + 1 == end, !sourceEnded { return try incomplete(atEOF: nil) }
+                if i + 1 == end, !window.ended { return try incomplete(atEOF: nil) }
                 break fieldLoop
             default:
                 break fieldLoop
@@ -255,7 +225,7 @@ public final class CSVTokenizer<Source: ByteSource> {
         let line = nextLine
         nextLine += lines + 1
         let raw = UnsafeRawBufferPointer(start: base + begin, count: recordEnd - begin)
-        begin = i
+        window.begin = i
         if raw.isEmpty, fieldCount == 1, fields[0].end == fields[0].start, !fields[0].quoted {
             return nil
         }
@@ -264,7 +234,7 @@ public final class CSVTokenizer<Source: ByteSource> {
             raw: raw,
             problem: problem,
             fields: UnsafeBufferPointer(start: fields.baseAddress, count: fieldCount),
-            buffer: UnsafeRawPointer(buffer.baseAddress!),
+            buffer: UnsafeRawPointer(window.base),
             scratch: UnsafeRawPointer(scratch.baseAddress!)
         )
     }
@@ -272,15 +242,17 @@ public final class CSVTokenizer<Source: ByteSource> {
     /// Handles a record that runs past the data in hand: read more, or at the end of the stream (or
     /// past the size limit) cut the record at its first line break and report the quoting fault.
     private func incomplete(atEOF reason: String?) throws(SourceError) -> CSVRecord? {
+        let begin = window.begin
+        let filled = window.filled
         let pending = filled - begin
-        if !sourceEnded, pending < maxRecordBytes {
-            _ = try refill()
+        if !window.ended, pending < maxRecordBytes {
+            _ = try window.refill()
             return nil
         }
         let why =
             pending >= maxRecordBytes
             ? "record longer than \(maxRecordBytes) bytes (runaway quote?)" : (reason ?? "unterminated quoted field")
-        let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let base = window.base
         var cut = begin
         while cut < filled, base[cut] != 0x0A { cut += 1 }
         var rawEnd = cut
@@ -288,14 +260,14 @@ public final class CSVTokenizer<Source: ByteSource> {
         let raw = UnsafeRawBufferPointer(start: base + begin, count: rawEnd - begin)
         let line = nextLine
         nextLine += 1
-        begin = min(cut + 1, filled)
+        window.begin = min(cut + 1, filled)
         fieldCount = 0
         return CSVRecord(
             line: line,
             raw: raw,
             problem: why,
             fields: UnsafeBufferPointer(start: fields.baseAddress, count: 0),
-            buffer: UnsafeRawPointer(buffer.baseAddress!),
+            buffer: UnsafeRawPointer(window.base),
             scratch: UnsafeRawPointer(scratch.baseAddress!)
         )
     }

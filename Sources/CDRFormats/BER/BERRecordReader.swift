@@ -17,14 +17,9 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
 
     /// The largest record accepted.
     public let maxRecordBytes: Int
-    private var source: Source
+    private let window: ByteWindow<Source>
     private let framing: Framing
     private var context: DecodeContext
-    private var buffer: UnsafeMutableRawBufferPointer
-    private var begin = 0
-    private var filled = 0
-    private var ended = false
-    private var consumedBefore: Int64 = 0
     private var number = 0
     private var stopped = false
     private let resume: ResumePoint
@@ -39,21 +34,18 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
         resume: ResumePoint = .start,
         maxRecordBytes: Int = 1 << 20
     ) {
-        self.source = source
+        window = ByteWindow(source: source, chunk: 1 << 20, limit: 2 * maxRecordBytes + 64)
         self.framing = framing
         self.context = context
         self.resume = resume
         self.maxRecordBytes = maxRecordBytes
-        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
     }
-
-    deinit { buffer.deallocate() }
 
     /// `3gpp-ber`.
     public var dialectName: String { "3gpp-ber" }
 
     /// The stream offset after the last record, and the next record's number.
-    public var resumePoint: ResumePoint { ResumePoint(offset: consumedBefore + Int64(begin), line: number + 1) }
+    public var resumePoint: ResumePoint { ResumePoint(offset: window.offset, line: number + 1) }
 
     /// How a stream whose first bytes are `head` frames BER records, or nil if it is not BER.
     public static func sniff(_ head: [UInt8]) -> Framing? {
@@ -72,54 +64,17 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
         return .ts32297(headerLength: headerLength)
     }
 
-    private func refill() throws(SourceError) -> Bool {
-        if begin > 0 {
-            let remaining = filled - begin
-            if remaining > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + begin, byteCount: remaining) }
-            consumedBefore += Int64(begin)
-            filled = remaining
-            begin = 0
-        }
-        if filled == buffer.count {
-            guard buffer.count < maxRecordBytes + 64 else { return false }
-            let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
-            bigger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
-            buffer.deallocate()
-            buffer = bigger
-        }
-        guard !ended else { return false }
-        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-        if n == 0 { ended = true }
-        filled += n
-        return n > 0
-    }
-
-    /// Makes at least `count` bytes from `begin` available; false at the end of the stream.
-    private func ensure(_ count: Int) throws(SourceError) -> Bool {
-        while filled - begin < count {
-            guard try refill() else { return false }
-        }
-        return true
-    }
-
-    private func skip(_ count: Int64) throws(SourceError) {
-        var left = count
-        while left > 0 {
-            if begin == filled, !(try refill()) { return }
-            let take = Int(min(Int64(filled - begin), left))
-            begin += take
-            left -= Int64(take)
-        }
-    }
-
     /// The rest of the stream as one reject, and the end of reading.
     private func rejectRest(_ reason: String) throws(SourceError) -> ReadEvent {
         stopped = true
         number += 1
-        var raw = Array(UnsafeRawBufferPointer(rebasing: buffer[begin..<filled]).prefix(4096))
-        while try refill() {}
-        raw = raw.isEmpty ? Array(UnsafeRawBufferPointer(rebasing: buffer[begin..<filled]).prefix(4096)) : raw
-        begin = filled
+        func unread() -> [UInt8] {
+            Array(UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<window.filled]).prefix(4096))
+        }
+        var raw = unread()
+        while try window.refill() {}
+        if raw.isEmpty { raw = unread() }
+        window.begin = window.filled
         return .reject(RecordReject(line: number, field: "record", reason: reason, raw: raw))
     }
 
@@ -127,43 +82,45 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
     public func next() throws(SourceError) -> ReadEvent? {
         if !started {
             started = true
-            if case .ts32297(let headerLength) = framing, resume.offset == 0 { try skip(Int64(headerLength)) }
+            if case .ts32297(let headerLength) = framing, resume.offset == 0 {
+                _ = try window.skip(to: Int64(headerLength))
+            }
             if resume.offset > 0 {
-                try skip(resume.offset)
+                _ = try window.skip(to: resume.offset)
                 number = resume.line - 1
             }
         }
         guard !stopped else { return nil }
         while true {
-            guard try ensure(1) else { return nil }
-            let first = buffer[begin]
+            guard try window.ensure(1) else { return nil }
+            let first = window.buffer[window.begin]
             if framing == .concatenated, first == 0x00 || first == 0xFF {
-                begin += 1
+                window.begin += 1
                 continue
             }
-            var recordStart = begin
+            var recordStart = window.begin
             var recordLength: Int
             if case .ts32297 = framing {
-                guard try ensure(5) else { return try rejectRest("truncated CDR header at the end of the file") }
-                recordLength = Int(buffer[begin]) << 8 | Int(buffer[begin + 1])
-                recordStart = begin + 5
-                guard try ensure(5 + recordLength) else {
+                guard try window.ensure(5) else { return try rejectRest("truncated CDR header at the end of the file") }
+                recordLength = Int(window.buffer[window.begin]) << 8 | Int(window.buffer[window.begin + 1])
+                recordStart = window.begin + 5
+                guard try window.ensure(5 + recordLength) else {
                     return try rejectRest("CDR length \(recordLength) overruns the end of the file")
                 }
-                recordStart = begin + 5
+                recordStart = window.begin + 5
             } else {
                 while true {
-                    let view = UnsafeRawBufferPointer(rebasing: buffer[begin..<filled])
+                    let view = UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<window.filled])
                     do {
                         recordLength = try BERHeader.extent(view, at: 0, limit: maxRecordBytes)
                         break
                     } catch {
                         switch error {
                         case .incomplete:
-                            guard try refill() else {
+                            guard try window.refill() else {
                                 return try rejectRest("truncated record: its length overruns the end of the file")
                             }
-                            recordStart = begin
+                            recordStart = window.begin
                         case .invalid(let why):
                             return try rejectRest("unreadable BER (\(why)); the rest of the file cannot be framed")
                         }
@@ -171,8 +128,8 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
                 }
             }
             number += 1
-            let raw = UnsafeRawBufferPointer(rebasing: buffer[recordStart..<(recordStart + recordLength)])
-            begin = recordStart + recordLength
+            let raw = UnsafeRawBufferPointer(rebasing: window.buffer[recordStart..<(recordStart + recordLength)])
+            window.begin = recordStart + recordLength
             do {
                 var record = try CSRecordDecoder.decode(
                     raw,
