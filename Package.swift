@@ -25,16 +25,23 @@ let package = Package(
             name: "CDRFormats",
             dependencies: ["CDRModel", "CZlib"]
         ),
-        .target(name: "CDRStore", dependencies: ["CDRModel", "CSQLite"]),
+        .target(
+            name: "CDRStore",
+            dependencies: ["CDRModel", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "CDRIngest",
             dependencies: ["CDRModel", "CDRFormats", "CDRStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "CDRRetention",
+            dependencies: ["CDRModel", "CDRStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .executableTarget(
             name: "cdrpipe",
             dependencies: [
-                "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator",
+                "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +49,7 @@ let package = Package(
         .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
+        .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStore", "CDRModel"]),
         .testTarget(
             name: "CDRIngestTests",
             dependencies: ["CDRIngest", "CDRStore", "CDRFormats", "CDRModel", "CDRGenerator"]

@@ -61,6 +61,38 @@ public enum CivilTime {
         return days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 
+    /// The same wall-clock time `months` calendar months later (earlier when negative), the day clamped to
+    /// the target month's length: 31 August minus six months is 28 (or 29) February.
+    public static func adding(months: Int64, to epoch: Int64) -> Int64 {
+        let dayNumber = epoch >= 0 ? epoch / 86_400 : (epoch - 86_399) / 86_400
+        let secondOfDay = epoch - dayNumber * 86_400
+        let (y, m, d) = date(days: dayNumber)
+        let index = y * 12 + (m - 1) + months
+        let year = index >= 0 ? index / 12 : (index - 11) / 12
+        let month = index - year * 12 + 1
+        let day = min(d, daysInMonth(year: year, month: month))
+        return days(year: year, month: month, day: day) * 86_400 + secondOfDay
+    }
+
+    /// The month index (`year * 12 + month - 1`) of a day number: the retention period a call belongs to.
+    public static func monthIndex(days dayNumber: Int64) -> Int64 {
+        let (y, m, _) = date(days: dayNumber)
+        return y * 12 + m - 1
+    }
+
+    /// `YYYY-MM` of a month index.
+    public static func monthName(_ index: Int64) -> String {
+        let year = index >= 0 ? index / 12 : (index - 11) / 12
+        let month = index - year * 12 + 1
+        return "\(year)-\(month < 10 ? "0" : "")\(month)"
+    }
+
+    /// The first day number of a month index.
+    public static func firstDay(ofMonth index: Int64) -> Int64 {
+        let year = index >= 0 ? index / 12 : (index - 11) / 12
+        return days(year: year, month: index - year * 12 + 1, day: 1)
+    }
+
     /// Formats epoch seconds as `YYYY-MM-DDTHH:MM:SSZ`.
     public static func iso8601(_ epoch: Int64) -> String {
         let dayNumber = epoch >= 0 ? epoch / 86_400 : (epoch - 86_399) / 86_400

@@ -66,5 +66,81 @@ enum Migrations {
             ALTER TABLE records ADD COLUMN cell TEXT NOT NULL DEFAULT '';
             """
         ),
+        (
+            3,
+            """
+            CREATE TABLE aggregates(
+                day INTEGER NOT NULL,
+                hour INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 24),
+                carrier TEXT NOT NULL,
+                country TEXT NOT NULL,
+                type TEXT NOT NULL,
+                area TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                disposition TEXT NOT NULL,
+                calls INTEGER NOT NULL,
+                answered INTEGER NOT NULL,
+                effective INTEGER NOT NULL,
+                seconds INTEGER NOT NULL,
+                billable INTEGER NOT NULL,
+                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
+                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
+                callers INTEGER NOT NULL,
+                called INTEGER NOT NULL,
+                PRIMARY KEY (day, hour, carrier, country, type, area, direction, disposition)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE rollup_members(
+                closes_at INTEGER NOT NULL,
+                cell INTEGER NOT NULL,
+                role INTEGER NOT NULL,
+                pseudonym INTEGER NOT NULL,
+                PRIMARY KEY (closes_at, cell, role, pseudonym)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE holds(
+                id INTEGER PRIMARY KEY,
+                number TEXT NOT NULL,
+                from_at INTEGER,
+                to_at INTEGER,
+                case_ref TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                released_at INTEGER,
+                released_by TEXT
+            ) STRICT;
+            CREATE TABLE retention_runs(
+                id INTEGER PRIMARY KEY,
+                started_at INTEGER NOT NULL,
+                as_of INTEGER NOT NULL,
+                record_cutoff INTEGER NOT NULL,
+                aggregate_cutoff INTEGER NOT NULL,
+                finished_at INTEGER,
+                aggregates_deleted INTEGER NOT NULL DEFAULT 0,
+                keys_destroyed INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE TABLE retention_months(
+                run_id INTEGER NOT NULL REFERENCES retention_runs(id),
+                month TEXT NOT NULL,
+                rolled_up INTEGER NOT NULL,
+                held INTEGER NOT NULL,
+                PRIMARY KEY (run_id, month)
+            ) STRICT;
+            CREATE TABLE audit_log(
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                previous_hash BLOB NOT NULL,
+                hash BLOB NOT NULL
+            ) STRICT;
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+            """
+        ),
     ]
 }

@@ -168,6 +168,13 @@ public final class Statement {
     public func optionalText(_ index: Int32) -> String? {
         sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : text(index)
     }
+    /// Column `index`'s bytes without copying: valid only until the next `step`, `reset` or column call.
+    @inline(__always) public func bytes(_ index: Int32) -> UnsafeRawBufferPointer {
+        guard let pointer = sqlite3_column_blob(handle, index) else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
+    }
     /// Column `index` as optional bytes.
     public func optionalBlob(_ index: Int32) -> [UInt8]? {
         sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : blob(index)

@@ -13,6 +13,7 @@ public final class SQLiteStore {
     private var insertRecord: Statement?
     private var insertDiversion: Statement?
     private var inTransaction = false
+    private var statements: [String: Statement] = [:]
 
     /// The schema version this build writes.
     public static let schemaVersion = Migrations.all.last!.version
@@ -29,6 +30,7 @@ public final class SQLiteStore {
             PRAGMA synchronous = NORMAL;
             PRAGMA cache_size = -\(cacheMiB * 1024);
             PRAGMA temp_store = FILE;
+            PRAGMA secure_delete = ON;
             """
         )
         try migrate()
@@ -64,6 +66,27 @@ public final class SQLiteStore {
     }
 
     static func now() -> Int64 { Int64(time(nil)) }
+
+    /// A prepared statement kept for the life of the store, prepared on first use.
+    func cached(_ name: String, _ sql: String) throws(StoreError) -> Statement {
+        if let statement = statements[name] { return statement }
+        let statement = try connection.prepare(sql)
+        statements[name] = statement
+        return statement
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: all of it is stored, or none of it.
+    public func atomically<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
 
     func begin() throws(StoreError) {
         if !inTransaction {

@@ -8,7 +8,8 @@ struct Cdrpipe: ParsableCommand {
         commandName: "cdrpipe",
         abstract: "Call detail record pipeline: ingest, store, and inspect CDRs.",
         subcommands: [
-            IngestCommand.self, GenerateCommand.self, RecordsCommand.self, DemoCommand.self, ParseCommand.self,
+            IngestCommand.self, GenerateCommand.self, RecordsCommand.self, RetainCommand.self, HoldCommand.self,
+            AggregatesCommand.self, DemoCommand.self, ParseCommand.self,
         ]
     )
 

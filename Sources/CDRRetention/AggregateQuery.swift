@@ -1,0 +1,94 @@
+import CDRModel
+import CDRStore
+
+/// A dimension an analyst can group aggregates by.
+public enum AggregateDimension: String, Sendable, CaseIterable {
+    case day, month, hour, carrier, country, type, area, direction, disposition
+}
+
+/// One row of an aggregates query: the dimension values and the summed measures, with derived KPIs.
+public struct AggregateRow: Sendable, Equatable {
+    /// Values of the requested dimensions, in request order (`other` for folded cells).
+    public var values: [String]
+    /// Summed measures; distinct counts are sums of per-cell counts (an upper bound across cells).
+    public var counts: AggregateCounts
+    /// True when the distinct-caller count is below k and must not be shown.
+    public var suppressed: Bool
+
+    /// Answer-seizure ratio: answered / attempts.
+    public var asr: Double { counts.calls == 0 ? 0 : Double(counts.answered) / Double(counts.calls) }
+    /// Network effectiveness ratio: attempts answered, busy, unanswered or abandoned / attempts.
+    public var ner: Double { counts.calls == 0 ? 0 : Double(counts.effective) / Double(counts.calls) }
+    /// Average call duration of answered calls, in billable seconds.
+    public var acd: Double { counts.answered == 0 ? 0 : Double(counts.billable) / Double(counts.answered) }
+    /// Answered minutes (billable seconds / 60).
+    public var answeredMinutes: Double { Double(counts.billable) / 60 }
+}
+
+/// Answers analysts' questions from the anonymised aggregates, adding the full records still inside their
+/// retention period rolled up on the fly under the same small-cell rule, so the series is continuous
+/// across the retention boundary. No number ever reaches the result.
+public struct AggregateQuery {
+    private let store: SQLiteStore
+    private let policy: RetentionPolicy
+
+    /// Creates a query over a store under a policy (k and home country).
+    public init(store: SQLiteStore, policy: RetentionPolicy) {
+        self.store = store
+        self.policy = policy
+    }
+
+    /// Sums the cells of days `days` grouped by `dimensions`, sorted by the dimension values.
+    public func run(
+        days: ClosedRange<Int64>,
+        by dimensions: [AggregateDimension],
+        includeRecords: Bool = true
+    ) throws(RetentionError) -> [AggregateRow] {
+        var rows: [[String]: AggregateCounts] = [:]
+        func add(_ cell: AggregateCell, _ counts: AggregateCounts) {
+            rows[dimensions.map { Self.value(of: $0, in: cell) }, default: AggregateCounts()].add(counts)
+        }
+        do {
+            try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
+            if includeRecords {
+                let classifier = NumberClassifier(homeCountryCode: policy.homeCountryCode)
+                var day = days.lowerBound - 1
+                while let next = try store.nextRecordDay(after: day, through: days.upperBound) {
+                    day = next
+                    let rollup = Rollup(day: next, classifier: classifier, identity: .transient)
+                    try store.forEachRecord(day: next, before: Int64.max, excludingHeld: false) { rollup.add($0) }
+                    for (cell, group) in rollup.cells(k: policy.smallCellK, acceptSmall: { _, _ in false }) {
+                        var counts = group.counts
+                        counts.callers = Int64(group.callers.count)
+                        counts.called = Int64(group.called.count)
+                        add(cell, counts)
+                    }
+                }
+            }
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .invalid("\(error)")
+        }
+        return rows.map {
+            AggregateRow(values: $0.key, counts: $0.value, suppressed: $0.value.callers < policy.smallCellK)
+        }
+        .sorted { $0.values.lexicographicallyPrecedes($1.values) }
+    }
+
+    static func value(of dimension: AggregateDimension, in cell: AggregateCell) -> String {
+        func shown(_ text: String) -> String { text == AggregateCell.folded ? "other" : text.isEmpty ? "-" : text }
+        switch dimension {
+        case .day: return String(CivilTime.iso8601(cell.day * 86_400).prefix(10))
+        case .month: return CivilTime.monthName(CivilTime.monthIndex(days: cell.day))
+        case .hour:
+            return cell.hour == AggregateCell.wholeDay ? "other" : (cell.hour < 10 ? "0" : "") + String(cell.hour)
+        case .carrier: return shown(cell.carrier)
+        case .country: return shown(cell.country)
+        case .type: return shown(cell.type)
+        case .area: return shown(cell.area)
+        case .direction: return shown(cell.direction)
+        case .disposition: return shown(cell.disposition)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import CDRModel
+import CDRStore
+import Crypto
+
+/// Applies the retention policy to a store: full records past their limit and not held are folded into
+/// the aggregates and deleted in the same transaction (one per UTC day), aggregates past theirs are
+/// deleted, period keys no longer needed are destroyed, and the freed space is wiped and returned.
+public final class Retainer {
+    private let store: SQLiteStore
+    private let policy: RetentionPolicy
+    private let vault: KeyVault
+    private let classifier: NumberClassifier
+    private let actor: String
+
+    /// Creates a retainer; `actor` names who runs it in the audit log.
+    public init(store: SQLiteStore, policy: RetentionPolicy, vault: KeyVault, actor: String) {
+        self.store = store
+        self.policy = policy
+        self.vault = vault
+        self.actor = actor
+        classifier = NumberClassifier(homeCountryCode: policy.homeCountryCode)
+    }
+
+    /// Full records that started before this instant are due at `asOf`.
+    public func recordCutoff(asOf: Int64) -> Int64 {
+        CivilTime.adding(months: Int64(-policy.fullRecordMonths), to: asOf)
+    }
+
+    /// Aggregates of days before this day number are due at `asOf`.
+    public func aggregateCutoffDay(asOf: Int64) -> Int64 {
+        CallRecord.dayOf(CivilTime.adding(months: Int64(-12 * policy.aggregateYears), to: asOf))
+    }
+
+    /// Runs retention as of `asOf`. A dry run does everything inside one transaction and rolls it back.
+    /// `progress` is told after each day.
+    public func run(
+        asOf: Int64,
+        dryRun: Bool = false,
+        progress: (Int64) -> Void = { _ in }
+    ) throws(RetentionError) -> RetentionReport {
+        do {
+            return try runThrowing(asOf: asOf, dryRun: dryRun, progress: progress)
+        } catch let error as RetentionError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .invalid("\(error)")
+        }
+    }
+
+    private func runThrowing(asOf: Int64, dryRun: Bool, progress: (Int64) -> Void) throws -> RetentionReport {
+        let cutoff = recordCutoff(asOf: asOf)
+        let aggregateDay = aggregateCutoffDay(asOf: asOf)
+        var report = RetentionReport(
+            asOf: asOf,
+            recordCutoff: cutoff,
+            aggregateCutoffDay: aggregateDay,
+            dryRun: dryRun,
+            months: [],
+            cellsWritten: 0,
+            aggregatesDeleted: 0,
+            keysDestroyed: 0
+        )
+        if dryRun { try store.connection.execute("BEGIN IMMEDIATE") }
+        defer { if dryRun { try? store.connection.execute("ROLLBACK") } }
+        func batch<T>(_ body: () throws -> T) throws -> T { dryRun ? try body() : try store.atomically(body) }
+
+        let runID = try batch {
+            try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay * 86_400)
+        }
+        let holds = try store.holds()
+        let openClosings = try store.openMemberCells()
+        var months: [String: RetentionReport.Month] = [:]
+        var day: Int64?
+        while let next = try store.nextRecordDay(after: day, through: CallRecord.dayOf(cutoff - 1)) {
+            day = next
+            let (rolledUp, held, cells) = try batch {
+                try rollUp(
+                    day: next,
+                    cutoff: cutoff,
+                    holds: holds,
+                    openClosings: openClosings,
+                    runID: runID,
+                    dryRun: dryRun
+                )
+            }
+            if rolledUp == 0 && held == 0 { continue }
+            let month = CivilTime.monthName(CivilTime.monthIndex(days: next))
+            months[month, default: .init(month: month, rolledUp: 0, held: 0)].rolledUp += rolledUp
+            months[month, default: .init(month: month, rolledUp: 0, held: 0)].held += held
+            report.cellsWritten += cells
+            progress(next)
+        }
+        report.months = months.values.sorted { $0.month < $1.month }
+        report.aggregatesDeleted = try batch { () throws -> Int64 in
+            let deleted = try store.deleteAggregates(before: aggregateDay)
+            _ = try store.deleteMembers(closedBy: cutoff)
+            return deleted
+        }
+        let inUse = Set(try store.openMemberCells().map { CivilTime.monthIndex(days: CallRecord.dayOf($0 - 1)) })
+        let destroy = vault.periodMonths().filter { !inUse.contains($0) }
+        report.keysDestroyed = Int64(destroy.count)
+        if dryRun { return report }
+        try batch {
+            try store.finishRetentionRun(
+                id: runID,
+                aggregatesDeleted: report.aggregatesDeleted,
+                keysDestroyed: report.keysDestroyed
+            )
+            try store.appendAudit(
+                actor: actor,
+                action: "retain",
+                outcome: "ok",
+                detail:
+                    "run \(runID) as of \(CivilTime.iso8601(asOf)): rolled up \(report.rolledUp), held \(report.held), "
+                    + "aggregate cells deleted \(report.aggregatesDeleted), keys destroyed \(report.keysDestroyed)"
+            )
+        }
+        for month in destroy { try vault.destroyPeriodKey(month: month) }
+        try store.reclaimSpace()
+        report.runID = runID
+        return report
+    }
+
+    /// Rolls up and deletes one day's due, unheld records; returns (rolled up, held, cells written).
+    private func rollUp(
+        day: Int64,
+        cutoff: Int64,
+        holds: [Hold],
+        openClosings: Set<Int64>,
+        runID: Int64,
+        dryRun: Bool
+    ) throws -> (Int64, Int64, Int64) {
+        let dayStart = day * 86_400
+        let before = min(cutoff, dayStart + 86_400)
+        var held = Set<Int64>()
+        for hold in holds where hold.window.lowerBound < before && hold.window.upperBound >= dayStart {
+            let window = max(hold.window.lowerBound, dayStart)...min(hold.window.upperBound, before - 1)
+            held.formUnion(try store.recordIDs(day: day, number: hold.number, window: window))
+        }
+        if !held.isEmpty { try store.setExcludedRecords(held) }
+
+        let tracked = { (closesAt: Int64) in closesAt > cutoff || openClosings.contains(closesAt) }
+        let keyed = tracked(dayStart + 86_400)
+        let month = CivilTime.monthIndex(days: day)
+        var identity = Rollup.Identity.transient
+        if keyed {
+            let key = dryRun ? try vault.existingPeriodKey(month: month) : try vault.periodKey(month: month)
+            identity = .keyed(key ?? SymmetricKey(size: .bits256))
+        }
+        let rollup = Rollup(day: day, classifier: classifier, identity: identity)
+        try store.forEachRecord(day: day, before: before, excludingHeld: !held.isEmpty) { rollup.add($0) }
+        let hasStored = try store.hasAggregates(day: day)
+        let k = Int64(policy.smallCellK)
+        let cells = try rollup.cells(k: policy.smallCellK) { cell, group in
+            guard hasStored, let stored = try store.aggregateCallers(cell) else { return false }
+            if stored >= k { return true }
+            let closesAt = Self.closesAt(cell)
+            guard tracked(closesAt) else { return false }
+            let id = Rollup.cellID(cell)
+            var union = stored
+            for party in group.callers
+            where !(try store.isMember(closesAt: closesAt, cell: id, role: 0, pseudonym: Int64(bitPattern: party))) {
+                union += 1
+            }
+            return union >= k
+        }
+        for (cell, group) in cells {
+            var counts = group.counts
+            let closesAt = Self.closesAt(cell)
+            if keyed && tracked(closesAt) {
+                let id = Rollup.cellID(cell)
+                for party in group.callers
+                where try store.addMember(closesAt: closesAt, cell: id, role: 0, pseudonym: Int64(bitPattern: party)) {
+                    counts.callers += 1
+                }
+                for party in group.called
+                where try store.addMember(closesAt: closesAt, cell: id, role: 1, pseudonym: Int64(bitPattern: party)) {
+                    counts.called += 1
+                }
+            } else {
+                counts.callers = Int64(group.callers.count)
+                counts.called = Int64(group.called.count)
+            }
+            try store.addAggregate(cell, counts)
+        }
+        let deleted = try store.deleteRecords(day: day, before: before, excludingHeld: !held.isEmpty)
+        guard deleted == rollup.records else {
+            throw RetentionError.mismatch(day: day, rolledUp: rollup.records, deleted: deleted)
+        }
+        if deleted > 0 || !held.isEmpty {
+            try store.addRetentionMonth(
+                runID: runID,
+                month: CivilTime.monthName(month),
+                rolledUp: deleted,
+                held: Int64(held.count)
+            )
+        }
+        return (deleted, Int64(held.count), Int64(cells.count))
+    }
+
+    /// When a cell can receive no more records: the end of its hour, or of its day for a whole-day cell.
+    static func closesAt(_ cell: AggregateCell) -> Int64 {
+        cell.day * 86_400 + (cell.hour == AggregateCell.wholeDay ? 86_400 : (cell.hour + 1) * 3_600)
+    }
+}

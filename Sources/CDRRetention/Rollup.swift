@@ -1,0 +1,218 @@
+import CDRModel
+import CDRStore
+import Crypto
+
+/// Folds the records of one UTC day into anonymised aggregate cells and applies the small-cell rule.
+///
+/// Numbers are generalised to a ``Destination`` before grouping and only a 64-bit identity of each party
+/// is kept in memory, to count distinct subscribers per cell. Identities are a fast unkeyed hash when
+/// nothing is stored (they never leave the process) and an HMAC under the period key when the cell's
+/// members must be stored because the cell is still open.
+public final class Rollup {
+    /// How party identities are derived.
+    public enum Identity {
+        /// FNV-1a of the number: in memory only.
+        case transient
+        /// HMAC-SHA256 under a period key, truncated to 64 bits: may be stored while the key exists.
+        case keyed(SymmetricKey)
+    }
+
+    /// A cell under construction: its measures and the identities of its parties.
+    public final class Group {
+        /// The measures (distinct counts filled in when written).
+        public var counts = AggregateCounts()
+        /// Identities of distinct callers.
+        public var callers = Set<UInt64>()
+        /// Identities of distinct called parties.
+        public var called = Set<UInt64>()
+
+        func absorb(_ other: Group) {
+            counts.add(other.counts)
+            callers.formUnion(other.callers)
+            called.formUnion(other.called)
+        }
+    }
+
+    struct Key: Hashable {
+        var hour: Int8
+        var carrier: Int32
+        var destination: Int32
+        var direction: UInt8
+        var disposition: UInt8
+    }
+
+    struct General: Hashable {
+        var country: String
+        var type: String
+        var area: String
+    }
+
+    /// The coarsening steps a small cell goes through, in order; the last always publishes.
+    public static let ladder = [
+        "area", "line type", "country (other destinations)", "carrier", "direction and disposition", "hour (whole day)",
+    ]
+
+    /// The UTC day being rolled up.
+    public let day: Int64
+    /// Records added so far.
+    public private(set) var records: Int64 = 0
+    private let classifier: NumberClassifier
+    private let identity: Identity
+    private var groups: [Key: Group] = [:]
+    private var carriers: [String] = []
+    private var carrierIDs: [String: Int32] = [:]
+    private var generals: [General] = []
+    private var generalIDs: [General: Int32] = [:]
+    private static let folded: UInt8 = 255
+
+    /// Creates an empty roll-up of `day`.
+    public init(day: Int64, classifier: NumberClassifier, identity: Identity) {
+        self.day = day
+        self.classifier = classifier
+        self.identity = identity
+    }
+
+    /// Adds one record.
+    public func add(_ facts: borrowing RecordFacts) {
+        records += 1
+        let callingPlace = classifier.classify(facts.calling)
+        let dialledPlace = classifier.classify(facts.dialled)
+        let direction = CallDirection(calling: callingPlace, dialled: dialledPlace, home: classifier.homeRegion)
+        let key = Key(
+            hour: Int8((facts.start - day * 86_400) / 3_600),
+            carrier: carrierID(String(decoding: facts.carrier, as: UTF8.self)),
+            destination: generalID(
+                General(country: dialledPlace.country, type: dialledPlace.type.rawValue, area: dialledPlace.area)
+            ),
+            direction: Self.directionCode(direction),
+            disposition: facts.disposition.rawValue
+        )
+        let group: Group
+        if let existing = groups[key] {
+            group = existing
+        } else {
+            group = Group()
+            groups[key] = group
+        }
+        group.counts.calls += 1
+        if facts.answered { group.counts.answered += 1 }
+        switch facts.disposition {
+        case .answered, .noAnswer, .busy, .cancelled: group.counts.effective += 1
+        case .failed, .congestion, .unknown: break
+        }
+        group.counts.seconds += facts.duration
+        group.counts.billable += facts.billable
+        group.counts.histogram[AggregateCounts.bucket(billable: facts.billable)] += 1
+        if !facts.calling.isEmpty { group.callers.insert(party(facts.calling)) }
+        if !facts.dialled.isEmpty { group.called.insert(party(facts.dialled)) }
+    }
+
+    /// The cells to publish. A group with fewer than `k` distinct callers is offered to `acceptSmall`
+    /// (which may accept it because the stored cell it joins already has enough callers) and otherwise
+    /// folded one step up the ``ladder``; the last step publishes whatever remains, so totals add up.
+    public func cells(
+        k: Int,
+        acceptSmall: (AggregateCell, Group) throws -> Bool
+    ) rethrows -> [(cell: AggregateCell, group: Group)] {
+        var result: [(cell: AggregateCell, group: Group)] = []
+        var current = groups
+        for level in 0...Self.ladder.count {
+            var next: [Key: Group] = [:]
+            for (key, group) in current {
+                let cell = aggregateCell(key)
+                if try level == Self.ladder.count || group.callers.count >= k || acceptSmall(cell, group) {
+                    result.append((cell, group))
+                } else {
+                    let coarser = coarsen(key, to: level + 1)
+                    if let existing = next[coarser] {
+                        existing.absorb(group)
+                    } else {
+                        next[coarser] = group
+                    }
+                }
+            }
+            current = next
+        }
+        return result
+    }
+
+    private func coarsen(_ key: Key, to level: Int) -> Key {
+        var key = key
+        let star = AggregateCell.folded
+        switch level {
+        case 1:
+            let general = generals[Int(key.destination)]
+            key.destination = generalID(General(country: general.country, type: general.type, area: star))
+        case 2:
+            key.destination = generalID(
+                General(country: generals[Int(key.destination)].country, type: star, area: star)
+            )
+        case 3: key.destination = generalID(General(country: star, type: star, area: star))
+        case 4: key.carrier = carrierID(star)
+        case 5:
+            key.direction = Self.folded
+            key.disposition = Self.folded
+        default: key.hour = Int8(AggregateCell.wholeDay)
+        }
+        return key
+    }
+
+    private func aggregateCell(_ key: Key) -> AggregateCell {
+        let general = generals[Int(key.destination)]
+        return AggregateCell(
+            day: day,
+            hour: Int64(key.hour),
+            carrier: carriers[Int(key.carrier)],
+            country: general.country,
+            type: general.type,
+            area: general.area,
+            direction: key.direction == Self.folded
+                ? AggregateCell.folded : CallDirection.allCases[Int(key.direction)].rawValue,
+            disposition: key.disposition == Self.folded
+                ? AggregateCell.folded : (Disposition(rawValue: key.disposition) ?? .unknown).name
+        )
+    }
+
+    private static func directionCode(_ direction: CallDirection) -> UInt8 {
+        UInt8(CallDirection.allCases.firstIndex(of: direction)!)
+    }
+
+    private func carrierID(_ name: String) -> Int32 {
+        if let id = carrierIDs[name] { return id }
+        let id = Int32(carriers.count)
+        carriers.append(name)
+        carrierIDs[name] = id
+        return id
+    }
+
+    private func generalID(_ general: General) -> Int32 {
+        if let id = generalIDs[general] { return id }
+        let id = Int32(generals.count)
+        generals.append(general)
+        generalIDs[general] = id
+        return id
+    }
+
+    @inline(__always)
+    private func party(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        switch identity {
+        case .transient:
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return hash
+        case .keyed(let key):
+            let code = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
+            return code.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        }
+    }
+
+    /// A stable 64-bit id of a cell, naming its stored members.
+    public static func cellID(_ cell: AggregateCell) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let text =
+            "\(cell.day)|\(cell.hour)|\(cell.carrier)|\(cell.country)|\(cell.type)|\(cell.area)|"
+            + "\(cell.direction)|\(cell.disposition)"
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return Int64(bitPattern: hash)
+    }
+}

@@ -1,0 +1,30 @@
+/// One entry of the append-only audit log. Each entry's hash covers its fields and the previous entry's
+/// hash, so changing or removing any entry breaks the chain from there on.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    /// Sequence number.
+    public var id: Int64
+    /// When (UTC epoch seconds).
+    public var at: Int64
+    /// Who: a user name, or `cli:<login>` for a local command.
+    public var actor: String
+    /// What: the command or endpoint (`hold add`, `retain`, `GET /v1/records`).
+    public var action: String
+    /// The data subject concerned, pseudonymised, or empty.
+    public var subject: String
+    /// `ok`, `denied`, `failed` or a short result.
+    public var outcome: String
+    /// Details (counts, ids, the case reference); never a phone number.
+    public var detail: String
+    /// The previous entry's hash (32 zero bytes for the first).
+    public var previousHash: [UInt8]
+    /// SHA-256 over the previous hash and this entry's fields.
+    public var hash: [UInt8]
+}
+
+/// The result of checking the audit log's hash chain.
+public enum AuditVerification: Sendable, Equatable {
+    /// Every entry's hash is right and links to the previous one.
+    case intact(entries: Int64)
+    /// The first entry whose hash or link does not match.
+    case broken(atID: Int64, reason: String)
+}

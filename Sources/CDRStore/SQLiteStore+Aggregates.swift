@@ -1,0 +1,116 @@
+import CDRModel
+
+extension SQLiteStore {
+    /// Adds measures to a cell, creating it when new (distinct counts add as given).
+    public func addAggregate(_ cell: AggregateCell, _ counts: AggregateCounts) throws(StoreError) {
+        let statement = try cached(
+            "addAggregate",
+            """
+            INSERT INTO aggregates(day, hour, carrier, country, type, area, direction, disposition, calls, answered,
+                effective, seconds, billable, h0, h1, h2, h3, h4, h5, h6, h7, callers, called)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (day, hour, carrier, country, type, area, direction, disposition) DO UPDATE SET
+                calls = calls + excluded.calls, answered = answered + excluded.answered,
+                effective = effective + excluded.effective, seconds = seconds + excluded.seconds,
+                billable = billable + excluded.billable, h0 = h0 + excluded.h0, h1 = h1 + excluded.h1,
+                h2 = h2 + excluded.h2, h3 = h3 + excluded.h3, h4 = h4 + excluded.h4, h5 = h5 + excluded.h5,
+                h6 = h6 + excluded.h6, h7 = h7 + excluded.h7, callers = callers + excluded.callers,
+                called = called + excluded.called
+            """
+        )
+        bind(cell, to: statement)
+        let values =
+            [counts.calls, counts.answered, counts.effective, counts.seconds, counts.billable]
+            + counts.histogram + [counts.callers, counts.called]
+        for (offset, value) in values.enumerated() { statement.bind(Int32(9 + offset), value) }
+        defer { statement.reset() }
+        try statement.step()
+    }
+
+    /// The distinct-caller count of a stored cell, or nil when the cell does not exist.
+    public func aggregateCallers(_ cell: AggregateCell) throws(StoreError) -> Int64? {
+        let statement = try cached(
+            "aggregateCallers",
+            """
+            SELECT callers FROM aggregates WHERE day = ? AND hour = ? AND carrier = ? AND country = ? AND type = ?
+                AND area = ? AND direction = ? AND disposition = ?
+            """
+        )
+        bind(cell, to: statement)
+        defer { statement.reset() }
+        return try statement.step() ? statement.int(0) : nil
+    }
+
+    /// True when any aggregate cell exists for the day.
+    public func hasAggregates(day: Int64) throws(StoreError) -> Bool {
+        let statement = try cached("hasAggregates", "SELECT 1 FROM aggregates WHERE day = ? LIMIT 1")
+        statement.bind(1, day)
+        defer { statement.reset() }
+        return try statement.step()
+    }
+
+    /// Deletes the aggregates of days before `day`; returns how many cells went.
+    public func deleteAggregates(before day: Int64) throws(StoreError) -> Int64 {
+        let statement = try cached("deleteAggregates", "DELETE FROM aggregates WHERE day < ?")
+        statement.bind(1, day)
+        defer { statement.reset() }
+        try statement.step()
+        return Int64(connection.changes)
+    }
+
+    /// Calls `body` with every stored cell whose day is in `days`, in key order.
+    public func forEachAggregate(
+        days: ClosedRange<Int64>,
+        _ body: (AggregateCell, AggregateCounts) throws -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            """
+            SELECT day, hour, carrier, country, type, area, direction, disposition, calls, answered, effective,
+                seconds, billable, h0, h1, h2, h3, h4, h5, h6, h7, callers, called
+            FROM aggregates WHERE day BETWEEN ? AND ?
+            """
+        )
+        statement.bind(1, days.lowerBound)
+        statement.bind(2, days.upperBound)
+        while try statement.step() {
+            let cell = AggregateCell(
+                day: statement.int(0),
+                hour: statement.int(1),
+                carrier: statement.text(2),
+                country: statement.text(3),
+                type: statement.text(4),
+                area: statement.text(5),
+                direction: statement.text(6),
+                disposition: statement.text(7)
+            )
+            var counts = AggregateCounts()
+            counts.calls = statement.int(8)
+            counts.answered = statement.int(9)
+            counts.effective = statement.int(10)
+            counts.seconds = statement.int(11)
+            counts.billable = statement.int(12)
+            counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(13 + $0) }
+            counts.callers = statement.int(21)
+            counts.called = statement.int(22)
+            try body(cell, counts)
+        }
+    }
+
+    /// The number of stored aggregate cells.
+    public func aggregateCount() throws(StoreError) -> Int64 {
+        let statement = try connection.prepare("SELECT count(*) FROM aggregates")
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
+    private func bind(_ cell: AggregateCell, to statement: Statement) {
+        statement.bind(1, cell.day)
+        statement.bind(2, cell.hour)
+        statement.bind(3, cell.carrier)
+        statement.bind(4, cell.country)
+        statement.bind(5, cell.type)
+        statement.bind(6, cell.area)
+        statement.bind(7, cell.direction)
+        statement.bind(8, cell.disposition)
+    }
+}

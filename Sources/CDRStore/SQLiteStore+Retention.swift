@@ -1,0 +1,220 @@
+import CDRModel
+
+extension SQLiteStore {
+    /// The first day after `day` (or the first day at all) on which full records are stored, up to `limit`.
+    public func nextRecordDay(after day: Int64?, through limit: Int64) throws(StoreError) -> Int64? {
+        let statement = try cached("nextRecordDay", "SELECT min(day) FROM records WHERE day > ? AND day <= ?")
+        statement.bind(1, day ?? Int64.min)
+        statement.bind(2, limit)
+        defer { statement.reset() }
+        _ = try statement.step()
+        return statement.optionalInt(0)
+    }
+
+    /// The ids of the records of `day` that concern `number` (as A, B or C party) and started in `window`.
+    public func recordIDs(day: Int64, number: String, window: ClosedRange<Int64>) throws(StoreError) -> Set<Int64> {
+        var ids = Set<Int64>()
+        let queries = [
+            ("heldByCalling", "SELECT id FROM records WHERE day = ? AND calling = ? AND start_at BETWEEN ? AND ?"),
+            ("heldByDialled", "SELECT id FROM records WHERE day = ? AND dialled = ? AND start_at BETWEEN ? AND ?"),
+            (
+                "heldByDiverting",
+                """
+                SELECT r.id FROM diversions d JOIN records r ON r.id = d.record_id
+                WHERE d.day = ? AND d.number = ? AND r.start_at BETWEEN ? AND ?
+                """
+            ),
+        ]
+        for (name, sql) in queries {
+            let statement = try cached(name, sql)
+            statement.bind(1, day)
+            statement.bind(2, number)
+            statement.bind(3, window.lowerBound)
+            statement.bind(4, window.upperBound)
+            defer { statement.reset() }
+            while try statement.step() { ids.insert(statement.int(0)) }
+        }
+        return ids
+    }
+
+    /// Replaces the set of record ids that ``forEachRecord(day:before:excludingHeld:_:)`` and
+    /// ``deleteRecords(day:before:excludingHeld:)`` skip (held records) for the current transaction.
+    public func setExcludedRecords(_ ids: Set<Int64>) throws(StoreError) {
+        try connection.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS excluded_records(id INTEGER PRIMARY KEY); DELETE FROM temp.excluded_records;"
+        )
+        let statement = try cached("excludeRecord", "INSERT INTO temp.excluded_records(id) VALUES (?)")
+        for id in ids {
+            statement.bind(1, id)
+            defer { statement.reset() }
+            try statement.step()
+        }
+    }
+
+    /// Calls `body` with the facts of every record of `day` that started before `before`, skipping the
+    /// excluded (held) ids when `excludingHeld`.
+    public func forEachRecord(
+        day: Int64,
+        before: Int64,
+        excludingHeld: Bool,
+        _ body: (borrowing RecordFacts) throws -> Void
+    ) throws {
+        let statement = try cached(
+            excludingHeld ? "factsExcluding" : "facts",
+            """
+            SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition
+            FROM records WHERE day = ? AND start_at < ?
+            """ + (excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : "")
+        )
+        statement.bind(1, day)
+        statement.bind(2, before)
+        defer { statement.reset() }
+        while try statement.step() {
+            let facts = RecordFacts(
+                id: statement.int(0),
+                calling: statement.bytes(1),
+                dialled: statement.bytes(2),
+                carrier: statement.bytes(3),
+                start: statement.int(4),
+                answered: statement.int(5) != 0,
+                duration: statement.int(6),
+                billable: statement.int(7),
+                disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: statement.int(8))) ?? .unknown
+            )
+            try body(facts)
+        }
+    }
+
+    /// Deletes the records (and their diversions) that ``forEachRecord(day:before:excludingHeld:_:)``
+    /// visits with the same arguments; returns how many records went.
+    public func deleteRecords(day: Int64, before: Int64, excludingHeld: Bool) throws(StoreError) -> Int64 {
+        let exclusion = excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : ""
+        let diversions = try cached(
+            excludingHeld ? "deleteDiversionsExcluding" : "deleteDiversions",
+            "DELETE FROM diversions WHERE day = ?1 AND record_id IN (SELECT id FROM records WHERE day = ?1 AND start_at < ?2"
+                + exclusion + ")"
+        )
+        diversions.bind(1, day)
+        diversions.bind(2, before)
+        defer { diversions.reset() }
+        try diversions.step()
+        let records = try cached(
+            excludingHeld ? "deleteRecordsExcluding" : "deleteRecords",
+            "DELETE FROM records WHERE day = ? AND start_at < ?" + exclusion
+        )
+        records.bind(1, day)
+        records.bind(2, before)
+        defer { records.reset() }
+        try records.step()
+        return Int64(connection.changes)
+    }
+
+    /// The distinct closing times of cells whose members are kept because the cell is still open.
+    public func openMemberCells() throws(StoreError) -> Set<Int64> {
+        let statement = try connection.prepare("SELECT DISTINCT closes_at FROM rollup_members")
+        var result = Set<Int64>()
+        while try statement.step() { result.insert(statement.int(0)) }
+        return result
+    }
+
+    /// True when a pseudonym is already counted in an open cell (role 0 callers, 1 called).
+    public func isMember(closesAt: Int64, cell: Int64, role: Int64, pseudonym: Int64) throws(StoreError) -> Bool {
+        let statement = try cached(
+            "isMember",
+            "SELECT 1 FROM rollup_members WHERE closes_at = ? AND cell = ? AND role = ? AND pseudonym = ?"
+        )
+        statement.bind(1, closesAt)
+        statement.bind(2, cell)
+        statement.bind(3, role)
+        statement.bind(4, pseudonym)
+        defer { statement.reset() }
+        return try statement.step()
+    }
+
+    /// Records a pseudonym as counted in an open cell; true when it was new.
+    public func addMember(closesAt: Int64, cell: Int64, role: Int64, pseudonym: Int64) throws(StoreError) -> Bool {
+        let statement = try cached(
+            "addMember",
+            "INSERT OR IGNORE INTO rollup_members(closes_at, cell, role, pseudonym) VALUES (?, ?, ?, ?)"
+        )
+        statement.bind(1, closesAt)
+        statement.bind(2, cell)
+        statement.bind(3, role)
+        statement.bind(4, pseudonym)
+        defer { statement.reset() }
+        try statement.step()
+        return connection.changes == 1
+    }
+
+    /// Forgets the members of every cell closed by `cutoff`; returns how many pseudonyms went.
+    public func deleteMembers(closedBy cutoff: Int64) throws(StoreError) -> Int64 {
+        let statement = try cached("deleteMembers", "DELETE FROM rollup_members WHERE closes_at <= ?")
+        statement.bind(1, cutoff)
+        defer { statement.reset() }
+        try statement.step()
+        return Int64(connection.changes)
+    }
+
+    /// Starts the audit record of a retention run; returns its id.
+    public func beginRetentionRun(asOf: Int64, recordCutoff: Int64, aggregateCutoff: Int64) throws(StoreError) -> Int64
+    {
+        let statement = try connection.prepare(
+            "INSERT INTO retention_runs(started_at, as_of, record_cutoff, aggregate_cutoff) VALUES (?, ?, ?, ?)"
+        )
+        statement.bind(1, Self.now())
+        statement.bind(2, asOf)
+        statement.bind(3, recordCutoff)
+        statement.bind(4, aggregateCutoff)
+        try statement.step()
+        return connection.lastInsertID
+    }
+
+    /// Adds one batch's counts to a run's per-month audit (inside the batch's transaction).
+    public func addRetentionMonth(runID: Int64, month: String, rolledUp: Int64, held: Int64) throws(StoreError) {
+        let statement = try cached(
+            "addRetentionMonth",
+            """
+            INSERT INTO retention_months(run_id, month, rolled_up, held) VALUES (?, ?, ?, ?)
+            ON CONFLICT (run_id, month) DO UPDATE SET rolled_up = rolled_up + excluded.rolled_up,
+                held = held + excluded.held
+            """
+        )
+        statement.bind(1, runID)
+        statement.bind(2, month)
+        statement.bind(3, rolledUp)
+        statement.bind(4, held)
+        defer { statement.reset() }
+        try statement.step()
+    }
+
+    /// Completes a run's audit record.
+    public func finishRetentionRun(id: Int64, aggregatesDeleted: Int64, keysDestroyed: Int64) throws(StoreError) {
+        let statement = try connection.prepare(
+            "UPDATE retention_runs SET finished_at = ?, aggregates_deleted = ?, keys_destroyed = ? WHERE id = ?"
+        )
+        statement.bind(1, Self.now())
+        statement.bind(2, aggregatesDeleted)
+        statement.bind(3, keysDestroyed)
+        statement.bind(4, id)
+        try statement.step()
+    }
+
+    /// The per-month counts a run recorded, by month.
+    public func retentionMonths(runID: Int64) throws(StoreError) -> [(month: String, rolledUp: Int64, held: Int64)] {
+        let statement = try connection.prepare(
+            "SELECT month, rolled_up, held FROM retention_months WHERE run_id = ? ORDER BY month"
+        )
+        statement.bind(1, runID)
+        var rows: [(month: String, rolledUp: Int64, held: Int64)] = []
+        while try statement.step() { rows.append((statement.text(0), statement.int(1), statement.int(2))) }
+        return rows
+    }
+
+    /// Returns freed pages to the file system and empties the write-ahead log, so deleted rows survive
+    /// neither in free pages nor in old log frames.
+    public func reclaimSpace() throws(StoreError) {
+        try connection.execute("PRAGMA incremental_vacuum")
+        let statement = try connection.prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+        _ = try statement.step()
+    }
+}

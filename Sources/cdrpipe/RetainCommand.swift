@@ -1,0 +1,47 @@
+import ArgumentParser
+import CDRModel
+import CDRRetention
+import Foundation
+
+/// `cdrpipe retain`: apply the retention policy now (or as of a given time).
+struct RetainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retain",
+        abstract:
+            "Roll up full records past their limit into anonymised aggregates, delete them, expire old aggregates."
+    )
+
+    @OptionGroup var options: PolicyOptions
+
+    @Option(name: .customLong("as-of"), help: "Run as if the clock read this (ISO 8601, UTC). Default: now.")
+    var asOf: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Report what would be done; change nothing.")
+    var dryRun = false
+
+    @Flag(help: "JSON output.")
+    var json = false
+
+    func run() throws {
+        let policy = try options.resolvedPolicy()
+        let clock = try parseDate(asOf, option: "--as-of") ?? Int64(Date().timeIntervalSince1970)
+        let store = try options.openStore()
+        let vault = try options.vault(readOnly: dryRun)
+        let lock = dryRun ? nil : try RetentionLock(vault: vault)
+        defer { withExtendedLifetime(lock) {} }
+        let report: RetentionReport
+        do {
+            report = try Retainer(store: store, policy: policy, vault: vault, actor: PolicyOptions.actor)
+                .run(asOf: clock, dryRun: dryRun)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}
