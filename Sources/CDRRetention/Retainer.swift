@@ -63,15 +63,45 @@ public final class Retainer {
             keysDestroyed: 0
         )
         if dryRun { try store.connection.execute("BEGIN IMMEDIATE") }
-        defer { if dryRun { try? store.connection.execute("ROLLBACK") } }
+        defer {
+            if dryRun {
+                try? store.connection.execute("ROLLBACK")
+                try? store.reloadPartitions()
+            }
+        }
         func batch<T>(_ body: () throws -> T) throws -> T { dryRun ? try body() : try store.atomically(body) }
 
+        if !dryRun { try store.reclaimSpace() }
         let runID = try batch {
             try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay * 86_400)
         }
         let holds = try store.holds()
         let openClosings = try store.openMemberCells()
         var months: [String: RetentionReport.Month] = [:]
+        func count(month: Int64, rolledUp: Int64, held: Int64) {
+            let name = CivilTime.monthName(month)
+            months[name, default: .init(month: name, rolledUp: 0, held: 0)].rolledUp += rolledUp
+            months[name, default: .init(month: name, rolledUp: 0, held: 0)].held += held
+        }
+
+        for month in try store.partitionMonths() where CivilTime.firstDay(ofMonth: month + 1) * 86_400 <= cutoff {
+            guard
+                let (rolledUp, cells) = try batch({
+                    try rollUpPartition(
+                        month: month,
+                        cutoff: cutoff,
+                        holds: holds,
+                        openClosings: openClosings,
+                        runID: runID,
+                        dryRun: dryRun
+                    )
+                })
+            else { continue }
+            count(month: month, rolledUp: rolledUp, held: 0)
+            report.cellsWritten += cells
+            progress(CivilTime.firstDay(ofMonth: month + 1) - 1)
+        }
+
         var day: Int64?
         while let next = try store.nextRecordDay(after: day, through: CallRecord.dayOf(cutoff - 1)) {
             day = next
@@ -86,9 +116,7 @@ public final class Retainer {
                 )
             }
             if rolledUp == 0 && held == 0 { continue }
-            let month = CivilTime.monthName(CivilTime.monthIndex(days: next))
-            months[month, default: .init(month: month, rolledUp: 0, held: 0)].rolledUp += rolledUp
-            months[month, default: .init(month: month, rolledUp: 0, held: 0)].held += held
+            count(month: CivilTime.monthIndex(days: next), rolledUp: rolledUp, held: held)
             report.cellsWritten += cells
             progress(next)
         }
@@ -123,6 +151,58 @@ public final class Retainer {
         return report
     }
 
+    /// Rolls up every record of a month that is wholly past its limit and drops the month's partition, in
+    /// one transaction; returns nil (and does nothing) when a hold covers any of its records.
+    private func rollUpPartition(
+        month: Int64,
+        cutoff: Int64,
+        holds: [Hold],
+        openClosings: Set<Int64>,
+        runID: Int64,
+        dryRun: Bool
+    ) throws -> (Int64, Int64)? {
+        let lastDay = CivilTime.firstDay(ofMonth: month + 1) - 1
+        var days: [Int64] = []
+        var day = CivilTime.firstDay(ofMonth: month) - 1
+        while let next = try store.nextRecordDay(after: day, through: lastDay) {
+            if !(try heldRecords(day: next, before: (next + 1) * 86_400, holds: holds)).isEmpty { return nil }
+            days.append(next)
+            day = next
+        }
+        var rolledUp: Int64 = 0
+        var cells: Int64 = 0
+        for day in days {
+            let (records, written) = try aggregate(
+                day: day,
+                before: (day + 1) * 86_400,
+                cutoff: cutoff,
+                excludingHeld: false,
+                openClosings: openClosings,
+                dryRun: dryRun
+            )
+            rolledUp += records
+            cells += written
+        }
+        let stored = try store.partitionRecordCount(month: month)
+        guard stored == rolledUp else {
+            throw RetentionError.mismatch(day: lastDay, rolledUp: rolledUp, deleted: stored)
+        }
+        try store.dropPartition(month: month)
+        try store.addRetentionMonth(runID: runID, month: CivilTime.monthName(month), rolledUp: rolledUp, held: 0)
+        return (rolledUp, cells)
+    }
+
+    /// The ids of a day's records started before `before` that an active hold covers.
+    private func heldRecords(day: Int64, before: Int64, holds: [Hold]) throws -> Set<Int64> {
+        let dayStart = day * 86_400
+        var held = Set<Int64>()
+        for hold in holds where hold.window.lowerBound < before && hold.window.upperBound >= dayStart {
+            let window = max(hold.window.lowerBound, dayStart)...min(hold.window.upperBound, before - 1)
+            held.formUnion(try store.recordIDs(day: day, number: hold.number, window: window))
+        }
+        return held
+    }
+
     /// Rolls up and deletes one day's due, unheld records; returns (rolled up, held, cells written).
     private func rollUp(
         day: Int64,
@@ -132,15 +212,41 @@ public final class Retainer {
         runID: Int64,
         dryRun: Bool
     ) throws -> (Int64, Int64, Int64) {
-        let dayStart = day * 86_400
-        let before = min(cutoff, dayStart + 86_400)
-        var held = Set<Int64>()
-        for hold in holds where hold.window.lowerBound < before && hold.window.upperBound >= dayStart {
-            let window = max(hold.window.lowerBound, dayStart)...min(hold.window.upperBound, before - 1)
-            held.formUnion(try store.recordIDs(day: day, number: hold.number, window: window))
-        }
+        let before = min(cutoff, (day + 1) * 86_400)
+        let held = try heldRecords(day: day, before: before, holds: holds)
         if !held.isEmpty { try store.setExcludedRecords(held) }
+        let (records, cells) = try aggregate(
+            day: day,
+            before: before,
+            cutoff: cutoff,
+            excludingHeld: !held.isEmpty,
+            openClosings: openClosings,
+            dryRun: dryRun
+        )
+        let deleted = try store.deleteRecords(day: day, before: before, excludingHeld: !held.isEmpty)
+        guard deleted == records else { throw RetentionError.mismatch(day: day, rolledUp: records, deleted: deleted) }
+        if deleted > 0 || !held.isEmpty {
+            try store.addRetentionMonth(
+                runID: runID,
+                month: CivilTime.monthName(CivilTime.monthIndex(days: day)),
+                rolledUp: deleted,
+                held: Int64(held.count)
+            )
+        }
+        return (deleted, Int64(held.count), cells)
+    }
 
+    /// Folds one day's due records (started before `before`, held ones excluded) into the aggregates;
+    /// returns (records, cells written). Deleting them is the caller's part of the same transaction.
+    private func aggregate(
+        day: Int64,
+        before: Int64,
+        cutoff: Int64,
+        excludingHeld: Bool,
+        openClosings: Set<Int64>,
+        dryRun: Bool
+    ) throws -> (Int64, Int64) {
+        let dayStart = day * 86_400
         let tracked = { (closesAt: Int64) in closesAt > cutoff || openClosings.contains(closesAt) }
         let keyed = tracked(dayStart + 86_400)
         let month = CivilTime.monthIndex(days: day)
@@ -150,7 +256,7 @@ public final class Retainer {
             identity = .keyed(key ?? SymmetricKey(size: .bits256))
         }
         let rollup = Rollup(day: day, classifier: classifier, identity: identity)
-        try store.forEachRecord(day: day, before: before, excludingHeld: !held.isEmpty) { rollup.add($0) }
+        try store.forEachRecord(day: day, before: before, excludingHeld: excludingHeld) { rollup.add($0) }
         let hasStored = try store.hasAggregates(day: day)
         let k = Int64(policy.smallCellK)
         let cells = try rollup.cells(k: policy.smallCellK) { cell, group in
@@ -185,19 +291,7 @@ public final class Retainer {
             }
             try store.addAggregate(cell, counts)
         }
-        let deleted = try store.deleteRecords(day: day, before: before, excludingHeld: !held.isEmpty)
-        guard deleted == rollup.records else {
-            throw RetentionError.mismatch(day: day, rolledUp: rollup.records, deleted: deleted)
-        }
-        if deleted > 0 || !held.isEmpty {
-            try store.addRetentionMonth(
-                runID: runID,
-                month: CivilTime.monthName(month),
-                rolledUp: deleted,
-                held: Int64(held.count)
-            )
-        }
-        return (deleted, Int64(held.count), Int64(cells.count))
+        return (rollup.records, Int64(cells.count))
     }
 
     /// When a cell can receive no more records: the end of its hour, or of its day for a whole-day cell.

@@ -1,7 +1,7 @@
 /// The versioned schema: each migration runs once, in order, inside a transaction, and is recorded in
 /// `schema_migrations`. Never edit a released migration; add the next one.
 enum Migrations {
-    static let all: [(version: Int64, sql: String)] = [
+    static let all: [(version: Int64, sql: String, step: (@Sendable (SQLiteStore) throws(StoreError) -> Void)?)] = [
         (
             1,
             """
@@ -56,7 +56,8 @@ enum Migrations {
                 position INTEGER NOT NULL,
                 PRIMARY KEY (day, number, record_id, position)
             ) STRICT, WITHOUT ROWID;
-            """
+            """,
+            nil
         ),
         (
             2,
@@ -64,7 +65,8 @@ enum Migrations {
             ALTER TABLE records ADD COLUMN imsi TEXT NOT NULL DEFAULT '';
             ALTER TABLE records ADD COLUMN imei TEXT NOT NULL DEFAULT '';
             ALTER TABLE records ADD COLUMN cell TEXT NOT NULL DEFAULT '';
-            """
+            """,
+            nil
         ),
         (
             3,
@@ -140,7 +142,9 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-            """
+            """,
+            nil
         ),
+        (4, "", SQLiteStore.partitionLegacyRecords),
     ]
 }

@@ -78,7 +78,7 @@ extension SQLiteStore {
         let statement = try connection.prepare(
             """
             INSERT INTO files(path, size, head_sha256, sha256, dialect, status, first_record_id, started_at)
-            VALUES (?, ?, ?, ?, ?, 'loading', (SELECT coalesce(max(id), 0) + 1 FROM records), ?)
+            VALUES (?, ?, ?, ?, ?, 'loading', ?, ?)
             """
         )
         statement.bind(1, path)
@@ -90,7 +90,8 @@ extension SQLiteStore {
             statement.bind(4, nil as Int64?)
         }
         statement.bind(5, dialect)
-        statement.bind(6, Self.now())
+        statement.bind(6, nextRecordID)
+        statement.bind(7, Self.now())
         try statement.step()
         return connection.lastInsertID
     }
@@ -154,16 +155,19 @@ extension SQLiteStore {
             first.bind(1, id)
             guard try first.step() else { return }
             let firstID = first.int(0)
-            let diversions = try connection.prepare(
-                "DELETE FROM diversions WHERE record_id >= ?1 AND record_id IN (SELECT id FROM records WHERE id >= ?1 AND file_id = ?2)"
-            )
-            diversions.bind(1, firstID)
-            diversions.bind(2, id)
-            try diversions.step()
-            let records = try connection.prepare("DELETE FROM records WHERE id >= ? AND file_id = ?")
-            records.bind(1, firstID)
-            records.bind(2, id)
-            try records.step()
+            for month in knownPartitions {
+                let name = Self.partitionName(month: month)
+                let diversions = try connection.prepare(
+                    "DELETE FROM diversions WHERE record_id >= ?1 AND record_id IN (SELECT id FROM \(name) WHERE id >= ?1 AND file_id = ?2)"
+                )
+                diversions.bind(1, firstID)
+                diversions.bind(2, id)
+                try diversions.step()
+                let records = try connection.prepare("DELETE FROM \(name) WHERE id >= ? AND file_id = ?")
+                records.bind(1, firstID)
+                records.bind(2, id)
+                try records.step()
+            }
             try updateFile(
                 fileID: id,
                 offset: 0,
@@ -210,5 +214,15 @@ extension SQLiteStore {
         if let prefix { prefix.sha256.withUnsafeBytes { statement.bind(12, blob: $0) } }
         statement.bind(13, fileID)
         try statement.step()
+        let sequence = try cached(
+            "saveNextRecordID",
+            """
+            INSERT INTO store_state(name, value) VALUES ('next_record_id', ?)
+            ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)
+            """
+        )
+        sequence.bind(1, nextRecordID)
+        defer { sequence.reset() }
+        try sequence.step()
     }
 }

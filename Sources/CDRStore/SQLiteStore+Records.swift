@@ -4,34 +4,51 @@ extension SQLiteStore {
     /// Every stored record in which `number` is the calling, dialled or a diverting party, with
     /// start in `from...to` (epoch seconds), oldest first. Uses the day-bucketed number indexes.
     public func records(number: String, from: Int64? = nil, to: Int64? = nil) throws(StoreError) -> [StoredRecord] {
-        let bounds = try connection.prepare("SELECT min(day), max(day) FROM records")
-        guard try bounds.step(), let minDay = bounds.optionalInt(0), let maxDay = bounds.optionalInt(1) else {
-            return []
+        var result: [StoredRecord] = []
+        for month in knownPartitions.sorted() {
+            let monthDays = CivilTime.firstDay(ofMonth: month)...(CivilTime.firstDay(ofMonth: month + 1) - 1)
+            let firstDay = max(monthDays.lowerBound, from.map { CallRecord.dayOf($0) } ?? monthDays.lowerBound)
+            let lastDay = min(monthDays.upperBound, to.map { CallRecord.dayOf($0) } ?? monthDays.upperBound)
+            guard firstDay <= lastDay else { continue }
+            try records(
+                in: Self.partitionName(month: month),
+                number: number,
+                days: firstDay...lastDay,
+                from: from,
+                to: to,
+                into: &result
+            )
         }
-        let firstDay = max(minDay, from.map { CallRecord.dayOf($0) } ?? minDay)
-        let lastDay = min(maxDay, to.map { CallRecord.dayOf($0) } ?? maxDay)
-        guard firstDay <= lastDay else { return [] }
+        return result.sorted { ($0.record.start, $0.id) < ($1.record.start, $1.id) }
+    }
+
+    private func records(
+        in table: String,
+        number: String,
+        days: ClosedRange<Int64>,
+        from: Int64?,
+        to: Int64?,
+        into result: inout [StoredRecord]
+    ) throws(StoreError) {
         let statement = try connection.prepare(
             """
             WITH RECURSIVE days(d) AS (SELECT ?1 UNION ALL SELECT d + 1 FROM days WHERE d < ?2),
             ids(id) AS (
-                SELECT r.id FROM days JOIN records r ON r.day = days.d AND r.calling = ?3
-                UNION SELECT r.id FROM days JOIN records r ON r.day = days.d AND r.dialled = ?3
+                SELECT r.id FROM days JOIN \(table) r ON r.day = days.d AND r.calling = ?3
+                UNION SELECT r.id FROM days JOIN \(table) r ON r.day = days.d AND r.dialled = ?3
                 UNION SELECT v.record_id FROM days JOIN diversions v ON v.day = days.d AND v.number = ?3
             )
             SELECT r.id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, r.billsec,
                 r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path, r.imsi, r.imei, r.cell
-            FROM ids JOIN records r ON r.id = ids.id JOIN files f ON f.id = r.file_id
+            FROM ids JOIN \(table) r ON r.id = ids.id JOIN files f ON f.id = r.file_id
             WHERE r.start_at BETWEEN ?4 AND ?5
-            ORDER BY r.start_at, r.id
             """
         )
-        statement.bind(1, firstDay)
-        statement.bind(2, lastDay)
+        statement.bind(1, days.lowerBound)
+        statement.bind(2, days.upperBound)
         statement.bind(3, number)
         statement.bind(4, from ?? Int64.min)
         statement.bind(5, to ?? Int64.max)
-        var result: [StoredRecord] = []
         while try statement.step() {
             var record = CallRecord(
                 calling: statement.text(1),
@@ -54,7 +71,6 @@ extension SQLiteStore {
             record.cell = statement.text(18)
             result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(15)))
         }
-        return result
     }
 
     /// The number of stored records.

@@ -3,30 +3,33 @@ import CDRModel
 extension SQLiteStore {
     /// The first day after `day` (or the first day at all) on which full records are stored, up to `limit`.
     public func nextRecordDay(after day: Int64?, through limit: Int64) throws(StoreError) -> Int64? {
-        let statement = try cached("nextRecordDay", "SELECT min(day) FROM records WHERE day > ? AND day <= ?")
-        statement.bind(1, day ?? Int64.min)
-        statement.bind(2, limit)
-        defer { statement.reset() }
-        _ = try statement.step()
-        return statement.optionalInt(0)
+        let after = day ?? Int64.min
+        for month in knownPartitions.sorted() where CivilTime.firstDay(ofMonth: month + 1) > after {
+            if CivilTime.firstDay(ofMonth: month) > limit { return nil }
+            let statement = try connection.prepare(
+                "SELECT min(day) FROM \(Self.partitionName(month: month)) WHERE day > ? AND day <= ?"
+            )
+            statement.bind(1, after)
+            statement.bind(2, limit)
+            if try statement.step(), let found = statement.optionalInt(0) { return found }
+        }
+        return nil
     }
 
     /// The ids of the records of `day` that concern `number` (as A, B or C party) and started in `window`.
     public func recordIDs(day: Int64, number: String, window: ClosedRange<Int64>) throws(StoreError) -> Set<Int64> {
         var ids = Set<Int64>()
+        guard let table = existingPartition(day: day) else { return ids }
         let queries = [
-            ("heldByCalling", "SELECT id FROM records WHERE day = ? AND calling = ? AND start_at BETWEEN ? AND ?"),
-            ("heldByDialled", "SELECT id FROM records WHERE day = ? AND dialled = ? AND start_at BETWEEN ? AND ?"),
-            (
-                "heldByDiverting",
-                """
-                SELECT r.id FROM diversions d JOIN records r ON r.id = d.record_id
-                WHERE d.day = ? AND d.number = ? AND r.start_at BETWEEN ? AND ?
-                """
-            ),
+            "SELECT id FROM \(table) WHERE day = ? AND calling = ? AND start_at BETWEEN ? AND ?",
+            "SELECT id FROM \(table) WHERE day = ? AND dialled = ? AND start_at BETWEEN ? AND ?",
+            """
+            SELECT r.id FROM diversions d JOIN \(table) r ON r.id = d.record_id
+            WHERE d.day = ? AND d.number = ? AND r.start_at BETWEEN ? AND ?
+            """,
         ]
-        for (name, sql) in queries {
-            let statement = try cached(name, sql)
+        for sql in queries {
+            let statement = try cached(sql, sql)
             statement.bind(1, day)
             statement.bind(2, number)
             statement.bind(3, window.lowerBound)
@@ -59,13 +62,12 @@ extension SQLiteStore {
         excludingHeld: Bool,
         _ body: (borrowing RecordFacts) throws -> Void
     ) throws {
-        let statement = try cached(
-            excludingHeld ? "factsExcluding" : "facts",
-            """
+        guard let table = existingPartition(day: day) else { return }
+        let sql = """
             SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition
-            FROM records WHERE day = ? AND start_at < ?
+            FROM \(table) WHERE day = ? AND start_at < ?
             """ + (excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : "")
-        )
+        let statement = try cached(sql, sql)
         statement.bind(1, day)
         statement.bind(2, before)
         defer { statement.reset() }
@@ -88,20 +90,18 @@ extension SQLiteStore {
     /// Deletes the records (and their diversions) that ``forEachRecord(day:before:excludingHeld:_:)``
     /// visits with the same arguments; returns how many records went.
     public func deleteRecords(day: Int64, before: Int64, excludingHeld: Bool) throws(StoreError) -> Int64 {
+        guard let table = existingPartition(day: day) else { return 0 }
         let exclusion = excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : ""
-        let diversions = try cached(
-            excludingHeld ? "deleteDiversionsExcluding" : "deleteDiversions",
-            "DELETE FROM diversions WHERE day = ?1 AND record_id IN (SELECT id FROM records WHERE day = ?1 AND start_at < ?2"
-                + exclusion + ")"
-        )
+        let diversionSQL =
+            "DELETE FROM diversions WHERE day = ?1 AND record_id IN (SELECT id FROM \(table) WHERE day = ?1 AND start_at < ?2"
+            + exclusion + ")"
+        let diversions = try cached(diversionSQL, diversionSQL)
         diversions.bind(1, day)
         diversions.bind(2, before)
         defer { diversions.reset() }
         try diversions.step()
-        let records = try cached(
-            excludingHeld ? "deleteRecordsExcluding" : "deleteRecords",
-            "DELETE FROM records WHERE day = ? AND start_at < ?" + exclusion
-        )
+        let recordSQL = "DELETE FROM \(table) WHERE day = ? AND start_at < ?" + exclusion
+        let records = try cached(recordSQL, recordSQL)
         records.bind(1, day)
         records.bind(2, before)
         defer { records.reset() }
@@ -213,7 +213,8 @@ extension SQLiteStore {
     /// Returns freed pages to the file system and empties the write-ahead log, so deleted rows survive
     /// neither in free pages nor in old log frames.
     public func reclaimSpace() throws(StoreError) {
-        try connection.execute("PRAGMA incremental_vacuum")
+        let vacuum = try connection.prepare("PRAGMA incremental_vacuum")
+        while try vacuum.step() {}
         let statement = try connection.prepare("PRAGMA wal_checkpoint(TRUNCATE)")
         _ = try statement.step()
     }

@@ -10,10 +10,15 @@ import Glibc
 public final class SQLiteStore {
     /// The underlying connection, for modules that add their own tables.
     public let connection: SQLiteConnection
-    private var insertRecord: Statement?
     private var insertDiversion: Statement?
     private var inTransaction = false
     private var statements: [String: Statement] = [:]
+    private var partitionInserts: [Int64: Statement] = [:]
+    private var lastInsert: (days: ClosedRange<Int64>, statement: Statement)?
+    /// The months that have a partition table.
+    var knownPartitions = Set<Int64>()
+    /// The id the next stored record gets.
+    var nextRecordID: Int64 = 1
 
     /// The schema version this build writes.
     public static let schemaVersion = Migrations.all.last!.version
@@ -34,6 +39,20 @@ public final class SQLiteStore {
             """
         )
         try migrate()
+        knownPartitions = Set(try partitionMonths())
+        let state = try connection.prepare("SELECT value FROM store_state WHERE name = 'next_record_id'")
+        if try state.step() { nextRecordID = state.int(0) }
+        for month in knownPartitions {
+            let top = try connection.prepare("SELECT max(id) FROM \(Self.partitionName(month: month))")
+            if try top.step(), let id = top.optionalInt(0) { nextRecordID = max(nextRecordID, id + 1) }
+        }
+    }
+
+    /// Drops every cached prepared statement (after a partition is dropped).
+    func forgetStatements() {
+        statements = [:]
+        partitionInserts = [:]
+        lastInsert = nil
     }
 
     /// The schema version the database is at.
@@ -58,6 +77,7 @@ public final class SQLiteStore {
         for migration in Migrations.all where migration.version > current {
             try connection.transaction { () throws(StoreError) in
                 try connection.execute(migration.sql)
+                try migration.step?(self)
                 try connection.execute(
                     "INSERT INTO schema_migrations(version, applied_at) VALUES (\(migration.version), \(Self.now()))"
                 )
@@ -116,21 +136,14 @@ public final class SQLiteStore {
     /// Must be called between ``beginFile(path:size:headSHA256:sha256:dialect:)`` and ``finishFile(id:sha256:counts:)``.
     @inline(__always)
     public func insert(_ r: CallRecord, key: RecordKey, fileID: Int64) throws(StoreError) -> Bool {
-        let statement: Statement
-        if let prepared = insertRecord {
-            statement = prepared
-        } else {
-            statement = try connection.prepare(
-                """
-                INSERT INTO records(day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration,
-                    billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (day, calling, key) DO NOTHING
-                """
-            )
-            insertRecord = statement
-        }
         let day = r.day
+        let statement: Statement
+        if let last = lastInsert, last.days.contains(day) {
+            statement = last.statement
+        } else {
+            statement = try partitionInsert(day: day)
+        }
+        statement.bind(21, nextRecordID)
         statement.bind(1, day)
         withUnsafeBytes(of: (key.high.bigEndian, key.low.bigEndian)) { statement.bind(2, blob: $0) }
         statement.bind(3, r.calling)
@@ -154,8 +167,30 @@ public final class SQLiteStore {
         defer { statement.reset() }
         try statement.step()
         guard connection.changes == 1 else { return false }
-        if !r.diverting.isEmpty { try insertDiversions(r.diverting, day: day, recordID: connection.lastInsertID) }
+        nextRecordID += 1
+        if !r.diverting.isEmpty { try insertDiversions(r.diverting, day: day, recordID: nextRecordID - 1) }
         return true
+    }
+
+    private func partitionInsert(day: Int64) throws(StoreError) -> Statement {
+        let month = CivilTime.monthIndex(days: day)
+        let days = CivilTime.firstDay(ofMonth: month)...(CivilTime.firstDay(ofMonth: month + 1) - 1)
+        if let statement = partitionInserts[month] {
+            lastInsert = (days, statement)
+            return statement
+        }
+        let name = try ensurePartition(day: day)
+        let statement = try connection.prepare(
+            """
+            INSERT INTO \(name)(day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration,
+                billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (day, calling, key) DO NOTHING
+            """
+        )
+        partitionInserts[month] = statement
+        lastInsert = (days, statement)
+        return statement
     }
 
     private func insertDiversions(_ numbers: [String], day: Int64, recordID: Int64) throws(StoreError) {

@@ -147,3 +147,77 @@ struct CommandLineTests {
 
     static func committed(_ db: String) -> Int64 { max(0, scalar(db, "SELECT count(*) FROM records")) }
 }
+
+@Suite("cdrpipe retention commands", .serialized)
+struct RetentionCommandTests {
+    @Test("SIGKILL during retain, then a re-run: nothing lost, nothing counted twice")
+    func killDuringRetain() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/cdr.db"
+        try CLI.run([
+            "generate", "--rows", "150000", "--seed", "5", "--start", "2025-01-01", "--days", "150", "-o",
+            dir + "/a.csv",
+        ])
+        #expect(try CLI.run(["ingest", "--db", db, dir + "/a.csv"]).status == 0)
+        let seconds = CommandLineTests.scalar(db, "SELECT sum(duration) FROM records")
+        let victim = CLI.process(["retain", "--db", db, "--as-of", "2026-01-01"])
+        try victim.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && victim.isRunning {
+            if CommandLineTests.scalar(db, "SELECT count(*) FROM retention_months") >= 3 { break }
+            usleep(5_000)
+        }
+        try #require(victim.isRunning, "retain finished before it could be killed; make the data larger")
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        let partial = CommandLineTests.scalar(db, "SELECT count(*) FROM records")
+        #expect(partial > 0 && partial < 150_000)
+        #expect(
+            CommandLineTests.scalar(db, "SELECT (SELECT count(*) FROM records) + (SELECT sum(calls) FROM aggregates)")
+                == 150_000
+        )
+        let rerun = try CLI.run(["retain", "--db", db, "--as-of", "2026-01-01", "--json"])
+        #expect(rerun.status == 0)
+        #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM records") == 0)
+        #expect(CommandLineTests.scalar(db, "SELECT sum(calls) FROM aggregates") == 150_000)
+        #expect(CommandLineTests.scalar(db, "SELECT sum(seconds) FROM aggregates") == seconds)
+        #expect(try CLI.json(rerun.out)["months"] is [[String: Any]])
+    }
+
+    @Test("hold add, list, release and aggregates from the command line")
+    func holdsAndAggregates() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/cdr.db"
+        try CLI.run([
+            "generate", "--rows", "5000", "--seed", "9", "--start", "2025-01-01", "--days", "20", "-o", dir + "/a.csv",
+        ])
+        #expect(try CLI.run(["ingest", "--db", db, dir + "/a.csv"]).status == 0)
+        let table = try CLI.run(["aggregates", "--db", db, "--from", "2025-01-01", "--to", "2025-01-31"])
+        #expect(table.status == 0 && table.out.contains("2025-01-05"))
+        let add = try CLI.run([
+            "hold", "add", "--db", db, "--number", "07700 900123", "--case", "D-1", "--reason", "dispute", "--from",
+            "2025-01-01",
+        ])
+        #expect(add.status == 0, "\(add.err)")
+        #expect(add.out.contains("+44*******123") && !add.out.contains("7700900123"))
+        let list = try CLI.run(["hold", "list", "--db", db])
+        #expect(list.out.contains("D-1") && list.out.contains("active") && !list.out.contains("7700900123"))
+        #expect(try CLI.run(["hold", "release", "--db", db, "1"]).status == 0)
+        let again = try CLI.run(["hold", "release", "--db", db, "1"])
+        #expect(again.status == 1 && again.err.contains("no active hold has id 1"))
+        #expect(
+            try CLI.run(["hold", "add", "--db", db, "--number", "+44", "--case", "x", "--reason", "y"]).status == 2
+        )
+        let bad = try CLI.run([
+            "aggregates", "--db", db, "--from", "2025-01-01", "--to", "2025-01-31", "--by", "caller",
+        ])
+        #expect(bad.status == 2 && bad.err.contains("caller is not a dimension"))
+        let json = try CLI.run([
+            "aggregates", "--db", db, "--from", "2025-01-01", "--to", "2025-01-31", "--by", "direction", "--format",
+            "json",
+        ])
+        #expect(json.out.contains("\"asr\"") && !json.out.contains("+44"))
+        let policy = try CLI.run(["retain", "--db", db, "--full-months", "24", "--aggregate-years", "1"])
+        #expect(policy.status == 2 && policy.err.contains("must outlive full records"))
+    }
+}

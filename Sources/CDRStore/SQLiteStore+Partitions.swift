@@ -1,0 +1,152 @@
+import CDRModel
+
+/// Full records live in one table per calendar month of call start (`records_2025_01`), so retention
+/// drops a whole month at once instead of deleting rows; the `records` view unions them for reading.
+/// Record ids come from one store-wide sequence, so an id names one record across all partitions.
+extension SQLiteStore {
+    /// The columns of a partition, in order.
+    static let recordColumns = """
+        id, day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec, disposition, \
+        carrier, channel, account, source_id, file_id, line, imsi, imei, cell
+        """
+
+    /// The table name of a month's partition.
+    public static func partitionName(month: Int64) -> String {
+        "records_" + String(CivilTime.monthName(month).map { $0 == "-" ? "_" : $0 })
+    }
+
+    /// The month indexes that have a partition, oldest first.
+    public func partitionMonths() throws(StoreError) -> [Int64] {
+        let statement = try connection.prepare("SELECT month FROM partitions ORDER BY month")
+        var months: [Int64] = []
+        while try statement.step() { months.append(statement.int(0)) }
+        return months
+    }
+
+    /// Re-reads which partitions exist (after a rolled-back transaction that created or dropped some).
+    public func reloadPartitions() throws(StoreError) {
+        knownPartitions = Set(try partitionMonths())
+        forgetStatements()
+    }
+
+    /// The number of records in a month's partition.
+    public func partitionRecordCount(month: Int64) throws(StoreError) -> Int64 {
+        guard knownPartitions.contains(month) else { return 0 }
+        let statement = try connection.prepare("SELECT count(*) FROM \(Self.partitionName(month: month))")
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
+    /// The partition table holding the records of `day`, created (with its indexes) when missing.
+    func ensurePartition(day: Int64) throws(StoreError) -> String {
+        let month = CivilTime.monthIndex(days: day)
+        let name = Self.partitionName(month: month)
+        if knownPartitions.contains(month) { return name }
+        try connection.execute(
+            """
+            CREATE TABLE IF NOT EXISTS \(name)(
+                id INTEGER PRIMARY KEY,
+                day INTEGER NOT NULL,
+                key BLOB NOT NULL CHECK (length(key) = 16),
+                calling TEXT NOT NULL,
+                dialled TEXT NOT NULL,
+                diverting TEXT,
+                start_at INTEGER NOT NULL,
+                answer_at INTEGER,
+                end_at INTEGER NOT NULL,
+                duration INTEGER NOT NULL,
+                billsec INTEGER NOT NULL,
+                disposition INTEGER NOT NULL CHECK (disposition BETWEEN 0 AND 6),
+                carrier TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                account TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                file_id INTEGER NOT NULL,
+                line INTEGER NOT NULL,
+                imsi TEXT NOT NULL DEFAULT '',
+                imei TEXT NOT NULL DEFAULT '',
+                cell TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            CREATE UNIQUE INDEX IF NOT EXISTS \(name)_by_calling ON \(name)(day, calling, key);
+            CREATE INDEX IF NOT EXISTS \(name)_by_dialled ON \(name)(day, dialled);
+            INSERT OR IGNORE INTO partitions(month, name) VALUES (\(month), '\(name)');
+            """
+        )
+        knownPartitions.insert(month)
+        try rebuildRecordsView()
+        return name
+    }
+
+    /// The partition of `day` if it exists.
+    func existingPartition(day: Int64) -> String? {
+        let month = CivilTime.monthIndex(days: day)
+        return knownPartitions.contains(month) ? Self.partitionName(month: month) : nil
+    }
+
+    /// Recreates the `records` view over the current partitions.
+    func rebuildRecordsView() throws(StoreError) {
+        let months = knownPartitions.sorted()
+        let body =
+            months.isEmpty
+            ? "SELECT "
+                + Self.recordColumns.split(separator: ",").map { "NULL AS \($0.filter { $0 != " " })" }
+                .joined(separator: ", ") + " WHERE 0"
+            : months.map { "SELECT \(Self.recordColumns) FROM \(Self.partitionName(month: $0))" }
+                .joined(separator: " UNION ALL ")
+        try connection.execute("DROP VIEW IF EXISTS records; CREATE VIEW records AS \(body);")
+    }
+
+    /// Drops a month's partition and the diversions of its days: the records are gone in one step.
+    /// Freed pages are left for ``reclaimSpace()`` to remove from the file.
+    public func dropPartition(month: Int64) throws(StoreError) {
+        guard knownPartitions.contains(month) else { return }
+        let first = CivilTime.firstDay(ofMonth: month)
+        let last = CivilTime.firstDay(ofMonth: month + 1) - 1
+        try connection.execute(
+            """
+            DELETE FROM diversions WHERE day BETWEEN \(first) AND \(last);
+            PRAGMA secure_delete = FAST;
+            DROP TABLE \(Self.partitionName(month: month));
+            PRAGMA secure_delete = ON;
+            DELETE FROM partitions WHERE month = \(month);
+            """
+        )
+        knownPartitions.remove(month)
+        forgetStatements()
+        try rebuildRecordsView()
+    }
+
+    /// Moves the records of the original single `records` table into monthly partitions (migration 4).
+    static func partitionLegacyRecords(_ store: SQLiteStore) throws(StoreError) {
+        try store.connection.execute(
+            """
+            CREATE TABLE partitions(month INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
+            CREATE TABLE store_state(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+            DROP INDEX records_by_calling;
+            DROP INDEX records_by_dialled;
+            ALTER TABLE records RENAME TO records_legacy;
+            """
+        )
+        let days = try store.connection.prepare("SELECT DISTINCT day FROM records_legacy ORDER BY day")
+        var months = Set<Int64>()
+        while try days.step() { months.insert(CivilTime.monthIndex(days: days.int(0))) }
+        for month in months.sorted() {
+            let name = try store.ensurePartition(day: CivilTime.firstDay(ofMonth: month))
+            try store.connection.execute(
+                """
+                INSERT INTO \(name)(\(recordColumns)) SELECT \(recordColumns) FROM records_legacy
+                WHERE day BETWEEN \(CivilTime.firstDay(ofMonth: month)) AND \(CivilTime.firstDay(ofMonth: month + 1) - 1)
+                ORDER BY id
+                """
+            )
+        }
+        try store.connection.execute(
+            """
+            INSERT INTO store_state(name, value)
+                VALUES ('next_record_id', (SELECT coalesce(max(id), 0) + 1 FROM records_legacy));
+            DROP TABLE records_legacy;
+            """
+        )
+        try store.rebuildRecordsView()
+    }
+}

@@ -1,0 +1,102 @@
+import CDRModel
+import CDRStore
+import Foundation
+import Testing
+
+@testable import CDRRetention
+
+@Suite("Aggregate queries and policy")
+struct AggregateQueryTests {
+    @Test("a query sees one continuous series across the retention boundary")
+    func continuity() throws {
+        let scratch = try Scratch()
+        let records = traffic(start: epoch("2025-01-01"), days: 120, perDay: 80)
+        try scratch.load(records)
+        let query = AggregateQuery(store: scratch.store, policy: RetentionPolicy())
+        let days = CallRecord.dayOf(epoch("2025-01-01"))...CallRecord.dayOf(epoch("2025-04-30"))
+        let before = try query.run(days: days, by: [.month])
+        _ = try scratch.retainer().run(asOf: epoch("2025-09-15T06:30:00Z"))
+        #expect(try scratch.scalar("SELECT count(*) FROM records") > 0)
+        #expect(try scratch.scalar("SELECT count(*) FROM aggregates") > 0)
+        let after = try query.run(days: days, by: [.month])
+        #expect(before.map(\.values) == [["2025-01"], ["2025-02"], ["2025-03"], ["2025-04"]])
+        #expect(after.map(\.values) == before.map(\.values))
+        for (old, new) in zip(before, after) {
+            #expect(old.counts.calls == new.counts.calls)
+            #expect(old.counts.seconds == new.counts.seconds)
+            #expect(old.counts.answered == new.counts.answered)
+            #expect(old.counts.histogram == new.counts.histogram)
+        }
+        #expect(after.reduce(0) { $0 + $1.counts.calls } == Int64(records.count))
+        let stored = try query.run(days: days, by: [.month], includeRecords: false)
+        #expect(stored.reduce(0) { $0 + $1.counts.calls } < Int64(records.count))
+    }
+
+    @Test("KPIs: ASR, NER and ACD follow from the counts; small groups are marked suppressed")
+    func kpis() throws {
+        let scratch = try Scratch()
+        let records = traffic(start: epoch("2025-01-01"), days: 3, perDay: 400)
+        try scratch.load(records)
+        let rows = try AggregateQuery(store: scratch.store, policy: RetentionPolicy()).run(
+            days: CallRecord.dayOf(epoch("2025-01-01"))...CallRecord.dayOf(epoch("2025-01-03")),
+            by: [.day, .country]
+        )
+        let answered = records.filter { $0.answer != nil }
+        #expect(rows.reduce(0) { $0 + $1.counts.answered } == Int64(answered.count))
+        let total = rows.reduce(AggregateCounts()) {
+            var sum = $0
+            sum.add($1.counts)
+            return sum
+        }
+        #expect(total.effective == Int64(records.count))
+        for row in rows where row.counts.calls > 0 {
+            #expect(abs(row.asr - Double(row.counts.answered) / Double(row.counts.calls)) < 1e-9)
+            #expect(row.suppressed == (row.counts.callers < 10))
+        }
+        #expect(rows.contains { $0.values[1] == "GB" } && rows.contains { $0.values[1] == "other" })
+        #expect(!rows.contains { $0.values[1] == "FR" }, "a few French calls an hour are folded, not published")
+    }
+
+    @Test("policy files: defaults, overrides, and errors that name the field")
+    func policyFiles() throws {
+        let scratch = try Scratch()
+        let path = scratch.directory + "/policy.json"
+        try Data(#"{"fullRecordMonths": 3, "smallCellK": 5}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let policy = try RetentionPolicy.load(path: path)
+        #expect(policy.fullRecordMonths == 3 && policy.smallCellK == 5 && policy.aggregateYears == 6)
+        func failure(_ json: String) -> String {
+            try? Data(json.utf8).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try RetentionPolicy.load(path: path)
+                return "accepted"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(failure(#"{"fullRecordMonths": 6, "aggregateYears": 0}"#).contains("aggregateYears must be at least 1"))
+        #expect(failure(#"{"fullRecordMonths": 24, "aggregateYears": 2}"#).contains("must outlive full records"))
+        #expect(failure(#"{"smallCellK": "ten"}"#).contains("smallCellK must be a whole number"))
+        #expect(failure(#"{"retentionMonths": 6}"#).contains("retentionMonths is not a policy setting"))
+        #expect(failure(#"{"smallCellK": 1}"#).contains("smallCellK must be at least 2"))
+        #expect(failure("[1]").contains("is not a JSON object"))
+    }
+
+    @Test("key files are 0600 in a 0700 directory, and a destroyed key is gone")
+    func keyFiles() throws {
+        let scratch = try Scratch()
+        _ = try scratch.vault.periodKey(month: 24_300)
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: scratch.vault.directory + "/period-2025-01.key"
+        )
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        let folder = try FileManager.default.attributesOfItem(atPath: scratch.vault.directory)
+        #expect(folder[.posixPermissions] as? Int == 0o700)
+        #expect(scratch.vault.periodMonths() == [24_300])
+        try scratch.vault.destroyPeriodKey(month: 24_300)
+        #expect(scratch.vault.periodMonths().isEmpty)
+        let pseudonym = try scratch.vault.auditPseudonym("+447911123456")
+        let again = try scratch.vault.auditPseudonym("+447911123456")
+        let other = try scratch.vault.auditPseudonym("+447911123457")
+        #expect(pseudonym.count == 32 && pseudonym == again && pseudonym != other)
+    }
+}
