@@ -51,11 +51,11 @@ public struct AggregateQuery {
         do {
             try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
             if includeRecords {
-                let classifier = NumberClassifier(homeCountryCode: policy.homeCountryCode)
+                let vocabulary = CellVocabulary(classifier: NumberClassifier(homeCountryCode: policy.homeCountryCode))
                 var day = days.lowerBound - 1
                 while let next = try store.nextRecordDay(after: day, through: days.upperBound) {
                     day = next
-                    let rollup = Rollup(day: next, classifier: classifier, identity: .transient)
+                    let rollup = Rollup(day: next, vocabulary: vocabulary, identity: .transient)
                     try store.forEachRecord(day: next, before: Int64.max, excludingHeld: false) { rollup.add($0) }
                     for (cell, group) in rollup.cells(k: policy.smallCellK, acceptSmall: { _, _ in false }) {
                         var counts = group.counts

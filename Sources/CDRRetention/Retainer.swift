@@ -9,7 +9,7 @@ public final class Retainer {
     private let store: SQLiteStore
     private let policy: RetentionPolicy
     private let vault: KeyVault
-    private let classifier: NumberClassifier
+    private let vocabulary: CellVocabulary
     private let actor: String
 
     /// Creates a retainer; `actor` names who runs it in the audit log.
@@ -18,7 +18,7 @@ public final class Retainer {
         self.policy = policy
         self.vault = vault
         self.actor = actor
-        classifier = NumberClassifier(homeCountryCode: policy.homeCountryCode)
+        vocabulary = CellVocabulary(classifier: NumberClassifier(homeCountryCode: policy.homeCountryCode))
     }
 
     /// Full records that started before this instant are due at `asOf`.
@@ -171,17 +171,26 @@ public final class Retainer {
         }
         var rolledUp: Int64 = 0
         var cells: Int64 = 0
-        for day in days {
-            let (records, written) = try aggregate(
-                day: day,
-                before: (day + 1) * 86_400,
-                cutoff: cutoff,
-                excludingHeld: false,
-                openClosings: openClosings,
-                dryRun: dryRun
-            )
-            rolledUp += records
-            cells += written
+        let lastIDs = try store.lastRecordIDs(month: month)
+        var open: [Int64: Rollup] = [:]
+        try store.forEachRecord(month: month) { facts in
+            let day = CallRecord.dayOf(facts.start)
+            let rollup: Rollup
+            if let existing = open[day] {
+                rollup = existing
+            } else {
+                rollup = try makeRollup(day: day, cutoff: cutoff, openClosings: openClosings, dryRun: dryRun)
+                open[day] = rollup
+            }
+            rollup.add(facts)
+            if lastIDs[day] == facts.id {
+                rolledUp += rollup.records
+                cells += try publish(rollup, cutoff: cutoff, openClosings: openClosings)
+                open[day] = nil
+            }
+        }
+        guard open.isEmpty, days.count == lastIDs.count else {
+            throw RetentionError.mismatch(day: lastDay, rolledUp: rolledUp, deleted: -1)
         }
         let stored = try store.partitionRecordCount(month: month)
         guard stored == rolledUp else {
@@ -246,24 +255,38 @@ public final class Retainer {
         openClosings: Set<Int64>,
         dryRun: Bool
     ) throws -> (Int64, Int64) {
-        let dayStart = day * 86_400
-        let tracked = { (closesAt: Int64) in closesAt > cutoff || openClosings.contains(closesAt) }
-        let keyed = tracked(dayStart + 86_400)
-        let month = CivilTime.monthIndex(days: day)
+        let rollup = try makeRollup(day: day, cutoff: cutoff, openClosings: openClosings, dryRun: dryRun)
+        try store.forEachRecord(day: day, before: before, excludingHeld: excludingHeld) { rollup.add($0) }
+        return (rollup.records, try publish(rollup, cutoff: cutoff, openClosings: openClosings))
+    }
+
+    /// Whether a cell closing at `closesAt` must have its members stored (it is still open, or was open in
+    /// an earlier run).
+    private func tracked(_ closesAt: Int64, cutoff: Int64, openClosings: Set<Int64>) -> Bool {
+        closesAt > cutoff || openClosings.contains(closesAt)
+    }
+
+    /// An empty roll-up of a day, with keyed identities when any of its cells is or was open.
+    private func makeRollup(day: Int64, cutoff: Int64, openClosings: Set<Int64>, dryRun: Bool) throws -> Rollup {
         var identity = Rollup.Identity.transient
-        if keyed {
+        if tracked((day + 1) * 86_400, cutoff: cutoff, openClosings: openClosings) {
+            let month = CivilTime.monthIndex(days: day)
             let key = dryRun ? try vault.existingPeriodKey(month: month) : try vault.periodKey(month: month)
             identity = .keyed(key ?? SymmetricKey(size: .bits256))
         }
-        let rollup = Rollup(day: day, classifier: classifier, identity: identity)
-        try store.forEachRecord(day: day, before: before, excludingHeld: excludingHeld) { rollup.add($0) }
-        let hasStored = try store.hasAggregates(day: day)
+        return Rollup(day: day, vocabulary: vocabulary, identity: identity)
+    }
+
+    /// Writes a roll-up's cells under the small-cell rule; returns how many cells were written.
+    private func publish(_ rollup: Rollup, cutoff: Int64, openClosings: Set<Int64>) throws -> Int64 {
+        let keyed = tracked((rollup.day + 1) * 86_400, cutoff: cutoff, openClosings: openClosings)
+        let hasStored = try store.hasAggregates(day: rollup.day)
         let k = Int64(policy.smallCellK)
         let cells = try rollup.cells(k: policy.smallCellK) { cell, group in
             guard hasStored, let stored = try store.aggregateCallers(cell) else { return false }
             if stored >= k { return true }
             let closesAt = Self.closesAt(cell)
-            guard tracked(closesAt) else { return false }
+            guard tracked(closesAt, cutoff: cutoff, openClosings: openClosings) else { return false }
             let id = Rollup.cellID(cell)
             var union = stored
             for party in group.callers
@@ -275,7 +298,7 @@ public final class Retainer {
         for (cell, group) in cells {
             var counts = group.counts
             let closesAt = Self.closesAt(cell)
-            if keyed && tracked(closesAt) {
+            if keyed && tracked(closesAt, cutoff: cutoff, openClosings: openClosings) {
                 let id = Rollup.cellID(cell)
                 for party in group.callers
                 where try store.addMember(closesAt: closesAt, cell: id, role: 0, pseudonym: Int64(bitPattern: party)) {
@@ -291,7 +314,7 @@ public final class Retainer {
             }
             try store.addAggregate(cell, counts)
         }
-        return (rollup.records, Int64(cells.count))
+        return Int64(cells.count)
     }
 
     /// When a cell can receive no more records: the end of its hour, or of its day for a whole-day cell.

@@ -22,9 +22,9 @@ public final class Rollup {
         /// The measures (distinct counts filled in when written).
         public var counts = AggregateCounts()
         /// Identities of distinct callers.
-        public var callers = Set<UInt64>()
+        public var callers = IdentitySet()
         /// Identities of distinct called parties.
-        public var called = Set<UInt64>()
+        public var called = IdentitySet()
 
         func absorb(_ other: Group) {
             counts.add(other.counts)
@@ -41,12 +41,6 @@ public final class Rollup {
         var disposition: UInt8
     }
 
-    struct General: Hashable {
-        var country: String
-        var type: String
-        var area: String
-    }
-
     /// The coarsening steps a small cell goes through, in order; the last always publishes.
     public static let ladder = [
         "area", "line type", "country (other destinations)", "carrier", "direction and disposition", "hour (whole day)",
@@ -56,35 +50,28 @@ public final class Rollup {
     public let day: Int64
     /// Records added so far.
     public private(set) var records: Int64 = 0
-    private let classifier: NumberClassifier
+    private let vocabulary: CellVocabulary
     private let identity: Identity
     private var groups: [Key: Group] = [:]
-    private var carriers: [String] = []
-    private var carrierIDs: [String: Int32] = [:]
-    private var generals: [General] = []
-    private var generalIDs: [General: Int32] = [:]
     private static let folded: UInt8 = 255
 
-    /// Creates an empty roll-up of `day`.
-    public init(day: Int64, classifier: NumberClassifier, identity: Identity) {
+    /// Creates an empty roll-up of `day`; roll-ups of many days share one vocabulary.
+    public init(day: Int64, vocabulary: CellVocabulary, identity: Identity) {
         self.day = day
-        self.classifier = classifier
+        self.vocabulary = vocabulary
         self.identity = identity
     }
 
     /// Adds one record.
     public func add(_ facts: borrowing RecordFacts) {
         records += 1
-        let callingPlace = classifier.classify(facts.calling)
-        let dialledPlace = classifier.classify(facts.dialled)
-        let direction = CallDirection(calling: callingPlace, dialled: dialledPlace, home: classifier.homeRegion)
+        let calling = vocabulary.place(facts.calling)
+        let dialled = vocabulary.place(facts.dialled)
         let key = Key(
             hour: Int8((facts.start - day * 86_400) / 3_600),
-            carrier: carrierID(String(decoding: facts.carrier, as: UTF8.self)),
-            destination: generalID(
-                General(country: dialledPlace.country, type: dialledPlace.type.rawValue, area: dialledPlace.area)
-            ),
-            direction: Self.directionCode(direction),
+            carrier: vocabulary.carrierID(facts.carrier),
+            destination: dialled.general,
+            direction: vocabulary.direction(calling: calling.site, dialled: dialled.site),
             disposition: facts.disposition.rawValue
         )
         let group: Group
@@ -141,14 +128,16 @@ public final class Rollup {
         let star = AggregateCell.folded
         switch level {
         case 1:
-            let general = generals[Int(key.destination)]
-            key.destination = generalID(General(country: general.country, type: general.type, area: star))
-        case 2:
-            key.destination = generalID(
-                General(country: generals[Int(key.destination)].country, type: star, area: star)
+            let general = vocabulary.general(key.destination)
+            key.destination = vocabulary.generalID(
+                CellVocabulary.General(country: general.country, type: general.type, area: star)
             )
-        case 3: key.destination = generalID(General(country: star, type: star, area: star))
-        case 4: key.carrier = carrierID(star)
+        case 2:
+            key.destination = vocabulary.generalID(
+                CellVocabulary.General(country: vocabulary.general(key.destination).country, type: star, area: star)
+            )
+        case 3: key.destination = vocabulary.generalID(CellVocabulary.General(country: star, type: star, area: star))
+        case 4: key.carrier = vocabulary.carrierID(star)
         case 5:
             key.direction = Self.folded
             key.disposition = Self.folded
@@ -158,11 +147,11 @@ public final class Rollup {
     }
 
     private func aggregateCell(_ key: Key) -> AggregateCell {
-        let general = generals[Int(key.destination)]
+        let general = vocabulary.general(key.destination)
         return AggregateCell(
             day: day,
             hour: Int64(key.hour),
-            carrier: carriers[Int(key.carrier)],
+            carrier: vocabulary.carrier(key.carrier),
             country: general.country,
             type: general.type,
             area: general.area,
@@ -171,26 +160,6 @@ public final class Rollup {
             disposition: key.disposition == Self.folded
                 ? AggregateCell.folded : (Disposition(rawValue: key.disposition) ?? .unknown).name
         )
-    }
-
-    private static func directionCode(_ direction: CallDirection) -> UInt8 {
-        UInt8(CallDirection.allCases.firstIndex(of: direction)!)
-    }
-
-    private func carrierID(_ name: String) -> Int32 {
-        if let id = carrierIDs[name] { return id }
-        let id = Int32(carriers.count)
-        carriers.append(name)
-        carrierIDs[name] = id
-        return id
-    }
-
-    private func generalID(_ general: General) -> Int32 {
-        if let id = generalIDs[general] { return id }
-        let id = Int32(generals.count)
-        generals.append(general)
-        generalIDs[general] = id
-        return id
     }
 
     @inline(__always)

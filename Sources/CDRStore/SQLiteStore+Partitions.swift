@@ -96,8 +96,9 @@ extension SQLiteStore {
         try connection.execute("DROP VIEW IF EXISTS records; CREATE VIEW records AS \(body);")
     }
 
-    /// Drops a month's partition and the diversions of its days: the records are gone in one step.
-    /// Freed pages are left for ``reclaimSpace()`` to remove from the file.
+    /// Drops a month's partition and the diversions of its days: the records are gone in one step. The
+    /// freed pages are moved to the end of the file and cut off in the same transaction, so no free page
+    /// keeps their content (`secure_delete = FAST` zeroes what stays inside live pages).
     public func dropPartition(month: Int64) throws(StoreError) {
         guard knownPartitions.contains(month) else { return }
         let first = CivilTime.firstDay(ofMonth: month)
@@ -109,6 +110,7 @@ extension SQLiteStore {
             DROP TABLE \(Self.partitionName(month: month));
             PRAGMA secure_delete = ON;
             DELETE FROM partitions WHERE month = \(month);
+            PRAGMA incremental_vacuum;
             """
         )
         knownPartitions.remove(month)

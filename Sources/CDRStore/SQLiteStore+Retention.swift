@@ -71,20 +71,46 @@ extension SQLiteStore {
         statement.bind(1, day)
         statement.bind(2, before)
         defer { statement.reset() }
-        while try statement.step() {
-            let facts = RecordFacts(
-                id: statement.int(0),
-                calling: statement.bytes(1),
-                dialled: statement.bytes(2),
-                carrier: statement.bytes(3),
-                start: statement.int(4),
-                answered: statement.int(5) != 0,
-                duration: statement.int(6),
-                billable: statement.int(7),
-                disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: statement.int(8))) ?? .unknown
-            )
-            try body(facts)
-        }
+        while try statement.step() { try body(Self.facts(statement)) }
+    }
+
+    /// The highest record id of each day in a month's partition: a sequential scan has seen the whole day
+    /// once it passes that id.
+    public func lastRecordIDs(month: Int64) throws(StoreError) -> [Int64: Int64] {
+        guard knownPartitions.contains(month) else { return [:] }
+        let statement = try connection.prepare(
+            "SELECT day, max(id) FROM \(Self.partitionName(month: month)) GROUP BY day"
+        )
+        var result: [Int64: Int64] = [:]
+        while try statement.step() { result[statement.int(0)] = statement.int(1) }
+        return result
+    }
+
+    /// Calls `body` with the facts of every record in a month's partition, in id (storage) order.
+    public func forEachRecord(month: Int64, _ body: (borrowing RecordFacts) throws -> Void) throws {
+        guard knownPartitions.contains(month) else { return }
+        let statement = try connection.prepare(
+            """
+            SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition
+            FROM \(Self.partitionName(month: month))
+            """
+        )
+        while try statement.step() { try body(Self.facts(statement)) }
+    }
+
+    @inline(__always)
+    static func facts(_ statement: Statement) -> RecordFacts {
+        RecordFacts(
+            id: statement.int(0),
+            calling: statement.bytes(1),
+            dialled: statement.bytes(2),
+            carrier: statement.bytes(3),
+            start: statement.int(4),
+            answered: statement.int(5) != 0,
+            duration: statement.int(6),
+            billable: statement.int(7),
+            disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: statement.int(8))) ?? .unknown
+        )
     }
 
     /// Deletes the records (and their diversions) that ``forEachRecord(day:before:excludingHeld:_:)``
