@@ -49,7 +49,7 @@ public struct AggregateQuery {
             rows[dimensions.map { Self.value(of: $0, in: cell) }, default: AggregateCounts()].add(counts)
         }
         do {
-            try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
+            try readStored(days: days, by: dimensions, add)
             if includeRecords {
                 let vocabulary = CellVocabulary(classifier: NumberClassifier(homeCountryCode: policy.homeCountryCode))
                 var day = days.lowerBound - 1
@@ -74,6 +74,35 @@ public struct AggregateQuery {
             AggregateRow(values: $0.key, counts: $0.value, suppressed: $0.value.callers < policy.smallCellK)
         }
         .sorted { $0.values.lexicographicallyPrecedes($1.values) }
+    }
+
+    /// Reads the stored cells of `days`: from the monthly summary for whole months when no dimension needs
+    /// days, hours or areas, and from the hourly cells otherwise.
+    private func readStored(
+        days: ClosedRange<Int64>,
+        by dimensions: [AggregateDimension],
+        _ add: (AggregateCell, AggregateCounts) -> Void
+    ) throws {
+        let monthly = dimensions.allSatisfy { ![.day, .hour, .area].contains($0) }
+        guard monthly else {
+            try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
+            return
+        }
+        var month = CivilTime.monthIndex(days: days.lowerBound)
+        if CivilTime.firstDay(ofMonth: month) < days.lowerBound {
+            let edge = days.lowerBound...min(days.upperBound, CivilTime.firstDay(ofMonth: month + 1) - 1)
+            try store.forEachAggregate(days: edge) { cell, counts in add(cell, counts) }
+            month += 1
+        }
+        var last = CivilTime.monthIndex(days: days.upperBound)
+        if CivilTime.firstDay(ofMonth: last + 1) - 1 > days.upperBound && last >= month {
+            let edge = max(days.lowerBound, CivilTime.firstDay(ofMonth: last))...days.upperBound
+            try store.forEachAggregate(days: edge) { cell, counts in add(cell, counts) }
+            last -= 1
+        }
+        if month <= last {
+            try store.forEachMonthlyAggregate(months: month...last) { cell, counts in add(cell, counts) }
+        }
     }
 
     static func value(of dimension: AggregateDimension, in cell: AggregateCell) -> String {

@@ -146,5 +146,36 @@ enum Migrations {
             nil
         ),
         (4, "", SQLiteStore.partitionLegacyRecords),
+        (
+            5,
+            """
+            CREATE TABLE aggregates_monthly(
+                month INTEGER NOT NULL,
+                carrier TEXT NOT NULL,
+                country TEXT NOT NULL,
+                type TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                disposition TEXT NOT NULL,
+                calls INTEGER NOT NULL,
+                answered INTEGER NOT NULL,
+                effective INTEGER NOT NULL,
+                seconds INTEGER NOT NULL,
+                billable INTEGER NOT NULL,
+                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
+                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
+                callers INTEGER NOT NULL,
+                called INTEGER NOT NULL,
+                PRIMARY KEY (month, carrier, country, type, direction, disposition)
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO aggregates_monthly
+            SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12
+                    + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1,
+                carrier, country, type, direction, disposition, sum(calls), sum(answered), sum(effective),
+                sum(seconds), sum(billable), sum(h0), sum(h1), sum(h2), sum(h3), sum(h4), sum(h5), sum(h6), sum(h7),
+                sum(callers), sum(called)
+            FROM aggregates GROUP BY 1, 2, 3, 4, 5, 6;
+            """,
+            nil
+        ),
     ]
 }

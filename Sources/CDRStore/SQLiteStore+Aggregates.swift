@@ -25,6 +25,30 @@ extension SQLiteStore {
         for (offset, value) in values.enumerated() { statement.bind(Int32(9 + offset), value) }
         defer { statement.reset() }
         try statement.step()
+        let monthly = try cached(
+            "addMonthlyAggregate",
+            """
+            INSERT INTO aggregates_monthly(month, carrier, country, type, direction, disposition, calls, answered,
+                effective, seconds, billable, h0, h1, h2, h3, h4, h5, h6, h7, callers, called)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (month, carrier, country, type, direction, disposition) DO UPDATE SET
+                calls = calls + excluded.calls, answered = answered + excluded.answered,
+                effective = effective + excluded.effective, seconds = seconds + excluded.seconds,
+                billable = billable + excluded.billable, h0 = h0 + excluded.h0, h1 = h1 + excluded.h1,
+                h2 = h2 + excluded.h2, h3 = h3 + excluded.h3, h4 = h4 + excluded.h4, h5 = h5 + excluded.h5,
+                h6 = h6 + excluded.h6, h7 = h7 + excluded.h7, callers = callers + excluded.callers,
+                called = called + excluded.called
+            """
+        )
+        monthly.bind(1, CivilTime.monthIndex(days: cell.day))
+        monthly.bind(2, cell.carrier)
+        monthly.bind(3, cell.country)
+        monthly.bind(4, cell.type)
+        monthly.bind(5, cell.direction)
+        monthly.bind(6, cell.disposition)
+        for (offset, value) in values.enumerated() { monthly.bind(Int32(7 + offset), value) }
+        defer { monthly.reset() }
+        try monthly.step()
     }
 
     /// The distinct-caller count of a stored cell, or nil when the cell does not exist.
@@ -49,13 +73,67 @@ extension SQLiteStore {
         return try statement.step()
     }
 
-    /// Deletes the aggregates of days before `day`; returns how many cells went.
+    /// Deletes the aggregates of days before `day`; returns how many cells went. The monthly summary
+    /// loses the months before `day`'s month and has that month rebuilt from the cells that remain.
     public func deleteAggregates(before day: Int64) throws(StoreError) -> Int64 {
         let statement = try cached("deleteAggregates", "DELETE FROM aggregates WHERE day < ?")
         statement.bind(1, day)
         defer { statement.reset() }
         try statement.step()
-        return Int64(connection.changes)
+        let deleted = Int64(connection.changes)
+        guard deleted > 0 else { return 0 }
+        let month = CivilTime.monthIndex(days: day)
+        try connection.execute(
+            """
+            DELETE FROM aggregates_monthly WHERE month <= \(month);
+            INSERT INTO aggregates_monthly
+            SELECT \(month), carrier, country, type, direction, disposition, sum(calls), sum(answered),
+                sum(effective), sum(seconds), sum(billable), sum(h0), sum(h1), sum(h2), sum(h3), sum(h4), sum(h5),
+                sum(h6), sum(h7), sum(callers), sum(called)
+            FROM aggregates WHERE day BETWEEN \(day) AND \(CivilTime.firstDay(ofMonth: month + 1) - 1)
+            GROUP BY carrier, country, type, direction, disposition;
+            """
+        )
+        return deleted
+    }
+
+    /// Calls `body` with every monthly summary row of the months in `months` (month indexes): the cells
+    /// summed over days, hours and areas.
+    public func forEachMonthlyAggregate(
+        months: ClosedRange<Int64>,
+        _ body: (AggregateCell, AggregateCounts) throws -> Void
+    ) throws {
+        let statement = try connection.prepare(
+            """
+            SELECT month, carrier, country, type, direction, disposition, calls, answered, effective, seconds,
+                billable, h0, h1, h2, h3, h4, h5, h6, h7, callers, called
+            FROM aggregates_monthly WHERE month BETWEEN ? AND ?
+            """
+        )
+        statement.bind(1, months.lowerBound)
+        statement.bind(2, months.upperBound)
+        while try statement.step() {
+            let cell = AggregateCell(
+                day: CivilTime.firstDay(ofMonth: statement.int(0)),
+                hour: AggregateCell.wholeDay,
+                carrier: statement.text(1),
+                country: statement.text(2),
+                type: statement.text(3),
+                area: AggregateCell.folded,
+                direction: statement.text(4),
+                disposition: statement.text(5)
+            )
+            var counts = AggregateCounts()
+            counts.calls = statement.int(6)
+            counts.answered = statement.int(7)
+            counts.effective = statement.int(8)
+            counts.seconds = statement.int(9)
+            counts.billable = statement.int(10)
+            counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(11 + $0) }
+            counts.callers = statement.int(19)
+            counts.called = statement.int(20)
+            try body(cell, counts)
+        }
     }
 
     /// Calls `body` with every stored cell whose day is in `days`, in key order.

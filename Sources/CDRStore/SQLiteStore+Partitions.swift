@@ -96,26 +96,52 @@ extension SQLiteStore {
         try connection.execute("DROP VIEW IF EXISTS records; CREATE VIEW records AS \(body);")
     }
 
-    /// Drops a month's partition and the diversions of its days: the records are gone in one step. The
-    /// freed pages are moved to the end of the file and cut off in the same transaction, so no free page
-    /// keeps their content (`secure_delete = FAST` zeroes what stays inside live pages).
+    /// Drops a month's partition and the diversions of its days: the records are gone in one step.
+    ///
+    /// When the dropped pages leave most of the file free, they are freed as they are and
+    /// ``reclaimSpace()`` rebuilds the file from the live data after the commit (cheap, since little is
+    /// live); otherwise `secure_delete = ON` overwrites every freed page with zeros in this transaction,
+    /// and later loads reuse them.
     public func dropPartition(month: Int64) throws(StoreError) {
         guard knownPartitions.contains(month) else { return }
+        let name = Self.partitionName(month: month)
         let first = CivilTime.firstDay(ofMonth: month)
         let last = CivilTime.firstDay(ofMonth: month + 1) - 1
+        var fast = false
+        if let pages = try? pageCount(of: name), let free = try? pragma("freelist_count"),
+            let total = try? pragma("page_count")
+        {
+            fast = (pages + free) * 2 > total
+        }
         try connection.execute(
             """
             DELETE FROM diversions WHERE day BETWEEN \(first) AND \(last);
-            PRAGMA secure_delete = FAST;
-            DROP TABLE \(Self.partitionName(month: month));
+            PRAGMA secure_delete = \(fast ? "FAST" : "ON");
+            DROP TABLE \(name);
             PRAGMA secure_delete = ON;
             DELETE FROM partitions WHERE month = \(month);
-            PRAGMA incremental_vacuum;
             """
         )
         knownPartitions.remove(month)
         forgetStatements()
         try rebuildRecordsView()
+    }
+
+    /// Pages used by a table and its indexes (from the `dbstat` virtual table).
+    func pageCount(of table: String) throws(StoreError) -> Int64 {
+        let statement = try connection.prepare(
+            "SELECT coalesce(sum(pageno), 0) FROM dbstat('main', 1) WHERE name = ?1 OR name LIKE ?1 || '\\_by\\_%' ESCAPE '\\'"
+        )
+        statement.bind(1, table)
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
+    /// The integer value of a pragma such as `page_count`.
+    func pragma(_ name: String) throws(StoreError) -> Int64 {
+        let statement = try connection.prepare("PRAGMA \(name)")
+        _ = try statement.step()
+        return statement.int(0)
     }
 
     /// Moves the records of the original single `records` table into monthly partitions (migration 4).

@@ -236,12 +236,23 @@ extension SQLiteStore {
         return rows
     }
 
-    /// Returns freed pages to the file system and empties the write-ahead log, so deleted rows survive
-    /// neither in free pages nor in old log frames.
+    /// Removes free pages from the file and empties the write-ahead log, so deleted rows survive neither in
+    /// free pages nor in old log frames: the whole file is rebuilt (`VACUUM`) when most of it is free, small
+    /// free lists are moved to the end and cut off (`incremental_vacuum`), and large ones (zeroed by
+    /// `secure_delete`) stay for later loads to reuse. Must run outside a transaction.
     public func reclaimSpace() throws(StoreError) {
-        let vacuum = try connection.prepare("PRAGMA incremental_vacuum")
-        while try vacuum.step() {}
-        let statement = try connection.prepare("PRAGMA wal_checkpoint(TRUNCATE)")
-        _ = try statement.step()
+        let free = try pragma("freelist_count")
+        if free * 2 > (try pragma("page_count")) {
+            try connection.execute("VACUUM")
+        } else if free > 0 && free <= Self.incrementalVacuumLimit {
+            let vacuum = try connection.prepare("PRAGMA incremental_vacuum")
+            while try vacuum.step() {}
+        }
+        let checkpoint = try connection.prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+        _ = try checkpoint.step()
     }
+
+    /// Free lists up to this many pages are vacuumed page by page; SQLite's cost per page grows with the
+    /// free list, so larger ones are left zeroed for reuse.
+    static let incrementalVacuumLimit: Int64 = 16_384
 }

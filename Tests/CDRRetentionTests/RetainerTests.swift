@@ -184,6 +184,29 @@ struct RetainerTests {
         #expect(try scratch.scalar("PRAGMA freelist_count") == 0)
     }
 
+    @Test("row-level deletion inside a month that stays (cut-off mid-month) also leaves no trace of the number")
+    func secureRowDeletion() throws {
+        let scratch = try Scratch()
+        var records = traffic(start: epoch("2025-01-01"), days: 28, perDay: 300)
+        let marker = "+447700900456"
+        for index in stride(from: 0, to: 300 * 3, by: 30) { records[index].calling = marker }
+        try scratch.load(records)
+        try scratch.store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        func occurrences() throws -> Int {
+            var count = 0
+            for path in [scratch.db, scratch.db + "-wal"] where FileManager.default.fileExists(atPath: path) {
+                count += try Data(contentsOf: URL(fileURLWithPath: path)).ranges(of: Data(marker.utf8)).count
+            }
+            return count
+        }
+        #expect(try occurrences() > 0)
+        let report = try scratch.retainer().run(asOf: epoch("2025-07-10"))
+        #expect(report.rolledUp > 0 && report.rolledUp < Int64(records.count))
+        #expect(try scratch.scalar("SELECT count(*) FROM records") > 0)
+        #expect(try scratch.store.records(number: marker).isEmpty)
+        #expect(try occurrences() == 0)
+    }
+
     @Test("a dry run reports what a real run does and changes nothing")
     func dryRun() throws {
         let scratch = try Scratch()
