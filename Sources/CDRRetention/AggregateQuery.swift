@@ -76,32 +76,36 @@ public struct AggregateQuery {
         .sorted { $0.values.lexicographicallyPrecedes($1.values) }
     }
 
-    /// Reads the stored cells of `days`: from the monthly summary for whole months when no dimension needs
-    /// days, hours or areas, and from the hourly cells otherwise.
+    /// Reads the stored cells of `days` from the coarsest table that keeps every requested dimension: day
+    /// totals, the monthly summary for whole months (days at the edges from the daily one), the daily
+    /// summary, or the hourly cells when hours or areas are asked for.
     private func readStored(
         days: ClosedRange<Int64>,
         by dimensions: [AggregateDimension],
         _ add: (AggregateCell, AggregateCounts) -> Void
     ) throws {
-        let monthly = dimensions.allSatisfy { ![.day, .hour, .area].contains($0) }
-        guard monthly else {
+        if dimensions.contains(where: { [.hour, .area].contains($0) }) {
             try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
-            return
-        }
-        var month = CivilTime.monthIndex(days: days.lowerBound)
-        if CivilTime.firstDay(ofMonth: month) < days.lowerBound {
-            let edge = days.lowerBound...min(days.upperBound, CivilTime.firstDay(ofMonth: month + 1) - 1)
-            try store.forEachAggregate(days: edge) { cell, counts in add(cell, counts) }
-            month += 1
-        }
-        var last = CivilTime.monthIndex(days: days.upperBound)
-        if CivilTime.firstDay(ofMonth: last + 1) - 1 > days.upperBound && last >= month {
-            let edge = max(days.lowerBound, CivilTime.firstDay(ofMonth: last))...days.upperBound
-            try store.forEachAggregate(days: edge) { cell, counts in add(cell, counts) }
-            last -= 1
-        }
-        if month <= last {
-            try store.forEachMonthlyAggregate(months: month...last) { cell, counts in add(cell, counts) }
+        } else if dimensions.allSatisfy({ [.day, .month].contains($0) }) {
+            try store.forEachSummary(.dayTotals, times: days) { cell, counts in add(cell, counts) }
+        } else if dimensions.contains(.day) {
+            try store.forEachSummary(.daily, times: days) { cell, counts in add(cell, counts) }
+        } else {
+            var month = CivilTime.monthIndex(days: days.lowerBound)
+            var last = CivilTime.monthIndex(days: days.upperBound)
+            if CivilTime.firstDay(ofMonth: month) < days.lowerBound {
+                let edge = days.lowerBound...min(days.upperBound, CivilTime.firstDay(ofMonth: month + 1) - 1)
+                try store.forEachSummary(.daily, times: edge) { cell, counts in add(cell, counts) }
+                month += 1
+            }
+            if last >= month && CivilTime.firstDay(ofMonth: last + 1) - 1 > days.upperBound {
+                let edge = CivilTime.firstDay(ofMonth: last)...days.upperBound
+                try store.forEachSummary(.daily, times: edge) { cell, counts in add(cell, counts) }
+                last -= 1
+            }
+            if month <= last {
+                try store.forEachSummary(.monthly, times: month...last) { cell, counts in add(cell, counts) }
+            }
         }
     }
 

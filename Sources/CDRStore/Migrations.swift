@@ -177,5 +177,47 @@ enum Migrations {
             """,
             nil
         ),
+        (
+            6,
+            """
+            CREATE TABLE aggregates_daily(
+                day INTEGER NOT NULL,
+                carrier TEXT NOT NULL,
+                country TEXT NOT NULL,
+                type TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                disposition TEXT NOT NULL,
+                calls INTEGER NOT NULL,
+                answered INTEGER NOT NULL,
+                effective INTEGER NOT NULL,
+                seconds INTEGER NOT NULL,
+                billable INTEGER NOT NULL,
+                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
+                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
+                callers INTEGER NOT NULL,
+                called INTEGER NOT NULL,
+                PRIMARY KEY (day, carrier, country, type, direction, disposition)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE aggregates_day_totals(
+                day INTEGER NOT NULL PRIMARY KEY,
+                calls INTEGER NOT NULL,
+                answered INTEGER NOT NULL,
+                effective INTEGER NOT NULL,
+                seconds INTEGER NOT NULL,
+                billable INTEGER NOT NULL,
+                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
+                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
+                callers INTEGER NOT NULL,
+                called INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO aggregates_daily
+            SELECT day, carrier, country, type, direction, disposition, sum(calls), sum(answered), sum(effective), sum(seconds), sum(billable), sum(h0), sum(h1), sum(h2),
+                sum(h3), sum(h4), sum(h5), sum(h6), sum(h7), sum(callers), sum(called)
+            FROM aggregates GROUP BY 1, 2, 3, 4, 5, 6;
+            INSERT INTO aggregates_day_totals SELECT day, sum(calls), sum(answered), sum(effective), sum(seconds), sum(billable), sum(h0), sum(h1), sum(h2),
+                sum(h3), sum(h4), sum(h5), sum(h6), sum(h7), sum(callers), sum(called) FROM aggregates GROUP BY day;
+            """,
+            nil
+        ),
     ]
 }

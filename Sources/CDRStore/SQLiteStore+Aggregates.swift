@@ -25,30 +25,18 @@ extension SQLiteStore {
         for (offset, value) in values.enumerated() { statement.bind(Int32(9 + offset), value) }
         defer { statement.reset() }
         try statement.step()
-        let monthly = try cached(
-            "addMonthlyAggregate",
-            """
-            INSERT INTO aggregates_monthly(month, carrier, country, type, direction, disposition, calls, answered,
-                effective, seconds, billable, h0, h1, h2, h3, h4, h5, h6, h7, callers, called)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (month, carrier, country, type, direction, disposition) DO UPDATE SET
-                calls = calls + excluded.calls, answered = answered + excluded.answered,
-                effective = effective + excluded.effective, seconds = seconds + excluded.seconds,
-                billable = billable + excluded.billable, h0 = h0 + excluded.h0, h1 = h1 + excluded.h1,
-                h2 = h2 + excluded.h2, h3 = h3 + excluded.h3, h4 = h4 + excluded.h4, h5 = h5 + excluded.h5,
-                h6 = h6 + excluded.h6, h7 = h7 + excluded.h7, callers = callers + excluded.callers,
-                called = called + excluded.called
-            """
-        )
-        monthly.bind(1, CivilTime.monthIndex(days: cell.day))
-        monthly.bind(2, cell.carrier)
-        monthly.bind(3, cell.country)
-        monthly.bind(4, cell.type)
-        monthly.bind(5, cell.direction)
-        monthly.bind(6, cell.disposition)
-        for (offset, value) in values.enumerated() { monthly.bind(Int32(7 + offset), value) }
-        defer { monthly.reset() }
-        try monthly.step()
+        for summary in AggregateSummary.allCases {
+            let statement = try cached(summary.table, summary.upsert)
+            statement.bind(1, summary.time(ofDay: cell.day))
+            let dimensions = [cell.carrier, cell.country, cell.type, cell.direction, cell.disposition]
+            for (offset, value) in dimensions.prefix(summary.dimensions.count).enumerated() {
+                statement.bind(Int32(2 + offset), value)
+            }
+            let first = Int32(2 + summary.dimensions.count)
+            for (offset, value) in values.enumerated() { statement.bind(first + Int32(offset), value) }
+            defer { statement.reset() }
+            try statement.step()
+        }
     }
 
     /// The distinct-caller count of a stored cell, or nil when the cell does not exist.
@@ -83,55 +71,55 @@ extension SQLiteStore {
         let deleted = Int64(connection.changes)
         guard deleted > 0 else { return 0 }
         let month = CivilTime.monthIndex(days: day)
+        let monthEnd = CivilTime.firstDay(ofMonth: month + 1) - 1
         try connection.execute(
             """
             DELETE FROM aggregates_monthly WHERE month <= \(month);
-            INSERT INTO aggregates_monthly
-            SELECT \(month), carrier, country, type, direction, disposition, sum(calls), sum(answered),
-                sum(effective), sum(seconds), sum(billable), sum(h0), sum(h1), sum(h2), sum(h3), sum(h4), sum(h5),
-                sum(h6), sum(h7), sum(callers), sum(called)
-            FROM aggregates WHERE day BETWEEN \(day) AND \(CivilTime.firstDay(ofMonth: month + 1) - 1)
-            GROUP BY carrier, country, type, direction, disposition;
+            DELETE FROM aggregates_daily WHERE day < \(day);
+            DELETE FROM aggregates_day_totals WHERE day < \(day);
+            \(AggregateSummary.monthly.rebuild(days: day...monthEnd, time: month));
             """
         )
         return deleted
     }
 
-    /// Calls `body` with every monthly summary row of the months in `months` (month indexes): the cells
-    /// summed over days, hours and areas.
-    public func forEachMonthlyAggregate(
-        months: ClosedRange<Int64>,
+    /// Calls `body` with every row of a summary whose time key (month index or day number) is in `times`;
+    /// dimensions the summary does not keep read as folded, and the hour as the whole day.
+    public func forEachSummary(
+        _ summary: AggregateSummary,
+        times: ClosedRange<Int64>,
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
+        let columns = [summary.timeColumn] + summary.dimensions + AggregateSummary.measures
         let statement = try connection.prepare(
-            """
-            SELECT month, carrier, country, type, direction, disposition, calls, answered, effective, seconds,
-                billable, h0, h1, h2, h3, h4, h5, h6, h7, callers, called
-            FROM aggregates_monthly WHERE month BETWEEN ? AND ?
-            """
+            "SELECT \(columns.joined(separator: ", ")) FROM \(summary.table) WHERE \(summary.timeColumn) BETWEEN ? AND ?"
         )
-        statement.bind(1, months.lowerBound)
-        statement.bind(2, months.upperBound)
+        statement.bind(1, times.lowerBound)
+        statement.bind(2, times.upperBound)
+        let kept = Int32(summary.dimensions.count)
         while try statement.step() {
+            func dimension(_ index: Int32) -> String { index < kept ? statement.text(1 + index) : AggregateCell.folded }
+            let time = statement.int(0)
             let cell = AggregateCell(
-                day: CivilTime.firstDay(ofMonth: statement.int(0)),
+                day: summary == .monthly ? CivilTime.firstDay(ofMonth: time) : time,
                 hour: AggregateCell.wholeDay,
-                carrier: statement.text(1),
-                country: statement.text(2),
-                type: statement.text(3),
+                carrier: dimension(0),
+                country: dimension(1),
+                type: dimension(2),
                 area: AggregateCell.folded,
-                direction: statement.text(4),
-                disposition: statement.text(5)
+                direction: dimension(3),
+                disposition: dimension(4)
             )
+            let first = 1 + kept
             var counts = AggregateCounts()
-            counts.calls = statement.int(6)
-            counts.answered = statement.int(7)
-            counts.effective = statement.int(8)
-            counts.seconds = statement.int(9)
-            counts.billable = statement.int(10)
-            counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(11 + $0) }
-            counts.callers = statement.int(19)
-            counts.called = statement.int(20)
+            counts.calls = statement.int(first)
+            counts.answered = statement.int(first + 1)
+            counts.effective = statement.int(first + 2)
+            counts.seconds = statement.int(first + 3)
+            counts.billable = statement.int(first + 4)
+            counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(first + 5 + $0) }
+            counts.callers = statement.int(first + 13)
+            counts.called = statement.int(first + 14)
             try body(cell, counts)
         }
     }

@@ -32,31 +32,41 @@ struct AggregateQueryTests {
         #expect(stored.reduce(0) { $0 + $1.counts.calls } < Int64(records.count))
     }
 
-    @Test("the monthly summary answers month-level queries exactly as the hourly cells do, also after expiry")
-    func monthlySummary() throws {
+    @Test("the monthly, daily and day-total summaries answer exactly as the hourly cells do, also after expiry")
+    func summaries() throws {
         let scratch = try Scratch()
         try scratch.load(traffic(start: epoch("2024-01-01"), days: 200, perDay: 60))
         _ = try scratch.retainer().run(asOf: epoch("2025-06-01"))
         let query = AggregateQuery(store: scratch.store, policy: RetentionPolicy())
-        func compare(_ days: ClosedRange<Int64>) throws {
-            let fast = try query.run(days: days, by: [.country, .direction], includeRecords: false)
+        func compare(_ days: ClosedRange<Int64>, _ dimensions: [AggregateDimension]) throws {
+            let fast = try query.run(days: days, by: dimensions, includeRecords: false)
             var slow: [[String]: AggregateCounts] = [:]
-            for row in try query.run(days: days, by: [.country, .direction, .day], includeRecords: false) {
-                slow[Array(row.values.prefix(2)), default: AggregateCounts()].add(row.counts)
+            for row in try query.run(days: days, by: dimensions + [.hour], includeRecords: false) {
+                slow[Array(row.values.prefix(dimensions.count)), default: AggregateCounts()].add(row.counts)
             }
-            #expect(fast.count == slow.count)
-            for row in fast { #expect(slow[row.values] == row.counts, "\(row.values)") }
+            #expect(fast.count == slow.count && !fast.isEmpty)
+            for row in fast { #expect(slow[row.values] == row.counts, "\(dimensions) \(row.values)") }
         }
         let day = { (text: String) in CallRecord.dayOf(epoch(text)) }
-        try compare(day("2024-01-10")...day("2024-05-20"))
-        try compare(day("2024-02-01")...day("2024-04-30"))
-        try compare(day("2024-03-03")...day("2024-03-09"))
+        for range in [
+            day("2024-01-10")...day("2024-05-20"), day("2024-02-01")...day("2024-04-30"),
+            day("2024-03-03")...day("2024-03-09"),
+        ] {
+            try compare(range, [.country, .direction])
+            try compare(range, [.month, .carrier])
+            try compare(range, [.day, .type])
+            try compare(range, [.day])
+            try compare(range, [.month])
+        }
         #expect(try scratch.store.deleteAggregates(before: day("2024-03-15")) > 0)
-        try compare(day("2024-01-01")...day("2024-12-31"))
-        #expect(
-            try scratch.scalar("SELECT sum(calls) FROM aggregates_monthly")
-                == scratch.scalar("SELECT sum(calls) FROM aggregates")
-        )
+        try compare(day("2024-01-01")...day("2024-12-31"), [.country, .direction])
+        try compare(day("2024-01-01")...day("2024-12-31"), [.day])
+        for table in ["aggregates_monthly", "aggregates_daily", "aggregates_day_totals"] {
+            #expect(
+                try scratch.scalar("SELECT sum(calls) FROM \(table)")
+                    == scratch.scalar("SELECT sum(calls) FROM aggregates")
+            )
+        }
     }
 
     @Test("KPIs: ASR, NER and ACD follow from the counts; small groups are marked suppressed")
