@@ -25,11 +25,9 @@ public final class CellVocabulary {
     }
 
     private let classifier: NumberClassifier
-    private var carriers: [String] = []
-    private var carrierIDs: [String: Int32] = [:]
+    private var carriers = Interner<String>()
     private var recentCarriers: [(bytes: [UInt8], id: Int32)] = []
-    private var generals: [General] = []
-    private var generalIDs: [General: Int32] = [:]
+    private var generals = Interner<General>()
     private var placeKeys: [Prefix?] = Array(repeating: nil, count: 256)
     private var placeValues: [(general: Int32, site: Site)] = Array(repeating: (0, 0), count: 256)
     private var placeCount = 0
@@ -117,26 +115,29 @@ public final class CellVocabulary {
     }
 
     /// The id of a carrier name.
-    func carrierID(_ name: String) -> Int32 {
-        if let id = carrierIDs[name] { return id }
-        let id = Int32(carriers.count)
-        carriers.append(name)
-        carrierIDs[name] = id
-        return id
-    }
+    func carrierID(_ name: String) -> Int32 { carriers.id(name) }
 
     /// The carrier name of an id.
-    func carrier(_ id: Int32) -> String { carriers[Int(id)] }
+    func carrier(_ id: Int32) -> String { carriers.values[Int(id)] }
 
     /// The id of a generalised destination.
-    func generalID(_ general: General) -> Int32 {
-        if let id = generalIDs[general] { return id }
-        let id = Int32(generals.count)
-        generals.append(general)
-        generalIDs[general] = id
-        return id
-    }
+    func generalID(_ general: General) -> Int32 { generals.id(general) }
 
     /// The generalised destination of an id.
-    func general(_ id: Int32) -> General { generals[Int(id)] }
+    func general(_ id: Int32) -> General { generals.values[Int(id)] }
+}
+
+/// Numbers values in the order first seen, so cells can hold small integers instead of strings.
+struct Interner<Value: Hashable> {
+    private(set) var values: [Value] = []
+    private var ids: [Value: Int32] = [:]
+
+    /// The id of a value, assigned on first sight.
+    mutating func id(_ value: Value) -> Int32 {
+        if let id = ids[value] { return id }
+        let id = Int32(values.count)
+        values.append(value)
+        ids[value] = id
+        return id
+    }
 }

@@ -33,8 +33,8 @@ public struct LegalHolds {
         if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw .invalid("a hold needs a reason (--reason)") }
         if let from, let to, from > to { throw .invalid("the hold's --from is after its --to") }
         let subject = try vault.auditPseudonym(number)
-        do {
-            return try store.atomically {
+        return try RetentionError.wrapping {
+            try store.atomically {
                 let hold = try store.addHold(
                     number: number,
                     from: from,
@@ -52,10 +52,6 @@ public struct LegalHolds {
                 )
                 return hold
             }
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            throw .invalid("\(error)")
         }
     }
 
@@ -66,8 +62,8 @@ public struct LegalHolds {
 
     /// Releases an active hold: its records become due at the next retention run.
     public func release(id: Int64) throws(RetentionError) -> Hold {
-        do {
-            return try store.atomically {
+        try RetentionError.wrapping {
+            try store.atomically {
                 guard let hold = try store.releaseHold(id: id, by: actor) else {
                     throw RetentionError.invalid("no active hold has id \(id) (see `cdrpipe hold list`)")
                 }
@@ -80,12 +76,6 @@ public struct LegalHolds {
                 )
                 return hold
             }
-        } catch let error as RetentionError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            throw .invalid("\(error)")
         }
     }
 

@@ -38,15 +38,7 @@ public final class Retainer {
         dryRun: Bool = false,
         progress: (Int64) -> Void = { _ in }
     ) throws(RetentionError) -> RetentionReport {
-        do {
-            return try runThrowing(asOf: asOf, dryRun: dryRun, progress: progress)
-        } catch let error as RetentionError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            throw .invalid("\(error)")
-        }
+        try RetentionError.wrapping { try runThrowing(asOf: asOf, dryRun: dryRun, progress: progress) }
     }
 
     private func runThrowing(asOf: Int64, dryRun: Bool, progress: (Int64) -> Void) throws -> RetentionReport {

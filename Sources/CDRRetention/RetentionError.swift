@@ -26,3 +26,18 @@ public enum RetentionError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension RetentionError {
+    /// Runs `body`, turning store and other errors into retention errors.
+    static func wrapping<T>(_ body: () throws -> T) throws(RetentionError) -> T {
+        do {
+            return try body()
+        } catch let error as RetentionError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .invalid("\(error)")
+        }
+    }
+}

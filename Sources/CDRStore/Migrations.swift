@@ -1,6 +1,14 @@
 /// The versioned schema: each migration runs once, in order, inside a transaction, and is recorded in
 /// `schema_migrations`. Never edit a released migration; add the next one.
 enum Migrations {
+    /// The measure columns of the aggregate summaries (migrations 5 and 6).
+    static let measureColumns = """
+        calls INTEGER NOT NULL, answered INTEGER NOT NULL, effective INTEGER NOT NULL, seconds INTEGER NOT NULL, \
+        billable INTEGER NOT NULL, h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, \
+        h3 INTEGER NOT NULL, h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL, \
+        callers INTEGER NOT NULL, called INTEGER NOT NULL
+        """
+
     static let all: [(version: Int64, sql: String, step: (@Sendable (SQLiteStore) throws(StoreError) -> Void)?)] = [
         (
             1,
@@ -80,15 +88,7 @@ enum Migrations {
                 area TEXT NOT NULL,
                 direction TEXT NOT NULL,
                 disposition TEXT NOT NULL,
-                calls INTEGER NOT NULL,
-                answered INTEGER NOT NULL,
-                effective INTEGER NOT NULL,
-                seconds INTEGER NOT NULL,
-                billable INTEGER NOT NULL,
-                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
-                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
-                callers INTEGER NOT NULL,
-                called INTEGER NOT NULL,
+                \(measureColumns),
                 PRIMARY KEY (day, hour, carrier, country, type, area, direction, disposition)
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE rollup_members(
@@ -156,15 +156,7 @@ enum Migrations {
                 type TEXT NOT NULL,
                 direction TEXT NOT NULL,
                 disposition TEXT NOT NULL,
-                calls INTEGER NOT NULL,
-                answered INTEGER NOT NULL,
-                effective INTEGER NOT NULL,
-                seconds INTEGER NOT NULL,
-                billable INTEGER NOT NULL,
-                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
-                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
-                callers INTEGER NOT NULL,
-                called INTEGER NOT NULL,
+                \(measureColumns),
                 PRIMARY KEY (month, carrier, country, type, direction, disposition)
             ) STRICT, WITHOUT ROWID;
             INSERT INTO aggregates_monthly
@@ -187,28 +179,12 @@ enum Migrations {
                 type TEXT NOT NULL,
                 direction TEXT NOT NULL,
                 disposition TEXT NOT NULL,
-                calls INTEGER NOT NULL,
-                answered INTEGER NOT NULL,
-                effective INTEGER NOT NULL,
-                seconds INTEGER NOT NULL,
-                billable INTEGER NOT NULL,
-                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
-                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
-                callers INTEGER NOT NULL,
-                called INTEGER NOT NULL,
+                \(measureColumns),
                 PRIMARY KEY (day, carrier, country, type, direction, disposition)
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE aggregates_day_totals(
                 day INTEGER NOT NULL PRIMARY KEY,
-                calls INTEGER NOT NULL,
-                answered INTEGER NOT NULL,
-                effective INTEGER NOT NULL,
-                seconds INTEGER NOT NULL,
-                billable INTEGER NOT NULL,
-                h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
-                h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
-                callers INTEGER NOT NULL,
-                called INTEGER NOT NULL
+                \(measureColumns)
             ) STRICT, WITHOUT ROWID;
             INSERT INTO aggregates_daily
             SELECT day, carrier, country, type, direction, disposition, sum(calls), sum(answered), sum(effective), sum(seconds), sum(billable), sum(h0), sum(h1), sum(h2),

@@ -110,17 +110,7 @@ extension SQLiteStore {
                 direction: dimension(3),
                 disposition: dimension(4)
             )
-            let first = 1 + kept
-            var counts = AggregateCounts()
-            counts.calls = statement.int(first)
-            counts.answered = statement.int(first + 1)
-            counts.effective = statement.int(first + 2)
-            counts.seconds = statement.int(first + 3)
-            counts.billable = statement.int(first + 4)
-            counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(first + 5 + $0) }
-            counts.callers = statement.int(first + 13)
-            counts.called = statement.int(first + 14)
-            try body(cell, counts)
+            try body(cell, Self.counts(statement, from: 1 + kept))
         }
     }
 
@@ -149,16 +139,7 @@ extension SQLiteStore {
                 direction: statement.text(6),
                 disposition: statement.text(7)
             )
-            var counts = AggregateCounts()
-            counts.calls = statement.int(8)
-            counts.answered = statement.int(9)
-            counts.effective = statement.int(10)
-            counts.seconds = statement.int(11)
-            counts.billable = statement.int(12)
-            counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(13 + $0) }
-            counts.callers = statement.int(21)
-            counts.called = statement.int(22)
-            try body(cell, counts)
+            try body(cell, Self.counts(statement, from: 8))
         }
     }
 
@@ -167,6 +148,20 @@ extension SQLiteStore {
         let statement = try connection.prepare("SELECT count(*) FROM aggregates")
         _ = try statement.step()
         return statement.int(0)
+    }
+
+    /// The measures in the columns from `first` on, in ``AggregateSummary/measures`` order.
+    private static func counts(_ statement: Statement, from first: Int32) -> AggregateCounts {
+        var counts = AggregateCounts()
+        counts.calls = statement.int(first)
+        counts.answered = statement.int(first + 1)
+        counts.effective = statement.int(first + 2)
+        counts.seconds = statement.int(first + 3)
+        counts.billable = statement.int(first + 4)
+        counts.histogram = (0..<Int32(AggregateCounts.histogramBuckets)).map { statement.int(first + 5 + $0) }
+        counts.callers = statement.int(first + 13)
+        counts.called = statement.int(first + 14)
+        return counts
     }
 
     private func bind(_ cell: AggregateCell, to statement: Statement) {

@@ -145,31 +145,35 @@ extension SQLiteStore {
 
     /// True when a pseudonym is already counted in an open cell (role 0 callers, 1 called).
     public func isMember(closesAt: Int64, cell: Int64, role: Int64, pseudonym: Int64) throws(StoreError) -> Bool {
-        let statement = try cached(
-            "isMember",
-            "SELECT 1 FROM rollup_members WHERE closes_at = ? AND cell = ? AND role = ? AND pseudonym = ?"
+        let statement = try member(
+            "SELECT 1 FROM rollup_members WHERE closes_at = ? AND cell = ? AND role = ? AND pseudonym = ?",
+            closesAt,
+            cell,
+            role,
+            pseudonym
         )
-        statement.bind(1, closesAt)
-        statement.bind(2, cell)
-        statement.bind(3, role)
-        statement.bind(4, pseudonym)
         defer { statement.reset() }
         return try statement.step()
     }
 
     /// Records a pseudonym as counted in an open cell; true when it was new.
     public func addMember(closesAt: Int64, cell: Int64, role: Int64, pseudonym: Int64) throws(StoreError) -> Bool {
-        let statement = try cached(
-            "addMember",
-            "INSERT OR IGNORE INTO rollup_members(closes_at, cell, role, pseudonym) VALUES (?, ?, ?, ?)"
+        let statement = try member(
+            "INSERT OR IGNORE INTO rollup_members(closes_at, cell, role, pseudonym) VALUES (?, ?, ?, ?)",
+            closesAt,
+            cell,
+            role,
+            pseudonym
         )
-        statement.bind(1, closesAt)
-        statement.bind(2, cell)
-        statement.bind(3, role)
-        statement.bind(4, pseudonym)
         defer { statement.reset() }
         try statement.step()
         return connection.changes == 1
+    }
+
+    private func member(_ sql: String, _ values: Int64...) throws(StoreError) -> Statement {
+        let statement = try cached(sql, sql)
+        for (index, value) in values.enumerated() { statement.bind(Int32(index + 1), value) }
+        return statement
     }
 
     /// Forgets the members of every cell closed by `cutoff`; returns how many pseudonyms went.

@@ -49,6 +49,15 @@ struct Scratch {
         Retainer(store: store, policy: policy, vault: vault, actor: "test")
     }
 
+    /// How often `text` occurs in the raw bytes of the database file and its write-ahead log.
+    func occurrences(of text: String) throws -> Int {
+        var count = 0
+        for path in [db, db + "-wal"] where FileManager.default.fileExists(atPath: path) {
+            count += try Data(contentsOf: URL(fileURLWithPath: path)).ranges(of: Data(text.utf8)).count
+        }
+        return count
+    }
+
     func scalar(_ sql: String) throws -> Int64 {
         let statement = try store.connection.prepare(sql)
         _ = try statement.step()

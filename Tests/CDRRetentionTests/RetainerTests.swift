@@ -169,18 +169,10 @@ struct RetainerTests {
         for index in stride(from: 0, to: records.count, by: 50) { records[index].calling = marker }
         try scratch.load(records)
         try scratch.store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        func occurrences() throws -> Int {
-            var count = 0
-            for path in [scratch.db, scratch.db + "-wal"] where FileManager.default.fileExists(atPath: path) {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                count += bytes.ranges(of: Data(marker.utf8)).count
-            }
-            return count
-        }
-        #expect(try occurrences() > 0)
+        #expect(try scratch.occurrences(of: marker) > 0)
         _ = try scratch.retainer().run(asOf: epoch("2026-01-01"))
         #expect(try scratch.scalar("SELECT count(*) FROM records") == 0)
-        #expect(try occurrences() == 0)
+        #expect(try scratch.occurrences(of: marker) == 0)
         #expect(try scratch.scalar("PRAGMA freelist_count") == 0)
     }
 
@@ -192,19 +184,12 @@ struct RetainerTests {
         for index in stride(from: 0, to: 300 * 3, by: 30) { records[index].calling = marker }
         try scratch.load(records)
         try scratch.store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        func occurrences() throws -> Int {
-            var count = 0
-            for path in [scratch.db, scratch.db + "-wal"] where FileManager.default.fileExists(atPath: path) {
-                count += try Data(contentsOf: URL(fileURLWithPath: path)).ranges(of: Data(marker.utf8)).count
-            }
-            return count
-        }
-        #expect(try occurrences() > 0)
+        #expect(try scratch.occurrences(of: marker) > 0)
         let report = try scratch.retainer().run(asOf: epoch("2025-07-10"))
         #expect(report.rolledUp > 0 && report.rolledUp < Int64(records.count))
         #expect(try scratch.scalar("SELECT count(*) FROM records") > 0)
         #expect(try scratch.store.records(number: marker).isEmpty)
-        #expect(try occurrences() == 0)
+        #expect(try scratch.occurrences(of: marker) == 0)
     }
 
     @Test("a dry run reports what a real run does and changes nothing")
