@@ -37,6 +37,10 @@ let package = Package(
             name: "CDRRetention",
             dependencies: ["CDRModel", "CDRStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "CDRFraud",
+            dependencies: ["CDRModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .executableTarget(
             name: "cdrpipe",
@@ -49,6 +53,7 @@ let package = Package(
         .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
+        .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRModel"]),
         .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStore", "CDRModel"]),
         .testTarget(
             name: "CDRIngestTests",

@@ -10,6 +10,7 @@ public struct LocalTimeConverter: Sendable {
     public let identifier: String
     private let zone: TimeZone?
     private var cache: [Int64: Int64] = [:]
+    private var reverse: [Int64: Int64] = [:]
 
     /// Creates a converter; nil when the identifier is not a known zone. `UTC` needs no table.
     public init?(identifier: String) {
@@ -34,5 +35,16 @@ public struct LocalTimeConverter: Sendable {
         if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
         cache[hour] = offset
         return local - offset
+    }
+
+    /// Wall-clock seconds (read as UTC) in the zone of a UTC epoch second: for local hours and weekdays.
+    public mutating func local(fromUTC utc: Int64) -> Int64 {
+        guard let zone else { return utc }
+        let hour = utc >= 0 ? utc / 3600 : (utc - 3599) / 3600
+        if let offset = reverse[hour] { return utc + offset }
+        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour * 3600))))
+        if reverse.count > 100_000 { reverse.removeAll(keepingCapacity: true) }
+        reverse[hour] = offset
+        return utc + offset
     }
 }

@@ -1,0 +1,76 @@
+import CDRModel
+import Foundation
+
+/// A rule's filter, checked and compiled: which calls the rule counts.
+final class CallFilter: @unchecked Sendable {
+    private let prefixes: [String]
+    private let directions: Set<CallDirection>
+    private let offHours: Bool
+    private let businessHours: Range<Int64>
+    private let businessDays: Set<Int64>
+    private var clock: LocalTimeConverter
+    private let lock = NSLock()
+
+    static let dayNames = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]
+
+    /// Compiles a filter; errors name the rule and field.
+    init(_ filter: FraudRule.Filter?, rule: String, file: String) throws(FraudConfigError) {
+        func fail(_ field: String, _ problem: String) -> FraudConfigError {
+            FraudConfigError(file: file, line: nil, field: "rule \(rule): filter.\(field)", problem: problem)
+        }
+        prefixes = filter?.prefixes ?? []
+        for prefix in prefixes where !(prefix.hasPrefix("+") && prefix.dropFirst().allSatisfy(\.isNumber)) {
+            throw fail("prefixes", "\"\(prefix)\" is not + and digits")
+        }
+        var directions = Set<CallDirection>()
+        for name in filter?.directions ?? [] {
+            guard let direction = CallDirection(rawValue: name) else {
+                throw fail(
+                    "directions",
+                    "\"\(name)\" is not one of \(CallDirection.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            directions.insert(direction)
+        }
+        self.directions = directions
+        offHours = filter?.offHours ?? false
+        let hours = filter?.businessHours ?? "08-18"
+        let parts = hours.split(separator: "-").compactMap { Int64($0) }
+        guard parts.count == 2, (0...24).contains(parts[0]), (0...24).contains(parts[1]), parts[0] < parts[1] else {
+            throw fail("businessHours", "\"\(hours)\" is not HH-HH with the start before the end (e.g. 08-18)")
+        }
+        businessHours = parts[0]..<parts[1]
+        var days = Set<Int64>()
+        for name in filter?.businessDays ?? ["mon", "tue", "wed", "thu", "fri"] {
+            guard let index = Self.dayNames.firstIndex(of: name.lowercased()) else {
+                throw fail("businessDays", "\"\(name)\" is not a day (mon … sun)")
+            }
+            days.insert(Int64(index))
+        }
+        businessDays = days
+        let zone = filter?.timezone ?? "UTC"
+        guard let clock = LocalTimeConverter(identifier: zone) else {
+            throw fail("timezone", "\"\(zone)\" is not a time zone")
+        }
+        self.clock = clock
+    }
+
+    /// True when the rule counts this call.
+    func matches(_ record: FraudRecord) -> Bool {
+        if !prefixes.isEmpty && !prefixes.contains(where: { record.call.dialled.hasPrefix($0) }) { return false }
+        if !directions.isEmpty && !directions.contains(record.direction) { return false }
+        if offHours && !isOffHours(record.call.start) { return false }
+        return true
+    }
+
+    /// True outside business hours or on a non-business day, in the filter's zone.
+    func isOffHours(_ utc: Int64) -> Bool {
+        lock.lock()
+        let local = clock.local(fromUTC: utc)
+        lock.unlock()
+        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let weekday = ((day % 7) + 7) % 7
+        let hour = (local - day * 86_400) / 3600
+        return !businessDays.contains(weekday) || !businessHours.contains(hour)
+    }
+}

@@ -1,0 +1,97 @@
+import CDRModel
+
+/// One fraud pattern, applied by one rule: it sees every stored record once, in event-time order, and
+/// emits alerts. Each detector keeps bounded per-key state.
+public protocol Detector: AnyObject {
+    /// The rule it applies.
+    var rule: FraudRule { get }
+    /// Observes the next record (in call-start order).
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void)
+    /// Keys of live state (a memory metric).
+    var liveKeys: Int { get }
+}
+
+/// What every detector needs besides its rule.
+public struct DetectorContext: Sendable {
+    /// Risk ranges (test numbers, high-risk, premium).
+    public var ranges: RiskRanges
+    /// Most keys each detector keeps.
+    public var keyCap: Int
+
+    /// Creates a context.
+    public init(ranges: RiskRanges, keyCap: Int = 200_000) {
+        self.ranges = ranges
+        self.keyCap = keyCap
+    }
+}
+
+/// The per-subject tally most detectors keep: a sliding count (and value sum) over the rule's window, the
+/// latest evidence ids, and when each severity was last emitted (for the snooze).
+struct Tally: Sendable {
+    var counter: SlidingCounter
+    var evidence: [Int64] = []
+    var times: [Int64] = []
+    var lastEmitted: [Severity: Int64] = [:]
+
+    init(window: Int64) { counter = SlidingCounter(window: window) }
+
+    mutating func note(_ record: FraudRecord, value: Double = 0) {
+        counter.add(at: record.call.start, value: value)
+        evidence.append(record.id)
+        times.append(record.call.start)
+        if evidence.count > Alert.evidenceLimit {
+            evidence.removeFirst()
+            times.removeFirst()
+        }
+    }
+
+    /// Evidence and first/last times within the window ending at `now`.
+    func recent(now: Int64, window: Int64) -> (ids: [Int64], first: Int64, last: Int64) {
+        let pairs = zip(evidence, times).filter { $0.1 > now - window }
+        return (pairs.map(\.0), pairs.first?.1 ?? now, pairs.last?.1 ?? now)
+    }
+}
+
+/// The shared emission rule: the severity a value reaches, unless that severity was emitted for the
+/// subject within the snooze; a rise from warning to critical always emits.
+func emitIfDue(
+    rule: FraudRule,
+    detector: String,
+    subject: String,
+    value: Double,
+    measures: [Measure],
+    tally: inout Tally,
+    now: Int64,
+    summary: (Severity) -> String,
+    emit: (Alert) -> Void,
+    forced: Severity? = nil
+) {
+    let severity: Severity
+    if let forced {
+        severity = forced
+    } else if value >= rule.critical {
+        severity = .critical
+    } else if value >= rule.warn {
+        severity = .warning
+    } else {
+        return
+    }
+    if let last = tally.lastEmitted[severity], now - last < rule.snooze { return }
+    if severity == .warning, let last = tally.lastEmitted[.critical], now - last < rule.snooze { return }
+    tally.lastEmitted[severity] = now
+    let evidence = tally.recent(now: now, window: rule.window)
+    emit(
+        Alert(
+            detector: detector,
+            rule: rule.id,
+            severity: severity,
+            subject: subject,
+            windowStart: (now / rule.window) * rule.window,
+            firstEvent: evidence.first,
+            lastEvent: evidence.last,
+            measures: measures,
+            evidence: evidence.ids,
+            summary: summary(severity)
+        )
+    )
+}

@@ -1,0 +1,54 @@
+import CDRModel
+
+/// D08, call-diversion abuse: a diverting number (C) whose diverted legs go to high-risk or premium ranges
+/// (critical at the first) or abroad (warn and critical by legs in the window). Subject: the diverting
+/// number.
+final class DiversionDetector: Detector {
+    let rule: FraudRule
+    private let filter: CallFilter
+    private let ranges: RiskRanges
+    private var state: KeyedState<String, Tally>
+
+    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        self.rule = rule
+        self.filter = filter
+        ranges = context.ranges
+        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+    }
+
+    var liveKeys: Int { state.count }
+
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
+        guard let diverter = record.call.diverting.first, !diverter.isEmpty else { return }
+        let listed = ranges.match(record.call.dialled)
+        let risky =
+            listed.map { $0.category == .hrn || $0.category == .test || $0.category == .premium } ?? false
+            || record.destination.type == .premium
+        guard risky || record.dialsAbroad, filter.matches(record) else { return }
+        let rule = rule
+        let now = record.call.start
+        state.update(diverter, at: now, make: { Tally(window: rule.window) }) { tally in
+            tally.note(record, value: Double(record.call.billable) / 60)
+            let legs = Double(tally.counter.count)
+            emitIfDue(
+                rule: rule,
+                detector: "diversion",
+                subject: diverter,
+                value: legs,
+                measures: [
+                    Measure(name: "diverted_legs", value: legs, warn: rule.warn, critical: rule.critical),
+                    Measure(name: "diverted_minutes", value: tally.counter.sum, warn: 30, critical: 30),
+                ],
+                tally: &tally,
+                now: now,
+                summary: { _ in
+                    risky
+                        ? "calls diverted to a high-risk or premium range"
+                        : "\(Int(legs)) calls diverted abroad in \(rule.windowMinutes) min"
+                },
+                emit: emit,
+                forced: risky ? .critical : nil
+            )
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import CDRModel
+
+/// Runs every enabled rule's detector over a stream of stored records in event time.
+///
+/// Switches write CDRs when calls end, so call starts arrive out of order by up to the longest call. The
+/// engine holds records in a reorder buffer and releases them in start order once the watermark (the
+/// latest call end seen minus `slack`) has passed them; a record older than what was already released is
+/// late: it is counted in ``late`` and still observed. Alerts with an id already emitted in this run are
+/// dropped (the store drops ones it already holds).
+public final class FraudEngine {
+    /// The detectors, one per enabled rule.
+    public let detectors: [any Detector]
+    private let classifier: NumberClassifier
+    private let slack: Int64
+    private var buffer = Heap()
+    private var maxEnd = Int64.min
+    private var released = Int64.min
+    private var emitted = Set<String>()
+    /// Records that arrived after later-starting records had already been released.
+    public private(set) var late: Int64 = 0
+    /// Records observed.
+    public private(set) var observed: Int64 = 0
+
+    /// Creates an engine for a rule set.
+    public init(
+        rules: FraudRules,
+        context: DetectorContext,
+        homeCountryCode: String,
+        slack: Int64 = 6 * 3600
+    ) throws(FraudConfigError) {
+        var detectors: [any Detector] = []
+        for rule in rules.rules where rule.enabled ?? true {
+            let filter = try CallFilter(rule.filter, rule: rule.id, file: "rules")
+            switch rule.detector {
+            case "irsf-hotlist": detectors.append(IRSFHotlistDetector(rule: rule, filter: filter, context: context))
+            case "wangiri": detectors.append(WangiriDetector(rule: rule, filter: filter, context: context))
+            case "pbx-hack": detectors.append(PBXHackDetector(rule: rule, filter: filter, context: context))
+            case "premium": detectors.append(PremiumRateDetector(rule: rule, filter: filter, context: context))
+            case "robocall": detectors.append(RobocallDetector(rule: rule, filter: filter, context: context))
+            case "concurrency": detectors.append(ConcurrencyDetector(rule: rule, filter: filter, context: context))
+            case "diversion": detectors.append(DiversionDetector(rule: rule, filter: filter, context: context))
+            default:
+                throw FraudConfigError(file: "rules", line: nil, field: "rule \(rule.id)", problem: "unknown detector")
+            }
+        }
+        self.detectors = detectors
+        classifier = NumberClassifier(homeCountryCode: homeCountryCode)
+        self.slack = slack
+    }
+
+    /// Takes one newly stored record; alerts due so far go to `emit`.
+    public func add(id: Int64, call: CallRecord, emit: (Alert) -> Void) {
+        maxEnd = max(maxEnd, call.end)
+        buffer.push(FraudRecord(id: id, call: call, classifier: classifier))
+        let watermark = maxEnd - slack
+        while let next = buffer.peek, next.call.start <= watermark { process(buffer.pop()!, emit) }
+    }
+
+    /// Releases everything still buffered (end of input).
+    public func finish(emit: (Alert) -> Void) {
+        while let next = buffer.pop() { process(next, emit) }
+    }
+
+    /// Records waiting in the reorder buffer.
+    public var buffered: Int { buffer.count }
+
+    /// Live keys across detectors.
+    public var liveKeys: Int { detectors.reduce(0) { $0 + $1.liveKeys } }
+
+    private func process(_ record: FraudRecord, _ emit: (Alert) -> Void) {
+        if record.call.start < released { late += 1 }
+        released = max(released, record.call.start)
+        observed += 1
+        for detector in detectors {
+            detector.observe(record) { alert in
+                if emitted.insert(alert.id).inserted { emit(alert) }
+            }
+        }
+    }
+}
+
+/// A binary min-heap of records by call start, then id.
+struct Heap {
+    private var items: [FraudRecord] = []
+
+    var count: Int { items.count }
+    var peek: FraudRecord? { items.first }
+
+    private static func less(_ a: FraudRecord, _ b: FraudRecord) -> Bool {
+        (a.call.start, a.id) < (b.call.start, b.id)
+    }
+
+    mutating func push(_ item: FraudRecord) {
+        items.append(item)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.less(items[child], items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> FraudRecord? {
+        guard !items.isEmpty else { return nil }
+        items.swapAt(0, items.count - 1)
+        let top = items.removeLast()
+        var parent = 0
+        while true {
+            let left = parent * 2 + 1
+            let right = left + 1
+            var smallest = parent
+            if left < items.count && Self.less(items[left], items[smallest]) { smallest = left }
+            if right < items.count && Self.less(items[right], items[smallest]) { smallest = right }
+            if smallest == parent { break }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return top
+    }
+}

@@ -1,0 +1,54 @@
+import CDRModel
+
+/// D01, IRSF hotlist: calls to IPRN test numbers (critical at once) and to high-risk ranges (warn and
+/// critical by calls in the window, critical also by answered minutes, param `criticalMinutes`, default
+/// 10). Subject: the calling number.
+final class IRSFHotlistDetector: Detector {
+    let rule: FraudRule
+    private let filter: CallFilter
+    private let ranges: RiskRanges
+    private var state: KeyedState<String, Tally>
+
+    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        self.rule = rule
+        self.filter = filter
+        ranges = context.ranges
+        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+    }
+
+    var liveKeys: Int { state.count }
+
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
+        guard let range = ranges.match(record.call.dialled), range.category == .test || range.category == .hrn,
+            filter.matches(record)
+        else { return }
+        let rule = rule
+        let now = record.call.start
+        let criticalMinutes = rule.param("criticalMinutes", 10)
+        state.update(record.call.calling, at: now, make: { Tally(window: rule.window) }) { tally in
+            tally.note(record, value: Double(record.call.billable) / 60)
+            let calls = Double(tally.counter.count)
+            let minutes = tally.counter.sum
+            let isTest = range.category == .test
+            emitIfDue(
+                rule: rule,
+                detector: "irsf-hotlist",
+                subject: record.call.calling,
+                value: calls,
+                measures: [
+                    Measure(name: "calls_to_listed_ranges", value: calls, warn: rule.warn, critical: rule.critical),
+                    Measure(name: "answered_minutes", value: minutes, warn: 0, critical: criticalMinutes),
+                ],
+                tally: &tally,
+                now: now,
+                summary: { _ in
+                    isTest
+                        ? "call to an IPRN test number in \(range.prefix): a fraudster checking the route before an attack"
+                        : "\(Int(calls)) calls (\(Int(minutes)) answered min) to high-risk range \(range.prefix) in \(rule.windowMinutes) min"
+                },
+                emit: emit,
+                forced: isTest || minutes >= criticalMinutes ? .critical : nil
+            )
+        }
+    }
+}

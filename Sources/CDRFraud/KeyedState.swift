@@ -1,0 +1,49 @@
+/// Per-key detector state with event-time expiry and a hard cap on keys, so memory stays bounded
+/// whatever the input: a key untouched for `ttl` seconds of event time is dropped, and beyond `cap` keys
+/// the least recently touched go first.
+public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
+    private var entries: [Key: (state: State, touched: Int64)] = [:]
+    private var operations = 0
+    /// Seconds of event time a key lives without events.
+    public let ttl: Int64
+    /// Most keys kept.
+    public let cap: Int
+    /// Keys dropped because the cap was reached (a capacity metric).
+    public private(set) var capEvictions: Int64 = 0
+
+    /// Creates empty state.
+    public init(ttl: Int64, cap: Int) {
+        self.ttl = ttl
+        self.cap = max(16, cap)
+    }
+
+    /// The number of live keys.
+    public var count: Int { entries.count }
+
+    /// Updates a key's state (created by `make` when absent) at event time `time`.
+    public mutating func update<T>(_ key: Key, at time: Int64, make: () -> State, _ body: (inout State) -> T) -> T {
+        operations += 1
+        if operations % 4096 == 0 { expire(before: time - ttl) }
+        var entry = entries[key] ?? (make(), time)
+        let result = body(&entry.state)
+        entry.touched = max(entry.touched, time)
+        entries[key] = entry
+        if entries.count > cap { shed() }
+        return result
+    }
+
+    /// The state of a key, if live.
+    public func state(_ key: Key) -> State? { entries[key]?.state }
+
+    /// Drops keys untouched since `time`.
+    public mutating func expire(before time: Int64) {
+        entries = entries.filter { $0.value.touched >= time }
+    }
+
+    private mutating func shed() {
+        let excess = entries.count - cap * 9 / 10
+        let oldest = entries.sorted { $0.value.touched < $1.value.touched }.prefix(excess).map(\.key)
+        for key in oldest { entries[key] = nil }
+        capEvictions += Int64(oldest.count)
+    }
+}

@@ -1,0 +1,74 @@
+import CDRModel
+
+/// D06, PBX hacking: a PBX account (or line, without an account code) placing international or premium
+/// calls outside business hours, or probing with failed calls to many international numbers
+/// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). Subject: `acct:<code>`
+/// or the calling number.
+final class PBXHackDetector: Detector {
+    struct State: Sendable {
+        var tally: Tally
+        var probes: RecentDistinct<String>
+    }
+
+    let rule: FraudRule
+    private let filter: CallFilter
+    private var state: KeyedState<String, State>
+
+    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        self.rule = rule
+        self.filter = filter
+        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+    }
+
+    var liveKeys: Int { state.count }
+
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
+        guard record.dialsAbroad || record.destination.type == .premium, filter.matches(record) else { return }
+        let rule = rule
+        let now = record.call.start
+        let subject = record.call.account.isEmpty ? record.call.calling : "acct:" + record.call.account
+        let probeDistinct = rule.param("probeDistinct", 10)
+        let probeWindow = Int64(rule.param("probeMinutes", 10) * 60)
+        state.update(
+            subject,
+            at: now,
+            make: { State(tally: Tally(window: rule.window), probes: RecentDistinct(capacity: Int(probeDistinct))) }
+        ) { state in
+            state.tally.note(record)
+            var probes = 0.0
+            if record.call.disposition == .failed || record.call.disposition == .congestion {
+                state.probes.add(record.call.dialled, at: now)
+                probes = Double(state.probes.count(now: now, window: probeWindow))
+            }
+            let calls = Double(state.tally.counter.count)
+            emitIfDue(
+                rule: rule,
+                detector: "pbx-hack",
+                subject: subject,
+                value: calls,
+                measures: [
+                    Measure(
+                        name: "off_hours_international_calls",
+                        value: calls,
+                        warn: rule.warn,
+                        critical: rule.critical
+                    ),
+                    Measure(
+                        name: "failed_probe_destinations",
+                        value: probes,
+                        warn: probeDistinct,
+                        critical: probeDistinct
+                    ),
+                ],
+                tally: &state.tally,
+                now: now,
+                summary: { _ in
+                    "\(Int(calls)) international/premium calls out of hours in \(rule.windowMinutes) min"
+                        + (probes >= probeDistinct ? " after \(Int(probes)) failed probes" : "")
+                },
+                emit: emit,
+                forced: calls < rule.warn && probes >= probeDistinct ? .warning : nil
+            )
+        }
+    }
+}

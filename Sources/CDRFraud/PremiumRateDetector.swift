@@ -1,0 +1,52 @@
+import CDRModel
+
+/// D09, premium-rate abuse: one caller's calls to domestic premium ranges (or listed premium ranges) in
+/// the window (default 24 h); also a warning at `warnMinutes` (default 60) answered minutes. Subject: the
+/// calling number.
+final class PremiumRateDetector: Detector {
+    let rule: FraudRule
+    private let filter: CallFilter
+    private let ranges: RiskRanges
+    private var state: KeyedState<String, Tally>
+
+    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        self.rule = rule
+        self.filter = filter
+        ranges = context.ranges
+        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+    }
+
+    var liveKeys: Int { state.count }
+
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
+        let listed = ranges.match(record.call.dialled)?.category == .premium
+        guard (record.destination.type == .premium && !record.dialsAbroad) || listed, filter.matches(record) else {
+            return
+        }
+        let rule = rule
+        let now = record.call.start
+        let warnMinutes = rule.param("warnMinutes", 60)
+        state.update(record.call.calling, at: now, make: { Tally(window: rule.window) }) { tally in
+            tally.note(record, value: Double(record.call.billable) / 60)
+            let calls = Double(tally.counter.count)
+            let minutes = tally.counter.sum
+            emitIfDue(
+                rule: rule,
+                detector: "premium",
+                subject: record.call.calling,
+                value: calls,
+                measures: [
+                    Measure(name: "premium_calls", value: calls, warn: rule.warn, critical: rule.critical),
+                    Measure(name: "premium_minutes", value: minutes, warn: warnMinutes, critical: warnMinutes * 3),
+                ],
+                tally: &tally,
+                now: now,
+                summary: { _ in "\(Int(calls)) premium-rate calls, \(Int(minutes)) min, in \(rule.windowMinutes / 60) h"
+                },
+                emit: emit,
+                forced: calls < rule.warn && minutes >= warnMinutes
+                    ? (minutes >= warnMinutes * 3 ? .critical : .warning) : nil
+            )
+        }
+    }
+}

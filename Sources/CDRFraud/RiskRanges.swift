@@ -1,0 +1,109 @@
+import Foundation
+
+/// A reference list of number ranges that carry fraud risk: IPRN test numbers, high-risk ranges,
+/// premium and satellite ranges. File format (CSV, `#` comments):
+/// `prefix,category,weight,source,added` — e.g. `+88213,test,1.0,synthetic,2026-01-01`.
+public struct RiskRanges: Sendable {
+    /// What a range is known for.
+    public enum Category: String, Sendable, CaseIterable {
+        case test, hrn, premium, satellite, risk
+    }
+
+    /// One listed range.
+    public struct Range: Sendable, Equatable {
+        /// The E.164 prefix, with `+`.
+        public var prefix: String
+        /// Its category.
+        public var category: Category
+        /// Weight 0–1 for severity.
+        public var weight: Double
+    }
+
+    private var byPrefix: [String: Range] = [:]
+    private var lengths: [Int] = []
+
+    /// An empty list.
+    public init() {}
+
+    /// Ranges given directly.
+    public init(_ ranges: [Range]) {
+        for range in ranges { add(range) }
+    }
+
+    private mutating func add(_ range: Range) {
+        byPrefix[range.prefix] = range
+        if !lengths.contains(range.prefix.utf8.count) { lengths = (lengths + [range.prefix.utf8.count]).sorted(by: >) }
+    }
+
+    /// Reads a ranges file; errors name the line and field.
+    public static func load(path: String) throws(FraudConfigError) -> RiskRanges {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FraudConfigError(file: path, line: nil, field: nil, problem: "cannot be read")
+        }
+        var ranges = RiskRanges()
+        for (index, raw) in String(decoding: data, as: UTF8.self).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
+        .enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("prefix,") { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            func fail(_ field: String, _ problem: String) -> FraudConfigError {
+                FraudConfigError(file: path, line: index + 1, field: field, problem: problem)
+            }
+            guard fields.count >= 3 else { throw fail("line", "needs prefix,category,weight[,source,added]") }
+            let prefix = fields[0]
+            guard prefix.hasPrefix("+"), prefix.count >= 2, prefix.dropFirst().allSatisfy(\.isNumber) else {
+                throw fail("prefix", "\"\(prefix)\" is not + and digits")
+            }
+            guard let category = Category(rawValue: fields[1]) else {
+                throw fail("category", "\"\(fields[1])\" is not one of test, hrn, premium, satellite, risk")
+            }
+            guard let weight = Double(fields[2]), (0...1).contains(weight) else {
+                throw fail("weight", "\"\(fields[2])\" is not a number from 0 to 1")
+            }
+            ranges.add(Range(prefix: prefix, category: category, weight: weight))
+        }
+        return ranges
+    }
+
+    /// The longest listed range a number falls in.
+    public func match(_ number: String) -> Range? {
+        let bytes = number.utf8
+        for length in lengths where length <= bytes.count {
+            if let range = byPrefix[String(number.prefix(length))] { return range }
+        }
+        return nil
+    }
+
+    /// The number of ranges.
+    public var count: Int { byPrefix.count }
+}
+
+/// A fraud rules or reference file could not be used: which file, line, rule or field, and why.
+public struct FraudConfigError: Error, Sendable, CustomStringConvertible {
+    /// The file.
+    public var file: String
+    /// The line, for line-based files.
+    public var line: Int?
+    /// The rule id or field.
+    public var field: String?
+    /// What is wrong.
+    public var problem: String
+
+    /// Creates an error.
+    public init(file: String, line: Int?, field: String?, problem: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+    }
+
+    /// `file:line: field: problem`.
+    public var description: String {
+        "\(file)\(line.map { ":\($0)" } ?? ""): \(field.map { "\($0): " } ?? "")\(problem)"
+    }
+}

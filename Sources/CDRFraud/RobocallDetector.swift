@@ -1,0 +1,69 @@
+import CDRModel
+
+/// D12, nuisance and robocall campaigns: one calling number making many attempts to almost always
+/// different numbers (`minDistinctRatio`, default 0.9, over its last 100 calls) with a low answer rate
+/// (`maxASR`, default 0.3) or short answered calls (`maxACD` seconds, default 30). Main measure: attempts
+/// in the window. Subject: the calling number.
+final class RobocallDetector: Detector {
+    struct State: Sendable {
+        var tally: Tally
+        var answered: SlidingCounter
+        var recent: [String] = []
+    }
+
+    let rule: FraudRule
+    private let filter: CallFilter
+    private var state: KeyedState<String, State>
+
+    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        self.rule = rule
+        self.filter = filter
+        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+    }
+
+    var liveKeys: Int { state.count }
+
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
+        guard !record.call.calling.isEmpty, filter.matches(record) else { return }
+        let rule = rule
+        let now = record.call.start
+        let minRatio = rule.param("minDistinctRatio", 0.9)
+        let maxASR = rule.param("maxASR", 0.3)
+        let maxACD = rule.param("maxACD", 30)
+        state.update(
+            record.call.calling,
+            at: now,
+            make: { State(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window)) }
+        ) { state in
+            state.tally.note(record)
+            if record.answered { state.answered.add(at: now, value: Double(record.call.billable)) }
+            state.recent.append(record.call.dialled)
+            if state.recent.count > 100 { state.recent.removeFirst() }
+            let attempts = Double(state.tally.counter.count)
+            guard attempts >= rule.warn else { return }
+            let ratio = Double(Set(state.recent).count) / Double(state.recent.count)
+            let answered = Double(state.answered.count)
+            let asr = answered / attempts
+            let acd = answered > 0 ? state.answered.sum / answered : 0
+            guard ratio >= minRatio, asr <= maxASR || acd <= maxACD else { return }
+            emitIfDue(
+                rule: rule,
+                detector: "robocall",
+                subject: record.call.calling,
+                value: attempts,
+                measures: [
+                    Measure(name: "attempts", value: attempts, warn: rule.warn, critical: rule.critical),
+                    Measure(name: "distinct_dialled_ratio", value: ratio, warn: minRatio, critical: minRatio),
+                    Measure(name: "asr", value: asr, warn: maxASR, critical: maxASR),
+                    Measure(name: "acd_seconds", value: acd, warn: maxACD, critical: maxACD),
+                ],
+                tally: &state.tally,
+                now: now,
+                summary: { _ in
+                    "\(Int(attempts)) attempts in \(rule.windowMinutes) min to \(Int(ratio * 100)) % different numbers, ASR \(Int(asr * 100)) %"
+                },
+                emit: emit
+            )
+        }
+    }
+}

@@ -1,0 +1,279 @@
+import CDRModel
+import Foundation
+import Testing
+
+@testable import CDRFraud
+
+/// A call for detector tests: `at` seconds after 2026-03-02 12:00 UTC (a Monday, business hours).
+func call(
+    _ calling: String,
+    _ dialled: String,
+    at offset: Int64,
+    ring: Int64 = 5,
+    talk: Int64 = 60,
+    answered: Bool = true,
+    disposition: Disposition? = nil,
+    account: String = "",
+    diverting: [String] = []
+) -> CallRecord {
+    let start = 1_772_452_800 + offset
+    return CallRecord(
+        calling: calling,
+        dialled: dialled,
+        diverting: diverting,
+        start: start,
+        answer: answered ? start + ring : nil,
+        end: start + ring + (answered ? talk : 0),
+        duration: ring + (answered ? talk : 0),
+        billable: answered ? talk : 0,
+        disposition: disposition ?? (answered ? .answered : .noAnswer),
+        carrier: "trunk-a",
+        account: account
+    )
+}
+
+/// Runs one default rule (with overrides) over calls; returns the alerts.
+func alerts(
+    rule id: String,
+    _ calls: [CallRecord],
+    ranges: RiskRanges = testRanges,
+    adjust: (inout FraudRule) -> Void = { _ in }
+) throws -> [Alert] {
+    var rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
+    adjust(&rule)
+    let engine = try FraudEngine(
+        rules: FraudRules(rules: [rule]),
+        context: DetectorContext(ranges: ranges),
+        homeCountryCode: "44"
+    )
+    var result: [Alert] = []
+    for (index, call) in calls.enumerated() { engine.add(id: Int64(index + 1), call: call) { result.append($0) } }
+    engine.finish { result.append($0) }
+    return result
+}
+
+let testRanges = RiskRanges([
+    .init(prefix: "+88213", category: .test, weight: 1),
+    .init(prefix: "+2529", category: .hrn, weight: 0.8),
+    .init(prefix: "+44909", category: .premium, weight: 0.5),
+])
+
+@Suite("Fraud detectors: each fires at its threshold and not below it")
+struct DetectorTests {
+    @Test("IRSF hotlist: a test-number call is critical; high-risk calls warn, then go critical at 3")
+    func irsf() throws {
+        let test = try alerts(rule: "irsf-hotlist", [call("+447700900001", "+882130001", at: 0)])
+        #expect(test.map(\.severity) == [.critical] && test[0].subject == "+447700900001")
+        let two = (0..<2).map { call("+447700900002", "+25290000\($0)", at: Int64($0) * 60, talk: 30) }
+        #expect(try alerts(rule: "irsf-hotlist", two).map(\.severity) == [.warning])
+        let three = (0..<3).map { call("+447700900002", "+25290000\($0)", at: Int64($0) * 60, talk: 30) }
+        #expect(try alerts(rule: "irsf-hotlist", three).map(\.severity) == [.warning, .critical])
+        #expect(try alerts(rule: "irsf-hotlist", [call("+447700900003", "+33612345678", at: 0)]).isEmpty)
+    }
+
+    @Test("Wangiri: 30 distinct subscribers rung briefly from abroad warn; 29 do not; answered traffic does not")
+    func wangiri() throws {
+        func sweep(_ targets: Int, answered: Bool = false) -> [CallRecord] {
+            (0..<targets).map {
+                call(
+                    "+2348031234567",
+                    "+4479111\(String(format: "%05d", $0))",
+                    at: Int64($0) * 20,
+                    ring: 2,
+                    talk: 90,
+                    answered: answered
+                )
+            }
+        }
+        let fired = try alerts(rule: "wangiri", sweep(30))
+        #expect(fired.map(\.severity) == [.warning] && fired[0].subject == "+2348031234567")
+        #expect(fired[0].measures.first?.value == 30 && fired[0].evidence.count == 20)
+        #expect(try alerts(rule: "wangiri", sweep(29)).isEmpty)
+        #expect(try alerts(rule: "wangiri", sweep(60, answered: true)).isEmpty)
+    }
+
+    @Test("PBX hacking: 5 off-hours international calls in 30 min warn; 4 do not; the same in business hours do not")
+    func pbx() throws {
+        let night: Int64 = 11 * 3600
+        func burst(_ n: Int, at base: Int64) -> [CallRecord] {
+            (0..<n).map { call("201", "+2348031230\($0)", at: base + Int64($0) * 120, account: "acme") }
+        }
+        let fired = try alerts(rule: "pbx-hack-off-hours", burst(5, at: night))
+        #expect(fired.map(\.severity) == [.warning] && fired[0].subject == "acct:acme")
+        #expect(try alerts(rule: "pbx-hack-off-hours", burst(4, at: night)).isEmpty)
+        #expect(try alerts(rule: "pbx-hack-off-hours", burst(20, at: 0)).isEmpty)
+        let probes = (0..<10).map {
+            call(
+                "201",
+                "+2348031231\($0)",
+                at: night + Int64($0) * 30,
+                answered: false,
+                disposition: .failed,
+                account: "acme"
+            )
+        }
+        #expect(try alerts(rule: "pbx-hack-off-hours", probes).map(\.severity).contains(.warning))
+    }
+
+    @Test("premium rate: 10 calls in a day warn, 9 do not")
+    func premium() throws {
+        func calls(_ n: Int) -> [CallRecord] {
+            (0..<n).map { call("+447700900010", "+449061234\($0)", at: Int64($0) * 3600, talk: 60) }
+        }
+        #expect(try alerts(rule: "premium", calls(10)).map(\.severity) == [.warning])
+        #expect(try alerts(rule: "premium", calls(9)).isEmpty)
+    }
+
+    @Test(
+        "robocall: 100 unanswered attempts to different numbers in an hour warn; 99 do not; a busy line to few numbers does not"
+    )
+    func robocall() throws {
+        func campaign(_ n: Int, distinct: Bool = true) -> [CallRecord] {
+            (0..<n).map {
+                call(
+                    "+447700900020",
+                    "+4479111\(String(format: "%05d", distinct ? $0 : $0 % 5))",
+                    at: Int64($0) * 30,
+                    answered: $0 % 5 == 0
+                )
+            }
+        }
+        #expect(try alerts(rule: "robocall", campaign(100)).map(\.severity) == [.warning])
+        #expect(try alerts(rule: "robocall", campaign(99)).isEmpty)
+        #expect(try alerts(rule: "robocall", campaign(150, distinct: false)).isEmpty)
+    }
+
+    @Test("simultaneous calls: 4 at once warn, 3 do not, 8 are critical")
+    func concurrency() throws {
+        func overlapping(_ n: Int) -> [CallRecord] {
+            (0..<n).map { call("+447700900030", "+4420794600\($0)", at: Int64($0) * 10, talk: 600) }
+        }
+        #expect(try alerts(rule: "concurrency", overlapping(4)).map(\.severity) == [.warning])
+        #expect(try alerts(rule: "concurrency", overlapping(3)).isEmpty)
+        #expect(try alerts(rule: "concurrency", overlapping(8)).map(\.severity) == [.warning, .critical])
+        let sequential = (0..<10).map { call("+447700900031", "+44207946000\($0)", at: Int64($0) * 700, talk: 600) }
+        #expect(try alerts(rule: "concurrency", sequential).isEmpty)
+    }
+
+    @Test("diversion: a diverted leg to a high-risk range is critical; 3 diverted legs abroad warn, 2 do not")
+    func diversion() throws {
+        let hrn = [call("+447700900040", "+252900001", at: 0, diverting: ["+447700900041"])]
+        let fired = try alerts(rule: "diversion", hrn)
+        #expect(fired.map(\.severity) == [.critical] && fired[0].subject == "+447700900041")
+        func abroad(_ n: Int) -> [CallRecord] {
+            (0..<n).map { call("+44770090005\($0)", "+33612345678", at: Int64($0) * 60, diverting: ["+447700900042"]) }
+        }
+        #expect(try alerts(rule: "diversion", abroad(3)).map(\.severity) == [.warning])
+        #expect(try alerts(rule: "diversion", abroad(2)).isEmpty)
+    }
+
+    @Test("out-of-order records within the slack give the same alerts as sorted input, and nothing is late")
+    func outOfOrder() throws {
+        var calls: [CallRecord] = []
+        for n in 0..<40 {
+            calls.append(
+                call(
+                    "+2348031234567",
+                    "+4479111\(String(format: "%05d", n))",
+                    at: Int64(n) * 20,
+                    ring: 2,
+                    answered: false
+                )
+            )
+            calls.append(call("+447700900030", "+4420794600\(n % 10)", at: Int64(n) * 10, talk: 600))
+        }
+        let recordIDs = Dictionary(uniqueKeysWithValues: calls.enumerated().map { ($1, Int64($0 + 1)) })
+        let rules = try FraudRules(rules: FraudRules.defaults().rules)
+        func run(_ input: [CallRecord]) throws -> ([String], Int64) {
+            let engine = try FraudEngine(
+                rules: rules,
+                context: DetectorContext(ranges: testRanges),
+                homeCountryCode: "44"
+            )
+            var ids: [String] = []
+            for call in input { engine.add(id: recordIDs[call]!, call: call) { ids.append($0.id) } }
+            engine.finish { ids.append($0.id) }
+            return (ids.sorted(), engine.late)
+        }
+        let sorted = try run(calls.sorted { $0.start < $1.start })
+        let byEnd = try run(calls.sorted { $0.end < $1.end })
+        #expect(!sorted.0.isEmpty)
+        #expect(byEnd.0 == sorted.0 && byEnd.1 == 0)
+    }
+}
+
+@Suite("Fraud rules and reference files")
+struct FraudRulesTests {
+    @Test("the shipped rules file and the built-in defaults agree, and both validate")
+    func shippedDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let shipped = try FraudRules.load(path: root.appendingPathComponent("config/fraud-rules.json").path)
+        #expect(shipped.rules == FraudRules.defaults().rules)
+        #expect(Set(shipped.rules.map(\.detector)) == Set(FraudRules.detectors.keys))
+        let ranges = try RiskRanges.load(path: root.appendingPathComponent("config/risk-ranges.csv").path)
+        #expect(ranges.count > 0 && ranges.match("+8821312345")?.category == .test)
+    }
+
+    @Test("a bad rule is an error naming the rule and the field")
+    func errors() throws {
+        func problem(_ json: String) -> String {
+            do {
+                _ = try FraudRules.parse(Data(json.utf8), source: "r.json")
+                return "accepted"
+            } catch {
+                return error.description
+            }
+        }
+        let base = #""id": "x", "windowMinutes": 60, "warn": 5, "critical": 10"#
+        #expect(
+            problem(#"{"rules": [{"# + base + #", "detector": "nope"}]}"#).contains(
+                "rule x: detector: \"nope\" is not one of"
+            )
+        )
+        #expect(
+            problem(#"{"rules": [{"id": "x", "detector": "wangiri", "windowMinutes": 60, "warn": 5, "critical": 1}]}"#)
+                .contains("rule x: critical: must be at least warn")
+        )
+        #expect(
+            problem(#"{"rules": [{"# + base + #", "detector": "wangiri", "params": {"maxRing": 3}}]}"#)
+                .contains("params.maxRing: is not a setting of wangiri")
+        )
+        #expect(
+            problem(#"{"rules": [{"# + base + #", "detector": "pbx-hack", "filter": {"timezone": "Mars/Base"}}]}"#)
+                .contains("filter.timezone")
+        )
+        #expect(
+            problem(#"{"rules": [{"# + base + #", "detector": "pbx-hack", "filter": {"businessHours": "18-08"}}]}"#)
+                .contains("filter.businessHours")
+        )
+        #expect(
+            problem(#"{"rules": [{"id": "x", "detector": "wangiri", "warn": 5, "critical": 10}]}"#)
+                .contains("windowMinutes: is missing")
+        )
+        #expect(
+            problem(#"{"rules": [{"# + base + #", "detector": "wangiri"}, {"# + base + #", "detector": "premium"}]}"#)
+                .contains("is used by two rules")
+        )
+    }
+
+    @Test("risk ranges: longest prefix wins; bad lines name line and field")
+    func ranges() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cdr-ranges-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("r.csv").path
+        try "# test\nprefix,category,weight,source,added\n+252,risk,0.3,x,2026-01-01\n+2529,hrn,0.9,x,2026-01-01\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let ranges = try RiskRanges.load(path: path)
+        #expect(ranges.match("+25290001")?.category == .hrn)
+        #expect(ranges.match("+25210001")?.category == .risk)
+        #expect(ranges.match("+44") == nil)
+        try "+252,bogus,0.3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: FraudConfigError.self) { try RiskRanges.load(path: path) }
+        do {
+            _ = try RiskRanges.load(path: path)
+        } catch {
+            #expect(error.description.contains(":1: category:"))
+        }
+    }
+}
