@@ -27,7 +27,7 @@ final class DiversionDetector: Detector {
         guard risky || record.dialsAbroad, filter.matches(record) else { return }
         let rule = rule
         let now = record.call.start
-        state.update(diverter, at: now, make: { Tally(window: rule.window) }) { tally in
+        state.update(diverter, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let legs = Double(tally.counter.count)
             emitIfDue(

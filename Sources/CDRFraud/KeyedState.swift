@@ -21,7 +21,12 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     public var count: Int { entries.count }
 
     /// Updates a key's state (created by `make` when absent) at event time `time`.
-    public mutating func update<T>(_ key: Key, at time: Int64, make: () -> State, _ body: (inout State) -> T) -> T {
+    public mutating func update<T>(
+        _ key: Key,
+        at time: Int64,
+        orInsert make: @autoclosure () -> State,
+        _ body: (inout State) -> T
+    ) -> T {
         operations += 1
         if operations % 4096 == 0 { expire(before: time - ttl) }
         var entry = entries[key] ?? (make(), time)

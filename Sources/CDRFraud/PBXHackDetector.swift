@@ -32,7 +32,7 @@ final class PBXHackDetector: Detector {
         state.update(
             subject,
             at: now,
-            make: { State(tally: Tally(window: rule.window), probes: RecentDistinct(capacity: Int(probeDistinct))) }
+            orInsert: State(tally: Tally(window: rule.window), probes: RecentDistinct(capacity: Int(probeDistinct)))
         ) { state in
             state.tally.note(record)
             var probes = 0.0

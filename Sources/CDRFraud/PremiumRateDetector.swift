@@ -26,7 +26,7 @@ final class PremiumRateDetector: Detector {
         let rule = rule
         let now = record.call.start
         let warnMinutes = rule.param("warnMinutes", 60)
-        state.update(record.call.calling, at: now, make: { Tally(window: rule.window) }) { tally in
+        state.update(record.call.calling, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let calls = Double(tally.counter.count)
             let minutes = tally.counter.sum

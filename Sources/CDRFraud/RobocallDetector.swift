@@ -33,7 +33,7 @@ final class RobocallDetector: Detector {
         state.update(
             record.call.calling,
             at: now,
-            make: { State(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window)) }
+            orInsert: State(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
         ) { state in
             state.tally.note(record)
             if record.answered { state.answered.add(at: now, value: Double(record.call.billable)) }

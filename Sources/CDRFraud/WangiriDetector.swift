@@ -34,14 +34,12 @@ final class WangiriDetector: Detector {
         state.update(
             record.call.calling,
             at: now,
-            make: {
-                State(
-                    tally: Tally(window: rule.window),
-                    targets: RecentDistinct(capacity: capacity),
-                    answered: SlidingCounter(window: rule.window),
-                    all: SlidingCounter(window: rule.window)
-                )
-            }
+            orInsert: State(
+                tally: Tally(window: rule.window),
+                targets: RecentDistinct(capacity: capacity),
+                answered: SlidingCounter(window: rule.window),
+                all: SlidingCounter(window: rule.window)
+            )
         ) { state in
             state.all.add(at: now)
             if record.answered && record.call.billable > 2 { state.answered.add(at: now) }
