@@ -31,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "CDRIngest",
-            dependencies: ["CDRModel", "CDRFormats", "CDRStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CDRModel", "CDRFormats", "CDRStore", "CDRFraud", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "CDRRetention",
@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "cdrpipe",
             dependencies: [
-                "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention",
+                "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention", "CDRFraud",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStore", "CDRModel"]),
         .testTarget(
             name: "CDRIngestTests",
-            dependencies: ["CDRIngest", "CDRStore", "CDRFormats", "CDRModel", "CDRGenerator"]
+            dependencies: ["CDRIngest", "CDRStore", "CDRFormats", "CDRModel", "CDRGenerator", "CDRFraud"]
         ),
     ]
 )

@@ -60,6 +60,8 @@ public struct Alert: Sendable, Codable, Equatable {
     public var evidence: [Int64]
     /// One sentence for the fraud team.
     public var summary: String
+    /// The source (file) of the record that raised it, when known; not part of the id.
+    public var source: Int64?
 
     /// Creates an alert, deriving its id.
     public init(

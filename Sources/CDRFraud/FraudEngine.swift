@@ -48,10 +48,12 @@ public final class FraudEngine {
         self.slack = slack
     }
 
-    /// Takes one newly stored record; alerts due so far go to `emit`.
-    public func add(id: Int64, call: CallRecord, emit: (Alert) -> Void) {
+    /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`.
+    public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
         maxEnd = max(maxEnd, call.end)
-        buffer.push(FraudRecord(id: id, call: call, classifier: classifier))
+        var record = FraudRecord(id: id, call: call, classifier: classifier)
+        record.source = source
+        buffer.push(record)
         let watermark = maxEnd - slack
         while let next = buffer.peek, next.call.start <= watermark { process(buffer.pop()!, emit) }
     }
@@ -59,6 +61,11 @@ public final class FraudEngine {
     /// Releases everything still buffered (end of input).
     public func finish(emit: (Alert) -> Void) {
         while let next = buffer.pop() { process(next, emit) }
+    }
+
+    /// Withdraws the still-buffered records of a source whose records were removed (a failed file).
+    public func discard(source: Int64) {
+        buffer.removeAll { $0.source == source }
     }
 
     /// Records waiting in the reorder buffer.
@@ -73,6 +80,8 @@ public final class FraudEngine {
         observed += 1
         for detector in detectors {
             detector.observe(record) { alert in
+                var alert = alert
+                alert.source = record.source
                 if emitted.insert(alert.id).inserted { emit(alert) }
             }
         }
@@ -88,6 +97,12 @@ struct Heap {
 
     private static func less(_ a: FraudRecord, _ b: FraudRecord) -> Bool {
         (a.call.start, a.id) < (b.call.start, b.id)
+    }
+
+    mutating func removeAll(where shouldRemove: (FraudRecord) -> Bool) {
+        let kept = items.filter { !shouldRemove($0) }
+        items = []
+        for item in kept { push(item) }
     }
 
     mutating func push(_ item: FraudRecord) {

@@ -16,6 +16,8 @@ public struct FraudRecord: Sendable {
     public var dialsAbroad: Bool
     /// The calling number is an E.164 number outside the home country.
     public var callsFromAbroad: Bool
+    /// The batch (file) it came from, so a failed file's records can be withdrawn.
+    public var source: Int64 = 0
 
     /// Classifies a stored record.
     public init(id: Int64, call: CallRecord, classifier: NumberClassifier) {

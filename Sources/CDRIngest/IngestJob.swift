@@ -1,4 +1,5 @@
 import CDRFormats
+import CDRFraud
 import CDRModel
 import CDRStore
 import Foundation
@@ -24,6 +25,9 @@ public final class IngestJob {
     private let options: IngestOptions
     private let rejects: RejectsWriter
     private let progress: (@Sendable (IngestProgress) -> Void)?
+    private let fraud: FraudEngine?
+    private var pendingAlerts: [Alert] = []
+    private var storedAlerts: [String] = []
     private var bytesBefore: Int64 = 0
     private var totalBytes: Int64 = 0
     private var recordsSeen: Int64 = 0
@@ -34,10 +38,12 @@ public final class IngestJob {
         store: SQLiteStore,
         options: IngestOptions,
         rejectsPath: String,
-        progress: (@Sendable (IngestProgress) -> Void)? = nil
+        progress: (@Sendable (IngestProgress) -> Void)? = nil,
+        fraud: FraudEngine? = nil
     ) throws(SourceError) {
         self.store = store
         self.options = options
+        self.fraud = fraud
         rejects = try RejectsWriter(path: rejectsPath)
         self.progress = progress
     }
@@ -79,7 +85,38 @@ public final class IngestJob {
             outcomes.append(ingest(file: file))
             bytesBefore += size
         }
-        return IngestSummary(details: outcomes, seconds: Date().timeIntervalSince(started), rejectsFile: rejects.path)
+        var fraudFailure: String?
+        if let fraud {
+            fraud.finish { pendingAlerts.append($0) }
+            do {
+                try store.atomically { try storePendingAlerts() }
+            } catch {
+                fraudFailure = "storing alerts failed: \(error)"
+            }
+        }
+        var summary = IngestSummary(
+            details: outcomes,
+            seconds: Date().timeIntervalSince(started),
+            rejectsFile: rejects.path
+        )
+        summary.alertIDs = storedAlerts
+        summary.lateRecords = fraud?.late ?? 0
+        summary.fraudFailure = fraudFailure
+        return summary
+    }
+
+    /// Stores the alerts raised so far (inside the current transaction).
+    private func storePendingAlerts() throws(StoreError) {
+        for alert in pendingAlerts where try store.insertAlert(AlertRow(alert)) { storedAlerts.append(alert.id) }
+        pendingAlerts.removeAll()
+    }
+
+    /// Forgets a failed file's buffered records and not-yet-stored alerts (the store drops its stored ones).
+    private func withdraw(fileID: Int64) {
+        fraud?.discard(source: fileID)
+        pendingAlerts.removeAll { $0.source == fileID }
+        let dropped = Set(((try? store.alerts(ids: storedAlerts)) ?? []).filter { $0.fileID == fileID }.map(\.id))
+        storedAlerts.removeAll { dropped.contains($0) }
     }
 
     /// A file's size in bytes (0 for standard input or a missing file).
@@ -206,10 +243,12 @@ public final class IngestJob {
                     for (record, key) in batch.records {
                         if try store.insert(record, key: key, fileID: id) {
                             counts.stored += 1
+                            fraud?.add(id: store.lastRecordID, call: record, source: id) { pendingAlerts.append($0) }
                         } else {
                             counts.duplicates += 1
                         }
                     }
+                    if !pendingAlerts.isEmpty { try storePendingAlerts() }
                     for reject in batch.rejects { rejects.write(reject, file: path) }
                     counts.rejected += Int64(batch.rejects.count)
                     sinceCheckpoint += batch.records.count + batch.rejects.count
@@ -249,6 +288,7 @@ public final class IngestJob {
                     let reason = error.reason
                     try? rejects.flush()
                     if let id = fileID {
+                        withdraw(fileID: id)
                         try store.failFile(id: id, reason: reason)
                     } else {
                         let id = try store.beginFile(
@@ -293,7 +333,10 @@ public final class IngestJob {
             queue.close()
             try? rejects.flush()
             store.rollback()
-            if let id = fileID { try? store.failFile(id: id, reason: "\(error)") }
+            if let id = fileID {
+                withdraw(fileID: id)
+                try? store.failFile(id: id, reason: "\(error)")
+            }
             return failed(path, "\(error)", dialect: dialect)
         }
     }

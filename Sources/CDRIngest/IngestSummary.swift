@@ -43,9 +43,18 @@ public struct IngestSummary: Sendable, Encodable {
     public var rejectsFile: String?
     /// One outcome per file, in load order.
     public var details: [FileOutcome]
+    /// Ids of the fraud alerts this run stored.
+    public var alertIDs: [String] = []
+    /// Records that reached fraud detection after later-starting ones (counted, still observed).
+    public var lateRecords: Int64 = 0
+    /// Why alerts could not be stored, if they could not.
+    public var fraudFailure: String?
 
     enum CodingKeys: String, CodingKey {
         case files, records, rejected, duplicates, seconds, details
+        case alertIDs = "alerts"
+        case lateRecords = "late_records"
+        case fraudFailure = "fraud_failure"
         case skippedFiles = "skipped_files"
         case failedFiles = "failed_files"
         case rejectsFile = "rejects_file"
@@ -65,5 +74,5 @@ public struct IngestSummary: Sendable, Encodable {
     }
 
     /// 0 when everything loaded cleanly, 1 when records were rejected or files failed.
-    public var exitCode: Int32 { rejected > 0 || !failedFiles.isEmpty ? 1 : 0 }
+    public var exitCode: Int32 { rejected > 0 || !failedFiles.isEmpty || fraudFailure != nil ? 1 : 0 }
 }

@@ -195,5 +195,40 @@ enum Migrations {
             """,
             nil
         ),
+        (
+            7,
+            """
+            CREATE TABLE cases(
+                id INTEGER PRIMARY KEY,
+                subject TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                first_at INTEGER NOT NULL,
+                last_at INTEGER NOT NULL,
+                alerts INTEGER NOT NULL,
+                detectors TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX cases_by_subject ON cases(subject, last_at);
+            CREATE TABLE alerts(
+                id TEXT PRIMARY KEY,
+                detector TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+                subject TEXT NOT NULL,
+                window_start INTEGER NOT NULL,
+                first_at INTEGER NOT NULL,
+                last_at INTEGER NOT NULL,
+                measures TEXT NOT NULL,
+                evidence TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                case_id INTEGER NOT NULL REFERENCES cases(id),
+                file_id INTEGER,
+                created_at INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX alerts_by_time ON alerts(first_at);
+            CREATE INDEX alerts_by_subject ON alerts(subject);
+            CREATE INDEX alerts_by_file ON alerts(file_id);
+            """,
+            nil
+        ),
     ]
 }

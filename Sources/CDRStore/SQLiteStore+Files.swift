@@ -155,6 +155,7 @@ extension SQLiteStore {
             first.bind(1, id)
             guard try first.step() else { return }
             let firstID = first.int(0)
+            try deleteAlerts(fileID: id)
             for month in knownPartitions {
                 let name = Self.partitionName(month: month)
                 let diversions = try connection.prepare(

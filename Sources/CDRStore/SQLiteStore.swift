@@ -48,6 +48,9 @@ public final class SQLiteStore {
         }
     }
 
+    /// The id of the record the last successful ``insert(_:key:fileID:)`` stored.
+    public var lastRecordID: Int64 { nextRecordID - 1 }
+
     /// Drops every cached prepared statement (after a partition is dropped).
     func forgetStatements() {
         statements = [:]

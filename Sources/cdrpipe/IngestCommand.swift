@@ -16,6 +16,8 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var fraud: FraudOptions
+
     @Option(help: "Where rejected records go (JSON lines). Default: <db>.rejects.jsonl")
     var rejects: String?
 
@@ -35,9 +37,12 @@ struct IngestCommand: ParsableCommand {
             rejects: rejects,
             paths: paths,
             showProgress: !json,
-            checkpointEvery: checkpointEvery
+            checkpointEvery: checkpointEvery,
+            fraud: fraud
         )
+        let report = try fraud.writeReport(db: db, summary: summary)
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
+        if let report, !json { print("\(summary.alertIDs.count) fraud alerts; report: \(report)") }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 
@@ -48,7 +53,8 @@ struct IngestCommand: ParsableCommand {
         rejects: String?,
         paths: [String],
         showProgress: Bool,
-        checkpointEvery: Int = 250_000
+        checkpointEvery: Int = 250_000,
+        fraud: FraudOptions? = nil
     ) throws -> IngestSummary {
         var options = try input.ingestOptions()
         options.checkpointEvery = max(1, checkpointEvery)
@@ -63,7 +69,8 @@ struct IngestCommand: ParsableCommand {
                 store: store,
                 options: options,
                 rejectsPath: rejects ?? db + ".rejects.jsonl",
-                progress: report
+                progress: report,
+                fraud: try fraud?.engine(homeCountry: input.homeCountry)
             )
             let summary = job.run(paths: paths)
             bar?.finish()

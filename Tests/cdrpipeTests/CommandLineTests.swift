@@ -221,3 +221,59 @@ struct RetentionCommandTests {
         #expect(policy.status == 2 && policy.err.contains("must outlive full records"))
     }
 }
+
+@Suite("cdrpipe fraud detection", .serialized)
+struct FraudCommandTests {
+    /// An Asterisk Master.csv: a Wangiri sweep from Nigeria (40 targets rung 2 s) and a call to an IPRN
+    /// test number, on 2026-03-02.
+    static func sweep() -> String {
+        var lines: [String] = []
+        for n in 0..<40 {
+            let second = n * 20
+            let start = String(format: "2026-03-02 09:%02d:%02d", second / 60, second % 60)
+            let end = String(format: "2026-03-02 09:%02d:%02d", (second + 2) / 60, (second + 2) % 60)
+            lines.append(
+                "\"\",\"+2348031234567\",\"07911\(String(format: "%06d", n))\",\"from-trunk\",\"\",\"SIP/trunk-1\",\"\",\"Dial\",\"\","
+                    + "\"\(start)\",\"\",\"\(end)\",2,0,\"NO ANSWER\",3,\"w\(n)\",\"\""
+            )
+        }
+        lines.append(
+            "\"acme\",\"201\",\"0088213000111\",\"from-internal\",\"\",\"SIP/201\",\"\",\"Dial\",\"\",\"2026-03-02 10:00:00\","
+                + "\"2026-03-02 10:00:05\",\"2026-03-02 10:00:40\",40,35,\"ANSWERED\",3,\"t1\",\"\""
+        )
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("ingest raises alerts, writes the report to the outbox, and re-loading the records raises none again")
+    func alertsAndReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/cdr.db"
+        try Self.sweep().write(toFile: dir + "/Master.csv", atomically: true, encoding: .utf8)
+        let ranges = CLI.root.appendingPathComponent("config/risk-ranges.csv").path
+        let first = try CLI.run(["ingest", "--db", db, "--risk-ranges", ranges, "--json", dir + "/Master.csv"])
+        #expect(first.status == 0, "\(first.err)")
+        let ids = try CLI.json(first.out)["alerts"] as? [String] ?? []
+        #expect(ids.count == 2)
+        let listed = try CLI.run(["alerts", "--db", db, "--format", "json"])
+        #expect(listed.out.contains("\"detector\":\"wangiri\"") && listed.out.contains("\"detector\":\"irsf-hotlist\""))
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: db + ".outbox").sorted()
+        #expect(outbox.map { ($0 as NSString).pathExtension } == ["csv", "html", "jsonl"])
+        let html = try String(contentsOfFile: db + ".outbox/" + outbox[1], encoding: .utf8)
+        #expect(html.contains("<svg class=\"timeline\"") && html.contains("Case "))
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: db + ".outbox/" + outbox[0])[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        try (Self.sweep() + "\n").write(toFile: dir + "/Master-copy.csv", atomically: true, encoding: .utf8)
+        let again = try CLI.run(["ingest", "--db", db, "--risk-ranges", ranges, "--json", dir + "/Master-copy.csv"])
+        #expect(try CLI.json(again.out)["duplicates"] as? Int == 41)
+        #expect((try CLI.json(again.out)["alerts"] as? [String])?.isEmpty == true)
+        #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM alerts") == 2)
+        let critical = try CLI.run(["alerts", "--db", db, "--severity", "critical"])
+        #expect(critical.out.contains("irsf-hotlist") && !critical.out.contains("wangiri"))
+        let off = try CLI.run(["ingest", "--db", dir + "/other.db", "--no-fraud", "--json", dir + "/Master.csv"])
+        #expect((try CLI.json(off.out)["alerts"] as? [String])?.isEmpty == true)
+        let bad = try CLI.run(["ingest", "--db", db, "--rules", ranges, dir + "/Master.csv"])
+        #expect(bad.status == 2 && bad.err.contains("risk-ranges.csv"))
+    }
+}

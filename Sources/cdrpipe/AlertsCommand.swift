@@ -1,0 +1,69 @@
+import ArgumentParser
+import CDRFraud
+import CDRIngest
+import CDRModel
+import CDRStore
+import Foundation
+
+/// `cdrpipe alerts`: the stored fraud alerts.
+struct AlertsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "List fraud alerts (newest first) as a table, JSON lines, CSV or an HTML report."
+    )
+
+    enum Format: String, ExpressibleByArgument { case table, json, csv, html }
+
+    @Option(help: "The SQLite database file.")
+    var db: String
+
+    @Option(help: "Only alerts whose first event is at or after this date (ISO 8601, UTC).")
+    var since: String?
+
+    @Option(help: "Lowest severity shown: warning (all) or critical.")
+    var severity: Severity = .warning
+
+    @Option(help: "Output format: table, json, csv or html.")
+    var format: Format = .table
+
+    @Option(help: "Most alerts listed.")
+    var limit = 1000
+
+    func run() throws {
+        let from = try parseDate(since, option: "--since")
+        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("no database at \(db)", code: 2) }
+        let rows: [AlertRow]
+        do {
+            rows = try SQLiteStore(path: db).alerts(
+                since: from,
+                criticalOnly: severity == .critical,
+                limit: max(1, limit)
+            )
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let report = AlertReport(entries: rows.map { (Alert($0), $0.caseID) }, title: "cdrpipe fraud alerts")
+        switch format {
+        case .json: print(report.jsonLines(), terminator: "")
+        case .csv: print(report.csv(), terminator: "")
+        case .html: print(report.html(), terminator: "")
+        case .table:
+            print("first event           severity  detector       case  subject              summary")
+            for (alert, caseID) in report.entries.reversed() {
+                print(
+                    [
+                        CivilTime.iso8601(alert.firstEvent).padding(toLength: 22, withPad: " ", startingAt: 0),
+                        alert.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                        alert.detector.padding(toLength: 15, withPad: " ", startingAt: 0),
+                        String(caseID).padding(toLength: 6, withPad: " ", startingAt: 0),
+                        alert.subject.padding(toLength: 21, withPad: " ", startingAt: 0),
+                        alert.summary,
+                    ].joined()
+                )
+            }
+            print("\(rows.count) alerts")
+        }
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
