@@ -31,7 +31,9 @@ let package = Package(
         ),
         .target(
             name: "CDRIngest",
-            dependencies: ["CDRModel", "CDRFormats", "CDRStore", "CDRFraud", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "CDRModel", "CDRFormats", "CDRStore", "CDRFraud", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "CDRRetention",
