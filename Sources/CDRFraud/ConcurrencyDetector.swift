@@ -28,7 +28,7 @@ final class ConcurrencyDetector: Detector {
         state.update(
             record.call.calling,
             at: now,
-            orInsert: State(tally: Tally(window: rule.window))
+            orInsert: State(tally: Tally(window: rule.window, buckets: 1))
         ) { state in
             state.ends.removeAll { $0 <= now }
             state.ends.append(max(record.call.end, now + 1))

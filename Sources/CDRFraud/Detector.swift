@@ -33,7 +33,7 @@ struct Tally: Sendable {
     var times: [Int64] = []
     var lastEmitted: [Severity: Int64] = [:]
 
-    init(window: Int64) { counter = SlidingCounter(window: window) }
+    init(window: Int64, buckets: Int = 60) { counter = SlidingCounter(window: window, buckets: buckets) }
 
     mutating func note(_ record: FraudRecord, value: Double = 0) {
         counter.add(at: record.call.start, value: value)

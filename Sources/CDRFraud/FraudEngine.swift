@@ -55,7 +55,10 @@ public final class FraudEngine {
         record.source = source
         buffer.push(record)
         let watermark = maxEnd - slack
-        while let next = buffer.peek, next.call.start <= watermark { process(buffer.pop()!, emit) }
+        while let next = buffer.peek, next.call.start <= watermark {
+            _ = buffer.pop()
+            process(next, emit)
+        }
     }
 
     /// Releases everything still buffered (end of input).
@@ -88,25 +91,31 @@ public final class FraudEngine {
     }
 }
 
-/// A binary min-heap of records by call start, then id.
+/// A binary min-heap of records by call start, then id; records are boxed so sifting moves pointers.
 struct Heap {
-    private var items: [FraudRecord] = []
+    final class Box {
+        let record: FraudRecord
+        init(_ record: FraudRecord) { self.record = record }
+    }
+
+    private var items: [(start: Int64, id: Int64, box: Box)] = []
 
     var count: Int { items.count }
-    var peek: FraudRecord? { items.first }
+    var peek: FraudRecord? { items.first?.box.record }
 
-    private static func less(_ a: FraudRecord, _ b: FraudRecord) -> Bool {
-        (a.call.start, a.id) < (b.call.start, b.id)
+    private static func less(_ a: (start: Int64, id: Int64, box: Box), _ b: (start: Int64, id: Int64, box: Box)) -> Bool
+    {
+        (a.start, a.id) < (b.start, b.id)
     }
 
     mutating func removeAll(where shouldRemove: (FraudRecord) -> Bool) {
-        let kept = items.filter { !shouldRemove($0) }
+        let kept = items.filter { !shouldRemove($0.box.record) }
         items = []
-        for item in kept { push(item) }
+        for item in kept { push(item.box.record) }
     }
 
-    mutating func push(_ item: FraudRecord) {
-        items.append(item)
+    mutating func push(_ record: FraudRecord) {
+        items.append((record.call.start, record.id, Box(record)))
         var child = items.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -131,6 +140,6 @@ struct Heap {
             items.swapAt(parent, smallest)
             parent = smallest
         }
-        return top
+        return top.box.record
     }
 }

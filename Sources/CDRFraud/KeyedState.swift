@@ -4,6 +4,7 @@
 public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     private var entries: [Key: (state: State, touched: Int64)] = [:]
     private var operations = 0
+    private var nextSweep = 4096
     /// Seconds of event time a key lives without events.
     public let ttl: Int64
     /// Most keys kept.
@@ -28,13 +29,22 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
         _ body: (inout State) -> T
     ) -> T {
         operations += 1
-        if operations % 4096 == 0 { expire(before: time - ttl) }
-        var entry = entries[key] ?? (make(), time)
-        let result = body(&entry.state)
-        entry.touched = max(entry.touched, time)
-        entries[key] = entry
+        if operations >= nextSweep {
+            expire(before: time - ttl)
+            nextSweep = operations + max(4096, entries.count * 4)
+        }
+        let result = Self.touch(&entries[key, default: (make(), time)], at: time, body)
         if entries.count > cap { shed() }
         return result
+    }
+
+    private static func touch<T>(
+        _ entry: inout (state: State, touched: Int64),
+        at time: Int64,
+        _ body: (inout State) -> T
+    ) -> T {
+        entry.touched = max(entry.touched, time)
+        return body(&entry.state)
     }
 
     /// The state of a key, if live.
@@ -42,7 +52,8 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
 
     /// Drops keys untouched since `time`.
     public mutating func expire(before time: Int64) {
-        entries = entries.filter { $0.value.touched >= time }
+        let stale = entries.compactMap { $0.value.touched < time ? $0.key : nil }
+        for key in stale { entries.removeValue(forKey: key) }
     }
 
     private mutating func shed() {

@@ -5,7 +5,14 @@ import CDRModel
 /// (`maxASR`, default 0.3) or short answered calls (`maxACD` seconds, default 30). Main measure: attempts
 /// in the window. Subject: the calling number.
 final class RobocallDetector: Detector {
+    /// Callers start with a coarse counter; the detailed state exists only for the few that reach half
+    /// the warning threshold, which keeps memory per ordinary caller small.
     struct State: Sendable {
+        var coarse: SlidingCounter
+        var detail: Detail?
+    }
+
+    struct Detail: Sendable {
         var tally: Tally
         var answered: SlidingCounter
         var recent: [String] = []
@@ -27,43 +34,58 @@ final class RobocallDetector: Detector {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }
         let rule = rule
         let now = record.call.start
-        let minRatio = rule.param("minDistinctRatio", 0.9)
-        let maxASR = rule.param("maxASR", 0.3)
-        let maxACD = rule.param("maxACD", 30)
         state.update(
             record.call.calling,
             at: now,
-            orInsert: State(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
-        ) { state in
-            state.tally.note(record)
-            if record.answered { state.answered.add(at: now, value: Double(record.call.billable)) }
-            state.recent.append(record.call.dialled)
-            if state.recent.count > 100 { state.recent.removeFirst() }
-            let attempts = Double(state.tally.counter.count)
-            guard attempts >= rule.warn else { return }
-            let ratio = Double(Set(state.recent).count) / Double(state.recent.count)
-            let answered = Double(state.answered.count)
-            let asr = answered / attempts
-            let acd = answered > 0 ? state.answered.sum / answered : 0
-            guard ratio >= minRatio, asr <= maxASR || acd <= maxACD else { return }
-            emitIfDue(
-                rule: rule,
-                detector: "robocall",
-                subject: record.call.calling,
-                value: attempts,
-                measures: [
-                    Measure(name: "attempts", value: attempts, warn: rule.warn, critical: rule.critical),
-                    Measure(name: "distinct_dialled_ratio", value: ratio, warn: minRatio, critical: minRatio),
-                    Measure(name: "asr", value: asr, warn: maxASR, critical: maxASR),
-                    Measure(name: "acd_seconds", value: acd, warn: maxACD, critical: maxACD),
-                ],
-                tally: &state.tally,
-                now: now,
-                summary: { _ in
-                    "\(Int(attempts)) attempts in \(rule.windowMinutes) min to \(Int(ratio * 100)) % different numbers, ASR \(Int(asr * 100)) %"
-                },
-                emit: emit
-            )
+            orInsert: State(coarse: SlidingCounter(window: rule.window, buckets: 6))
+        ) { whole in
+            whole.coarse.add(at: now)
+            if whole.detail == nil {
+                guard Double(whole.coarse.count) >= rule.warn / 2 else { return }
+                whole.detail = Detail(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
+            }
+            observeInDetail(record, attempts: Double(whole.coarse.count), rule: rule, state: &whole.detail!, emit: emit)
         }
+    }
+
+    private func observeInDetail(
+        _ record: FraudRecord,
+        attempts: Double,
+        rule: FraudRule,
+        state: inout Detail,
+        emit: (Alert) -> Void
+    ) {
+        let minRatio = rule.param("minDistinctRatio", 0.9)
+        let maxASR = rule.param("maxASR", 0.3)
+        let maxACD = rule.param("maxACD", 30)
+        let now = record.call.start
+        state.tally.note(record)
+        if record.answered { state.answered.add(at: now, value: Double(record.call.billable)) }
+        state.recent.append(record.call.dialled)
+        if state.recent.count > 100 { state.recent.removeFirst() }
+        guard attempts >= rule.warn else { return }
+        let ratio = Double(Set(state.recent).count) / Double(state.recent.count)
+        let answered = Double(state.answered.count)
+        let asr = answered / Double(max(1, state.tally.counter.count))
+        let acd = answered > 0 ? state.answered.sum / answered : 0
+        guard ratio >= minRatio, asr <= maxASR || acd <= maxACD else { return }
+        emitIfDue(
+            rule: rule,
+            detector: "robocall",
+            subject: record.call.calling,
+            value: attempts,
+            measures: [
+                Measure(name: "attempts", value: attempts, warn: rule.warn, critical: rule.critical),
+                Measure(name: "distinct_dialled_ratio", value: ratio, warn: minRatio, critical: minRatio),
+                Measure(name: "asr", value: asr, warn: maxASR, critical: maxASR),
+                Measure(name: "acd_seconds", value: acd, warn: maxACD, critical: maxACD),
+            ],
+            tally: &state.tally,
+            now: now,
+            summary: { _ in
+                "\(Int(attempts)) attempts in \(rule.windowMinutes) min to \(Int(ratio * 100)) % different numbers, ASR \(Int(asr * 100)) %"
+            },
+            emit: emit
+        )
     }
 }

@@ -4,6 +4,8 @@ public struct SlidingCounter: Sendable {
     private var buckets: [Int64]
     private var sums: [Double]
     private var newest: Int64 = Int64.min
+    private var total: Int64 = 0
+    private var totalSum: Double = 0
     /// Seconds per bucket.
     public let bucketSeconds: Int64
 
@@ -23,6 +25,8 @@ public struct SlidingCounter: Sendable {
             let steps = min(Int64(buckets.count), bucket - newest)
             for step in 1...steps {
                 let index = Int((newest + step) % Int64(buckets.count))
+                total -= buckets[index]
+                totalSum -= sums[index]
                 buckets[index] = 0
                 sums[index] = 0
             }
@@ -33,13 +37,15 @@ public struct SlidingCounter: Sendable {
         let index = Int(bucket % Int64(buckets.count))
         buckets[index] += 1
         sums[index] += value
+        total += 1
+        totalSum += value
         return true
     }
 
     /// Events in the window ending at the newest event.
-    public var count: Int64 { buckets.reduce(0, +) }
+    public var count: Int64 { total }
     /// The sum of the values in the window.
-    public var sum: Double { sums.reduce(0, +) }
+    public var sum: Double { max(0, totalSum) }
     /// The event time (bucket start) of the newest event.
     public var newestTime: Int64 { newest * bucketSeconds }
 }

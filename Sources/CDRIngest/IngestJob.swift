@@ -25,9 +25,10 @@ public final class IngestJob {
     private let options: IngestOptions
     private let rejects: RejectsWriter
     private let progress: (@Sendable (IngestProgress) -> Void)?
-    private let fraud: FraudEngine?
+    private let detection: DetectionThread?
     private var pendingAlerts: [Alert] = []
     private var storedAlerts: [String] = []
+    private var failedSources = Set<Int64>()
     private var bytesBefore: Int64 = 0
     private var totalBytes: Int64 = 0
     private var recordsSeen: Int64 = 0
@@ -43,7 +44,7 @@ public final class IngestJob {
     ) throws(SourceError) {
         self.store = store
         self.options = options
-        self.fraud = fraud
+        detection = fraud.map { DetectionThread(engine: $0) }
         rejects = try RejectsWriter(path: rejectsPath)
         self.progress = progress
     }
@@ -86,8 +87,8 @@ public final class IngestJob {
             bytesBefore += size
         }
         var fraudFailure: String?
-        if let fraud {
-            fraud.finish { pendingAlerts.append($0) }
+        if let detection {
+            pendingAlerts.append(contentsOf: detection.finish())
             do {
                 try store.atomically { try storePendingAlerts() }
             } catch {
@@ -100,20 +101,23 @@ public final class IngestJob {
             rejectsFile: rejects.path
         )
         summary.alertIDs = storedAlerts
-        summary.lateRecords = fraud?.late ?? 0
+        summary.lateRecords = detection?.late ?? 0
         summary.fraudFailure = fraudFailure
         return summary
     }
 
     /// Stores the alerts raised so far (inside the current transaction).
     private func storePendingAlerts() throws(StoreError) {
-        for alert in pendingAlerts where try store.insertAlert(AlertRow(alert)) { storedAlerts.append(alert.id) }
+        for alert in pendingAlerts where !failedSources.contains(alert.source ?? -1) {
+            if try store.insertAlert(AlertRow(alert)) { storedAlerts.append(alert.id) }
+        }
         pendingAlerts.removeAll()
     }
 
     /// Forgets a failed file's buffered records and not-yet-stored alerts (the store drops its stored ones).
     private func withdraw(fileID: Int64) {
-        fraud?.discard(source: fileID)
+        detection?.discard(source: fileID)
+        failedSources.insert(fileID)
         pendingAlerts.removeAll { $0.source == fileID }
         let dropped = Set(((try? store.alerts(ids: storedAlerts)) ?? []).filter { $0.fileID == fileID }.map(\.id))
         storedAlerts.removeAll { dropped.contains($0) }
@@ -240,15 +244,21 @@ public final class IngestJob {
                     }
                 case .batch(let batch):
                     guard let id = fileID else { continue }
+                    var stored: [DetectionThread.StoredCall] = []
+                    if detection != nil { stored.reserveCapacity(batch.records.count) }
                     for (record, key) in batch.records {
                         if try store.insert(record, key: key, fileID: id) {
                             counts.stored += 1
-                            fraud?.add(id: store.lastRecordID, call: record, source: id) { pendingAlerts.append($0) }
+                            if detection != nil { stored.append(.init(id: store.lastRecordID, call: record)) }
                         } else {
                             counts.duplicates += 1
                         }
                     }
-                    if !pendingAlerts.isEmpty { try storePendingAlerts() }
+                    if let detection {
+                        detection.send(stored, source: id)
+                        pendingAlerts.append(contentsOf: detection.drain())
+                        if !pendingAlerts.isEmpty { try storePendingAlerts() }
+                    }
                     for reject in batch.rejects { rejects.write(reject, file: path) }
                     counts.rejected += Int64(batch.rejects.count)
                     sinceCheckpoint += batch.records.count + batch.rejects.count

@@ -1,0 +1,97 @@
+import CDRFraud
+import CDRModel
+import Foundation
+
+/// Runs fraud detection on its own thread, fed with the records the writer has just stored, so detection
+/// overlaps with parsing and inserting. Alerts are collected for the writer to store.
+///
+/// `@unchecked Sendable` is sound: `engine` is used only by the detection thread once started (and by
+/// nobody before), and `alerts`, `late` and `observed` only under `lock`.
+final class DetectionThread: @unchecked Sendable {
+    private enum Message: Sendable {
+        case records([StoredCall], source: Int64)
+        case discard(source: Int64)
+    }
+
+    /// A stored record and its id.
+    struct StoredCall: Sendable {
+        var id: Int64
+        var call: CallRecord
+    }
+
+    private let engine: FraudEngine
+    private let queue = BoundedQueue<Message>(capacity: 8)
+    private let lock = NSLock()
+    private let finished = DispatchSemaphore(value: 0)
+    private var alerts: [Alert] = []
+    private var lateCount: Int64 = 0
+
+    /// Starts the thread.
+    init(engine: FraudEngine) {
+        self.engine = engine
+        let thread = Thread { [self] in run() }
+        thread.name = "cdrpipe-detect"
+        thread.start()
+    }
+
+    private func run() {
+        while let message = queue.pop() {
+            switch message {
+            case .records(let calls, let source):
+                var raised: [Alert] = []
+                for stored in calls {
+                    engine.add(id: stored.id, call: stored.call, source: source) { raised.append($0) }
+                }
+                if !raised.isEmpty { collect(raised) }
+            case .discard(let source):
+                engine.discard(source: source)
+            }
+        }
+        var raised: [Alert] = []
+        engine.finish { raised.append($0) }
+        collect(raised)
+        lock.lock()
+        lateCount = engine.late
+        lock.unlock()
+        finished.signal()
+    }
+
+    private func collect(_ raised: [Alert]) {
+        lock.lock()
+        alerts.append(contentsOf: raised)
+        lock.unlock()
+    }
+
+    /// Hands over a batch of newly stored records from one file.
+    func send(_ calls: [StoredCall], source: Int64) {
+        if !calls.isEmpty { _ = queue.push(.records(calls, source: source)) }
+    }
+
+    /// Withdraws a failed file's records still waiting for the watermark.
+    func discard(source: Int64) {
+        _ = queue.push(.discard(source: source))
+    }
+
+    /// The alerts raised so far, handed over once.
+    func drain() -> [Alert] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = alerts
+        alerts.removeAll()
+        return taken
+    }
+
+    /// Ends the input, waits for the thread, and returns the remaining alerts.
+    func finish() -> [Alert] {
+        queue.close()
+        finished.wait()
+        return drain()
+    }
+
+    /// Late records (valid after ``finish()``).
+    var late: Int64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return lateCount
+    }
+}
