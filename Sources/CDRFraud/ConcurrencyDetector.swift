@@ -6,7 +6,7 @@ import CDRModel
 final class ConcurrencyDetector: Detector {
     struct State: Sendable {
         var tally: Tally
-        var ends: [Int64] = []
+        var calls: [(start: Int64, end: Int64)] = []
     }
 
     let rule: FraudRule
@@ -30,11 +30,11 @@ final class ConcurrencyDetector: Detector {
             at: now,
             orInsert: State(tally: Tally(window: rule.window, buckets: 1))
         ) { state in
-            state.ends.removeAll { $0 <= now }
-            state.ends.append(max(record.call.end, now + 1))
-            if state.ends.count > Int(rule.critical) * 4 { state.ends.removeFirst() }
+            state.calls.removeAll { $0.end <= now || $0.start > now }
+            state.calls.append((now, max(record.call.end, now + 1)))
+            if state.calls.count > Int(rule.critical) * 4 { state.calls.removeFirst() }
             state.tally.note(record)
-            let concurrent = Double(state.ends.count)
+            let concurrent = Double(state.calls.count)
             emitIfDue(
                 rule: rule,
                 detector: "concurrency",

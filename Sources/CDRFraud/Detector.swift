@@ -47,7 +47,7 @@ struct Tally: Sendable {
 
     /// Evidence and first/last times within the window ending at `now`.
     func recent(now: Int64, window: Int64) -> (ids: [Int64], first: Int64, last: Int64) {
-        let pairs = zip(evidence, times).filter { $0.1 > now - window }
+        let pairs = zip(evidence, times).filter { $0.1 > now - window && $0.1 <= now }
         return (pairs.map(\.0), pairs.first?.1 ?? now, pairs.last?.1 ?? now)
     }
 }
@@ -76,8 +76,8 @@ func emitIfDue(
     } else {
         return
     }
-    if let last = tally.lastEmitted[severity], now - last < rule.snooze { return }
-    if severity == .warning, let last = tally.lastEmitted[.critical], now - last < rule.snooze { return }
+    if let last = tally.lastEmitted[severity], abs(now - last) < rule.snooze { return }
+    if severity == .warning, let last = tally.lastEmitted[.critical], abs(now - last) < rule.snooze { return }
     tally.lastEmitted[severity] = now
     let evidence = tally.recent(now: now, window: rule.window)
     emit(

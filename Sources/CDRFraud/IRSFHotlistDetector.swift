@@ -2,7 +2,7 @@ import CDRModel
 
 /// D01, IRSF hotlist: calls to IPRN test numbers (critical at once) and to high-risk ranges (warn and
 /// critical by calls in the window, critical also by answered minutes, param `criticalMinutes`, default
-/// 10). Subject: the calling number.
+/// 10). Subject: the party that pays the call — the diverting number for a diverted leg, else the caller.
 final class IRSFHotlistDetector: Detector {
     let rule: FraudRule
     private let filter: CallFilter
@@ -25,7 +25,8 @@ final class IRSFHotlistDetector: Detector {
         let rule = rule
         let now = record.call.start
         let criticalMinutes = rule.param("criticalMinutes", 10)
-        state.update(record.call.calling, at: now, orInsert: Tally(window: rule.window)) { tally in
+        let payer = record.call.diverting.first.flatMap { $0.isEmpty ? nil : $0 } ?? record.call.calling
+        state.update(payer, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let calls = Double(tally.counter.count)
             let minutes = tally.counter.sum
@@ -33,7 +34,7 @@ final class IRSFHotlistDetector: Detector {
             emitIfDue(
                 rule: rule,
                 detector: "irsf-hotlist",
-                subject: record.call.calling,
+                subject: payer,
                 value: calls,
                 measures: [
                     Measure(name: "calls_to_listed_ranges", value: calls, warn: rule.warn, critical: rule.critical),

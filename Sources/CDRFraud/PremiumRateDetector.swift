@@ -1,8 +1,8 @@
 import CDRModel
 
 /// D09, premium-rate abuse: one caller's calls to domestic premium ranges (or listed premium ranges) in
-/// the window (default 24 h); also a warning at `warnMinutes` (default 60) answered minutes. Subject: the
-/// calling number.
+/// the window (default 24 h); also a warning at `warnMinutes` (default 60) answered minutes over two or
+/// more calls (one long call is not a pattern). Subject: the calling number.
 final class PremiumRateDetector: Detector {
     let rule: FraudRule
     private let filter: CallFilter

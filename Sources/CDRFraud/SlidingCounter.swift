@@ -16,9 +16,11 @@ public struct SlidingCounter: Sendable {
         sums = Array(repeating: 0, count: count)
     }
 
-    /// Adds an event at `time` with a value (e.g. seconds); false when it is older than the window (late).
+    /// Adds an event at `time` with a value (e.g. seconds); false when it was older than the whole window
+    /// (late: another source's records for an earlier period), in which case the window restarts there.
     @discardableResult
     public mutating func add(at time: Int64, value: Double = 0) -> Bool {
+        var late = false
         let bucket = time / bucketSeconds
         if newest == Int64.min { newest = bucket }
         if bucket > newest {
@@ -32,14 +34,21 @@ public struct SlidingCounter: Sendable {
             }
             newest = bucket
         } else if bucket <= newest - Int64(buckets.count) {
-            return false
+            for index in buckets.indices {
+                buckets[index] = 0
+                sums[index] = 0
+            }
+            total = 0
+            totalSum = 0
+            newest = bucket
+            late = true
         }
         let index = Int(bucket % Int64(buckets.count))
         buckets[index] += 1
         sums[index] += value
         total += 1
         totalSum += value
-        return true
+        return !late
     }
 
     /// Events in the window ending at the newest event.

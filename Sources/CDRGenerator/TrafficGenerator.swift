@@ -96,21 +96,28 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
             let talk = Int64(exp(3.6 + 1.3 * gaussian()).rounded())
             end = answer! + Swift.min(Swift.max(talk, 1), 4 * 3600)
         }
-        let caller = subscriber(random.below(subscribers))
+        let callerIndex = random.below(subscribers)
+        let caller = subscriber(callerIndex)
         let trunk = ["carrier-a", "carrier-b", "carrier-c", "pbx-north"][random.below(4)]
         let sequence = String(produced, radix: 16)
         let padded = String(repeating: "0", count: Swift.max(0, 8 - sequence.count)) + sequence
+        var dialled = destination()
+        var diverting: String?
+        if random.unit() < 0.03 {
+            diverting = dialled.hasPrefix("07") ? dialled : subscriber(random.below(subscribers))
+            dialled = "07" + String(700_000_000 + random.below(299_999_999))
+        }
         return GeneratedCall(
             source: caller,
-            destination: destination(),
-            diverting: random.unit() < 0.03 ? subscriber(random.below(subscribers)) : nil,
+            destination: dialled,
+            diverting: diverting,
             start: start,
             answer: answer,
             end: end,
             disposition: disposition,
             channel: "SIP/\(trunk)-\(padded)",
             destinationChannel: "SIP/core-\(padded)",
-            account: random.unit() < 0.3 ? "acct\(random.below(50))" : "",
+            account: callerIndex % 7 == 0 ? "acct\(callerIndex / 7 % 50)" : "",
             uniqueID: "\(start).\(produced)"
         )
     }

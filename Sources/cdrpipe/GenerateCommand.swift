@@ -33,10 +33,25 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (- for standard output).")
     var output: String = "-"
 
+    @Option(
+        help:
+            "Fraud scenarios to inject: type:count,… (irsf, wangiri, pbx, premium, robocall, concurrency, diversion, all)."
+    )
+    var inject: String?
+
+    @Option(help: "Where to write the ground truth of injected records (CSV).")
+    var labels: String?
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
         guard CivilTime.parseISO(start) != nil else { throw ValidationError("--start \(start) is not YYYY-MM-DD") }
+        if let inject, ScenarioInjector.parse(inject) == nil {
+            throw ValidationError(
+                "--inject \(inject): expected type:count,… with types \(ScenarioType.allCases.map(\.rawValue).joined(separator: ", ")) or all"
+            )
+        }
+        if labels != nil && inject == nil { throw ValidationError("--labels needs --inject") }
     }
 
     func run() throws {
@@ -47,7 +62,9 @@ struct GenerateCommand: ParsableCommand {
             start: CivilTime.parseISO(start)!,
             days: days,
             gzip: gzip,
-            to: output
+            to: output,
+            inject: inject.flatMap(ScenarioInjector.parse),
+            labels: labels
         )
     }
 
@@ -60,14 +77,39 @@ struct GenerateCommand: ParsableCommand {
         days: Int,
         gzip: Bool,
         to path: String,
-        extraLines: [String] = []
+        extraLines: [String] = [],
+        inject: [(type: ScenarioType, count: Int)]? = nil,
+        labels: String? = nil
     ) throws {
         let sink = try OutputSink(path: path, gzip: gzip)
         let writer = CallFileWriter(format: format)
         if let header = writer.header { try sink.write(header) }
+        var injected: [GeneratedCall] = []
+        if let inject {
+            var injector = ScenarioInjector(counts: inject, seed: seed, start: start, days: days)
+            let made = injector.calls()
+            injected = made.calls
+            if let labels {
+                let text = ([ScenarioLabel.header] + made.labels.map(\.csv)).joined(separator: "\n") + "\n"
+                try text.write(toFile: labels, atomically: true, encoding: .utf8)
+            }
+        }
+        var next = 0
+        var number = 0
         for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
-            try sink.write(bytes: writer.encode(call, number: index + 1))
+            while next < injected.count && injected[next].start <= call.start {
+                number += 1
+                try sink.write(bytes: writer.encode(injected[next], number: number))
+                next += 1
+            }
+            number += 1
+            try sink.write(bytes: writer.encode(call, number: number))
             if index == rows / 2 { for line in extraLines { try sink.write(line) } }
+        }
+        while next < injected.count {
+            number += 1
+            try sink.write(bytes: writer.encode(injected[next], number: number))
+            next += 1
         }
         try sink.close()
     }

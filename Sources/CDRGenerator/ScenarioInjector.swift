@@ -1,0 +1,286 @@
+import CDRModel
+import Foundation
+
+/// A fraud scenario type the generator can inject into background traffic.
+public enum ScenarioType: String, Sendable, CaseIterable {
+    case irsf, wangiri, pbx, premium, robocall, concurrency, diversion
+
+    /// The detector expected to raise it.
+    public var detector: String {
+        switch self {
+        case .irsf: "irsf-hotlist"
+        case .wangiri: "wangiri"
+        case .pbx: "pbx-hack"
+        case .premium: "premium"
+        case .robocall: "robocall"
+        case .concurrency: "concurrency"
+        case .diversion: "diversion"
+        }
+    }
+}
+
+/// One row of the ground-truth file: which injected record belongs to which scenario.
+public struct ScenarioLabel: Sendable, Equatable {
+    /// The record's `uniqueid`.
+    public var uniqueID: String
+    /// The scenario (`wangiri-1`).
+    public var scenario: String
+    /// The scenario type.
+    public var type: ScenarioType
+    /// `attack`, `test`, `callback` or `confounder`.
+    public var role: String
+    /// What an alert on it names: an E.164 number or `acct:<code>`.
+    public var subject: String
+
+    /// The CSV line.
+    public var csv: String { "\(uniqueID),\(scenario),\(type.rawValue),\(role),\(subject)" }
+    /// The CSV header.
+    public static let header = "uniqueid,scenario_id,type,role,subject"
+}
+
+/// Injects labelled fraud scenarios, and legitimate look-alikes (confounders), into generated traffic.
+/// It draws from its own random stream, so the background is the same with and without injection.
+public struct ScenarioInjector: Sendable {
+    /// Scenarios of each type to inject, e.g. parsed from `wangiri:2,irsf:1`.
+    public var counts: [(type: ScenarioType, count: Int)]
+    private var random: SplitMix64
+    private let start: Int64
+    private let span: Int64
+    private var sequence = 0
+    private let tag: UInt64
+
+    /// Parses `type:count[,type:count…]` (`all:N` for every type).
+    public static func parse(_ spec: String) -> [(type: ScenarioType, count: Int)]? {
+        var result: [(type: ScenarioType, count: Int)] = []
+        for part in spec.split(separator: ",") {
+            let pieces = part.split(separator: ":")
+            guard pieces.count <= 2, let count = pieces.count == 2 ? Int(pieces[1]) : 1, count > 0 else { return nil }
+            if pieces[0] == "all" {
+                result += ScenarioType.allCases.map { ($0, count) }
+            } else if let type = ScenarioType(rawValue: String(pieces[0])) {
+                result.append((type, count))
+            } else {
+                return nil
+            }
+        }
+        return result.isEmpty ? nil : result
+    }
+
+    /// Creates an injector for traffic starting at `start` over `days` days.
+    public init(counts: [(type: ScenarioType, count: Int)], seed: UInt64, start: Int64, days: Int) {
+        self.counts = counts
+        random = SplitMix64(seed: seed ^ 0x5CE7_A210_F00D_BEEF)
+        tag = seed
+        self.start = start
+        span = Int64(max(days, 1)) * 86_400
+    }
+
+    /// Every injected call, sorted by start, with its labels.
+    public mutating func calls() -> (calls: [GeneratedCall], labels: [ScenarioLabel]) {
+        var calls: [GeneratedCall] = []
+        var labels: [ScenarioLabel] = []
+        for (type, count) in counts {
+            for index in 1...count {
+                let name = "\(type.rawValue)-\(index)"
+                let made = scenario(type, name: name, number: Int(tag % 97) * 100 + index)
+                calls += made.map(\.call)
+                labels += made.map {
+                    ScenarioLabel(
+                        uniqueID: $0.call.uniqueID,
+                        scenario: name,
+                        type: type,
+                        role: $0.role,
+                        subject: $0.subject
+                    )
+                }
+            }
+        }
+        let order = calls.indices.sorted { (calls[$0].start, $0) < (calls[$1].start, $1) }
+        return (order.map { calls[$0] }, order.map { labels[$0] })
+    }
+
+    private typealias Made = (call: GeneratedCall, role: String, subject: String)
+
+    private mutating func scenario(_ type: ScenarioType, name: String, number: Int) -> [Made] {
+        let day = Int64(random.below(Int(span / 86_400)))
+        let base = start + day * 86_400
+        switch type {
+        case .wangiri:
+            let caller = "002348\(String(format: "%09d", 30_000_000 + number * 1_000 + random.below(999)))"
+            let at = base + 2 * 3600 + Int64(random.below(4 * 3600))
+            let targets = 60 + random.below(140)
+            return (0..<targets).map { n in
+                let ring = Int64(1 + random.below(3))
+                let begin = at + Int64(n) * Int64(3 + random.below(25))
+                return (
+                    make(caller, "07700\(String(format: "%06d", random.below(999_999)))", begin, ring, 0, .noAnswer),
+                    "attack", e164(caller)
+                )
+            }
+        case .irsf:
+            let account = "victim\(number)"
+            let at = base + 19 * 3600 + Int64(random.below(3 * 3600))
+            var made: [Made] = [
+                (
+                    make(
+                        "2\(10 + number)",
+                        "0088213\(String(format: "%06d", random.below(999_999)))",
+                        at,
+                        4,
+                        Int64(10 + random.below(50)),
+                        .answered,
+                        account: account
+                    ), "test", "+44\(number)"
+                )
+            ]
+            let calls = 3 + random.below(8)
+            for n in 0..<calls {
+                let begin = at + 600 + Int64(n) * 300
+                made.append(
+                    (
+                        make(
+                            "2\(10 + number)",
+                            "002529\(String(format: "%06d", random.below(50)))",
+                            begin,
+                            3,
+                            Int64(300 + random.below(1500)),
+                            .answered,
+                            account: account
+                        ), "attack", ""
+                    )
+                )
+            }
+            let caller = e164(made[0].call.source)
+            return made.map { ($0.call, $0.role, caller) }
+        case .pbx:
+            let account = "pbx\(number)"
+            let at = base + 86_400 - 3 * 3600 + Int64(random.below(2 * 3600))
+            var made: [Made] = []
+            for n in 0..<(10 + random.below(10)) {
+                made.append(
+                    (
+                        make(
+                            "3\(10 + number)",
+                            "00\(["33", "49", "53", "234"][n % 4])\(String(format: "%09d", random.below(999_999_999)))",
+                            at + Int64(n * 20),
+                            2,
+                            0,
+                            .failed,
+                            account: account
+                        ), "attack", "acct:" + account
+                    )
+                )
+            }
+            for n in 0..<(20 + random.below(30)) {
+                made.append(
+                    (
+                        make(
+                            "3\(10 + number)",
+                            "0053\(String(format: "%08d", random.below(99_999_999)))",
+                            at + 600 + Int64(n * 45),
+                            4,
+                            Int64(60 + random.below(600)),
+                            .answered,
+                            account: account
+                        ), "attack", "acct:" + account
+                    )
+                )
+            }
+            return made
+        case .premium:
+            let caller = "07700\(String(format: "%06d", 900_000 + number))"
+            let at = base + 8 * 3600
+            return (0..<(20 + random.below(20))).map { n in
+                (
+                    make(
+                        caller,
+                        "0906\(String(format: "%07d", random.below(9_999_999)))",
+                        at + Int64(n) * 1800,
+                        5,
+                        Int64(600 + random.below(1800)),
+                        .answered
+                    ), "attack", e164(caller)
+                )
+            }
+        case .robocall:
+            let caller = "01632\(String(format: "%06d", 960_000 + number))"
+            let at = base + 10 * 3600
+            return (0..<(150 + random.below(200))).map { n in
+                let answered = random.unit() < 0.2
+                return (
+                    make(
+                        caller,
+                        "07700\(String(format: "%06d", random.below(999_999)))",
+                        at + Int64(n) * 15,
+                        6,
+                        answered ? Int64(5 + random.below(20)) : 0,
+                        answered ? .answered : .noAnswer
+                    ), "attack", e164(caller)
+                )
+            }
+        case .concurrency:
+            let caller = "07700\(String(format: "%06d", 950_000 + number))"
+            let at = base + 14 * 3600
+            return (0..<(8 + random.below(12))).map { n in
+                (
+                    make(
+                        caller,
+                        "020\(String(format: "%08d", 79_460_000 + random.below(9_999)))",
+                        at + Int64(n * 30),
+                        3,
+                        Int64(1800 + random.below(1800)),
+                        .answered
+                    ), "attack", e164(caller)
+                )
+            }
+        case .diversion:
+            let diverter = "07700\(String(format: "%06d", 970_000 + number))"
+            let at = base + 12 * 3600
+            return (0..<(5 + random.below(20))).map { n in
+                var call = make(
+                    "07700\(String(format: "%06d", random.below(999_999)))",
+                    "002529\(String(format: "%06d", random.below(50)))",
+                    at + Int64(n) * 600,
+                    3,
+                    Int64(600 + random.below(1200)),
+                    .answered
+                )
+                call.diverting = diverter
+                return (call, "attack", e164(diverter))
+            }
+        }
+    }
+
+    private mutating func make(
+        _ source: String,
+        _ destination: String,
+        _ begin: Int64,
+        _ ring: Int64,
+        _ talk: Int64,
+        _ disposition: Disposition,
+        account: String = ""
+    ) -> GeneratedCall {
+        sequence += 1
+        let answer = disposition == .answered ? begin + ring : nil
+        return GeneratedCall(
+            source: source,
+            destination: destination,
+            diverting: nil,
+            start: begin,
+            answer: answer,
+            end: begin + ring + (disposition == .answered ? talk : 0),
+            disposition: disposition,
+            channel: "SIP/inject-\(sequence)",
+            destinationChannel: "SIP/core-inject-\(sequence)",
+            account: account,
+            uniqueID: "inject-\(tag).\(sequence)"
+        )
+    }
+
+    /// The E.164 form of a UK-written number (`07…` → `+447…`, `00…` → `+…`).
+    private func e164(_ written: String) -> String {
+        if written.hasPrefix("00") { return "+" + written.dropFirst(2) }
+        if written.hasPrefix("0") { return "+44" + written.dropFirst() }
+        return written
+    }
+}
