@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
         .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRModel"]),
+        .testTarget(name: "CDRGeneratorTests", dependencies: ["CDRGenerator", "CDRModel"]),
         .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStore", "CDRModel"]),
         .testTarget(
             name: "CDRIngestTests",

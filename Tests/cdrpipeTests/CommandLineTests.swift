@@ -244,6 +244,23 @@ struct FraudCommandTests {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    @Test("generate --inject adds labelled records and leaves the background rows as they were")
+    func injection() throws {
+        let dir = try CLI.temporaryDirectory()
+        let common = ["generate", "--rows", "3000", "--seed", "77", "--days", "3", "--start", "2026-03-02"]
+        try CLI.run(common + ["-o", dir + "/plain.csv"])
+        let injected = try CLI.run(common + ["--inject", "wangiri:1,pbx:1", "--labels", dir + "/labels.csv", "-o", dir + "/mixed.csv"])
+        #expect(injected.status == 0, "\(injected.err)")
+        let plain = try String(contentsOfFile: dir + "/plain.csv", encoding: .utf8).split(separator: "\n")
+        let mixed = try String(contentsOfFile: dir + "/mixed.csv", encoding: .utf8).split(separator: "\n")
+        let labels = try String(contentsOfFile: dir + "/labels.csv", encoding: .utf8).split(separator: "\n")
+        #expect(mixed.filter { !$0.contains("\"inject-") } == plain)
+        #expect(mixed.count - plain.count == labels.count - 1 && labels.count > 50)
+        #expect(labels[0] == "uniqueid,scenario_id,type,role,subject")
+        let bad = try CLI.run(["generate", "--rows", "10", "--inject", "phishing:1"])
+        #expect(bad.status == 2 && bad.err.contains("expected type:count"))
+    }
+
     @Test("ingest raises alerts, writes the report to the outbox, and re-loading the records raises none again")
     func alertsAndReport() throws {
         let dir = try CLI.temporaryDirectory()
