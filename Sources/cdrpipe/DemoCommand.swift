@@ -32,7 +32,8 @@ struct DemoCommand: ParsableCommand {
             days: 3,
             gzip: false,
             to: "\(folder)/switch-a-Master.csv",
-            extraLines: broken
+            extraLines: broken,
+            inject: ScenarioInjector.parse("irsf:1,wangiri:1,pbx:1,premium:1,robocall:1,concurrency:1")
         )
         try GenerateCommand.write(
             format: .asterisk,
@@ -63,10 +64,22 @@ struct DemoCommand: ParsableCommand {
         )
         try? FileManager.default.removeItem(atPath: db)
         try? FileManager.default.removeItem(atPath: db + ".rejects.jsonl")
-        print("\nIngesting Asterisk (plain and gzip), FreeSWITCH and 3GPP BER files into \(db), format by content:")
+        print("\nIngesting Asterisk (plain and gzip), FreeSWITCH and 3GPP BER files into \(db), format by content,")
+        print("with fraud detection on (switch-a carries injected IRSF, Wangiri, PBX-hack, premium, robocall and")
+        print("simultaneous-call scenarios):")
         var input = try InputOptions.parse([])
-        let first = try IngestCommand.ingest(db: db, input: input, rejects: nil, paths: [folder], showProgress: true)
+        let fraud = try FraudOptions.parse(["--risk-ranges", Self.shippedPath("config/risk-ranges.csv")])
+        try? FileManager.default.removeItem(atPath: db + ".outbox")
+        let first = try IngestCommand.ingest(
+            db: db,
+            input: input,
+            rejects: nil,
+            paths: [folder],
+            showProgress: true,
+            fraud: fraud
+        )
         print(SummaryPrinter.text(first))
+        let report = try fraud.writeReport(db: db, summary: first)
 
         try GenerateCommand.write(
             format: .mapped,
@@ -85,7 +98,8 @@ struct DemoCommand: ParsableCommand {
             input: input,
             rejects: nil,
             paths: ["\(folder)/carrier-x.csv"],
-            showProgress: true
+            showProgress: true,
+            fraud: fraud
         )
         print(SummaryPrinter.text(second))
 
@@ -95,7 +109,8 @@ struct DemoCommand: ParsableCommand {
             input: try InputOptions.parse([]),
             rejects: nil,
             paths: [folder + "/switch-a-Master.csv", folder + "/switch-b-Master.csv.gz"],
-            showProgress: true
+            showProgress: true,
+            fraud: fraud
         )
         print(SummaryPrinter.text(again))
         let store = try SQLiteStore(path: db)
@@ -108,17 +123,25 @@ struct DemoCommand: ParsableCommand {
             print(RecordPrinter.table(Array(records.prefix(15))))
             if records.count > 15 { print("… and \(records.count - 15) more") }
         }
+        print("\nFraud alerts (cdrpipe alerts --db \(db)):")
+        try AlertsCommand.parse(["--db", db]).run()
+        if let report {
+            print("\nThe alert report for fraud teams (HTML, with JSON lines and CSV beside it): \(report)")
+        }
     }
 
     /// The shipped operator mapping, found beside the working directory or the executable's checkout.
-    static func mappingPath() -> String {
-        let candidates =
-            ["fixtures/operator-mapping.json"]
-            + [
-                URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-                    "../../fixtures/operator-mapping.json"
-                ).path
-            ]
+    static func mappingPath() -> String { shippedPath("fixtures/operator-mapping.json") }
+
+    /// A file shipped in the repository, found from the working directory or the executable's checkout.
+    static func shippedPath(_ relative: String) -> String {
+        let candidates = [
+            relative,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "../../" + relative
+            )
+            .path,
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }
 }

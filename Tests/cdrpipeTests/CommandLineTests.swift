@@ -249,7 +249,9 @@ struct FraudCommandTests {
         let dir = try CLI.temporaryDirectory()
         let common = ["generate", "--rows", "3000", "--seed", "77", "--days", "3", "--start", "2026-03-02"]
         try CLI.run(common + ["-o", dir + "/plain.csv"])
-        let injected = try CLI.run(common + ["--inject", "wangiri:1,pbx:1", "--labels", dir + "/labels.csv", "-o", dir + "/mixed.csv"])
+        let injected = try CLI.run(
+            common + ["--inject", "wangiri:1,pbx:1", "--labels", dir + "/labels.csv", "-o", dir + "/mixed.csv"]
+        )
         #expect(injected.status == 0, "\(injected.err)")
         let plain = try String(contentsOfFile: dir + "/plain.csv", encoding: .utf8).split(separator: "\n")
         let mixed = try String(contentsOfFile: dir + "/mixed.csv", encoding: .utf8).split(separator: "\n")
