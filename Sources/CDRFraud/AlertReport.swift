@@ -43,6 +43,31 @@ public struct AlertReport {
         }.joined(separator: "\n") + (entries.isEmpty ? "" : "\n")
     }
 
+    /// The report as one JSON document (what a webhook receives): title, count and alerts with cases.
+    public func json() -> Data {
+        struct Entry: Encodable {
+            var alert: Alert
+            var caseID: Int64
+            enum CodingKeys: String, CodingKey {
+                case alert
+                case caseID = "case"
+            }
+        }
+        struct Document: Encodable {
+            var title: String
+            var count: Int
+            var alerts: [Entry]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let document = Document(
+            title: title,
+            count: entries.count,
+            alerts: entries.map { Entry(alert: $0.alert, caseID: $0.caseID) }
+        )
+        return (try? encoder.encode(document)) ?? Data("{}".utf8)
+    }
+
     /// One CSV row per alert.
     public func csv() -> String {
         var text = "id,case,severity,detector,rule,subject,first_event,last_event,measures,evidence,summary\n"

@@ -29,9 +29,17 @@ struct AlertsCommand: ParsableCommand {
     @Option(help: "Most alerts listed.")
     var limit = 1000
 
+    @Option(help: "Retry delivering the reports spooled in <db>.outbox/spool to this webhook URL, then list.")
+    var webhook: String?
+
     func run() throws {
         let from = try parseDate(since, option: "--since")
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("no database at \(db)", code: 2) }
+        if webhook != nil {
+            var options = try FraudOptions.parse([])
+            options.webhook = webhook
+            if let delivery = try options.delivery(folder: db + ".outbox") { FraudOptions.print(delivery.deliver()) }
+        }
         let rows: [AlertRow]
         do {
             rows = try SQLiteStore(path: db).alerts(

@@ -18,6 +18,12 @@ struct FraudOptions: ParsableArguments {
     @Flag(name: .customLong("no-fraud"), help: "Do not run fraud detection.")
     var noFraud = false
 
+    @Option(
+        help:
+            "Webhook URL that receives each alert report as JSON (HTTP POST); kept in <outbox>/spool until acknowledged."
+    )
+    var webhook: String?
+
     /// The engine these options describe, or nil with --no-fraud.
     func engine(homeCountry: String) throws -> FraudEngine? {
         if noFraud { return nil }
@@ -47,7 +53,32 @@ struct FraudOptions: ParsableArguments {
             entries: rows.map { (Alert($0), $0.caseID) },
             title: "cdrpipe alert report, ingest run \(stamp)"
         )
-        return try report.write(to: outbox ?? db + ".outbox", stamp: stamp).last
+        let folder = outbox ?? db + ".outbox"
+        let written = try report.write(to: folder, stamp: stamp).last
+        if let delivery = try delivery(folder: folder) {
+            try delivery.enqueue(report.json(), name: "alerts-\(stamp).json")
+            Self.print(delivery.deliver())
+        }
+        return written
+    }
+
+    /// The webhook delivery of an outbox, when --webhook was given.
+    func delivery(folder: String) throws -> WebhookDelivery? {
+        guard let webhook else { return nil }
+        guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme ?? "") else {
+            throw CommandFailure("--webhook \(webhook) is not an http(s) URL", code: 2)
+        }
+        return WebhookDelivery(url: url, spool: folder + "/spool")
+    }
+
+    /// Reports what a delivery did on standard error.
+    static func print(_ outcome: WebhookDelivery.Outcome) {
+        for name in outcome.delivered { FileHandle.standardError.write(Data("delivered \(name)\n".utf8)) }
+        for (name, reason) in outcome.pending.sorted(by: { $0.key < $1.key }) {
+            FileHandle.standardError.write(
+                Data("not delivered \(name): \(reason); kept in the spool for the next run\n".utf8)
+            )
+        }
     }
 }
 
