@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Ingest benchmark: records/s and peak RSS of parse-only, end-to-end ingest (plain and gzip), beside two
+# Ingest benchmark: records/s and peak RSS of parse-only, end-to-end ingest (plain, with fraud detection,
+# and gzip; "ingest" rows run with --no-fraud), beside two
 # baselines: the sqlite3 CLI's .import of the same file into an 18-TEXT-column table with the journal off,
 # and sqlite_floor.c, a C program inserting the same number of rows into cdrpipe's own schema and doing
 # nothing else (what SQLite alone costs for these indexes).
@@ -38,11 +39,13 @@ measure() {
 results=()
 results+=("$(measure tokenize $bin parse --stage tokenize "$csv")")
 results+=("$(measure parse $bin parse --stage key "$csv")")
-rm -f "$data"/bench.db*
-results+=("$(measure ingest $bin ingest --db "$data/bench.db" "$csv")")
-rm -f "$data"/bench.db*
-results+=("$(measure ingest-gzip $bin ingest --db "$data/bench.db" "$csv.gz")")
-rm -f "$data"/bench.db* "$data"/import.db
+rm -rf "$data"/bench.db*
+results+=("$(measure ingest $bin ingest --db "$data/bench.db" --no-fraud "$csv")")
+rm -rf "$data"/bench.db*
+results+=("$(measure ingest+fraud $bin ingest --db "$data/bench.db" "$csv")")
+rm -rf "$data"/bench.db*
+results+=("$(measure ingest-gzip $bin ingest --db "$data/bench.db" --no-fraud "$csv.gz")")
+rm -rf "$data"/bench.db* "$data"/import.db
 cat >"$data/import.sql" <<SQL
 PRAGMA journal_mode=OFF;
 CREATE TABLE t(c1 TEXT,c2 TEXT,c3 TEXT,c4 TEXT,c5 TEXT,c6 TEXT,c7 TEXT,c8 TEXT,c9 TEXT,c10 TEXT,c11 TEXT,c12 TEXT,c13 TEXT,c14 TEXT,c15 TEXT,c16 TEXT,c17 TEXT,c18 TEXT);
@@ -66,6 +69,8 @@ done
 echo
 floor=$(printf '%s\n' "${results[@]}" | awk '$1=="sqlite-floor"{print '"$rows"'/$2}')
 printf 'ingest vs the SQLite floor for the same schema: %.2fx\n' "$(echo "$plain/$floor" | bc -l)"
+fraud=$(printf '%s\n' "${results[@]}" | awk '$1=="ingest+fraud"{print '"$rows"'/$2}')
+printf 'ingest with fraud detection vs without: %.2fx (target >= 0.85x)\n' "$(echo "$fraud/$plain" | bc -l)"
 printf 'targets: ingest >= 2.0x baseline (now %.2fx); parse >= 3M records/s; gzip ingest >= 0.8x plain (now %.2fx); peak RSS <= 64 MB\n' \
   "$(echo "$plain/$baseline" | bc -l)" \
   "$(printf '%s\n' "${results[@]}" | awk '$1=="ingest-gzip"{print '"$rows"'/$2}' | xargs -I{} echo "{}/$plain" | bc -l)"
