@@ -19,9 +19,13 @@ public struct FraudRecord: Sendable {
     /// The batch (file) it came from, so a failed file's records can be withdrawn.
     public var source: Int64 = 0
 
-    /// Classifies a stored record.
+    /// Classifies a stored record, keeping only the fields detectors read (channel and switch id are
+    /// dropped, so the reorder buffer holds less).
     public init(id: Int64, call: CallRecord, classifier: NumberClassifier) {
         self.id = id
+        var call = call
+        call.channel = ""
+        call.sourceID = ""
         self.call = call
         origin = classifier.classify(call.calling)
         destination = classifier.classify(call.dialled)

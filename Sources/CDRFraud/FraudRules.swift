@@ -10,7 +10,7 @@ public struct FraudRules: Sendable {
         "pbx-hack": ["probeDistinct", "probeMinutes"],
         "premium": ["warnMinutes"],
         "robocall": ["minDistinctRatio", "maxASR", "maxACD"],
-        "concurrency": [],
+        "concurrency": ["maxCallHours"],
         "diversion": [],
     ]
 

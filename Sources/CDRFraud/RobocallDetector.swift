@@ -8,7 +8,7 @@ final class RobocallDetector: Detector {
     /// Callers start with a coarse counter; the detailed state exists only for the few that reach half
     /// the warning threshold, which keeps memory per ordinary caller small.
     struct State: Sendable {
-        var coarse: SlidingCounter
+        var coarse: CoarseCounter
         var detail: Detail?
     }
 
@@ -37,7 +37,7 @@ final class RobocallDetector: Detector {
         state.update(
             record.call.calling,
             at: now,
-            orInsert: State(coarse: SlidingCounter(window: rule.window, buckets: 6))
+            orInsert: State(coarse: CoarseCounter(window: rule.window))
         ) { whole in
             whole.coarse.add(at: now)
             if whole.detail == nil {
