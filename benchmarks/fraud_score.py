@@ -30,15 +30,23 @@ def main():
                 record = record_of.get(row["uniqueid"])
                 if record is None:
                     continue
-                entry = scenarios.setdefault((path, row["scenario_id"]), {"type": row["type"], "records": set()})
+                entry = scenarios.setdefault((path, row["scenario_id"]),
+                                             {"type": row["type"], "records": set(), "confounder": row["role"] == "confounder"})
                 entry["records"].add(record)
+    lookalikes = [s for s in scenarios.values() if s["confounder"]]
+    scenarios = {k: s for k, s in scenarios.items() if not s["confounder"]}
     injected = set().union(*(s["records"] for s in scenarios.values())) if scenarios else set()
-    alerts = [{"detector": d, "evidence": set(json.loads(e))} for d, e in con.execute("SELECT detector, evidence FROM alerts")]
+    # Days 1-7 are warm-up (profiles fill; no scenarios are injected there): their alerts are not scored.
+    first_day = con.execute("SELECT min(start_at) FROM records").fetchone()[0]
+    warm_up_end = first_day - first_day % 86400 + 7 * 86400
+    alerts = [{"detector": d, "evidence": set(json.loads(e))}
+              for d, e in con.execute("SELECT detector, evidence FROM alerts WHERE first_at >= ?", (warm_up_end,))]
 
     def allowed(detector, kind):
         return PRIMARY.get(kind) == detector or kind in SECONDARY.get(detector, set())
 
-    print(f"{'detector':14} {'scenarios':>9} {'recall':>7} {'95% CI':>15} {'alerts':>7} {'precision':>9} {'95% CI':>15}")
+    print(f"{'detector':14} {'scenarios':>9} {'recall':>7} {'95% CI':>15} {'alerts':>7} {'precision':>9} {'95% CI':>15}"
+          f" {'look-alikes alerted':>20}")
     worst = 1.0
     for kind, detector in PRIMARY.items():
         own = [s for s in scenarios.values() if s["type"] == kind]
@@ -50,10 +58,12 @@ def main():
         rlo, rhi = wilson(found, len(own))
         plo, phi = wilson(true, len(mine))
         worst = min(worst, recall if own else 1.0, precision if mine else 1.0)
+        fooled = sum(1 for s in lookalikes if any(a["evidence"] & s["records"] for a in mine))
         print(f"{detector:14} {len(own):9} {recall:7.3f} {f'[{rlo:.2f}, {rhi:.2f}]':>15} {len(mine):7} {precision:9.3f} "
-              f"{f'[{plo:.2f}, {phi:.2f}]':>15}")
-    print("an alert is true when its evidence holds injected fraud records; a scenario is found when an alert of")
-    print("its detector cites one of its records")
+              f"{f'[{plo:.2f}, {phi:.2f}]':>15} {f'{fooled}/{len(lookalikes)}':>20}")
+    print("an alert is true when its evidence holds injected fraud records (not look-alikes); a scenario is found when")
+    print("an alert of its detector cites one of its records; look-alikes alerted counts legitimate patterns any alert")
+    print("of the detector cites")
     print(f"target: precision >= 0.95 and recall >= 0.95 per detector; lowest here {worst:.3f}")
 
 

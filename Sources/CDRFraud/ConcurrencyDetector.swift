@@ -1,38 +1,72 @@
 import CDRModel
+import Foundation
 
 /// D13, simultaneous calls: calls of one calling number whose [start, end) intervals overlap. Main measure:
-/// calls in progress when a call starts. Subject: the calling number. A caller's state lives for
-/// `maxCallHours` (default 4) after its last call started.
+/// calls in progress when a call starts, against max(warn, 2 × the number's usual daily peak) and
+/// max(critical, 4 × it), so a trunk that is always busy is not alerted while a line that suddenly is,
+/// is. The usual peak is the highest daily peak of earlier days (decaying 10 % a day), kept only for
+/// numbers that ever had two calls at once. Subject: the calling number.
 final class ConcurrencyDetector: Detector {
-    /// The calls in progress (start, end, record id) and the snooze bookkeeping: a few dozen bytes per
-    /// caller with a call under way.
+    /// The calls in progress (start, end, record id) and the snooze bookkeeping.
     struct State: Sendable {
         var calls: [(start: Int64, end: Int64, id: Int64)] = []
         var lastEmitted: [Severity: Int64] = [:]
     }
 
+    /// A number's concurrency profile: today's peak and the usual peak of earlier days.
+    struct Profile: Sendable {
+        var day: Int64
+        var peak: Double = 0
+        var usual: Double = 0
+
+        mutating func record(_ concurrent: Double, on today: Int64) {
+            if today > day {
+                usual = max(usual * pow(0.9, Double(today - day)), peak)
+                day = today
+                peak = 0
+            }
+            if today == day { peak = max(peak, concurrent) }
+        }
+    }
+
     let rule: FraudRule
     private let filter: CallFilter
     private var state: KeyedState<String, State>
+    private var profiles: KeyedState<String, Profile>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
         state = KeyedState(ttl: Int64(rule.param("maxCallHours", 4) * 3600), cap: context.keyCap)
+        profiles = KeyedState(ttl: 28 * 86_400, cap: context.keyCap)
     }
 
-    var liveKeys: Int { state.count }
+    var liveKeys: Int { state.count + profiles.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }
         let rule = rule
         let now = record.call.start
-        state.update(record.call.calling, at: now, orInsert: State()) { state in
+        let subject = record.call.calling
+        let concurrent = state.update(subject, at: now, orInsert: State()) { state -> Double in
             state.calls.removeAll { $0.end <= now || $0.start > now }
             state.calls.append((now, max(record.call.end, now + 1), record.id))
             if state.calls.count > Int(rule.critical) * 4 { state.calls.removeFirst() }
-            let concurrent = Double(state.calls.count)
-            guard concurrent >= rule.warn else { return }
+            return Double(state.calls.count)
+        }
+        guard concurrent >= 2 else { return }
+        let today = CallRecord.dayOf(now)
+        let usual = profiles.update(subject, at: now, orInsert: Profile(day: today)) { profile -> Double in
+            profile.record(concurrent, on: today)
+            return profile.usual
+        }
+        let warn = max(rule.warn, 2 * usual)
+        let critical = max(rule.critical, 4 * usual)
+        guard concurrent >= warn else { return }
+        var adjusted = rule
+        adjusted.warn = warn
+        adjusted.critical = critical
+        state.update(subject, at: now, orInsert: State()) { state in
             var tally = Tally(window: rule.window, buckets: 1)
             tally.lastEmitted = state.lastEmitted
             for call in state.calls.suffix(Alert.evidenceLimit) {
@@ -40,16 +74,17 @@ final class ConcurrencyDetector: Detector {
                 tally.times.append(call.start)
             }
             emitIfDue(
-                rule: rule,
+                rule: adjusted,
                 detector: "concurrency",
-                subject: record.call.calling,
+                subject: subject,
                 value: concurrent,
                 measures: [
-                    Measure(name: "concurrent_calls", value: concurrent, warn: rule.warn, critical: rule.critical)
+                    Measure(name: "concurrent_calls", value: concurrent, warn: warn, critical: critical),
+                    Measure(name: "usual_daily_peak", value: usual, warn: 0, critical: 0),
                 ],
                 tally: &tally,
                 now: now,
-                summary: { _ in "\(Int(concurrent)) calls at once from one number" },
+                summary: { _ in "\(Int(concurrent)) calls at once from one number (usually at most \(Int(usual)))" },
                 emit: emit
             )
             state.lastEmitted = tally.lastEmitted

@@ -43,6 +43,11 @@ public struct ScenarioLabel: Sendable, Equatable {
 public struct ScenarioInjector: Sendable {
     /// Scenarios of each type to inject, e.g. parsed from `wangiri:2,irsf:1`.
     public var counts: [(type: ScenarioType, count: Int)]
+    /// Legitimate look-alikes injected per scenario type that has one (call-centre dialers for robocall and
+    /// busy PBX trunks for simultaneous calls, both busy every day of the traffic; families calling from
+    /// abroad for Wangiri, TV votes for premium, expats diverting abroad for diversion), labelled
+    /// `confounder`.
+    public var confounders = 0
     private var random: SplitMix64
     private let start: Int64
     private let span: Int64
@@ -95,14 +100,34 @@ public struct ScenarioInjector: Sendable {
                 }
             }
         }
+        for type in [ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion] where confounders > 0 {
+            for index in 1...confounders {
+                let name = "\(type.rawValue)-lookalike-\(index)"
+                let made = lookalike(type, number: Int(tag % 97) * 100 + index)
+                calls += made.map(\.call)
+                labels += made.map {
+                    ScenarioLabel(
+                        uniqueID: $0.call.uniqueID,
+                        scenario: name,
+                        type: type,
+                        role: "confounder",
+                        subject: $0.subject
+                    )
+                }
+            }
+        }
         let order = calls.indices.sorted { (calls[$0].start, $0) < (calls[$1].start, $1) }
         return (order.map { calls[$0] }, order.map { labels[$0] })
     }
 
     private typealias Made = (call: GeneratedCall, role: String, subject: String)
 
+    /// Days at the start kept free of scenarios so profiles can fill (7 when the traffic spans 14 days or
+    /// more, else none).
+    public var warmUpDays: Int64 { span / 86_400 >= 14 ? 7 : 0 }
+
     private mutating func scenario(_ type: ScenarioType, name: String, number: Int) -> [Made] {
-        let day = Int64(random.below(Int(span / 86_400)))
+        let day = warmUpDays + Int64(random.below(Int(span / 86_400 - warmUpDays)))
         let base = start + day * 86_400
         switch type {
         case .wangiri:
@@ -248,6 +273,103 @@ public struct ScenarioInjector: Sendable {
                 call.diverting = diverter
                 return (call, "attack", e164(diverter))
             }
+        }
+    }
+
+    /// A legitimate pattern that resembles a fraud type.
+    private mutating func lookalike(_ type: ScenarioType, number: Int) -> [Made] {
+        let day = Int64(random.below(Int(span / 86_400)))
+        let base = start + day * 86_400
+        switch type {
+        case .robocall:
+            let dialer = "0161\(String(format: "%07d", 4_960_000 + number))"
+            var made: [Made] = []
+            for workday in 0..<(span / 86_400) {
+                for n in 0..<(120 + random.below(80)) {
+                    let answered = random.unit() < 0.5
+                    let begin = start + workday * 86_400 + 9 * 3600 + Int64(n) * 25
+                    made.append(
+                        (
+                            make(
+                                dialer,
+                                "07700\(String(format: "%06d", random.below(999_999)))",
+                                begin,
+                                8,
+                                answered ? Int64(90 + random.below(90)) : 0,
+                                answered ? .answered : .noAnswer
+                            ), "confounder", e164(dialer)
+                        )
+                    )
+                }
+            }
+            return made
+        case .wangiri:
+            let family = "0033\(String(format: "%09d", 612_000_000 + number))"
+            let relatives = (0..<3).map { _ in "07700\(String(format: "%06d", random.below(999_999)))" }
+            return (0..<(4 + random.below(6))).map { n in
+                let answered = random.unit() < 0.6
+                return (
+                    make(
+                        family,
+                        relatives[n % 3],
+                        base + 18 * 3600 + Int64(n) * 1200,
+                        Int64(answered ? 8 : 3),
+                        answered ? Int64(300 + random.below(1200)) : 0,
+                        answered ? .answered : .noAnswer
+                    ), "confounder", e164(family)
+                )
+            }
+        case .concurrency:
+            let trunk = "0207\(String(format: "%07d", 9_460_000 + number))"
+            var made: [Made] = []
+            for busyDay in 0..<(span / 86_400) {
+                for n in 0..<(60 + random.below(40)) {
+                    let begin = start + busyDay * 86_400 + 9 * 3600 + Int64(n) * 240
+                    made.append(
+                        (
+                            make(
+                                trunk,
+                                "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))",
+                                begin,
+                                4,
+                                Int64(600 + random.below(1200)),
+                                .answered
+                            ), "confounder", e164(trunk)
+                        )
+                    )
+                }
+            }
+            return made
+        case .premium:
+            let line = "0909\(String(format: "%07d", 8_800_000 + number))"
+            return (0..<(50 + random.below(50))).map { n in
+                (
+                    make(
+                        "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                        line,
+                        base + 20 * 3600 + Int64(n) * 20,
+                        2,
+                        60,
+                        .answered
+                    ), "confounder", e164(line)
+                )
+            }
+        case .diversion:
+            let expat = "07700\(String(format: "%06d", 980_000 + number))"
+            return (0..<(1 + random.below(3))).map { n in
+                var call = make(
+                    "07700\(String(format: "%06d", random.below(999_999)))",
+                    "0034\(String(format: "%09d", 612_000_000 + number))",
+                    base + 11 * 3600 + Int64(n) * 7200,
+                    5,
+                    Int64(120 + random.below(600)),
+                    .answered
+                )
+                call.diverting = expat
+                return (call, "confounder", e164(expat))
+            }
+        default:
+            return []
         }
     }
 

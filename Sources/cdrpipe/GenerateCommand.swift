@@ -42,6 +42,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Where to write the ground truth of injected records (CSV).")
     var labels: String?
 
+    @Option(help: "Legitimate look-alikes to inject per type that has one (labelled confounder).")
+    var lookalikes = 0
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
@@ -64,7 +67,8 @@ struct GenerateCommand: ParsableCommand {
             gzip: gzip,
             to: output,
             inject: inject.flatMap(ScenarioInjector.parse),
-            labels: labels
+            labels: labels,
+            lookalikes: lookalikes
         )
     }
 
@@ -79,7 +83,8 @@ struct GenerateCommand: ParsableCommand {
         to path: String,
         extraLines: [String] = [],
         inject: [(type: ScenarioType, count: Int)]? = nil,
-        labels: String? = nil
+        labels: String? = nil,
+        lookalikes: Int = 0
     ) throws {
         let sink = try OutputSink(path: path, gzip: gzip)
         let writer = CallFileWriter(format: format)
@@ -87,6 +92,7 @@ struct GenerateCommand: ParsableCommand {
         var injected: [GeneratedCall] = []
         if let inject {
             var injector = ScenarioInjector(counts: inject, seed: seed, start: start, days: days)
+            injector.confounders = lookalikes
             let made = injector.calls()
             injected = made.calls
             if let labels {

@@ -277,3 +277,26 @@ struct FraudRulesTests {
         }
     }
 }
+
+@Suite("Fraud detector profiles")
+struct DetectorProfileTests {
+    @Test(
+        "simultaneous calls: a trunk busy every day alerts on its first day only; a line that is suddenly busy alerts"
+    )
+    func busyTrunk() throws {
+        var calls: [CallRecord] = []
+        for day in 0..<4 {
+            for n in 0..<60 {
+                calls.append(
+                    call("+442079460999", "+4420794600\(n % 100)", at: Int64(day) * 86_400 + Int64(n) * 240, talk: 1500)
+                )
+            }
+        }
+        let fired = try alerts(rule: "concurrency", calls)
+        #expect(!fired.isEmpty)
+        #expect(
+            fired.allSatisfy { $0.firstEvent < 1_772_452_800 + 86_400 },
+            "\(fired.map { CivilTime.iso8601($0.firstEvent) })"
+        )
+    }
+}
