@@ -6,13 +6,11 @@ import CDRModel
 final class DiversionDetector: Detector {
     let rule: FraudRule
     private let filter: CallFilter
-    private let ranges: RiskRanges
     private var state: KeyedState<String, Tally>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
-        ranges = context.ranges
         state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
     }
 
@@ -20,7 +18,7 @@ final class DiversionDetector: Detector {
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let diverter = record.call.diverting.first, !diverter.isEmpty else { return }
-        let listed = ranges.match(record.call.dialled)
+        let listed = record.listed
         let risky =
             listed.map { $0.category == .hrn || $0.category == .test || $0.category == .premium } ?? false
             || record.destination.type == .premium

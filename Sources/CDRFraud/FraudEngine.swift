@@ -11,6 +11,7 @@ public final class FraudEngine {
     /// The detectors, one per enabled rule.
     public let detectors: [any Detector]
     private let classifier: NumberClassifier
+    private let ranges: RiskRanges
     private let slack: Int64
     private var buffer = Heap()
     private var maxEnd = Int64.min
@@ -45,13 +46,14 @@ public final class FraudEngine {
         }
         self.detectors = detectors
         classifier = NumberClassifier(homeCountryCode: homeCountryCode)
+        ranges = context.ranges
         self.slack = slack
     }
 
     /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`.
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
         maxEnd = max(maxEnd, call.end)
-        var record = FraudRecord(id: id, call: call, classifier: classifier)
+        var record = FraudRecord(id: id, call: call, classifier: classifier, ranges: ranges)
         record.source = source
         buffer.push(record)
         let watermark = maxEnd - slack

@@ -18,10 +18,12 @@ public struct FraudRecord: Sendable {
     public var callsFromAbroad: Bool
     /// The batch (file) it came from, so a failed file's records can be withdrawn.
     public var source: Int64 = 0
+    /// The risk range the dialled number falls in, if listed.
+    public var listed: RiskRanges.Range?
 
     /// Classifies a stored record, keeping only the fields detectors read (channel and switch id are
     /// dropped, so the reorder buffer holds less).
-    public init(id: Int64, call: CallRecord, classifier: NumberClassifier) {
+    public init(id: Int64, call: CallRecord, classifier: NumberClassifier, ranges: RiskRanges = RiskRanges()) {
         self.id = id
         var call = call
         call.channel = ""
@@ -32,6 +34,7 @@ public struct FraudRecord: Sendable {
         direction = CallDirection(calling: origin, dialled: destination, home: classifier.homeRegion)
         dialsAbroad = destination.isE164 && destination.country != classifier.homeRegion
         callsFromAbroad = origin.isE164 && origin.country != classifier.homeRegion
+        listed = ranges.count == 0 ? nil : ranges.match(call.dialled)
     }
 
     /// True when the call was answered.

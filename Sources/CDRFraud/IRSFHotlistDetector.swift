@@ -6,20 +6,18 @@ import CDRModel
 final class IRSFHotlistDetector: Detector {
     let rule: FraudRule
     private let filter: CallFilter
-    private let ranges: RiskRanges
     private var state: KeyedState<String, Tally>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
-        ranges = context.ranges
         state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
     }
 
     var liveKeys: Int { state.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
-        guard let range = ranges.match(record.call.dialled), range.category == .test || range.category == .hrn,
+        guard let range = record.listed, range.category == .test || range.category == .hrn,
             filter.matches(record)
         else { return }
         let rule = rule

@@ -6,20 +6,18 @@ import CDRModel
 final class PremiumRateDetector: Detector {
     let rule: FraudRule
     private let filter: CallFilter
-    private let ranges: RiskRanges
     private var state: KeyedState<String, Tally>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
-        ranges = context.ranges
         state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
     }
 
     var liveKeys: Int { state.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
-        let listed = ranges.match(record.call.dialled)?.category == .premium
+        let listed = record.listed?.category == .premium
         guard (record.destination.type == .premium && !record.dialsAbroad) || listed, filter.matches(record) else {
             return
         }
