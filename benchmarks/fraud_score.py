@@ -4,10 +4,11 @@ intervals. Usage: fraud_score.py DB LABELS.csv [LABELS.csv ...]  (alerts are rea
 import csv, json, math, sqlite3, sys
 from collections import defaultdict
 
-PRIMARY = {"irsf": "irsf-hotlist", "wangiri": "wangiri", "pbx": "pbx-hack", "premium": "premium",
-           "robocall": "robocall", "concurrency": "concurrency", "diversion": "diversion"}
-# Detectors that may also legitimately fire on another scenario type (the spec's secondary matches).
-SECONDARY = {"irsf-hotlist": {"pbx", "diversion"}}
+DETECTORS = [("irsf-hotlist", "irsf"), ("wangiri", "wangiri"), ("wangiri-callback", "wangiri"), ("pbx-hack", "pbx"),
+             ("premium", "premium"), ("robocall", "robocall"), ("concurrency", "concurrency"),
+             ("diversion", "diversion")]
+# Which records of a scenario a detector is meant to see (callbacks for the callback detector).
+ROLES = {"wangiri-callback": {"callback"}}
 
 
 def wilson(successes, total, z=1.96):
@@ -31,8 +32,10 @@ def main():
                 if record is None:
                     continue
                 entry = scenarios.setdefault((path, row["scenario_id"]),
-                                             {"type": row["type"], "records": set(), "confounder": row["role"] == "confounder"})
+                                             {"type": row["type"], "records": set(), "roles": {},
+                                              "confounder": row["role"] == "confounder"})
                 entry["records"].add(record)
+                entry["roles"].setdefault(row["role"], set()).add(record)
     lookalikes = [s for s in scenarios.values() if s["confounder"]]
     scenarios = {k: s for k, s in scenarios.items() if not s["confounder"]}
     injected = set().union(*(s["records"] for s in scenarios.values())) if scenarios else set()
@@ -42,16 +45,18 @@ def main():
     alerts = [{"detector": d, "evidence": set(json.loads(e))}
               for d, e in con.execute("SELECT detector, evidence FROM alerts WHERE first_at >= ?", (warm_up_end,))]
 
-    def allowed(detector, kind):
-        return PRIMARY.get(kind) == detector or kind in SECONDARY.get(detector, set())
-
-    print(f"{'detector':14} {'scenarios':>9} {'recall':>7} {'95% CI':>15} {'alerts':>7} {'precision':>9} {'95% CI':>15}"
+    print(f"{'detector':16} {'scenarios':>9} {'recall':>7} {'95% CI':>15} {'alerts':>7} {'precision':>9} {'95% CI':>15}"
           f" {'look-alikes alerted':>20}")
     worst = 1.0
-    for kind, detector in PRIMARY.items():
-        own = [s for s in scenarios.values() if s["type"] == kind]
+    for detector, kind in DETECTORS:
+        roles = ROLES.get(detector)
+
+        def seen(s):
+            return set().union(*(s["roles"].get(r, set()) for r in roles)) if roles else s["records"]
+
+        own = [s for s in scenarios.values() if s["type"] == kind and seen(s)]
         mine = [a for a in alerts if a["detector"] == detector]
-        found = sum(1 for s in own if any(a["evidence"] & s["records"] for a in mine))
+        found = sum(1 for s in own if any(a["evidence"] & seen(s) for a in mine))
         true = sum(1 for a in mine if a["evidence"] & injected)
         recall = found / len(own) if own else float("nan")
         precision = true / len(mine) if mine else float("nan")
@@ -59,7 +64,7 @@ def main():
         plo, phi = wilson(true, len(mine))
         worst = min(worst, recall if own else 1.0, precision if mine else 1.0)
         fooled = sum(1 for s in lookalikes if any(a["evidence"] & s["records"] for a in mine))
-        print(f"{detector:14} {len(own):9} {recall:7.3f} {f'[{rlo:.2f}, {rhi:.2f}]':>15} {len(mine):7} {precision:9.3f} "
+        print(f"{detector:16} {len(own):9} {recall:7.3f} {f'[{rlo:.2f}, {rhi:.2f}]':>15} {len(mine):7} {precision:9.3f} "
               f"{f'[{plo:.2f}, {phi:.2f}]':>15} {f'{fooled}/{len(lookalikes)}':>20}")
     print("an alert is true when its evidence holds injected fraud records (not look-alikes); a scenario is found when")
     print("an alert of its detector cites one of its records; look-alikes alerted counts legitimate patterns any alert")

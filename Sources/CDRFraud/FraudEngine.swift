@@ -35,6 +35,8 @@ public final class FraudEngine {
             switch rule.detector {
             case "irsf-hotlist": detectors.append(IRSFHotlistDetector(rule: rule, filter: filter, context: context))
             case "wangiri": detectors.append(WangiriDetector(rule: rule, filter: filter, context: context))
+            case "wangiri-callback":
+                detectors.append(WangiriCallbackDetector(rule: rule, filter: filter, context: context))
             case "pbx-hack": detectors.append(PBXHackDetector(rule: rule, filter: filter, context: context))
             case "premium": detectors.append(PremiumRateDetector(rule: rule, filter: filter, context: context))
             case "robocall": detectors.append(RobocallDetector(rule: rule, filter: filter, context: context))

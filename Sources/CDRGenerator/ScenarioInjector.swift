@@ -134,7 +134,7 @@ public struct ScenarioInjector: Sendable {
             let caller = "002348\(String(format: "%09d", 30_000_000 + number * 1_000 + random.below(999)))"
             let at = base + 2 * 3600 + Int64(random.below(4 * 3600))
             let targets = 60 + random.below(140)
-            return (0..<targets).map { n in
+            var made: [Made] = (0..<targets).map { n in
                 let ring = Int64(1 + random.below(3))
                 let begin = at + Int64(n) * Int64(3 + random.below(25))
                 return (
@@ -142,6 +142,17 @@ public struct ScenarioInjector: Sendable {
                     "attack", e164(caller)
                 )
             }
+            for victim in made.map(\.call) where random.unit() < 0.045 {
+                let delay = Int64(300 + random.below(48 * 3600))
+                let talk = Int64(60 + random.below(180))
+                made.append(
+                    (
+                        make(victim.destination, caller, victim.start + delay, 5, talk, .answered), "callback",
+                        e164(caller)
+                    )
+                )
+            }
+            return made
         case .irsf:
             let account = "victim\(number)"
             let at = base + 19 * 3600 + Int64(random.below(3 * 3600))
@@ -306,19 +317,33 @@ public struct ScenarioInjector: Sendable {
         case .wangiri:
             let family = "0033\(String(format: "%09d", 612_000_000 + number))"
             let relatives = (0..<3).map { _ in "07700\(String(format: "%06d", random.below(999_999)))" }
-            return (0..<(4 + random.below(6))).map { n in
+            var made: [Made] = []
+            for n in 0..<(4 + random.below(6)) {
                 let answered = random.unit() < 0.6
-                return (
-                    make(
-                        family,
-                        relatives[n % 3],
-                        base + 18 * 3600 + Int64(n) * 1200,
-                        Int64(answered ? 8 : 3),
-                        answered ? Int64(300 + random.below(1200)) : 0,
-                        answered ? .answered : .noAnswer
-                    ), "confounder", e164(family)
+                let begin = base + 18 * 3600 + Int64(n) * 1200
+                let talk = answered ? Int64(300 + random.below(1200)) : 0
+                made.append(
+                    (
+                        make(
+                            family,
+                            relatives[n % 3],
+                            begin,
+                            Int64(answered ? 8 : 3),
+                            talk,
+                            answered ? .answered : .noAnswer
+                        ), "confounder", e164(family)
+                    )
                 )
+                if !answered {
+                    made.append(
+                        (
+                            make(relatives[n % 3], family, begin + 600, 6, Int64(120 + random.below(600)), .answered),
+                            "confounder", e164(family)
+                        )
+                    )
+                }
             }
+            return made
         case .concurrency:
             let trunk = "0207\(String(format: "%07d", 9_460_000 + number))"
             var made: [Made] = []

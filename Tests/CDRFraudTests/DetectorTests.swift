@@ -300,3 +300,38 @@ struct DetectorProfileTests {
         )
     }
 }
+
+@Suite("Wangiri callbacks")
+struct WangiriCallbackTests {
+    @Test("a subscriber calling back a number that rang them briefly warns; five subscribers are critical")
+    func callbacks() throws {
+        let campaign = "+2348031234567"
+        var calls: [CallRecord] = (0..<10).map {
+            call(campaign, "+4479111000\($0)", at: Int64($0) * 30, ring: 2, answered: false)
+        }
+        calls.append(call("+44791110000", campaign, at: 3600))
+        let one = try alerts(rule: "wangiri-callback", calls)
+        #expect(one.map(\.severity) == [.warning] && one[0].subject == campaign)
+        for n in 1..<5 { calls.append(call("+4479111000\(n)", campaign, at: 7200 + Int64(n) * 600)) }
+        #expect(try alerts(rule: "wangiri-callback", calls).map(\.severity) == [.warning, .critical])
+        let unrelated = [
+            call(campaign, "+447911100009", at: 0, ring: 20, answered: false), call("+447911100009", campaign, at: 600),
+        ]
+        #expect(try alerts(rule: "wangiri-callback", unrelated).isEmpty, "a long ring is not a Wangiri ring")
+        let late = [
+            call(campaign, "+447911100008", at: 0, ring: 2, answered: false),
+            call("+447911100008", campaign, at: 4 * 86_400),
+        ]
+        #expect(try alerts(rule: "wangiri-callback", late).isEmpty, "a callback after 72 h is not linked")
+        let family = (0..<4).flatMap { n in
+            [
+                call("+33612345678", "+44791110010\(n % 2)", at: Int64(n) * 3600, ring: 3, answered: false),
+                call("+44791110010\(n % 2)", "+33612345678", at: Int64(n) * 3600 + 600),
+            ]
+        }
+        #expect(
+            try alerts(rule: "wangiri-callback", family).isEmpty,
+            "relatives calling back a missed call from abroad"
+        )
+    }
+}
