@@ -6,9 +6,9 @@ from collections import defaultdict
 
 DETECTORS = [("irsf-hotlist", "irsf"), ("wangiri", "wangiri"), ("wangiri-callback", "wangiri"), ("pbx-hack", "pbx"),
              ("premium", "premium"), ("robocall", "robocall"), ("concurrency", "concurrency"),
-             ("diversion", "diversion")]
+             ("diversion", "diversion"), ("high-usage", "usage")]
 # Which records of a scenario a detector is meant to see (callbacks for the callback detector).
-ROLES = {"wangiri-callback": {"callback"}}
+ROLES = {"wangiri-callback": {"callback"}, "high-usage": {"attack"}}
 
 
 def wilson(successes, total, z=1.96):

@@ -42,6 +42,7 @@ public final class FraudEngine {
             case "robocall": detectors.append(RobocallDetector(rule: rule, filter: filter, context: context))
             case "concurrency": detectors.append(ConcurrencyDetector(rule: rule, filter: filter, context: context))
             case "diversion": detectors.append(DiversionDetector(rule: rule, filter: filter, context: context))
+            case "high-usage": detectors.append(HighUsageDetector(rule: rule, filter: filter, context: context))
             default:
                 throw FraudConfigError(file: "rules", line: nil, field: "rule \(rule.id)", problem: "unknown detector")
             }

@@ -13,6 +13,7 @@ public struct FraudRules: Sendable {
         "robocall": ["minDistinctRatio", "maxASR", "maxACD"],
         "concurrency": ["maxCallHours"],
         "diversion": [],
+        "high-usage": ["warnFloorMinutes", "minHistoryDays", "minCalls"],
     ]
 
     /// The rules, in file order.
@@ -117,7 +118,9 @@ public struct FraudRules: Sendable {
           {"id": "robocall", "detector": "robocall", "windowMinutes": 60, "warn": 100, "critical": 1000,
            "params": {"minDistinctRatio": 0.9, "maxASR": 0.3, "maxACD": 30}},
           {"id": "concurrency", "detector": "concurrency", "windowMinutes": 60, "warn": 4, "critical": 8},
-          {"id": "diversion", "detector": "diversion", "windowMinutes": 60, "warn": 3, "critical": 10}
+          {"id": "diversion", "detector": "diversion", "windowMinutes": 60, "warn": 3, "critical": 10},
+          {"id": "high-usage", "detector": "high-usage", "windowMinutes": 1440, "warn": 5, "critical": 10,
+           "snoozeMinutes": 1440, "params": {"warnFloorMinutes": 120, "minHistoryDays": 7, "minCalls": 3}}
         ]}
         """
 }

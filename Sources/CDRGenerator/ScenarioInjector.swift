@@ -3,7 +3,7 @@ import Foundation
 
 /// A fraud scenario type the generator can inject into background traffic.
 public enum ScenarioType: String, Sendable, CaseIterable {
-    case irsf, wangiri, pbx, premium, robocall, concurrency, diversion
+    case irsf, wangiri, pbx, premium, robocall, concurrency, diversion, usage
 
     /// The detector expected to raise it.
     public var detector: String {
@@ -15,6 +15,7 @@ public enum ScenarioType: String, Sendable, CaseIterable {
         case .robocall: "robocall"
         case .concurrency: "concurrency"
         case .diversion: "diversion"
+        case .usage: "high-usage"
         }
     }
 }
@@ -100,7 +101,8 @@ public struct ScenarioInjector: Sendable {
                 }
             }
         }
-        for type in [ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion] where confounders > 0 {
+        for type in [ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion, .usage] where confounders > 0
+        {
             for index in 1...confounders {
                 let name = "\(type.rawValue)-lookalike-\(index)"
                 let made = lookalike(type, number: Int(tag % 97) * 100 + index)
@@ -269,6 +271,27 @@ public struct ScenarioInjector: Sendable {
                     ), "attack", e164(caller)
                 )
             }
+        case .usage:
+            let line = "07700\(String(format: "%06d", 990_000 + number))"
+            var made = history(line, until: base, subject: e164(line))
+            for burstDay in 0..<Int64(1 + random.below(3)) {
+                for n in 0..<(12 + random.below(20)) {
+                    let begin = base + burstDay * 86_400 + 7 * 3600 + Int64(n) * 1800
+                    made.append(
+                        (
+                            make(
+                                line,
+                                "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                                begin,
+                                4,
+                                Int64(700 + random.below(1200)),
+                                .answered
+                            ), "attack", e164(line)
+                        )
+                    )
+                }
+            }
+            return made
         case .diversion:
             let diverter = "07700\(String(format: "%06d", 970_000 + number))"
             let at = base + 12 * 3600
@@ -285,6 +308,31 @@ public struct ScenarioInjector: Sendable {
                 return (call, "attack", e164(diverter))
             }
         }
+    }
+
+    /// A subscriber's ordinary history from the first day up to `until`: a few short calls a day.
+    private mutating func history(_ number: String, until: Int64, subject: String) -> [Made] {
+        var made: [Made] = []
+        var day = start
+        while day + 86_400 <= until {
+            for n in 0..<(2 + random.below(4)) {
+                let begin = day + 8 * 3600 + Int64(n) * 3 * 3600 + Int64(random.below(3600))
+                made.append(
+                    (
+                        make(
+                            number,
+                            "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))",
+                            begin,
+                            5,
+                            Int64(60 + random.below(300)),
+                            .answered
+                        ), "history", subject
+                    )
+                )
+            }
+            day += 86_400
+        }
+        return made
     }
 
     /// A legitimate pattern that resembles a fraud type.
@@ -393,6 +441,25 @@ public struct ScenarioInjector: Sendable {
                 call.diverting = expat
                 return (call, "confounder", e164(expat))
             }
+        case .usage:
+            let line = "07700\(String(format: "%06d", 995_000 + number))"
+            var made = history(line, until: base, subject: e164(line)).map { ($0.call, "confounder", $0.subject) }
+            for n in 0..<(8 + random.below(6)) {
+                let begin = base + 8 * 3600 + Int64(n) * 3600
+                made.append(
+                    (
+                        make(
+                            line,
+                            "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))",
+                            begin,
+                            5,
+                            Int64(120 + random.below(300)),
+                            .answered
+                        ), "confounder", e164(line)
+                    )
+                )
+            }
+            return made
         default:
             return []
         }

@@ -335,3 +335,33 @@ struct WangiriCallbackTests {
         )
     }
 }
+
+@Suite("High usage against the subscriber's profile")
+struct HighUsageTests {
+    /// Ten days of three 5-minute calls, then a day of `calls` calls of `minutes` minutes.
+    func usage(calls: Int, minutes: Int64) -> [CallRecord] {
+        var records: [CallRecord] = []
+        for day in 0..<10 {
+            for n in 0..<3 {
+                records.append(
+                    call("+447700900060", "+44207946000\(n)", at: Int64(day) * 86_400 + Int64(n) * 3600, talk: 300)
+                )
+            }
+        }
+        for n in 0..<calls {
+            records.append(
+                call("+447700900060", "+44207946001\(n % 10)", at: 10 * 86_400 + Int64(n) * 1800, talk: minutes * 60)
+            )
+        }
+        return records
+    }
+
+    @Test("a day far above the usual 15 minutes warns; a busier but ordinary day does not; a new number does not")
+    func profile() throws {
+        let fired = try alerts(rule: "high-usage", usage(calls: 10, minutes: 20))
+        #expect(fired.map(\.severity) == [.warning] && fired[0].subject == "+447700900060")
+        #expect(try alerts(rule: "high-usage", usage(calls: 10, minutes: 4)).isEmpty)
+        let fresh = (0..<10).map { call("+447700900061", "+44207946002\($0)", at: Int64($0) * 1800, talk: 1800) }
+        #expect(try alerts(rule: "high-usage", fresh).isEmpty)
+    }
+}
