@@ -3,19 +3,7 @@ import CDRModel
 /// D08, call-diversion abuse: a diverting number (C) whose diverted legs go to high-risk or premium ranges
 /// (critical at the first) or abroad (warn and critical by legs in the window). Subject: the diverting
 /// number.
-final class DiversionDetector: Detector {
-    let rule: FraudRule
-    private let filter: CallFilter
-    private var state: KeyedState<String, Tally>
-
-    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        self.rule = rule
-        self.filter = filter
-        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
-    }
-
-    var liveKeys: Int { state.count }
-
+final class DiversionDetector: KeyedDetector<Tally>, Detector {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let diverter = record.call.diverting.first, !diverter.isEmpty else { return }
         let listed = record.listed

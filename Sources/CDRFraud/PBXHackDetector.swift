@@ -4,23 +4,11 @@ import CDRModel
 /// calls outside business hours, or probing with failed calls to many international numbers
 /// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). Subject: `acct:<code>`
 /// or the calling number.
-final class PBXHackDetector: Detector {
+final class PBXHackDetector: KeyedDetector<PBXHackDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var probes: RecentDistinct<String>
     }
-
-    let rule: FraudRule
-    private let filter: CallFilter
-    private var state: KeyedState<String, State>
-
-    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        self.rule = rule
-        self.filter = filter
-        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
-    }
-
-    var liveKeys: Int { state.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.dialsAbroad || record.destination.type == .premium, filter.matches(record) else { return }

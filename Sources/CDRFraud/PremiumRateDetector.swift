@@ -3,19 +3,7 @@ import CDRModel
 /// D09, premium-rate abuse: one caller's calls to domestic premium ranges (or listed premium ranges) in
 /// the window (default 24 h); also a warning at `warnMinutes` (default 60) answered minutes over two or
 /// more calls (one long call is not a pattern). Subject: the calling number.
-final class PremiumRateDetector: Detector {
-    let rule: FraudRule
-    private let filter: CallFilter
-    private var state: KeyedState<String, Tally>
-
-    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        self.rule = rule
-        self.filter = filter
-        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
-    }
-
-    var liveKeys: Int { state.count }
-
+final class PremiumRateDetector: KeyedDetector<Tally>, Detector {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let listed = record.listed?.category == .premium
         guard (record.destination.type == .premium && !record.dialsAbroad) || listed, filter.matches(record) else {

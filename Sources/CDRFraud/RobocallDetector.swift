@@ -4,7 +4,7 @@ import CDRModel
 /// different numbers (`minDistinctRatio`, default 0.9, over its last 100 calls) with a low answer rate
 /// (`maxASR`, default 0.3) or short answered calls (`maxACD` seconds, default 30). Main measure: attempts
 /// in the window. Subject: the calling number.
-final class RobocallDetector: Detector {
+final class RobocallDetector: KeyedDetector<RobocallDetector.State>, Detector {
     /// Callers start with a coarse counter; the detailed state exists only for the few that reach half
     /// the warning threshold, which keeps memory per ordinary caller small.
     struct State: Sendable {
@@ -17,18 +17,6 @@ final class RobocallDetector: Detector {
         var answered: SlidingCounter
         var recent: [String] = []
     }
-
-    let rule: FraudRule
-    private let filter: CallFilter
-    private var state: KeyedState<String, State>
-
-    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        self.rule = rule
-        self.filter = filter
-        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
-    }
-
-    var liveKeys: Int { state.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }

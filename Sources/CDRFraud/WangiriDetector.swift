@@ -4,25 +4,13 @@ import CDRModel
 /// answered. Main measure: distinct dialled numbers in the window among its short unanswered calls; fires
 /// only while the answered share stays at or below `maxAnsweredShare` (default 0.1); a call counts as a
 /// ring when it rang at most `maxRingSeconds` (default 6). Subject: the calling number.
-final class WangiriDetector: Detector {
+final class WangiriDetector: KeyedDetector<WangiriDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var targets: RecentDistinct<String>
         var answered: SlidingCounter
         var all: SlidingCounter
     }
-
-    let rule: FraudRule
-    private let filter: CallFilter
-    private var state: KeyedState<String, State>
-
-    init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        self.rule = rule
-        self.filter = filter
-        state = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
-    }
-
-    var liveKeys: Int { state.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.callsFromAbroad, filter.matches(record) else { return }
