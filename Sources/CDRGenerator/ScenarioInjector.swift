@@ -273,25 +273,18 @@ public struct ScenarioInjector: Sendable {
             }
         case .usage:
             let line = "07700\(String(format: "%06d", 990_000 + number))"
-            var made = history(line, until: base, subject: e164(line))
-            for burstDay in 0..<Int64(1 + random.below(3)) {
-                for n in 0..<(12 + random.below(20)) {
-                    let begin = base + burstDay * 86_400 + 7 * 3600 + Int64(n) * 1800
-                    made.append(
-                        (
-                            make(
-                                line,
-                                "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
-                                begin,
-                                4,
-                                Int64(700 + random.below(1200)),
-                                .answered
-                            ), "attack", e164(line)
-                        )
-                    )
-                }
-            }
-            return made
+            let burst = Int64(1 + random.below(3))
+            return history(line, until: base, subject: e164(line))
+                + busyDays(
+                    line,
+                    days: base..<(base + burst * 86_400),
+                    calls: 12...31,
+                    hour: 7,
+                    spacing: 1800,
+                    talk: 700...1900,
+                    mobile: true,
+                    role: "attack"
+                )
         case .diversion:
             let diverter = "07700\(String(format: "%06d", 970_000 + number))"
             let at = base + 12 * 3600
@@ -308,6 +301,33 @@ public struct ScenarioInjector: Sendable {
                 return (call, "attack", e164(diverter))
             }
         }
+    }
+
+    /// Answered calls from `line` on every day in `days`: `calls` a day from `hour` o'clock, `spacing`
+    /// seconds apart, each lasting `talk` seconds, to mobiles or London numbers.
+    private mutating func busyDays(
+        _ line: String,
+        days: Range<Int64>,
+        calls: ClosedRange<Int>,
+        hour: Int64,
+        spacing: Int64,
+        talk: ClosedRange<Int>,
+        mobile: Bool,
+        role: String
+    ) -> [Made] {
+        var made: [Made] = []
+        for day in stride(from: days.lowerBound, to: days.upperBound, by: 86_400) {
+            for n in 0..<(calls.lowerBound + random.below(calls.count)) {
+                let dialled =
+                    mobile
+                    ? "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                    : "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
+                let duration = Int64(talk.lowerBound + random.below(talk.count))
+                let call = make(line, dialled, day + hour * 3600 + Int64(n) * spacing, 4, duration, .answered)
+                made.append((call, role, e164(line)))
+            }
+        }
+        return made
     }
 
     /// A subscriber's ordinary history from the first day up to `until`: a few short calls a day.
@@ -394,25 +414,16 @@ public struct ScenarioInjector: Sendable {
             return made
         case .concurrency:
             let trunk = "0207\(String(format: "%07d", 9_460_000 + number))"
-            var made: [Made] = []
-            for busyDay in 0..<(span / 86_400) {
-                for n in 0..<(60 + random.below(40)) {
-                    let begin = start + busyDay * 86_400 + 9 * 3600 + Int64(n) * 240
-                    made.append(
-                        (
-                            make(
-                                trunk,
-                                "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))",
-                                begin,
-                                4,
-                                Int64(600 + random.below(1200)),
-                                .answered
-                            ), "confounder", e164(trunk)
-                        )
-                    )
-                }
-            }
-            return made
+            return busyDays(
+                trunk,
+                days: start..<(start + span),
+                calls: 60...99,
+                hour: 9,
+                spacing: 240,
+                talk: 600...1799,
+                mobile: false,
+                role: "confounder"
+            )
         case .premium:
             let line = "0909\(String(format: "%07d", 8_800_000 + number))"
             return (0..<(50 + random.below(50))).map { n in
