@@ -84,7 +84,10 @@ final class ConcurrencyDetector: Detector {
                 ],
                 tally: &tally,
                 now: now,
-                summary: { _ in "\(Int(concurrent)) calls at once from one number (usually at most \(Int(usual)))" },
+                summary: { _ in
+                    "\(Int(concurrent)) calls at once from one number"
+                        + (usual >= 1 ? " (usually at most \(Int(usual)))" : " (no earlier busy day)")
+                },
                 emit: emit
             )
             state.lastEmitted = tally.lastEmitted

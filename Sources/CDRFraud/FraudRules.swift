@@ -108,7 +108,7 @@ public struct FraudRules: Sendable {
           {"id": "wangiri", "detector": "wangiri", "windowMinutes": 60, "warn": 30, "critical": 200,
            "params": {"maxRingSeconds": 6, "maxAnsweredShare": 0.1}},
           {"id": "wangiri-callback", "detector": "wangiri-callback", "windowMinutes": 4320, "warn": 1, "critical": 5,
-           "snoozeMinutes": 0, "params": {"maxRingSeconds": 6, "minTargets": 5}},
+           "snoozeMinutes": 1440, "params": {"maxRingSeconds": 6, "minTargets": 5}},
           {"id": "pbx-hack-off-hours", "detector": "pbx-hack", "windowMinutes": 30, "warn": 5, "critical": 15,
            "filter": {"offHours": true, "businessHours": "08-18", "businessDays": ["mon", "tue", "wed", "thu", "fri"],
                       "timezone": "Europe/London"},

@@ -56,13 +56,13 @@ struct AlertsCommand: ParsableCommand {
         case .csv: print(report.csv(), terminator: "")
         case .html: print(report.html(), terminator: "")
         case .table:
-            print("first event           severity  detector       case  subject              summary")
+            print("first event           severity  detector          case  subject              summary")
             for (alert, caseID) in report.entries.reversed() {
                 print(
                     [
                         CivilTime.iso8601(alert.firstEvent).padding(toLength: 22, withPad: " ", startingAt: 0),
                         alert.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
-                        alert.detector.padding(toLength: 15, withPad: " ", startingAt: 0),
+                        alert.detector.padding(toLength: 18, withPad: " ", startingAt: 0),
                         String(caseID).padding(toLength: 6, withPad: " ", startingAt: 0),
                         alert.subject.padding(toLength: 21, withPad: " ", startingAt: 0),
                         alert.summary,
