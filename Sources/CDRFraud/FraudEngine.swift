@@ -56,19 +56,24 @@ public final class FraudEngine {
     /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`.
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
         maxEnd = max(maxEnd, call.end)
-        var record = FraudRecord(id: id, call: call, classifier: classifier, ranges: ranges)
-        record.source = source
-        buffer.push(record)
+        var kept = call
+        kept.channel = ""
+        kept.sourceID = ""
+        buffer.push(Heap.Pending(id: id, source: source, call: kept))
         let watermark = maxEnd - slack
-        while let next = buffer.peek, next.call.start <= watermark {
-            _ = buffer.pop()
-            process(next, emit)
-        }
+        while let start = buffer.peekStart, start <= watermark, let next = buffer.pop() { release(next, emit) }
     }
 
     /// Releases everything still buffered (end of input).
     public func finish(emit: (Alert) -> Void) {
-        while let next = buffer.pop() { process(next, emit) }
+        while let next = buffer.pop() { release(next, emit) }
+    }
+
+    /// Classifies a released record (only now, so the buffer holds the call alone) and observes it.
+    private func release(_ pending: Heap.Pending, _ emit: (Alert) -> Void) {
+        var record = FraudRecord(id: pending.id, call: pending.call, classifier: classifier, ranges: ranges)
+        record.source = pending.source
+        process(record, emit)
     }
 
     /// Withdraws the still-buffered records of a source whose records were removed (a failed file).
@@ -96,31 +101,41 @@ public final class FraudEngine {
     }
 }
 
-/// A binary min-heap of records by call start, then id; records are boxed so sifting moves pointers.
+/// A binary min-heap of buffered calls by start, then id; entries are boxed so sifting moves pointers.
 struct Heap {
-    final class Box {
-        let record: FraudRecord
-        init(_ record: FraudRecord) { self.record = record }
+    /// A stored call waiting for the watermark.
+    final class Pending {
+        let id: Int64
+        let source: Int64
+        let call: CallRecord
+
+        init(id: Int64, source: Int64, call: CallRecord) {
+            self.id = id
+            self.source = source
+            self.call = call
+        }
     }
 
-    private var items: [(start: Int64, id: Int64, box: Box)] = []
+    private var items: [(start: Int64, id: Int64, pending: Pending)] = []
 
     var count: Int { items.count }
-    var peek: FraudRecord? { items.first?.box.record }
+    var peekStart: Int64? { items.first?.start }
 
-    private static func less(_ a: (start: Int64, id: Int64, box: Box), _ b: (start: Int64, id: Int64, box: Box)) -> Bool
-    {
+    private static func less(
+        _ a: (start: Int64, id: Int64, pending: Pending),
+        _ b: (start: Int64, id: Int64, pending: Pending)
+    ) -> Bool {
         (a.start, a.id) < (b.start, b.id)
     }
 
-    mutating func removeAll(where shouldRemove: (FraudRecord) -> Bool) {
-        let kept = items.filter { !shouldRemove($0.box.record) }
+    mutating func removeAll(where shouldRemove: (Pending) -> Bool) {
+        let kept = items.filter { !shouldRemove($0.pending) }
         items = []
-        for item in kept { push(item.box.record) }
+        for item in kept { push(item.pending) }
     }
 
-    mutating func push(_ record: FraudRecord) {
-        items.append((record.call.start, record.id, Box(record)))
+    mutating func push(_ pending: Pending) {
+        items.append((pending.call.start, pending.id, pending))
         var child = items.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -130,7 +145,7 @@ struct Heap {
         }
     }
 
-    mutating func pop() -> FraudRecord? {
+    mutating func pop() -> Pending? {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)
         let top = items.removeLast()
@@ -145,6 +160,6 @@ struct Heap {
             items.swapAt(parent, smallest)
             parent = smallest
         }
-        return top.box.record
+        return top.pending
     }
 }

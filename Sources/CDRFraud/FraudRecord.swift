@@ -21,13 +21,9 @@ public struct FraudRecord: Sendable {
     /// The risk range the dialled number falls in, if listed.
     public var listed: RiskRanges.Range?
 
-    /// Classifies a stored record, keeping only the fields detectors read (channel and switch id are
-    /// dropped, so the reorder buffer holds less).
+    /// Classifies a stored record.
     public init(id: Int64, call: CallRecord, classifier: NumberClassifier, ranges: RiskRanges = RiskRanges()) {
         self.id = id
-        var call = call
-        call.channel = ""
-        call.sourceID = ""
         self.call = call
         origin = classifier.classify(call.calling)
         destination = classifier.classify(call.dialled)
