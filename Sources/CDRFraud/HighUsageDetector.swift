@@ -13,7 +13,9 @@ final class HighUsageDetector: Detector {
         var callsToday = 0
         var average: Double = 0
         var days = 0
-        var tally: Tally
+        /// Evidence and snooze, allocated only on a day the number nears the floor.
+        var tally: Tally?
+        var lastEmitted: [Severity: Int64] = [:]
 
         mutating func roll(to now: Int64) {
             guard now > day else { return }
@@ -25,8 +27,8 @@ final class HighUsageDetector: Detector {
             day = now
             today = 0
             callsToday = 0
-            tally.evidence.removeAll()
-            tally.times.removeAll()
+            if let kept = tally { lastEmitted = kept.lastEmitted }
+            tally = nil
         }
     }
 
@@ -53,13 +55,19 @@ final class HighUsageDetector: Detector {
         profiles.update(
             record.call.calling,
             at: now,
-            orInsert: Profile(day: today, tally: Tally(window: 86_400, buckets: 24))
+            orInsert: Profile(day: today)
         ) { profile in
             if today < profile.day { return }
             profile.roll(to: today)
             profile.today += Double(record.call.billable) / 60
             profile.callsToday += 1
-            profile.tally.note(record, value: Double(record.call.billable) / 60)
+            guard profile.today >= floor / 2 else { return }
+            if profile.tally == nil {
+                var fresh = Tally(window: 86_400, buckets: 1)
+                fresh.lastEmitted = profile.lastEmitted
+                profile.tally = fresh
+            }
+            profile.tally!.note(record, value: Double(record.call.billable) / 60)
             guard profile.days >= history, profile.callsToday >= minCalls else { return }
             let warn = max(floor, rule.warn * profile.average)
             let critical = max(floor * rule.critical / rule.warn, rule.critical * profile.average)
@@ -78,7 +86,7 @@ final class HighUsageDetector: Detector {
                     Measure(name: "answered_minutes_today", value: minutes, warn: warn, critical: critical),
                     Measure(name: "usual_daily_minutes", value: average, warn: 0, critical: 0),
                 ],
-                tally: &profile.tally,
+                tally: &profile.tally!,
                 now: now,
                 summary: { _ in "\(Int(minutes)) answered minutes today against a usual \(Int(average.rounded())) a day"
                 },
