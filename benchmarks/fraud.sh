@@ -19,7 +19,7 @@ labels=()
 for seed in 9001 9002; do
   # Asterisk Master.csv carries account codes but no diverting party; the operator CSV carries diversions.
   $bin generate --seed "$seed" --rows "$rows" --days "$days" --start 2026-03-02 \
-    --inject "irsf:$count,wangiri:$count,pbx:$count,premium:$count,robocall:$count,concurrency:$count,usage:$count" \
+    --inject "irsf:$count,wangiri:$count,pbx:$count,premium:$count,robocall:$count,concurrency:$count,usage:$count,subscription:$count" \
     --lookalikes "$count" --labels "$data/labels-$seed.csv" -o "$data/switch-$seed.csv"
   $bin generate --format mapped --seed "$((seed + 500))" --rows "$((rows / 4))" --days "$days" --start 2026-03-02 \
     --inject "diversion:$count" --lookalikes "$count" --labels "$data/labels-$((seed + 500)).csv" -o "$data/operator-$seed.csv"

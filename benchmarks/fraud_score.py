@@ -6,7 +6,7 @@ from collections import defaultdict
 
 DETECTORS = [("irsf-hotlist", "irsf"), ("wangiri", "wangiri"), ("wangiri-callback", "wangiri"), ("pbx-hack", "pbx"),
              ("premium", "premium"), ("robocall", "robocall"), ("concurrency", "concurrency"),
-             ("diversion", "diversion"), ("high-usage", "usage")]
+             ("diversion", "diversion"), ("high-usage", "usage"), ("subscription", "subscription")]
 # Which records of a scenario a detector is meant to see (callbacks for the callback detector).
 ROLES = {"wangiri-callback": {"callback"}, "high-usage": {"attack"}}
 

@@ -43,6 +43,7 @@ public final class FraudEngine {
             case "concurrency": detectors.append(ConcurrencyDetector(rule: rule, filter: filter, context: context))
             case "diversion": detectors.append(DiversionDetector(rule: rule, filter: filter, context: context))
             case "high-usage": detectors.append(HighUsageDetector(rule: rule, filter: filter, context: context))
+            case "subscription": detectors.append(SubscriptionDetector(rule: rule, filter: filter, context: context))
             default:
                 throw FraudConfigError(file: "rules", line: nil, field: "rule \(rule.id)", problem: "unknown detector")
             }

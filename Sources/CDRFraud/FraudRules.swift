@@ -14,6 +14,7 @@ public struct FraudRules: Sendable {
         "concurrency": ["maxCallHours"],
         "diversion": [],
         "high-usage": ["warnFloorMinutes", "minHistoryDays", "minCalls"],
+        "subscription": ["warmUpDays", "newHours", "minCalls", "internationalShare"],
     ]
 
     /// The rules, in file order.
@@ -120,7 +121,9 @@ public struct FraudRules: Sendable {
           {"id": "concurrency", "detector": "concurrency", "windowMinutes": 60, "warn": 4, "critical": 8},
           {"id": "diversion", "detector": "diversion", "windowMinutes": 60, "warn": 3, "critical": 10},
           {"id": "high-usage", "detector": "high-usage", "windowMinutes": 1440, "warn": 5, "critical": 10,
-           "snoozeMinutes": 1440, "params": {"warnFloorMinutes": 120, "minHistoryDays": 7, "minCalls": 3}}
+           "snoozeMinutes": 1440, "params": {"warnFloorMinutes": 120, "minHistoryDays": 7, "minCalls": 3}},
+          {"id": "subscription", "detector": "subscription", "windowMinutes": 1440, "warn": 60, "critical": 300,
+           "snoozeMinutes": 1440, "params": {"warmUpDays": 7, "newHours": 72, "minCalls": 20, "internationalShare": 0.5}}
         ]}
         """
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// A fraud scenario type the generator can inject into background traffic.
 public enum ScenarioType: String, Sendable, CaseIterable {
-    case irsf, wangiri, pbx, premium, robocall, concurrency, diversion, usage
+    case irsf, wangiri, pbx, premium, robocall, concurrency, diversion, usage, subscription
 
     /// The detector expected to raise it.
     public var detector: String {
@@ -16,6 +16,7 @@ public enum ScenarioType: String, Sendable, CaseIterable {
         case .concurrency: "concurrency"
         case .diversion: "diversion"
         case .usage: "high-usage"
+        case .subscription: "subscription"
         }
     }
 }
@@ -101,8 +102,8 @@ public struct ScenarioInjector: Sendable {
                 }
             }
         }
-        for type in [ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion, .usage] where confounders > 0
-        {
+        for type in [ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion, .usage, .subscription]
+        where confounders > 0 {
             for index in 1...confounders {
                 let name = "\(type.rawValue)-lookalike-\(index)"
                 let made = lookalike(type, number: Int(tag % 97) * 100 + index)
@@ -285,6 +286,23 @@ public struct ScenarioInjector: Sendable {
                     mobile: true,
                     role: "attack"
                 )
+        case .subscription:
+            let line = "07700\(String(format: "%06d", 910_000 + number))"
+            var made: [Made] = []
+            for day in 0..<Int64(2 + random.below(3)) {
+                for n in 0..<(20 + random.below(30)) {
+                    let abroad = random.unit() < 0.8
+                    let dialled =
+                        abroad
+                        ? "00\(["234", "53", "880", "63"][random.below(4)])\(String(format: "%09d", random.below(999_999_999)))"
+                        : "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
+                    let begin = base + day * 86_400 + 9 * 3600 + Int64(n) * 900
+                    made.append(
+                        (make(line, dialled, begin, 5, Int64(300 + random.below(900)), .answered), "attack", e164(line))
+                    )
+                }
+            }
+            return made
         case .diversion:
             let diverter = "07700\(String(format: "%06d", 970_000 + number))"
             let at = base + 12 * 3600
@@ -453,7 +471,7 @@ public struct ScenarioInjector: Sendable {
                 return (call, "confounder", e164(expat))
             }
         case .usage:
-            let line = "07700\(String(format: "%06d", 995_000 + number))"
+            let line = "07700\(String(format: "%06d", 930_000 + number))"
             var made = history(line, until: base, subject: e164(line)).map { ($0.call, "confounder", $0.subject) }
             for n in 0..<(8 + random.below(6)) {
                 let begin = base + 8 * 3600 + Int64(n) * 3600
@@ -469,6 +487,22 @@ public struct ScenarioInjector: Sendable {
                         ), "confounder", e164(line)
                     )
                 )
+            }
+            return made
+        case .subscription:
+            let line = "07700\(String(format: "%06d", 920_000 + number))"
+            var made: [Made] = []
+            for day in 0..<Int64(4) {
+                for n in 0..<(10 + Int(day) * 12 + random.below(8)) {
+                    let dialled = "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
+                    let begin = base + day * 86_400 + 8 * 3600 + Int64(n) * 1200
+                    made.append(
+                        (
+                            make(line, dialled, begin, 5, Int64(60 + random.below(400)), .answered), "confounder",
+                            e164(line)
+                        )
+                    )
+                }
             }
             return made
         default:

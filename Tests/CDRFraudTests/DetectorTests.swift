@@ -365,3 +365,25 @@ struct HighUsageTests {
         #expect(try alerts(rule: "high-usage", fresh).isEmpty)
     }
 }
+
+@Suite("Subscription fraud")
+struct SubscriptionTests {
+    @Test(
+        "a number new after the warm-up that calls abroad heavily at once alerts; an old one or a new domestic one does not"
+    )
+    func newNumbers() throws {
+        var calls = [call("+447700900070", "+442079460000", at: 0)]
+        let day8: Int64 = 8 * 86_400
+        calls += (0..<8).map { call("+447700900071", "+2348031234\($0)", at: day8 + Int64($0) * 900, talk: 600) }
+        let fired = try alerts(rule: "subscription", calls)
+        #expect(fired.map(\.severity) == [.warning] && fired[0].subject == "+447700900071")
+        let old =
+            [call("+447700900072", "+442079460000", at: 0)]
+            + (0..<8).map { call("+447700900072", "+2348031234\($0)", at: day8 + Int64($0) * 900, talk: 600) }
+        #expect(try alerts(rule: "subscription", old).filter { $0.subject == "+447700900072" }.isEmpty)
+        let domestic =
+            calls.prefix(1)
+            + (0..<30).map { call("+447700900073", "+44207946\(1000 + $0)", at: day8 + Int64($0) * 600, talk: 600) }
+        #expect(try alerts(rule: "subscription", Array(domestic)).isEmpty)
+    }
+}

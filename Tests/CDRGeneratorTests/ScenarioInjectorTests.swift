@@ -24,7 +24,10 @@ struct ScenarioInjectorTests {
         #expect(made.labels.count == made.calls.count && Set(made.labels.map(\.uniqueID)).count == made.calls.count)
         #expect(Set(made.labels.map(\.scenario)).count == 2 * ScenarioType.allCases.count)
         #expect(zip(made.calls, made.calls.dropFirst()).allSatisfy { $0.start <= $1.start })
-        #expect(made.calls.allSatisfy { $0.start >= start && $0.start < start + 8 * 86_400 })
+        #expect(
+            made.calls.allSatisfy { $0.start >= start && $0.start < start + 12 * 86_400 },
+            "scenarios start within the 7 days and last at most 5"
+        )
         var other = ScenarioInjector(counts: ScenarioInjector.parse("all:2")!, seed: 8, start: start, days: 7)
         #expect(Set(other.calls().labels.map(\.subject)).isDisjoint(with: Set(made.labels.map(\.subject))))
     }

@@ -1,0 +1,81 @@
+import CDRModel
+
+/// D10, subscription fraud: a number first seen less than `newHours` (default 72) ago that runs up
+/// international or premium answered minutes at once — `warn` minutes (default 60) within its first day
+/// warns, `critical` (default 300) is critical — or makes at least `minCalls` (default 20) calls of which
+/// at least `internationalShare` (default 0.5) abroad. Numbers seen in the first `warmUpDays` (default 7)
+/// of the data are not new: the detector only knows a number is new once it has watched long enough.
+/// Subject: the calling number.
+final class SubscriptionDetector: KeyedDetector<SubscriptionDetector.State>, Detector {
+    struct State: Sendable {
+        var firstSeen: Int64
+        var minutes: Double = 0
+        var calls = 0
+        var abroad = 0
+        var tally: Tally?
+        var lastEmitted: [Severity: Int64] = [:]
+    }
+
+    private var origin: Int64?
+
+    override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        super.init(rule: rule, filter: filter, context: context)
+        state = KeyedState(ttl: 30 * 86_400, cap: context.keyCap)
+    }
+
+    func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
+        guard !record.call.calling.isEmpty, record.origin.isE164 else { return }
+        let rule = rule
+        let now = record.call.start
+        let start = origin ?? now
+        origin = start
+        let warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
+        let newWindow = Int64(rule.param("newHours", 72) * 3600)
+        let minCalls = Int(rule.param("minCalls", 20))
+        let share = rule.param("internationalShare", 0.5)
+        let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
+        state.update(record.call.calling, at: now, orInsert: State(firstSeen: now)) { state in
+            guard state.firstSeen >= start + warmUp, now - state.firstSeen <= newWindow else { return }
+            state.calls += 1
+            if costly {
+                state.abroad += 1
+                if now - state.firstSeen <= 86_400 { state.minutes += Double(record.call.billable) / 60 }
+            }
+            let abroadShare = Double(state.abroad) / Double(state.calls)
+            let byShare = state.calls >= minCalls && abroadShare >= share
+            guard state.minutes >= rule.warn || byShare else { return }
+            if state.tally == nil {
+                var fresh = Tally(window: newWindow, buckets: 1)
+                fresh.lastEmitted = state.lastEmitted
+                state.tally = fresh
+            }
+            state.tally!.note(record)
+            let minutes = state.minutes
+            let calls = state.calls
+            emitIfDue(
+                rule: rule,
+                detector: "subscription",
+                subject: record.call.calling,
+                value: minutes,
+                measures: [
+                    Measure(name: "costly_minutes_first_day", value: minutes, warn: rule.warn, critical: rule.critical),
+                    Measure(name: "share_abroad_or_premium", value: abroadShare, warn: share, critical: share),
+                    Measure(
+                        name: "calls_since_first_seen",
+                        value: Double(calls),
+                        warn: Double(minCalls),
+                        critical: Double(minCalls)
+                    ),
+                ],
+                tally: &state.tally!,
+                now: now,
+                summary: { _ in
+                    "new number (first seen \(CivilTime.iso8601(state.firstSeen))): \(Int(minutes)) international/premium min on its first day, \(Int(abroadShare * 100)) % of \(calls) calls abroad"
+                },
+                emit: emit,
+                forced: minutes < rule.warn && byShare ? .warning : nil
+            )
+            state.lastEmitted = state.tally!.lastEmitted
+        }
+    }
+}
