@@ -82,9 +82,6 @@ public final class FraudEngine {
         buffer.removeAll { $0.source == source }
     }
 
-    /// Records waiting in the reorder buffer.
-    public var buffered: Int { buffer.count }
-
     /// Live keys across detectors.
     public var liveKeys: Int { detectors.reduce(0) { $0 + $1.liveKeys } }
 

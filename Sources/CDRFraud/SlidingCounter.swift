@@ -55,6 +55,4 @@ public struct SlidingCounter: Sendable {
     public var count: Int64 { total }
     /// The sum of the values in the window.
     public var sum: Double { max(0, totalSum) }
-    /// The event time (bucket start) of the newest event.
-    public var newestTime: Int64 { newest * bucketSeconds }
 }

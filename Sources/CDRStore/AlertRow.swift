@@ -60,21 +60,3 @@ public struct AlertRow: Sendable, Equatable, Codable {
         createdAt = 0
     }
 }
-
-/// A case: the alerts on one subject that follow each other within 24 hours.
-public struct CaseRow: Sendable, Equatable, Codable {
-    /// Case id.
-    public var id: Int64
-    /// The subject.
-    public var subject: String
-    /// The highest severity of its alerts.
-    public var severity: String
-    /// First evidence time.
-    public var firstEvent: Int64
-    /// Last evidence time.
-    public var lastEvent: Int64
-    /// How many alerts.
-    public var alerts: Int64
-    /// The detectors involved, comma-separated.
-    public var detectors: String
-}

@@ -143,13 +143,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The number of stored aggregate cells.
-    public func aggregateCount() throws(StoreError) -> Int64 {
-        let statement = try connection.prepare("SELECT count(*) FROM aggregates")
-        _ = try statement.step()
-        return statement.int(0)
-    }
-
     /// The measures in the columns from `first` on, in ``AggregateSummary/measures`` order.
     private static func counts(_ statement: Statement, from first: Int32) -> AggregateCounts {
         var counts = AggregateCounts()

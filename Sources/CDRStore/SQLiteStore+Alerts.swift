@@ -128,32 +128,6 @@ extension SQLiteStore {
         return rows
     }
 
-    /// The cases with these ids.
-    public func cases(ids: Set<Int64>) throws(StoreError) -> [CaseRow] {
-        let statement = try connection.prepare(
-            "SELECT id, subject, severity, first_at, last_at, alerts, detectors FROM cases WHERE id = ?"
-        )
-        var rows: [CaseRow] = []
-        for id in ids.sorted() {
-            statement.bind(1, id)
-            if try statement.step() {
-                rows.append(
-                    CaseRow(
-                        id: statement.int(0),
-                        subject: statement.text(1),
-                        severity: statement.text(2),
-                        firstEvent: statement.int(3),
-                        lastEvent: statement.int(4),
-                        alerts: statement.int(5),
-                        detectors: statement.text(6)
-                    )
-                )
-            }
-            statement.reset()
-        }
-        return rows
-    }
-
     /// Removes the alerts a failed file's records raised.
     func deleteAlerts(fileID: Int64) throws(StoreError) {
         let statement = try connection.prepare("DELETE FROM alerts WHERE file_id = ?")
