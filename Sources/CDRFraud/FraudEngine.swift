@@ -116,7 +116,6 @@ struct Heap {
 
     private var items: [(start: Int64, id: Int64, pending: Pending)] = []
 
-    var count: Int { items.count }
     var peekStart: Int64? { items.first?.start }
 
     private static func less(

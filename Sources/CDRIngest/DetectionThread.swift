@@ -25,6 +25,8 @@ final class DetectionThread: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var alerts: [Alert] = []
     private var lateCount: Int64 = 0
+    private var observedCount: Int64 = 0
+    private var keys = 0
 
     /// Starts the thread.
     init(engine: FraudEngine) {
@@ -52,6 +54,8 @@ final class DetectionThread: @unchecked Sendable {
         collect(raised)
         lock.lock()
         lateCount = engine.late
+        observedCount = engine.observed
+        keys = engine.liveKeys
         lock.unlock()
         finished.signal()
     }
@@ -86,6 +90,13 @@ final class DetectionThread: @unchecked Sendable {
         queue.close()
         finished.wait()
         return drain()
+    }
+
+    /// Records observed and detector state keys still live at the end (valid after ``finish()``).
+    var state: (observed: Int64, liveKeys: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (observedCount, keys)
     }
 
     /// Late records (valid after ``finish()``).

@@ -102,6 +102,8 @@ public final class IngestJob {
         )
         summary.alertIDs = storedAlerts
         summary.lateRecords = detection?.late ?? 0
+        summary.fraudObserved = detection?.state.observed ?? 0
+        summary.fraudLiveKeys = detection?.state.liveKeys ?? 0
         summary.fraudFailure = fraudFailure
         return summary
     }

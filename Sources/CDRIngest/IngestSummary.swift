@@ -49,12 +49,18 @@ public struct IngestSummary: Sendable, Encodable {
     public var lateRecords: Int64 = 0
     /// Why alerts could not be stored, if they could not.
     public var fraudFailure: String?
+    /// Records fraud detection observed.
+    public var fraudObserved: Int64 = 0
+    /// Detector state keys live at the end of the run (bounded by the key caps).
+    public var fraudLiveKeys = 0
 
     enum CodingKeys: String, CodingKey {
         case files, records, rejected, duplicates, seconds, details
         case alertIDs = "alerts"
         case lateRecords = "late_records"
         case fraudFailure = "fraud_failure"
+        case fraudObserved = "fraud_observed"
+        case fraudLiveKeys = "fraud_live_keys"
         case skippedFiles = "skipped_files"
         case failedFiles = "failed_files"
         case rejectsFile = "rejects_file"

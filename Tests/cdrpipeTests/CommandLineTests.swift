@@ -273,6 +273,8 @@ struct FraudCommandTests {
         #expect(first.status == 0, "\(first.err)")
         let ids = try CLI.json(first.out)["alerts"] as? [String] ?? []
         #expect(ids.count == 2)
+        #expect(try CLI.json(first.out)["fraud_observed"] as? Int == 41)
+        #expect(try CLI.json(first.out)["late_records"] as? Int == 0)
         let listed = try CLI.run(["alerts", "--db", db, "--format", "json"])
         #expect(listed.out.contains("\"detector\":\"wangiri\"") && listed.out.contains("\"detector\":\"irsf-hotlist\""))
         let outbox = try FileManager.default.contentsOfDirectory(atPath: db + ".outbox").sorted()
