@@ -228,50 +228,38 @@ public struct ScenarioInjector: Sendable {
             return made
         case .premium:
             let caller = "07700\(String(format: "%06d", 900_000 + number))"
-            let at = base + 8 * 3600
-            return (0..<(20 + random.below(20))).map { n in
-                (
-                    make(
-                        caller,
-                        "0906\(String(format: "%07d", random.below(9_999_999)))",
-                        at + Int64(n) * 1800,
-                        5,
-                        Int64(600 + random.below(1800)),
-                        .answered
-                    ), "attack", e164(caller)
-                )
-            }
+            return series(
+                caller,
+                calls: 20...39,
+                at: base + 8 * 3600,
+                spacing: 1800,
+                ring: 5,
+                dial: .premium,
+                talk: 600...2399
+            )
         case .robocall:
             let caller = "01632\(String(format: "%06d", 960_000 + number))"
-            let at = base + 10 * 3600
-            return (0..<(150 + random.below(200))).map { n in
-                let answered = random.unit() < 0.2
-                return (
-                    make(
-                        caller,
-                        "07700\(String(format: "%06d", random.below(999_999)))",
-                        at + Int64(n) * 15,
-                        6,
-                        answered ? Int64(5 + random.below(20)) : 0,
-                        answered ? .answered : .noAnswer
-                    ), "attack", e164(caller)
-                )
-            }
+            return series(
+                caller,
+                calls: 150...349,
+                at: base + 10 * 3600,
+                spacing: 15,
+                ring: 6,
+                dial: .mobile,
+                talk: 5...24,
+                answered: 0.2
+            )
         case .concurrency:
             let caller = "07700\(String(format: "%06d", 950_000 + number))"
-            let at = base + 14 * 3600
-            return (0..<(8 + random.below(12))).map { n in
-                (
-                    make(
-                        caller,
-                        "020\(String(format: "%08d", 79_460_000 + random.below(9_999)))",
-                        at + Int64(n * 30),
-                        3,
-                        Int64(1800 + random.below(1800)),
-                        .answered
-                    ), "attack", e164(caller)
-                )
-            }
+            return series(
+                caller,
+                calls: 8...19,
+                at: base + 14 * 3600,
+                spacing: 30,
+                ring: 3,
+                dial: .london,
+                talk: 1800...3599
+            )
         case .usage:
             let line = "07700\(String(format: "%06d", 990_000 + number))"
             let burst = Int64(1 + random.below(3))
@@ -321,8 +309,39 @@ public struct ScenarioInjector: Sendable {
         }
     }
 
-    /// Answered calls from `line` on every day in `days`: `calls` a day from `hour` o'clock, `spacing`
-    /// seconds apart, each lasting `talk` seconds, to mobiles or London numbers.
+    /// Where a series of calls goes.
+    private enum Dial {
+        case mobile, london, premium
+    }
+
+    /// `calls` calls from `line` from `at`, `spacing` seconds apart, each ringing `ring` seconds; the
+    /// `answered` share of them is answered and lasts `talk` seconds, the rest go unanswered.
+    private mutating func series(
+        _ line: String,
+        calls: ClosedRange<Int>,
+        at: Int64,
+        spacing: Int64,
+        ring: Int64,
+        dial: Dial,
+        talk: ClosedRange<Int>,
+        answered: Double = 1,
+        role: String = "attack"
+    ) -> [Made] {
+        (0..<(calls.lowerBound + random.below(calls.count))).map { n in
+            let dialled =
+                switch dial {
+                case .mobile: "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                case .london: "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
+                case .premium: "0906\(String(format: "%07d", random.below(9_999_999)))"
+                }
+            let isAnswered = answered >= 1 || random.unit() < answered
+            let duration = isAnswered ? Int64(talk.lowerBound + random.below(talk.count)) : 0
+            let call = make(line, dialled, at + Int64(n) * spacing, ring, duration, isAnswered ? .answered : .noAnswer)
+            return (call, role, e164(line))
+        }
+    }
+
+    /// `series` of answered calls on every day in `days`, from `hour` o'clock.
     private mutating func busyDays(
         _ line: String,
         days: Range<Int64>,
@@ -333,19 +352,18 @@ public struct ScenarioInjector: Sendable {
         mobile: Bool,
         role: String
     ) -> [Made] {
-        var made: [Made] = []
-        for day in stride(from: days.lowerBound, to: days.upperBound, by: 86_400) {
-            for n in 0..<(calls.lowerBound + random.below(calls.count)) {
-                let dialled =
-                    mobile
-                    ? "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
-                    : "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
-                let duration = Int64(talk.lowerBound + random.below(talk.count))
-                let call = make(line, dialled, day + hour * 3600 + Int64(n) * spacing, 4, duration, .answered)
-                made.append((call, role, e164(line)))
-            }
+        stride(from: days.lowerBound, to: days.upperBound, by: 86_400).flatMap { day in
+            series(
+                line,
+                calls: calls,
+                at: day + hour * 3600,
+                spacing: spacing,
+                ring: 4,
+                dial: mobile ? .mobile : .london,
+                talk: talk,
+                role: role
+            )
         }
-        return made
     }
 
     /// A subscriber's ordinary history from the first day up to `until`: a few short calls a day.
