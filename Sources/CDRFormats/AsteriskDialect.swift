@@ -60,7 +60,8 @@ public struct AsteriskDialect: CSVDialect {
             && FieldDecoding.integer(record[c.billable]) != nil
     }
 
-    /// Decodes one Asterisk record: src→A, dst→B, channel→carrier (trunk) and channel, uniqueid→id.
+    /// Decodes one Asterisk record: src→A, dst→B, channel→carrier (trunk) and channel, the trunk of
+    /// dstchannel→egress, uniqueid→id.
     public func decode(_ record: CSVRecord, context: inout DecodeContext) throws(RecordProblem) -> CallRecord {
         let range = module == .cdrCSV ? 16...21 : 18...19
         guard range.contains(record.count) else {
@@ -83,7 +84,7 @@ public struct AsteriskDialect: CSVDialect {
             )
         }
         let channel = record[c.channel]
-        return CallRecord(
+        var decoded = CallRecord(
             calling: try context.number(record[c.source], field: "src"),
             dialled: try context.number(record[c.destination], field: "dst"),
             start: start,
@@ -98,5 +99,8 @@ public struct AsteriskDialect: CSVDialect {
             sourceID: uniqueIDColumn(record).map { String(decoding: record[$0], as: UTF8.self) } ?? "",
             sourceLine: record.line
         )
+        let destinationChannel = record[c.channel + 1]
+        if !destinationChannel.isEmpty { decoded.egress = FieldDecoding.trunk(ofChannel: destinationChannel) }
+        return decoded
     }
 }

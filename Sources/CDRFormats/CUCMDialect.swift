@@ -7,7 +7,7 @@ import CDRModel
 /// called number); C = `originalCalledPartyNumber` and `lastRedirectDn` when they differ from B (the
 /// numbers that diverted the call); times are UTC epoch seconds, `dateTimeConnect` 0 when unanswered;
 /// `duration` is the connected time (billable seconds); carrier = `origDeviceName` (the gateway, trunk or
-/// phone the call came from); channel = the originating IPv4 address decoded from `origIpAddr`;
+/// phone the call came from); egress = `destDeviceName` (where it went); channel = the originating IPv4 address decoded from `origIpAddr`;
 /// id = `globalCallID_callManagerId`-`globalCallID_callId`.
 public struct CUCMDialect: CSVDialect {
     /// `cucm`.
@@ -17,7 +17,7 @@ public struct CUCMDialect: CSVDialect {
     private struct Bound: Sendable {
         var recordType: Int, manager: Int, callID: Int, origination: Int, connect: Int, disconnect: Int
         var calling: Int, originalCalled: Int, finalCalled: Int, lastRedirect: Int?, duration: Int
-        var origCause: Int?, destCause: Int?, origDevice: Int?, origIP: Int?, width: Int
+        var origCause: Int?, destCause: Int?, origDevice: Int?, destDevice: Int?, origIP: Int?, width: Int
     }
 
     /// Creates the dialect; columns are bound when the header is read.
@@ -68,6 +68,7 @@ public struct CUCMDialect: CSVDialect {
             origCause: names.firstIndex(of: "origCause_value"),
             destCause: names.firstIndex(of: "destCause_value"),
             origDevice: names.firstIndex(of: "origDeviceName"),
+            destDevice: names.firstIndex(of: "destDeviceName"),
             origIP: names.firstIndex(of: "origIpAddr"),
             width: 0
         )
@@ -117,7 +118,7 @@ public struct CUCMDialect: CSVDialect {
             let origin = try b.origCause.map { i throws(RecordProblem) in try int(i, "origCause_value") } ?? 0
             disposition = HangupCause.disposition(code: cause != 0 && cause < 128 ? cause : origin)
         }
-        return CallRecord(
+        var decoded = CallRecord(
             calling: try context.number(record[b.calling], field: "callingPartyNumber"),
             dialled: dialled,
             diverting: diverting,
@@ -134,6 +135,8 @@ public struct CUCMDialect: CSVDialect {
                 + String(decoding: record[b.callID], as: UTF8.self),
             sourceLine: record.line
         )
+        decoded.egress = b.destDevice.map { String(decoding: record[$0], as: UTF8.self) } ?? ""
+        return decoded
     }
 
     /// Decodes CUCM's legacy IPv4 field: a signed 32-bit integer holding the address little-endian

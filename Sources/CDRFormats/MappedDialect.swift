@@ -17,7 +17,7 @@ public struct MappedDialect: CSVDialect {
     private struct Bound: Sendable {
         var calling: Int?, dialled: Int, diverting: [Int], start: Int, answer: Int?, end: Int?
         var duration: Int?, billable: Int?, disposition: Int?, carrier: Int?, channel: Int?, account: Int?
-        var sourceID: Int?
+        var sourceID: Int?, egress: Int?
         var width: Int
     }
 
@@ -58,12 +58,13 @@ public struct MappedDialect: CSVDialect {
             channel: try index(columns.channel),
             account: try index(columns.account),
             sourceID: try index(columns.sourceID),
+            egress: try index(columns.egress),
             width: 0
         )
         b.width =
             ([
                 b.calling, b.dialled, b.start, b.answer, b.end, b.duration, b.billable, b.disposition, b.carrier,
-                b.channel, b.account, b.sourceID,
+                b.channel, b.account, b.sourceID, b.egress,
             ].compactMap { $0 } + diverting).max()! + 1
         return b
     }
@@ -149,7 +150,7 @@ public struct MappedDialect: CSVDialect {
         for i in b.diverting where !record[i].isEmpty {
             diverting.append(try context.number(record[i], field: "diverting"))
         }
-        return CallRecord(
+        var decoded = CallRecord(
             calling: try b.calling.map { i throws(RecordProblem) in try context.number(record[i], field: "calling") }
                 ?? "",
             dialled: try context.number(record[b.dialled], field: "dialled"),
@@ -166,5 +167,7 @@ public struct MappedDialect: CSVDialect {
             sourceID: text(record, b.sourceID),
             sourceLine: record.line
         )
+        decoded.egress = text(record, b.egress)
+        return decoded
     }
 }

@@ -57,6 +57,8 @@ public struct MappingFile: Codable, Sendable {
         public var disposition: Column?
         /// Originating carrier or trunk.
         public var carrier: Column?
+        /// Egress (terminating) carrier or trunk.
+        public var egress: Column?
         /// Switch channel.
         public var channel: Column?
         /// Account code.

@@ -4,6 +4,7 @@ import Foundation
 /// A rule's filter, checked and compiled: which calls the rule counts.
 final class CallFilter: @unchecked Sendable {
     private let prefixes: [String]
+    private let carriers: [String]
     private let directions: Set<CallDirection>
     private let offHours: Bool
     private let businessHours: Range<Int64>
@@ -22,6 +23,8 @@ final class CallFilter: @unchecked Sendable {
         for prefix in prefixes where !(prefix.hasPrefix("+") && prefix.dropFirst().allSatisfy(\.isNumber)) {
             throw fail("prefixes", "\"\(prefix)\" is not + and digits")
         }
+        carriers = filter?.carriers ?? []
+        if carriers.contains(where: \.isEmpty) { throw fail("carriers", "must not hold an empty name") }
         var directions = Set<CallDirection>()
         for name in filter?.directions ?? [] {
             guard let direction = CallDirection(rawValue: name) else {
@@ -59,6 +62,7 @@ final class CallFilter: @unchecked Sendable {
     func matches(_ record: FraudRecord) -> Bool {
         if !prefixes.isEmpty && !prefixes.contains(where: { record.call.dialled.hasPrefix($0) }) { return false }
         if !directions.isEmpty && !directions.contains(record.direction) { return false }
+        if !carriers.isEmpty && !carriers.contains(where: { record.call.carrier.contains($0) }) { return false }
         if offHours && !isOffHours(record.call.start) { return false }
         return true
     }

@@ -34,6 +34,11 @@ public final class FraudEngine {
             let filter = try CallFilter(rule.filter, rule: rule.id, file: "rules")
             switch rule.detector {
             case "irsf-hotlist": detectors.append(IRSFHotlistDetector(rule: rule, filter: filter, context: context))
+            case "irsf-burst": detectors.append(IRSFBurstDetector(rule: rule, filter: filter, context: context))
+            case "irsf-pump": detectors.append(IRSFPumpDetector(rule: rule, filter: filter, context: context))
+            case "fas": detectors.append(FalseAnswerDetector(rule: rule, filter: filter, context: context))
+            case "simbox": detectors.append(SIMBoxDetector(rule: rule, filter: filter, context: context))
+            case "simbox-trunk": detectors.append(SIMBoxTrunkDetector(rule: rule, filter: filter, context: context))
             case "wangiri": detectors.append(WangiriDetector(rule: rule, filter: filter, context: context))
             case "wangiri-callback":
                 detectors.append(WangiriCallbackDetector(rule: rule, filter: filter, context: context))

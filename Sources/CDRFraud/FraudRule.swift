@@ -6,6 +6,8 @@ public struct FraudRule: Sendable, Codable, Equatable {
     public struct Filter: Sendable, Codable, Equatable {
         /// Dialled-number prefixes (E.164 with `+`); any of them.
         public var prefixes: [String]?
+        /// Originating carriers or trunks: a call matches when its carrier contains one of them.
+        public var carriers: [String]?
         /// Call directions (`outbound`, `inbound`, `national`, `internal`, `transit`); any of them.
         public var directions: [String]?
         /// Only calls outside business hours: local hours `HH-HH` (e.g. `08-18`) on `businessDays`.

@@ -535,7 +535,8 @@ public struct ScenarioInjector: Sendable {
         _ ring: Int64,
         _ talk: Int64,
         _ disposition: Disposition,
-        account: String = ""
+        account: String = "",
+        egress: String? = nil
     ) -> GeneratedCall {
         sequence += 1
         let answer = disposition == .answered ? begin + ring : nil
@@ -548,7 +549,7 @@ public struct ScenarioInjector: Sendable {
             end: begin + ring + (disposition == .answered ? talk : 0),
             disposition: disposition,
             channel: "SIP/inject-\(sequence)",
-            destinationChannel: "SIP/core-inject-\(sequence)",
+            destinationChannel: "SIP/\(egress ?? TrafficGenerator.route(destination))-\(String(sequence, radix: 16))",
             account: account,
             uniqueID: "inject-\(tag).\(sequence)"
         )

@@ -38,6 +38,8 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var imei: String = ""
     /// Where the served subscriber was: `MCCMNC-LAC-CI` (mobile CDRs), or empty.
     public var cell: String = ""
+    /// The trunk or route the call left the switch on (the terminating carrier), or empty.
+    public var egress: String = ""
 
     /// Creates a record; every field is explicit so a dialect states what it maps.
     public init(

@@ -230,5 +230,6 @@ enum Migrations {
             """,
             nil
         ),
+        (8, "", { store throws(StoreError) in try SQLiteStore.addEgressColumn(store) }),
     ]
 }

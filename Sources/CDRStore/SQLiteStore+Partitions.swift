@@ -7,6 +7,12 @@ extension SQLiteStore {
     /// The columns of a partition, in order.
     static let recordColumns = """
         id, day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec, disposition, \
+        carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress
+        """
+
+    /// The columns of the single records table before partitioning (migrations 1–2).
+    static let legacyColumns = """
+        id, day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec, disposition, \
         carrier, channel, account, source_id, file_id, line, imsi, imei, cell
         """
 
@@ -65,7 +71,8 @@ extension SQLiteStore {
                 line INTEGER NOT NULL,
                 imsi TEXT NOT NULL DEFAULT '',
                 imei TEXT NOT NULL DEFAULT '',
-                cell TEXT NOT NULL DEFAULT ''
+                cell TEXT NOT NULL DEFAULT '',
+                egress TEXT NOT NULL DEFAULT ''
             ) STRICT;
             CREATE UNIQUE INDEX IF NOT EXISTS \(name)_by_calling ON \(name)(day, calling, key);
             CREATE INDEX IF NOT EXISTS \(name)_by_dialled ON \(name)(day, dialled);
@@ -162,7 +169,7 @@ extension SQLiteStore {
             let name = try store.ensurePartition(day: CivilTime.firstDay(ofMonth: month))
             try store.connection.execute(
                 """
-                INSERT INTO \(name)(\(recordColumns)) SELECT \(recordColumns) FROM records_legacy
+                INSERT INTO \(name)(\(legacyColumns)) SELECT \(legacyColumns) FROM records_legacy
                 WHERE day BETWEEN \(CivilTime.firstDay(ofMonth: month)) AND \(CivilTime.firstDay(ofMonth: month + 1) - 1)
                 ORDER BY id
                 """
@@ -175,6 +182,21 @@ extension SQLiteStore {
             DROP TABLE records_legacy;
             """
         )
+        try store.rebuildRecordsView()
+    }
+
+    /// Adds the egress trunk column to partitions created before it existed (migration 8).
+    static func addEgressColumn(_ store: SQLiteStore) throws(StoreError) {
+        for month in try store.partitionMonths() {
+            let name = partitionName(month: month)
+            let columns = try store.connection.prepare(
+                "SELECT count(*) FROM pragma_table_info('\(name)') WHERE name = 'egress'"
+            )
+            _ = try columns.step()
+            if columns.int(0) == 0 {
+                try store.connection.execute("ALTER TABLE \(name) ADD COLUMN egress TEXT NOT NULL DEFAULT ''")
+            }
+        }
         try store.rebuildRecordsView()
     }
 }

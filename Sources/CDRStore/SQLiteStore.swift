@@ -146,7 +146,7 @@ public final class SQLiteStore {
         } else {
             statement = try partitionInsert(day: day)
         }
-        statement.bind(21, nextRecordID)
+        statement.bind(22, nextRecordID)
         statement.bind(1, day)
         withUnsafeBytes(of: (key.high.bigEndian, key.low.bigEndian)) { statement.bind(2, blob: $0) }
         statement.bind(3, r.calling)
@@ -167,6 +167,7 @@ public final class SQLiteStore {
         statement.bind(18, r.imsi)
         statement.bind(19, r.imei)
         statement.bind(20, r.cell)
+        statement.bind(21, r.egress)
         defer { statement.reset() }
         try statement.step()
         guard connection.changes == 1 else { return false }
@@ -186,8 +187,8 @@ public final class SQLiteStore {
         let statement = try connection.prepare(
             """
             INSERT INTO \(name)(day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration,
-                billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell, id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (day, calling, key) DO NOTHING
             """
         )

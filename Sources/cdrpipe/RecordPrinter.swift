@@ -6,7 +6,7 @@ import Foundation
 enum RecordPrinter {
     static let columns = [
         "id", "calling", "dialled", "diverting", "start", "answer", "end", "duration", "billsec", "disposition",
-        "carrier", "channel", "account", "source_id", "file", "line", "imsi", "imei", "cell",
+        "carrier", "channel", "account", "source_id", "file", "line", "imsi", "imei", "cell", "egress",
     ]
 
     static func fields(_ s: StoredRecord) -> [String] {
@@ -16,7 +16,7 @@ enum RecordPrinter {
             r.answer.map(CivilTime.iso8601) ?? "", CivilTime.iso8601(r.end), String(r.duration), String(r.billable),
             r.disposition.name, r.carrier, r.channel, r.account, r.sourceID, s.file, String(r.sourceLine), r.imsi,
             r.imei,
-            r.cell,
+            r.cell, r.egress,
         ]
     }
 

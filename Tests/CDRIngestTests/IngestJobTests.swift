@@ -61,7 +61,9 @@ struct IngestJobTests {
         try generate(dir + "/a.csv", rows: 500, seed: 12)
         var copy = try String(contentsOfFile: dir + "/a.csv", encoding: .utf8)
         copy +=
-            copy.split(separator: "\n").last.map { $0.replacingOccurrences(of: "SIP/core-", with: "SIP/edge-") + "\n" }
+            copy.split(separator: "\n").last.map {
+                $0.replacingOccurrences(of: "\",\"Dial\",", with: "\",\"Dial2\",") + "\n"
+            }
             ?? ""
         try copy.write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
         let summary = try ingest(dir + "/cdr.db", [dir])

@@ -182,15 +182,13 @@ enum CSRecordDecoder {
             calling = served ?? callingNumber ?? ""
             dialled = called ?? connected ?? ""
         }
-        var trunk = ""
-        if let group = f[tags.incomingTrunk] {
-            trunk =
-                (try? BERHeader.read(group, at: 0, limit: limit)).map { header in
-                    let content = UnsafeRawBufferPointer(rebasing: group[header.headerLength...])
-                    return header.tag == 0
-                        ? String(BERValue.integer(content) ?? 0) : String(decoding: content, as: UTF8.self)
-                } ?? ""
+        /// `TrunkGroup ::= CHOICE { tkgpNumber [0] INTEGER, tkgpName [1] GraphicString }`.
+        func trunkGroup(_ tag: UInt32) -> String {
+            guard let group = f[tag], let header = try? BERHeader.read(group, at: 0, limit: limit) else { return "" }
+            let content = UnsafeRawBufferPointer(rebasing: group[header.headerLength...])
+            return header.tag == 0 ? String(BERValue.integer(content) ?? 0) : String(decoding: content, as: UTF8.self)
         }
+        let trunk = trunkGroup(tags.incomingTrunk)
         var record = CallRecord(
             calling: calling,
             dialled: dialled,
@@ -209,6 +207,7 @@ enum CSRecordDecoder {
         record.imsi = f[tags.imsi].flatMap { BERValue.tbcd($0) } ?? ""
         record.imei = f[tags.imei].flatMap { BERValue.tbcd($0) } ?? ""
         record.cell = f[tags.location].map(location) ?? ""
+        record.egress = trunkGroup(tags.incomingTrunk + 1)
         return record
     }
 
