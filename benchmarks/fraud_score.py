@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Scores fraud alerts against injected ground truth: precision and recall per detector, with Wilson 95 %
-intervals. Usage: fraud_score.py DB LABELS.csv [LABELS.csv ...]  (alerts are read from the database)."""
+intervals. Usage: fraud_score.py DB=LABELS.csv [DB=LABELS.csv ...]: each database holds one generated file, loaded
+with detection on, and the labels written with it."""
 import csv, json, math, sqlite3, sys
 from collections import defaultdict
 
-DETECTORS = [("irsf-hotlist", "irsf"), ("wangiri", "wangiri"), ("wangiri-callback", "wangiri"), ("pbx-hack", "pbx"),
-             ("premium", "premium"), ("robocall", "robocall"), ("concurrency", "concurrency"),
-             ("diversion", "diversion"), ("high-usage", "usage"), ("subscription", "subscription")]
+# Each detector with the scenario types it is scored on (its primary type first).
+DETECTORS = [("irsf-hotlist", {"irsf"}), ("irsf-burst", {"burst", "irsf"}), ("irsf-pump", {"pump"}),
+             ("wangiri", {"wangiri"}), ("wangiri-callback", {"wangiri"}), ("pbx-hack", {"pbx"}),
+             ("simbox", {"simbox"}), ("simbox-trunk", {"bypass"}), ("fas", {"fas"}), ("premium", {"premium"}),
+             ("robocall", {"robocall"}), ("concurrency", {"concurrency"}), ("diversion", {"diversion"}),
+             ("high-usage", {"usage"}), ("subscription", {"subscription"})]
 # Which records of a scenario a detector is meant to see (callbacks for the callback detector).
 ROLES = {"wangiri-callback": {"callback"}, "high-usage": {"attack"}}
 
@@ -20,30 +24,40 @@ def wilson(successes, total, z=1.96):
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def main():
-    db, label_files = sys.argv[1], sys.argv[2:]
+def load(db, labels, scenarios, alerts):
+    """Adds one database's scenarios (from the labels of the file loaded into it) and alerts; records are
+    named (database, id). Labels name records by the id their file carries: the uniqueid, or a BER call
+    reference."""
     con = sqlite3.connect(db)
-    record_of = dict(con.execute("SELECT source_id, id FROM records WHERE source_id LIKE 'inject-%'"))
-    scenarios = {}
-    for path in label_files:
-        with open(path) as handle:
-            for row in csv.DictReader(handle):
-                record = record_of.get(row["uniqueid"])
-                if record is None:
-                    continue
-                entry = scenarios.setdefault((path, row["scenario_id"]),
-                                             {"type": row["type"], "records": set(), "roles": {},
-                                              "confounder": row["role"] == "confounder"})
-                entry["records"].add(record)
-                entry["roles"].setdefault(row["role"], set()).add(record)
-    lookalikes = [s for s in scenarios.values() if s["confounder"]]
-    scenarios = {k: s for k, s in scenarios.items() if not s["confounder"]}
-    injected = set().union(*(s["records"] for s in scenarios.values())) if scenarios else set()
+    with open(labels) as handle:
+        rows = list(csv.DictReader(handle))
+    wanted = {row["uniqueid"] for row in rows}
+    record_of = {source_id: (db, record) for source_id, record in con.execute("SELECT source_id, id FROM records")
+                 if source_id in wanted}
+    for row in rows:
+        record = record_of.get(row["uniqueid"])
+        if record is None:
+            continue
+        entry = scenarios.setdefault((labels, row["scenario_id"]),
+                                     {"type": row["type"], "records": set(), "roles": {},
+                                      "confounder": row["role"] == "confounder"})
+        entry["records"].add(record)
+        entry["roles"].setdefault(row["role"], set()).add(record)
     # Days 1-7 are warm-up (profiles fill; no scenarios are injected there): their alerts are not scored.
     first_day = con.execute("SELECT min(start_at) FROM records").fetchone()[0]
     warm_up_end = first_day - first_day % 86400 + 7 * 86400
-    alerts = [{"detector": d, "evidence": set(json.loads(e))}
-              for d, e in con.execute("SELECT detector, evidence FROM alerts WHERE first_at >= ?", (warm_up_end,))]
+    alerts += [{"detector": d, "evidence": {(db, e) for e in json.loads(ev)}}
+               for d, ev in con.execute("SELECT detector, evidence FROM alerts WHERE first_at >= ?", (warm_up_end,))]
+
+
+def main():
+    scenarios, alerts = {}, []
+    for pair in sys.argv[1:]:
+        db, labels = pair.split("=", 1)
+        load(db, labels, scenarios, alerts)
+    lookalikes = [s for s in scenarios.values() if s["confounder"]]
+    scenarios = {k: s for k, s in scenarios.items() if not s["confounder"]}
+    injected = set().union(*(s["records"] for s in scenarios.values())) if scenarios else set()
 
     print(f"{'detector':16} {'scenarios':>9} {'recall':>7} {'95% CI':>15} {'alerts':>7} {'precision':>9} {'95% CI':>15}"
           f" {'look-alikes alerted':>20}")
@@ -54,7 +68,7 @@ def main():
         def seen(s):
             return set().union(*(s["roles"].get(r, set()) for r in roles)) if roles else s["records"]
 
-        own = [s for s in scenarios.values() if s["type"] == kind and seen(s)]
+        own = [s for s in scenarios.values() if s["type"] in kind and seen(s)]
         mine = [a for a in alerts if a["detector"] == detector]
         found = sum(1 for s in own if any(a["evidence"] & seen(s) for a in mine))
         true = sum(1 for a in mine if a["evidence"] & injected)

@@ -1,7 +1,8 @@
 import CDRModel
 import Foundation
 
-/// A rule's filter, checked and compiled: which calls the rule counts.
+/// A rule's filter, checked and compiled: which calls the rule counts. Off-hours follow the account's
+/// business calendar when one covers it, else the filter's own hours, days and zone.
 final class CallFilter: @unchecked Sendable {
     private let prefixes: [String]
     private let carriers: [String]
@@ -11,11 +12,18 @@ final class CallFilter: @unchecked Sendable {
     private let businessDays: Set<Int64>
     private var clock: LocalTimeConverter
     private let lock = NSLock()
+    private let calendars: BusinessCalendars
 
     static let dayNames = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]
 
     /// Compiles a filter; errors name the rule and field.
-    init(_ filter: FraudRule.Filter?, rule: String, file: String) throws(FraudConfigError) {
+    init(
+        _ filter: FraudRule.Filter?,
+        rule: String,
+        file: String,
+        calendars: BusinessCalendars = BusinessCalendars()
+    ) throws(FraudConfigError) {
+        self.calendars = calendars
         func fail(_ field: String, _ problem: String) -> FraudConfigError {
             FraudConfigError(file: file, line: nil, field: "rule \(rule): filter.\(field)", problem: problem)
         }
@@ -38,11 +46,10 @@ final class CallFilter: @unchecked Sendable {
         self.directions = directions
         offHours = filter?.offHours ?? false
         let hours = filter?.businessHours ?? "08-18"
-        let parts = hours.split(separator: "-").compactMap { Int64($0) }
-        guard parts.count == 2, (0...24).contains(parts[0]), (0...24).contains(parts[1]), parts[0] < parts[1] else {
+        guard let parsed = Self.hours(hours) else {
             throw fail("businessHours", "\"\(hours)\" is not HH-HH with the start before the end (e.g. 08-18)")
         }
-        businessHours = parts[0]..<parts[1]
+        businessHours = parsed
         var days = Set<Int64>()
         for name in filter?.businessDays ?? ["mon", "tue", "wed", "thu", "fri"] {
             guard let index = Self.dayNames.firstIndex(of: name.lowercased()) else {
@@ -63,7 +70,12 @@ final class CallFilter: @unchecked Sendable {
         if !prefixes.isEmpty && !prefixes.contains(where: { record.call.dialled.hasPrefix($0) }) { return false }
         if !directions.isEmpty && !directions.contains(record.direction) { return false }
         if !carriers.isEmpty && !carriers.contains(where: { record.call.carrier.contains($0) }) { return false }
-        if offHours && !isOffHours(record.call.start) { return false }
+        if offHours
+            && !(calendars.isOffHours(record.call.start, account: record.call.account)
+                ?? isOffHours(record.call.start))
+        {
+            return false
+        }
         return true
     }
 
@@ -76,5 +88,14 @@ final class CallFilter: @unchecked Sendable {
         let weekday = ((day % 7) + 7) % 7
         let hour = (local - day * 86_400) / 3600
         return !businessDays.contains(weekday) || !businessHours.contains(hour)
+    }
+
+    /// Parses `HH-HH` local opening hours.
+    static func hours(_ text: String) -> Range<Int64>? {
+        let parts = text.split(separator: "-").compactMap { Int64($0) }
+        guard parts.count == 2, (0...24).contains(parts[0]), (0...24).contains(parts[1]), parts[0] < parts[1] else {
+            return nil
+        }
+        return parts[0]..<parts[1]
     }
 }

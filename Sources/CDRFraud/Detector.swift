@@ -17,11 +17,14 @@ public struct DetectorContext: Sendable {
     public var ranges: RiskRanges
     /// Most keys each detector keeps.
     public var keyCap: Int
+    /// Business hours per account, for off-hours rules.
+    public var calendars: BusinessCalendars
 
     /// Creates a context.
-    public init(ranges: RiskRanges, keyCap: Int = 200_000) {
+    public init(ranges: RiskRanges, keyCap: Int = 200_000, calendars: BusinessCalendars = BusinessCalendars()) {
         self.ranges = ranges
         self.keyCap = keyCap
+        self.calendars = calendars
     }
 }
 

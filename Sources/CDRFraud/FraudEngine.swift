@@ -31,7 +31,7 @@ public final class FraudEngine {
     ) throws(FraudConfigError) {
         var detectors: [any Detector] = []
         for rule in rules.rules where rule.enabled ?? true {
-            let filter = try CallFilter(rule.filter, rule: rule.id, file: "rules")
+            let filter = try CallFilter(rule.filter, rule: rule.id, file: "rules", calendars: context.calendars)
             switch rule.detector {
             case "irsf-hotlist": detectors.append(IRSFHotlistDetector(rule: rule, filter: filter, context: context))
             case "irsf-burst": detectors.append(IRSFBurstDetector(rule: rule, filter: filter, context: context))

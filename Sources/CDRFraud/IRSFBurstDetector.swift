@@ -12,7 +12,7 @@ final class IRSFBurstDetector: KeyedDetector<IRSFBurstDetector.State>, Detector 
         /// Country → when first called in the current period and when last called.
         var countries: [String: (first: Int64, last: Int64)] = [:]
         var tally: Tally?
-        var lastRisky: Int64 = .min
+        var lastRisky: Int64 = 0
         var day: Int64 = 0
         var dayPeak: Double = 0
         var usualPeak: Double = 0

@@ -11,8 +11,8 @@ public enum BERWriter {
         let msisdn = international(c.diverting ?? c.source)
         var fields: [UInt8] = []
         fields += tlv(0, primitive: integer(c.diverting == nil ? 0 : 100))
-        fields += tlv(1, primitive: tbcd("23415" + String(msisdn.suffix(10))))
-        fields += tlv(2, primitive: tbcd("35" + String(msisdn.suffix(12)) + "0"))
+        fields += tlv(1, primitive: tbcd(c.imsi ?? "23415" + String(msisdn.suffix(10))))
+        fields += tlv(2, primitive: tbcd(c.imei ?? "35" + String(msisdn.suffix(12)) + "0"))
         fields += tlv(3, primitive: [0x91] + tbcd(msisdn))
         if c.diverting != nil { fields += tlv(4, primitive: [0x81] + tbcd(c.source)) }
         fields += tlv(5, primitive: [0x81] + tbcd(c.destination))
@@ -21,10 +21,13 @@ public enum BERWriter {
             c.channel.split(separator: "/").last.map { $0.split(separator: "-").dropLast().joined(separator: "-") }
             ?? ""
         fields += tlv(10, constructed: tlv(1, primitive: Array(trunk.utf8)))
-        fields += tlv(
-            12,
-            constructed: tlv(0, primitive: [0x12, 0x34]) + tlv(1, primitive: [0x56, UInt8(number % 256)])
-        )
+        let egress =
+            c.destinationChannel.split(separator: "/").last.map {
+                $0.split(separator: "-").dropLast().joined(separator: "-")
+            } ?? ""
+        fields += tlv(11, constructed: tlv(1, primitive: Array(egress.utf8)))
+        let cell: [UInt8] = c.cellID.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? [0x56, UInt8(number % 256)]
+        fields += tlv(12, constructed: tlv(0, primitive: [0x12, 0x34]) + tlv(1, primitive: cell))
         fields += tlv(22, primitive: timestamp(c.start))
         if let answer = c.answer { fields += tlv(23, primitive: timestamp(answer)) }
         fields += tlv(24, primitive: timestamp(c.end))

@@ -85,6 +85,21 @@ public struct CallFileWriter {
         .unknown: "UNK",
     ]
 
+    /// The record id the store keeps for this call once loaded (its `source_id`): the uniqueid as written,
+    /// or, in BER, the call reference (the record number, as hex).
+    public func storedID(_ c: GeneratedCall, number: Int) -> String {
+        switch format {
+        case .asterisk, .mapped: c.uniqueID
+        case .freeswitch: Self.uuid(c.uniqueID)
+        case .cucm: "1-" + String(c.uniqueID.split(separator: ".").last ?? "0")
+        case .ber:
+            {
+                let digits = String(UInt32(truncatingIfNeeded: number), radix: 16)
+                return String(repeating: "0", count: 8 - digits.count) + digits
+            }()
+        }
+    }
+
     /// The bytes of one call in this format (a line with its terminator, or a BER record).
     public func encode(_ c: GeneratedCall, number: Int) -> [UInt8] {
         format == .ber ? BERWriter.record(c, number: number) : Array(line(c).utf8)

@@ -25,4 +25,10 @@ public struct GeneratedCall: Sendable {
     public var account: String
     /// The switch's record id (`start.sequence`).
     public var uniqueID: String
+    /// The SIM (mobile formats), when not derived from the calling number.
+    public var imsi: String? = nil
+    /// The handset, when not derived from the calling number.
+    public var imei: String? = nil
+    /// The cell id, when not derived from the record number.
+    public var cellID: UInt16? = nil
 }

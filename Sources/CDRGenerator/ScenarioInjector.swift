@@ -3,12 +3,18 @@ import Foundation
 
 /// A fraud scenario type the generator can inject into background traffic.
 public enum ScenarioType: String, Sendable, CaseIterable {
-    case irsf, wangiri, pbx, premium, robocall, concurrency, diversion, usage, subscription
+    case irsf, burst, pump, wangiri, pbx, simbox, bypass, fas, premium, robocall, concurrency, diversion, usage
+    case subscription
 
     /// The detector expected to raise it.
     public var detector: String {
         switch self {
         case .irsf: "irsf-hotlist"
+        case .burst: "irsf-burst"
+        case .pump: "irsf-pump"
+        case .simbox: "simbox"
+        case .bypass: "simbox-trunk"
+        case .fas: "fas"
         case .wangiri: "wangiri"
         case .pbx: "pbx-hack"
         case .premium: "premium"
@@ -23,7 +29,7 @@ public enum ScenarioType: String, Sendable, CaseIterable {
 
 /// One row of the ground-truth file: which injected record belongs to which scenario.
 public struct ScenarioLabel: Sendable, Equatable {
-    /// The record's `uniqueid`.
+    /// The record's id as the store keeps it (`source_id`): the `uniqueid`, or a BER call reference.
     public var uniqueID: String
     /// The scenario (`wangiri-1`).
     public var scenario: String
@@ -45,10 +51,12 @@ public struct ScenarioLabel: Sendable, Equatable {
 public struct ScenarioInjector: Sendable {
     /// Scenarios of each type to inject, e.g. parsed from `wangiri:2,irsf:1`.
     public var counts: [(type: ScenarioType, count: Int)]
-    /// Legitimate look-alikes injected per scenario type that has one (call-centre dialers for robocall and
-    /// busy PBX trunks for simultaneous calls, both busy every day of the traffic; families calling from
-    /// abroad for Wangiri, TV votes for premium, expats diverting abroad for diversion), labelled
-    /// `confounder`.
+    /// Legitimate look-alikes injected per injected type that has one, labelled `confounder`: call-centre
+    /// dialers (robocall) and busy PBX trunks (simultaneous calls), both busy every day of the traffic;
+    /// families calling from abroad (Wangiri), TV votes (premium), expats diverting abroad (diversion),
+    /// 2–3× usage growth, new lines ramping up, an account's occasional call to a new country (IRSF burst),
+    /// a foreign hotline (pumping), an IVR answering at once (false answer), taxi-dispatch SIMs (SIM box)
+    /// and roamers calling home (trunk bypass).
     public var confounders = 0
     private var random: SplitMix64
     private let start: Int64
@@ -102,8 +110,11 @@ public struct ScenarioInjector: Sendable {
                 }
             }
         }
-        for type in [ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion, .usage, .subscription]
-        where confounders > 0 {
+        for type in [
+            ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion, .usage, .subscription, .burst, .pump,
+            .simbox, .bypass, .fas,
+        ]
+        where confounders > 0 && counts.contains(where: { $0.type == type }) {
             for index in 1...confounders {
                 let name = "\(type.rawValue)-lookalike-\(index)"
                 let made = lookalike(type, number: Int(tag % 97) * 100 + index)
@@ -191,6 +202,134 @@ public struct ScenarioInjector: Sendable {
             }
             let caller = e164(made[0].call.source)
             return made.map { ($0.call, $0.role, caller) }
+        case .burst:
+            let account = "acct\(number % 50)"
+            let caller = "2\(10 + number)"
+            let at = base + 18 * 3600 + Int64(random.below(4 * 3600))
+            let channels = 3 + random.below(4)
+            var made: [Made] = []
+            for _ in 0..<channels {
+                var begin = at + Int64(random.below(300))
+                for _ in 0..<(3 + random.below(3)) {
+                    let talk = Int64(300 + random.below(1200))
+                    let dialled = "00679\(String(format: "%07d", 9_000_000 + random.below(999_999)))"
+                    made.append(
+                        (
+                            make(caller, dialled, begin, 3, talk, .answered, account: account),
+                            "attack", "acct:" + account
+                        )
+                    )
+                    begin += 3 + talk + Int64(1 + random.below(10))
+                }
+            }
+            return made
+        case .pump:
+            let at = base + 10 * 3600 + Int64(random.below(8 * 3600))
+            let range = "0023799\(String(format: "%02d", number % 100))"
+            return (0..<(6 + random.below(10))).flatMap { n -> [Made] in
+                let caller = "07700\(String(format: "%06d", 800_000 + number * 20 + n))"
+                let first = at + Int64(random.below(50 * 60))
+                return (0..<(1 + random.below(3))).map { k in
+                    let talk = Int64(400 + random.below(1600))
+                    let dialled = range + String(format: "%03d", random.below(999))
+                    return (
+                        make(caller, dialled, first + Int64(k) * 2400, 4, talk, .answered), "attack",
+                        "range:+2379\(String(format: "%02d", number % 100))"
+                    )
+                }
+            }
+        case .fas:
+            let route = "intl-gw3"
+            let at = base + 9 * 3600 + Int64(random.below(6 * 3600))
+            let hours = 2 + random.below(5)
+            let fake = 0.3 + random.unit() * 0.5
+            let calls = hours * (60 + random.below(60))
+            return (0..<calls).map { n in
+                let begin = at + Int64(n) * Int64(hours * 3600 / calls)
+                let invalid = n == calls / 2 && number % 3 == 0
+                let dialled =
+                    invalid
+                    ? "00910\(String(format: "%09d", random.below(999_999_999)))"
+                    : "0091\(String(format: "%010d", 7_000_000_000 + random.below(999_999_999)))"
+                let caller = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                let call: GeneratedCall
+                if invalid || random.unit() < fake {
+                    call = make(
+                        caller,
+                        dialled,
+                        begin,
+                        Int64(random.below(2)),
+                        Int64(20 + random.below(40)),
+                        .answered,
+                        egress: route
+                    )
+                } else {
+                    call = make(
+                        caller,
+                        dialled,
+                        begin,
+                        Int64(4 + random.below(20)),
+                        Int64(random.below(300)),
+                        random.unit() < 0.5 ? .failed : .noAnswer,
+                        egress: route
+                    )
+                }
+                return (call, "attack", "route:SIP/\(route)/IN")
+            }
+        case .simbox:
+            let sims = 8 + random.below(9)
+            let sharedIMEI = number % 2 == 0
+            let days = Int64(2 + random.below(3))
+            let cells = [UInt16(0x7000 + number % 4096), UInt16(0x7000 + (number + 1) % 4096)]
+            var made: [Made] = []
+            for sim in 0..<sims {
+                let msisdn = "07400\(String(format: "%06d", number * 20 + sim))"
+                let imsi = "23410\(String(format: "%010d", 7_000_000 + number * 20 + sim))"
+                let imei =
+                    sharedIMEI
+                    ? "3577\(String(format: "%011d", number * 10 + sim / 4))"
+                    : "3588\(String(format: "%011d", number * 20 + sim))"
+                for day in 0..<days {
+                    let calls = 60 + random.below(90)
+                    for n in 0..<calls {
+                        let begin =
+                            base + day * 86_400 + 8 * 3600 + Int64(n) * Int64(14 * 3600 / calls)
+                            + Int64(random.below(60))
+                        let answered = random.unit() < 0.6
+                        var call = make(
+                            msisdn,
+                            "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                            begin,
+                            5,
+                            answered ? Int64(30 + random.below(270)) : 0,
+                            answered ? .answered : .noAnswer
+                        )
+                        call.imsi = imsi
+                        call.imei = imei
+                        call.cellID = cells[sim % 2]
+                        made.append((call, "attack", "imsi:" + imsi))
+                    }
+                }
+            }
+            return made
+        case .bypass:
+            let at = base + 8 * 3600 + Int64(random.below(8 * 3600))
+            let hours = 2 + random.below(4)
+            let calls = hours * (30 + random.below(90))
+            return (0..<calls).map { n in
+                let begin = at + Int64(n) * Int64(hours * 3600 / calls)
+                let answered = random.unit() < 0.6
+                let call = make(
+                    "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                    "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                    begin,
+                    5,
+                    answered ? Int64(30 + random.below(400)) : 0,
+                    answered ? .answered : .noAnswer,
+                    channel: "SIP/intl-in-\(number % 3)"
+                )
+                return (call, "attack", "trunk:SIP/intl-in-\(number % 3)")
+            }
         case .pbx:
             let account = "pbx\(number)"
             let at = base + 86_400 - 3 * 3600 + Int64(random.below(2 * 3600))
@@ -200,7 +339,7 @@ public struct ScenarioInjector: Sendable {
                     (
                         make(
                             "3\(10 + number)",
-                            "00\(["33", "49", "53", "234"][n % 4])\(String(format: "%09d", random.below(999_999_999)))",
+                            "00\(["33", "49", "53", "234"][n % 4])\(String(format: "%09d", 100_000_000 + random.below(899_999_999)))",
                             at + Int64(n * 20),
                             2,
                             0,
@@ -215,7 +354,7 @@ public struct ScenarioInjector: Sendable {
                     (
                         make(
                             "3\(10 + number)",
-                            "0053\(String(format: "%08d", random.below(99_999_999)))",
+                            "0053\(String(format: "%08d", 10_000_000 + random.below(89_999_999)))",
                             at + 600 + Int64(n * 45),
                             4,
                             Int64(60 + random.below(600)),
@@ -282,7 +421,7 @@ public struct ScenarioInjector: Sendable {
                     let abroad = random.unit() < 0.8
                     let dialled =
                         abroad
-                        ? "00\(["234", "53", "880", "63"][random.below(4)])\(String(format: "%09d", random.below(999_999_999)))"
+                        ? "00\(["234", "53", "880", "63"][random.below(4)])\(String(format: "%09d", 100_000_000 + random.below(899_999_999)))"
                         : "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
                     let begin = base + day * 86_400 + 9 * 3600 + Int64(n) * 900
                     made.append(
@@ -523,6 +662,85 @@ public struct ScenarioInjector: Sendable {
                 }
             }
             return made
+        case .burst:
+            let account = "acct\(number % 50)"
+            let dialled = "00685\(String(format: "%07d", 7_000_000 + number))"
+            return (0..<(1 + random.below(3))).map { n in
+                let call = make(
+                    "2\(10 + number)",
+                    dialled,
+                    base + 19 * 3600 + Int64(n) * 1800,
+                    6,
+                    Int64(300 + random.below(1200)),
+                    .answered,
+                    account: account
+                )
+                return (call, "confounder", "acct:" + account)
+            }
+        case .pump:
+            let hotline = "0033140\(String(format: "%06d", 100_000 + number))"
+            return (0..<(10 + random.below(20))).map { n in
+                let caller = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                let call = make(
+                    caller,
+                    hotline,
+                    base + 9 * 3600 + Int64(n) * 150,
+                    10,
+                    Int64(60 + random.below(200)),
+                    .answered
+                )
+                return (call, "confounder", "range:+331401")
+            }
+        case .fas:
+            let ivr = "0033170\(String(format: "%06d", 200_000 + number))"
+            return (0..<(60 + random.below(60))).map { n in
+                let caller = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                let call = make(
+                    caller,
+                    ivr,
+                    base + 10 * 3600 + Int64(n) * 45,
+                    0,
+                    Int64(60 + random.below(240)),
+                    .answered
+                )
+                return (call, "confounder", "route:SIP/\(TrafficGenerator.route(ivr))/FR")
+            }
+        case .simbox:
+            let msisdn = "07401\(String(format: "%06d", number))"
+            let imsi = "23410\(String(format: "%010d", 8_000_000 + number))"
+            let drivers = (0..<20).map { _ in "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))" }
+            var made: [Made] = []
+            for day in 0..<Int64(3) {
+                for n in 0..<(70 + random.below(50)) {
+                    var call = make(
+                        msisdn,
+                        drivers[random.below(drivers.count)],
+                        base + day * 86_400 + 7 * 3600 + Int64(n) * 400,
+                        4,
+                        Int64(20 + random.below(60)),
+                        .answered
+                    )
+                    call.imsi = imsi
+                    call.imei = "3599\(String(format: "%011d", number))"
+                    call.cellID = UInt16(0x6000 + random.below(200))
+                    made.append((call, "confounder", "imsi:" + imsi))
+                }
+            }
+            return made
+        case .bypass:
+            let roamer = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+            return (0..<(1 + random.below(4))).map { n in
+                let call = make(
+                    roamer,
+                    "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))",
+                    base + 12 * 3600 + Int64(n) * 3600,
+                    5,
+                    Int64(60 + random.below(600)),
+                    .answered,
+                    channel: "SIP/intl-in-\(number % 3)"
+                )
+                return (call, "confounder", "trunk:SIP/intl-in-\(number % 3)")
+            }
         default:
             return []
         }
@@ -536,7 +754,8 @@ public struct ScenarioInjector: Sendable {
         _ talk: Int64,
         _ disposition: Disposition,
         account: String = "",
-        egress: String? = nil
+        egress: String? = nil,
+        channel: String? = nil
     ) -> GeneratedCall {
         sequence += 1
         let answer = disposition == .answered ? begin + ring : nil
@@ -548,7 +767,7 @@ public struct ScenarioInjector: Sendable {
             answer: answer,
             end: begin + ring + (disposition == .answered ? talk : 0),
             disposition: disposition,
-            channel: "SIP/inject-\(sequence)",
+            channel: "\(channel ?? "SIP/inject")-\(String(sequence, radix: 16))",
             destinationChannel: "SIP/\(egress ?? TrafficGenerator.route(destination))-\(String(sequence, radix: 16))",
             account: account,
             uniqueID: "inject-\(tag).\(sequence)"

@@ -12,6 +12,9 @@ struct FraudOptions: ParsableArguments {
     @Option(name: .customLong("risk-ranges"), help: "Risk-range list (CSV: prefix,category,weight,source,added).")
     var riskRanges: String?
 
+    @Option(help: "Business-hours calendars per account (JSON: time zone, hours, days, holidays) for off-hours rules.")
+    var calendars: String?
+
     @Option(help: "Folder for alert reports (JSON lines, CSV, HTML). Default: <db>.outbox")
     var outbox: String?
 
@@ -33,9 +36,12 @@ struct FraudOptions: ParsableArguments {
                 ?? FraudRules.defaults()
             let ranges =
                 try riskRanges.map { path throws(FraudConfigError) in try RiskRanges.load(path: path) } ?? RiskRanges()
+            let calendars =
+                try calendars.map { path throws(FraudConfigError) in try BusinessCalendars.load(path: path) }
+                ?? BusinessCalendars()
             return try FraudEngine(
                 rules: ruleSet,
-                context: DetectorContext(ranges: ranges),
+                context: DetectorContext(ranges: ranges, calendars: calendars),
                 homeCountryCode: homeCountry
             )
         } catch {

@@ -42,7 +42,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Where to write the ground truth of injected records (CSV).")
     var labels: String?
 
-    @Option(help: "Legitimate look-alikes to inject per type that has one (labelled confounder).")
+    @Option(help: "Legitimate look-alikes to inject per injected type that has one (labelled confounder).")
     var lookalikes = 0
 
     func validate() throws {
@@ -90,21 +90,19 @@ struct GenerateCommand: ParsableCommand {
         let writer = CallFileWriter(format: format)
         if let header = writer.header { try sink.write(header) }
         var injected: [GeneratedCall] = []
+        var truth: [ScenarioLabel] = []
         if let inject {
             var injector = ScenarioInjector(counts: inject, seed: seed, start: start, days: days)
             injector.confounders = lookalikes
-            let made = injector.calls()
-            injected = made.calls
-            if let labels {
-                let text = ([ScenarioLabel.header] + made.labels.map(\.csv)).joined(separator: "\n") + "\n"
-                try text.write(toFile: labels, atomically: true, encoding: .utf8)
-            }
+            (injected, truth) = injector.calls()
         }
+        var storedIDs: [String] = []
         var next = 0
         var number = 0
         for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
             while next < injected.count && injected[next].start <= call.start {
                 number += 1
+                storedIDs.append(writer.storedID(injected[next], number: number))
                 try sink.write(bytes: writer.encode(injected[next], number: number))
                 next += 1
             }
@@ -114,9 +112,15 @@ struct GenerateCommand: ParsableCommand {
         }
         while next < injected.count {
             number += 1
+            storedIDs.append(writer.storedID(injected[next], number: number))
             try sink.write(bytes: writer.encode(injected[next], number: number))
             next += 1
         }
         try sink.close()
+        if let labels {
+            for index in truth.indices { truth[index].uniqueID = storedIDs[index] }
+            let text = ([ScenarioLabel.header] + truth.map(\.csv)).joined(separator: "\n") + "\n"
+            try text.write(toFile: labels, atomically: true, encoding: .utf8)
+        }
     }
 }
