@@ -114,7 +114,7 @@ public struct FraudRules: Sendable {
           {"id": "irsf-burst", "detector": "irsf-burst", "windowMinutes": 60, "warn": 10, "critical": 20,
            "params": {"criticalMinutes": 60, "peakFactor": 3, "warmUpDays": 7, "newCountryDays": 90}},
           {"id": "irsf-pump", "detector": "irsf-pump", "windowMinutes": 60, "warn": 5, "critical": 10,
-           "params": {"rangeDigits": 4, "minACD": 300}},
+           "params": {"rangeDigits": 5, "minACD": 300}},
           {"id": "wangiri", "detector": "wangiri", "windowMinutes": 60, "warn": 30, "critical": 200,
            "params": {"maxRingSeconds": 6, "maxAnsweredShare": 0.1}},
           {"id": "wangiri-callback", "detector": "wangiri-callback", "windowMinutes": 4320, "warn": 1, "critical": 5,

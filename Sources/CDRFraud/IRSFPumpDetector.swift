@@ -1,7 +1,7 @@
 import CDRModel
 
 /// D03, IRSF pumping: many different callers reaching one international number range (the country code
-/// and the next `rangeDigits` digits, default 4) with long answered calls — traffic pumped into a range
+/// and the next `rangeDigits` digits, default 5) with long answered calls — traffic pumped into a range
 /// whose revenue is shared with the fraudster. Main measure: distinct callers among answered calls to the
 /// range in the window; fires only while their average call lasts at least `minACD` seconds (default 300).
 /// Subject: `range:+<prefix>`.
@@ -17,7 +17,7 @@ final class IRSFPumpDetector: KeyedDetector<IRSFPumpDetector.State>, Detector {
         }
         let dialled = Array(record.call.dialled.utf8.dropFirst())
         guard let code = CountryCodes.resolve(dialled)?.code else { return }
-        let prefixLength = String(code).utf8.count + Int(rule.param("rangeDigits", 4))
+        let prefixLength = String(code).utf8.count + Int(rule.param("rangeDigits", 5))
         guard dialled.count > prefixLength else { return }
         let range = "+" + String(decoding: dialled.prefix(prefixLength), as: UTF8.self)
         let rule = rule

@@ -183,22 +183,26 @@ public struct ScenarioInjector: Sendable {
                     ), "test", "+44\(number)"
                 )
             ]
-            let calls = 3 + random.below(8)
-            for n in 0..<calls {
-                let begin = at + 600 + Int64(n) * 300
-                made.append(
-                    (
-                        make(
-                            "2\(10 + number)",
-                            "002529\(String(format: "%06d", random.below(50)))",
-                            begin,
-                            3,
-                            Int64(300 + random.below(1500)),
-                            .answered,
-                            account: account
-                        ), "attack", ""
+            let end = at + 600 + Int64(3600 + random.below(2 * 3600))
+            for _ in 0..<(2 + random.below(4)) {
+                var begin = at + 600 + Int64(random.below(300))
+                while begin < end {
+                    let talk = Int64(300 + random.below(1500))
+                    made.append(
+                        (
+                            make(
+                                "2\(10 + number)",
+                                "002529\(String(format: "%06d", random.below(50)))",
+                                begin,
+                                3,
+                                talk,
+                                .answered,
+                                account: account
+                            ), "attack", ""
+                        )
                     )
-                )
+                    begin += 3 + talk + Int64(1 + random.below(10))
+                }
             }
             let caller = e164(made[0].call.source)
             return made.map { ($0.call, $0.role, caller) }
@@ -225,16 +229,16 @@ public struct ScenarioInjector: Sendable {
             return made
         case .pump:
             let at = base + 10 * 3600 + Int64(random.below(8 * 3600))
-            let range = "0023799\(String(format: "%02d", number % 100))"
+            let range = "0023799\(String(format: "%02d", number % 100))0"
             return (0..<(6 + random.below(10))).flatMap { n -> [Made] in
                 let caller = "07700\(String(format: "%06d", 800_000 + number * 20 + n))"
                 let first = at + Int64(random.below(50 * 60))
                 return (0..<(1 + random.below(3))).map { k in
                     let talk = Int64(400 + random.below(1600))
-                    let dialled = range + String(format: "%03d", random.below(999))
+                    let dialled = range + String(format: "%03d", random.below(99))
                     return (
                         make(caller, dialled, first + Int64(k) * 2400, 4, talk, .answered), "attack",
-                        "range:+2379\(String(format: "%02d", number % 100))"
+                        "range:+23799\(String(format: "%02d", number % 100))0"
                     )
                 }
             }
@@ -558,7 +562,7 @@ public struct ScenarioInjector: Sendable {
             }
             return made
         case .wangiri:
-            let family = "0033\(String(format: "%09d", 612_000_000 + number))"
+            let family = "0033\(String(format: "%09d", 600_000_000 + number * 7_919 % 99_999_999))"
             let relatives = (0..<3).map { _ in "07700\(String(format: "%06d", random.below(999_999)))" }
             var made: [Made] = []
             for n in 0..<(4 + random.below(6)) {
