@@ -39,12 +39,12 @@ final class FalseAnswerDetector: KeyedDetector<FalseAnswerDetector.State>, Detec
             )
         ) { state in
             state.attempts.add(at: now)
-            guard let answer = record.call.answer else { return }
-            state.answered.add(at: now)
-            let instant = answer - record.call.start <= maxAnswer
-            if instant || invalid {
-                state.tally.note(record)
-                state.targets.add(record.call.dialled, at: now)
+            if let answer = record.call.answer {
+                state.answered.add(at: now)
+                if answer - record.call.start <= maxAnswer || invalid {
+                    state.tally.note(record)
+                    state.targets.add(record.call.dialled, at: now)
+                }
             }
             let attempts = Double(state.attempts.count)
             let share = Double(state.tally.counter.count) / Double(max(1, state.answered.count))

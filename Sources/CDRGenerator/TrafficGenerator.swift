@@ -124,7 +124,7 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
 
     /// The egress trunk a call to `dialled` leaves on: one of two international gateways by country
     /// (their choice needs no random draw, so it leaves the stream as it was), or the domestic core.
-    static func route(_ dialled: String) -> String {
+    public static func route(_ dialled: String) -> String {
         guard dialled.hasPrefix("00"), dialled.utf8.count > 2 else { return "core" }
         return dialled.utf8.dropFirst(2).first! % 2 == 0 ? "intl-gw2" : "intl-gw1"
     }

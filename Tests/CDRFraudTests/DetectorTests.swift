@@ -37,13 +37,14 @@ func alerts(
     rule id: String,
     _ calls: [CallRecord],
     ranges: RiskRanges = testRanges,
+    calendars: BusinessCalendars = BusinessCalendars(),
     adjust: (inout FraudRule) -> Void = { _ in }
 ) throws -> [Alert] {
     var rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
     adjust(&rule)
     let engine = try FraudEngine(
         rules: FraudRules(rules: [rule]),
-        context: DetectorContext(ranges: ranges),
+        context: DetectorContext(ranges: ranges, calendars: calendars),
         homeCountryCode: "44"
     )
     var result: [Alert] = []

@@ -38,6 +38,9 @@ struct RoundTripTests {
             #expect(stored.disposition == (format == .ber ? Self.berDisposition(call) : call.disposition))
             let diverted = try call.diverting.map { [try numbers.normalise($0).number] } ?? []
             #expect(stored.diverting == (format == .asterisk || format == .freeswitch ? [] : diverted))
+            if format == .asterisk {
+                #expect(stored.egress == "SIP/" + TrafficGenerator.route(call.destination), "dstchannel's trunk")
+            }
             checked += 1
         }
         #expect(checked == 40)
