@@ -255,7 +255,7 @@ public struct ScenarioInjector: Sendable {
                     invalid
                     ? "00910\(String(format: "%09d", random.below(999_999_999)))"
                     : "0091\(String(format: "%010d", 7_000_000_000 + random.below(999_999_999)))"
-                let caller = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                let caller = randomMobile()
                 let call: GeneratedCall
                 if invalid || random.unit() < fake {
                     call = make(
@@ -302,7 +302,7 @@ public struct ScenarioInjector: Sendable {
                         let answered = random.unit() < 0.6
                         var call = make(
                             msisdn,
-                            "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                            randomMobile(),
                             begin,
                             5,
                             answered ? Int64(30 + random.below(270)) : 0,
@@ -324,8 +324,8 @@ public struct ScenarioInjector: Sendable {
                 let begin = at + Int64(n) * Int64(hours * 3600 / calls)
                 let answered = random.unit() < 0.6
                 let call = make(
-                    "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
-                    "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                    randomMobile(),
+                    randomMobile(),
                     begin,
                     5,
                     answered ? Int64(30 + random.below(400)) : 0,
@@ -473,7 +473,7 @@ public struct ScenarioInjector: Sendable {
         (0..<(calls.lowerBound + random.below(calls.count))).map { n in
             let dialled =
                 switch dial {
-                case .mobile: "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                case .mobile: randomMobile()
                 case .london: "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
                 case .premium: "0906\(String(format: "%07d", random.below(9_999_999)))"
                 }
@@ -608,7 +608,7 @@ public struct ScenarioInjector: Sendable {
             return (0..<(50 + random.below(50))).map { n in
                 (
                     make(
-                        "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))",
+                        randomMobile(),
                         line,
                         base + 20 * 3600 + Int64(n) * 20,
                         2,
@@ -684,7 +684,7 @@ public struct ScenarioInjector: Sendable {
         case .pump:
             let hotline = "0033140\(String(format: "%06d", 100_000 + number))"
             return (0..<(10 + random.below(20))).map { n in
-                let caller = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                let caller = randomMobile()
                 let call = make(
                     caller,
                     hotline,
@@ -698,7 +698,7 @@ public struct ScenarioInjector: Sendable {
         case .fas:
             let ivr = "0033170\(String(format: "%06d", 200_000 + number))"
             return (0..<(60 + random.below(60))).map { n in
-                let caller = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+                let caller = randomMobile()
                 let call = make(
                     caller,
                     ivr,
@@ -712,7 +712,7 @@ public struct ScenarioInjector: Sendable {
         case .simbox:
             let msisdn = "07401\(String(format: "%06d", number))"
             let imsi = "23410\(String(format: "%010d", 8_000_000 + number))"
-            let drivers = (0..<20).map { _ in "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))" }
+            let drivers = (0..<20).map { _ in randomMobile() }
             var made: [Made] = []
             for day in 0..<Int64(3) {
                 for n in 0..<(70 + random.below(50)) {
@@ -732,7 +732,7 @@ public struct ScenarioInjector: Sendable {
             }
             return made
         case .bypass:
-            let roamer = "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
+            let roamer = randomMobile()
             return (0..<(1 + random.below(4))).map { n in
                 let call = make(
                     roamer,
@@ -776,6 +776,11 @@ public struct ScenarioInjector: Sendable {
             account: account,
             uniqueID: "inject-\(tag).\(sequence)"
         )
+    }
+
+    /// A random UK mobile number, written nationally.
+    private mutating func randomMobile() -> String {
+        "07\(String(format: "%09d", 700_000_000 + random.below(299_999_999)))"
     }
 
     /// The E.164 form of a UK-written number (`07…` → `+447…`, `00…` → `+…`).
