@@ -109,6 +109,11 @@ public struct BusinessCalendars: Sendable {
     /// covers the account.
     public func isOffHours(_ utc: Int64, account: String) -> Bool? {
         guard let calendar = accounts[account] ?? fallback else { return nil }
+        return isOffHours(utc, in: calendar)
+    }
+
+    /// Whether `utc` falls outside a calendar's business hours, on a non-working day or on a holiday.
+    func isOffHours(_ utc: Int64, in calendar: Calendar) -> Bool {
         let local = clocks.local(utc, zone: calendar.zone)
         let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let weekday = ((day % 7) + 7) % 7

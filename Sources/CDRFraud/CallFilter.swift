@@ -1,17 +1,13 @@
 import CDRModel
-import Foundation
 
 /// A rule's filter, checked and compiled: which calls the rule counts. Off-hours follow the account's
 /// business calendar when one covers it, else the filter's own hours, days and zone.
-final class CallFilter: @unchecked Sendable {
+final class CallFilter: Sendable {
     private let prefixes: [String]
     private let carriers: [String]
     private let directions: Set<CallDirection>
     private let offHours: Bool
-    private let businessHours: Range<Int64>
-    private let businessDays: Set<Int64>
-    private var clock: LocalTimeConverter
-    private let lock = NSLock()
+    private let week: BusinessCalendars.Calendar
     private let calendars: BusinessCalendars
 
     static let dayNames = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]
@@ -46,10 +42,9 @@ final class CallFilter: @unchecked Sendable {
         self.directions = directions
         offHours = filter?.offHours ?? false
         let hours = filter?.businessHours ?? "08-18"
-        guard let parsed = Self.hours(hours) else {
+        guard let businessHours = Self.hours(hours) else {
             throw fail("businessHours", "\"\(hours)\" is not HH-HH with the start before the end (e.g. 08-18)")
         }
-        businessHours = parsed
         var days = Set<Int64>()
         for name in filter?.businessDays ?? ["mon", "tue", "wed", "thu", "fri"] {
             guard let index = Self.dayNames.firstIndex(of: name.lowercased()) else {
@@ -57,12 +52,11 @@ final class CallFilter: @unchecked Sendable {
             }
             days.insert(Int64(index))
         }
-        businessDays = days
         let zone = filter?.timezone ?? "UTC"
-        guard let clock = LocalTimeConverter(identifier: zone) else {
+        guard LocalTimeConverter(identifier: zone) != nil else {
             throw fail("timezone", "\"\(zone)\" is not a time zone")
         }
-        self.clock = clock
+        week = BusinessCalendars.Calendar(hours: businessHours, days: days, holidays: [], zone: zone)
     }
 
     /// True when the rule counts this call.
@@ -80,15 +74,7 @@ final class CallFilter: @unchecked Sendable {
     }
 
     /// True outside business hours or on a non-business day, in the filter's zone.
-    func isOffHours(_ utc: Int64) -> Bool {
-        lock.lock()
-        let local = clock.local(fromUTC: utc)
-        lock.unlock()
-        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let weekday = ((day % 7) + 7) % 7
-        let hour = (local - day * 86_400) / 3600
-        return !businessDays.contains(weekday) || !businessHours.contains(hour)
-    }
+    func isOffHours(_ utc: Int64) -> Bool { calendars.isOffHours(utc, in: week) }
 
     /// Parses `HH-HH` local opening hours.
     static func hours(_ text: String) -> Range<Int64>? {

@@ -17,14 +17,9 @@ public enum BERWriter {
         if c.diverting != nil { fields += tlv(4, primitive: [0x81] + tbcd(c.source)) }
         fields += tlv(5, primitive: [0x81] + tbcd(c.destination))
         fields += tlv(9, primitive: [0x91] + tbcd("447700900001"))
-        let trunk =
-            c.channel.split(separator: "/").last.map { $0.split(separator: "-").dropLast().joined(separator: "-") }
-            ?? ""
+        let trunk = GeneratedCall.trunk(of: c.channel)
         fields += tlv(10, constructed: tlv(1, primitive: Array(trunk.utf8)))
-        let egress =
-            c.destinationChannel.split(separator: "/").last.map {
-                $0.split(separator: "-").dropLast().joined(separator: "-")
-            } ?? ""
+        let egress = GeneratedCall.trunk(of: c.destinationChannel)
         fields += tlv(11, constructed: tlv(1, primitive: Array(egress.utf8)))
         let cell: [UInt8] = c.cellID.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? [0x56, UInt8(number % 256)]
         fields += tlv(12, constructed: tlv(0, primitive: [0x12, 0x34]) + tlv(1, primitive: cell))

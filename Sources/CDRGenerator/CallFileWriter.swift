@@ -109,9 +109,7 @@ public struct CallFileWriter {
     func line(_ c: GeneratedCall) -> String {
         let duration = c.end - c.start
         let billable = c.answer.map { c.end - $0 } ?? 0
-        let trunk =
-            c.channel.split(separator: "/").last.map { $0.split(separator: "-").dropLast().joined(separator: "-") }
-            ?? ""
+        let trunk = GeneratedCall.trunk(of: c.channel)
         let (cause, code) = Self.hangupCause[c.disposition]!
         switch format {
         case .freeswitch:

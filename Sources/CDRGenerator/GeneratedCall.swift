@@ -31,4 +31,9 @@ public struct GeneratedCall: Sendable {
     public var imei: String? = nil
     /// The cell id, when not derived from the record number.
     public var cellID: UInt16? = nil
+
+    /// The trunk name inside a channel (`SIP/carrier-a-0000002a` → `carrier-a`).
+    static func trunk(of channel: String) -> String {
+        channel.split(separator: "/").last.map { $0.split(separator: "-").dropLast().joined(separator: "-") } ?? ""
+    }
 }
