@@ -3,8 +3,8 @@ import CDRModel
 /// A rule's filter, checked and compiled: which calls the rule counts. Off-hours follow the account's
 /// business calendar when one covers it, else the filter's own hours, days and zone.
 final class CallFilter: Sendable {
-    private let prefixes: [String]
-    private let carriers: [String]
+    private let prefixes: [[UInt8]]
+    private let carriers: [[UInt8]]
     private let directions: Set<CallDirection>
     private let offHours: Bool
     private let week: BusinessCalendars.Calendar
@@ -23,12 +23,14 @@ final class CallFilter: Sendable {
         func fail(_ field: String, _ problem: String) -> FraudConfigError {
             FraudConfigError(file: file, line: nil, field: "rule \(rule): filter.\(field)", problem: problem)
         }
-        prefixes = filter?.prefixes ?? []
+        let prefixes = filter?.prefixes ?? []
         for prefix in prefixes where !(prefix.hasPrefix("+") && prefix.dropFirst().allSatisfy(\.isNumber)) {
             throw fail("prefixes", "\"\(prefix)\" is not + and digits")
         }
-        carriers = filter?.carriers ?? []
+        self.prefixes = prefixes.map { Array($0.utf8) }
+        let carriers = filter?.carriers ?? []
         if carriers.contains(where: \.isEmpty) { throw fail("carriers", "must not hold an empty name") }
+        self.carriers = carriers.map { Array($0.utf8) }
         var directions = Set<CallDirection>()
         for name in filter?.directions ?? [] {
             guard let direction = CallDirection(rawValue: name) else {
@@ -61,9 +63,9 @@ final class CallFilter: Sendable {
 
     /// True when the rule counts this call.
     func matches(_ record: FraudRecord) -> Bool {
-        if !prefixes.isEmpty && !prefixes.contains(where: { record.call.dialled.hasPrefix($0) }) { return false }
+        if !prefixes.isEmpty && !Self.anyPrefix(prefixes, of: record.call.dialled) { return false }
         if !directions.isEmpty && !directions.contains(record.direction) { return false }
-        if !carriers.isEmpty && !carriers.contains(where: { record.call.carrier.contains($0) }) { return false }
+        if !carriers.isEmpty && !Self.anyInfix(carriers, of: record.call.carrier) { return false }
         if offHours
             && !(calendars.isOffHours(record.call.start, account: record.call.account)
                 ?? isOffHours(record.call.start))
@@ -71,6 +73,29 @@ final class CallFilter: Sendable {
             return false
         }
         return true
+    }
+
+    /// True when `text` starts with one of `prefixes`, compared as bytes.
+    static func anyPrefix(_ prefixes: [[UInt8]], of text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            prefixes.contains { prefix in
+                prefix.count <= bytes.count && prefix.indices.allSatisfy { bytes[$0] == prefix[$0] }
+            }
+        }
+    }
+
+    /// True when `text` holds one of `parts`, compared as bytes.
+    static func anyInfix(_ parts: [[UInt8]], of text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            parts.contains { part in
+                guard part.count <= bytes.count else { return false }
+                return (0...(bytes.count - part.count)).contains { offset in
+                    part.indices.allSatisfy { bytes[offset + $0] == part[$0] }
+                }
+            }
+        }
     }
 
     /// True outside business hours or on a non-business day, in the filter's zone.

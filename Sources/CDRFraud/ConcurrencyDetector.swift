@@ -7,10 +7,30 @@ import Foundation
 /// is. The usual peak is the highest daily peak of earlier days (decaying 10 % a day), kept only for
 /// numbers that ever had two calls at once. Subject: the calling number.
 final class ConcurrencyDetector: Detector {
-    /// The calls in progress (start, end, record id) and the snooze bookkeeping.
+    /// The calls in progress (start, end, record id) and the snooze bookkeeping. A number's latest call
+    /// is held inline; the list is allocated only once two calls overlap, which most numbers never do.
     struct State: Sendable {
+        var latest: (start: Int64, end: Int64, id: Int64) = (0, 0, 0)
         var calls: [(start: Int64, end: Int64, id: Int64)] = []
         var lastEmitted: [Severity: Int64] = [:]
+
+        /// Notes a call starting at `now` and returns the calls in progress, itself included.
+        mutating func start(_ call: (start: Int64, end: Int64, id: Int64), limit: Int) -> Int {
+            let now = call.start
+            if calls.isEmpty {
+                if latest.end <= now || latest.start > now {
+                    latest = call
+                    return 1
+                }
+                calls.append(latest)
+            }
+            calls.removeAll { $0.end <= now || $0.start > now }
+            calls.append(call)
+            if calls.count > limit { calls.removeFirst() }
+            latest = call
+            if calls.count == 1 { calls.removeAll() }
+            return max(1, calls.count)
+        }
     }
 
     /// A number's concurrency profile: today's peak and the usual peak of earlier days.
@@ -31,8 +51,8 @@ final class ConcurrencyDetector: Detector {
 
     let rule: FraudRule
     private let filter: CallFilter
-    private var state: KeyedState<String, State>
-    private var profiles: KeyedState<String, Profile>
+    private var state: KeyedState<Int64, State>
+    private var profiles: KeyedState<Int64, Profile>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
@@ -48,15 +68,14 @@ final class ConcurrencyDetector: Detector {
         let rule = rule
         let now = record.call.start
         let subject = record.call.calling
-        let concurrent = state.update(subject, at: now, orInsert: State()) { state -> Double in
-            state.calls.removeAll { $0.end <= now || $0.start > now }
-            state.calls.append((now, max(record.call.end, now + 1), record.id))
-            if state.calls.count > Int(rule.critical) * 4 { state.calls.removeFirst() }
-            return Double(state.calls.count)
+        let key = record.callingKey
+        let limit = Int(rule.critical) * 4
+        let concurrent = state.update(key, at: now, orInsert: State()) { state -> Double in
+            Double(state.start((now, max(record.call.end, now + 1), record.id), limit: limit))
         }
         guard concurrent >= 2 else { return }
         let today = CallRecord.dayOf(now)
-        let usual = profiles.update(subject, at: now, orInsert: Profile(day: today)) { profile -> Double in
+        let usual = profiles.update(key, at: now, orInsert: Profile(day: today)) { profile -> Double in
             profile.record(concurrent, on: today)
             return profile.usual
         }
@@ -66,7 +85,7 @@ final class ConcurrencyDetector: Detector {
         var adjusted = rule
         adjusted.warn = warn
         adjusted.critical = critical
-        state.update(subject, at: now, orInsert: State()) { state in
+        state.update(key, at: now, orInsert: State()) { state in
             var tally = Tally(window: rule.window, buckets: 1)
             tally.lastEmitted = state.lastEmitted
             for call in state.calls.suffix(Alert.evidenceLimit) {

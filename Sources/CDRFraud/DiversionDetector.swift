@@ -3,7 +3,7 @@ import CDRModel
 /// D08, call-diversion abuse: a diverting number (C) whose diverted legs go to high-risk or premium ranges
 /// (critical at the first) or abroad (warn and critical by legs in the window). Subject: the diverting
 /// number.
-final class DiversionDetector: KeyedDetector<Tally>, Detector {
+final class DiversionDetector: KeyedDetector<String, Tally>, Detector {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let diverter = record.call.diverting.first, !diverter.isEmpty else { return }
         let listed = record.listed

@@ -7,7 +7,7 @@ import CDRModel
 /// different numbers (default 10), so one IVR that answers at once is not a route. An answered call to a
 /// number written `+CC 0…` (a national trunk prefix inside an international number, invalid outside
 /// Italy) is critical at once. Subject: `route:<egress>/<country>`.
-final class FalseAnswerDetector: KeyedDetector<FalseAnswerDetector.State>, Detector {
+final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var attempts: SlidingCounter

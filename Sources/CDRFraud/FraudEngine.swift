@@ -13,7 +13,7 @@ public final class FraudEngine {
     private let classifier: NumberClassifier
     private let ranges: RiskRanges
     private let slack: Int64
-    private var buffer = Heap()
+    private var buffer = ReorderBuffer()
     private var maxEnd = Int64.min
     private var released = Int64.min
     private var emitted = Set<String>()
@@ -65,9 +65,16 @@ public final class FraudEngine {
         var kept = call
         kept.channel = ""
         kept.sourceID = ""
-        buffer.push(Heap.Pending(id: id, source: source, call: kept))
+        buffer.push(id: id, source: source, call: kept)
         let watermark = maxEnd - slack
         while let start = buffer.peekStart, start <= watermark, let next = buffer.pop() { release(next, emit) }
+    }
+
+    /// Takes one record from input already in start order (a scan of the store): no reorder buffer.
+    public func addInOrder(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
+        var record = FraudRecord(id: id, call: call, classifier: classifier, ranges: ranges)
+        record.source = source
+        process(record, emit)
     }
 
     /// Releases everything still buffered (end of input).
@@ -76,7 +83,7 @@ public final class FraudEngine {
     }
 
     /// Classifies a released record (only now, so the buffer holds the call alone) and observes it.
-    private func release(_ pending: Heap.Pending, _ emit: (Alert) -> Void) {
+    private func release(_ pending: ReorderBuffer.Pending, _ emit: (Alert) -> Void) {
         var record = FraudRecord(id: pending.id, call: pending.call, classifier: classifier, ranges: ranges)
         record.source = pending.source
         process(record, emit)
@@ -84,7 +91,7 @@ public final class FraudEngine {
 
     /// Withdraws the still-buffered records of a source whose records were removed (a failed file).
     public func discard(source: Int64) {
-        buffer.removeAll { $0.source == source }
+        buffer.removeAll(source: source)
     }
 
     /// Live keys across detectors.
@@ -101,67 +108,5 @@ public final class FraudEngine {
                 if emitted.insert(alert.id).inserted { emit(alert) }
             }
         }
-    }
-}
-
-/// A binary min-heap of buffered calls by start, then id; entries are boxed so sifting moves pointers.
-struct Heap {
-    /// A stored call waiting for the watermark.
-    final class Pending {
-        let id: Int64
-        let source: Int64
-        let call: CallRecord
-
-        init(id: Int64, source: Int64, call: CallRecord) {
-            self.id = id
-            self.source = source
-            self.call = call
-        }
-    }
-
-    private var items: [(start: Int64, id: Int64, pending: Pending)] = []
-
-    var peekStart: Int64? { items.first?.start }
-
-    private static func less(
-        _ a: (start: Int64, id: Int64, pending: Pending),
-        _ b: (start: Int64, id: Int64, pending: Pending)
-    ) -> Bool {
-        (a.start, a.id) < (b.start, b.id)
-    }
-
-    mutating func removeAll(where shouldRemove: (Pending) -> Bool) {
-        let kept = items.filter { !shouldRemove($0.pending) }
-        items = []
-        for item in kept { push(item.pending) }
-    }
-
-    mutating func push(_ pending: Pending) {
-        items.append((pending.call.start, pending.id, pending))
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.less(items[child], items[parent]) else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Pending? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var parent = 0
-        while true {
-            let left = parent * 2 + 1
-            let right = left + 1
-            var smallest = parent
-            if left < items.count && Self.less(items[left], items[smallest]) { smallest = left }
-            if right < items.count && Self.less(items[right], items[smallest]) { smallest = right }
-            if smallest == parent { break }
-            items.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return top.pending
     }
 }

@@ -20,6 +20,8 @@ public struct FraudRecord: Sendable {
     public var source: Int64 = 0
     /// The risk range the dialled number falls in, if listed.
     public var listed: RiskRanges.Range?
+    /// The calling number's state key (see ``SubjectKey``).
+    var callingKey: Int64
 
     /// Classifies a stored record.
     public init(id: Int64, call: CallRecord, classifier: NumberClassifier, ranges: RiskRanges = RiskRanges()) {
@@ -31,6 +33,7 @@ public struct FraudRecord: Sendable {
         dialsAbroad = destination.isE164 && destination.country != classifier.homeRegion
         callsFromAbroad = origin.isE164 && origin.country != classifier.homeRegion
         listed = ranges.count == 0 ? nil : ranges.match(call.dialled)
+        callingKey = SubjectKey.number(call.calling)
     }
 
     /// True when the call was answered.

@@ -34,7 +34,7 @@ final class HighUsageDetector: Detector {
 
     let rule: FraudRule
     private let filter: CallFilter
-    private var profiles: KeyedState<String, Profile>
+    private var profiles: KeyedState<Int64, Profile>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
@@ -53,7 +53,7 @@ final class HighUsageDetector: Detector {
         let history = Int(rule.param("minHistoryDays", 7))
         let minCalls = Int(rule.param("minCalls", 3))
         profiles.update(
-            record.call.calling,
+            record.callingKey,
             at: now,
             orInsert: Profile(day: today)
         ) { profile in

@@ -6,7 +6,7 @@ import CDRModel
 /// answered minutes. The count must also reach `peakFactor` (default 3) times the subject's usual busiest
 /// window of such calls. A subject's countries are known only after `warmUpDays` (default 7) of data.
 /// Subject: `acct:<code>`, else the calling number.
-final class IRSFBurstDetector: KeyedDetector<IRSFBurstDetector.State>, Detector {
+final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, Detector {
     struct State: Sendable {
         var firstSeen: Int64
         /// Country → when first called in the current period and when last called.

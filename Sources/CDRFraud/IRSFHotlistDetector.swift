@@ -3,7 +3,7 @@ import CDRModel
 /// D01, IRSF hotlist: calls to IPRN test numbers (critical at once) and to high-risk ranges (warn and
 /// critical by calls in the window, critical also by answered minutes, param `criticalMinutes`, default
 /// 10). Subject: the party that pays the call — the diverting number for a diverted leg, else the caller.
-final class IRSFHotlistDetector: KeyedDetector<Tally>, Detector {
+final class IRSFHotlistDetector: KeyedDetector<String, Tally>, Detector {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let range = record.listed, range.category == .test || range.category == .hrn,
             filter.matches(record)

@@ -5,7 +5,7 @@ import CDRModel
 /// whose revenue is shared with the fraudster. Main measure: distinct callers among answered calls to the
 /// range in the window; fires only while their average call lasts at least `minACD` seconds (default 300).
 /// Subject: `range:+<prefix>`.
-final class IRSFPumpDetector: KeyedDetector<IRSFPumpDetector.State>, Detector {
+final class IRSFPumpDetector: KeyedDetector<String, IRSFPumpDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var callers: RecentDistinct<String>

@@ -1,12 +1,12 @@
 /// The common shape of a detector that keeps one state per subject for its rule's window plus snooze:
 /// subclasses add what they observe.
-class KeyedDetector<State: Sendable> {
+class KeyedDetector<Key: Hashable & Sendable, State: Sendable> {
     /// The rule applied.
     let rule: FraudRule
     /// Which calls the rule counts.
     let filter: CallFilter
     /// Per-subject state.
-    var state: KeyedState<String, State>
+    var state: KeyedState<Key, State>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule

@@ -4,7 +4,7 @@ import CDRModel
 /// calls outside business hours, or probing with failed calls to many international numbers
 /// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). Subject: `acct:<code>`
 /// or the calling number.
-final class PBXHackDetector: KeyedDetector<PBXHackDetector.State>, Detector {
+final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var probes: RecentDistinct<String>

@@ -3,7 +3,7 @@ import CDRModel
 /// D09, premium-rate abuse: one caller's calls to domestic premium ranges (or listed premium ranges) in
 /// the window (default 24 h); also a warning at `warnMinutes` (default 60) answered minutes over two or
 /// more calls (one long call is not a pattern). Subject: the calling number.
-final class PremiumRateDetector: KeyedDetector<Tally>, Detector {
+final class PremiumRateDetector: KeyedDetector<Int64, Tally>, Detector {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let listed = record.listed?.category == .premium
         guard (record.destination.type == .premium && !record.dialsAbroad) || listed, filter.matches(record) else {
@@ -12,7 +12,7 @@ final class PremiumRateDetector: KeyedDetector<Tally>, Detector {
         let rule = rule
         let now = record.call.start
         let warnMinutes = rule.param("warnMinutes", 60)
-        state.update(record.call.calling, at: now, orInsert: Tally(window: rule.window)) { tally in
+        state.update(record.callingKey, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let calls = Double(tally.counter.count)
             let minutes = tally.counter.sum

@@ -19,7 +19,7 @@ public struct RiskRanges: Sendable {
         public var weight: Double
     }
 
-    private var byPrefix: [String: Range] = [:]
+    private var byPrefix: [Int64: Range] = [:]
     private var lengths: [Int] = []
 
     /// An empty list.
@@ -31,8 +31,23 @@ public struct RiskRanges: Sendable {
     }
 
     private mutating func add(_ range: Range) {
-        byPrefix[range.prefix] = range
-        if !lengths.contains(range.prefix.utf8.count) { lengths = (lengths + [range.prefix.utf8.count]).sorted(by: >) }
+        let digits = Array(range.prefix.utf8.dropFirst())
+        guard let key = Self.key(digits, length: digits.count) else { return }
+        byPrefix[key] = range
+        if !lengths.contains(digits.count) { lengths = (lengths + [digits.count]).sorted(by: >) }
+    }
+
+    /// The first `length` digits of `digits` as one number tagged with the length (at most 17 digits),
+    /// or nil when they are not all digits.
+    private static func key<C: Collection<UInt8>>(_ digits: C, length: Int) -> Int64? where C.Index == Int {
+        guard length <= 17, length <= digits.count else { return nil }
+        var value: Int64 = 0
+        for index in digits.startIndex..<(digits.startIndex + length) {
+            let digit = digits[index] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+        }
+        return value << 5 | Int64(length)
     }
 
     /// Reads a ranges file; errors name the line and field.
@@ -56,8 +71,11 @@ public struct RiskRanges: Sendable {
             }
             guard fields.count >= 3 else { throw fail("line", "needs prefix,category,weight[,source,added]") }
             let prefix = fields[0]
-            guard prefix.hasPrefix("+"), prefix.count >= 2, prefix.dropFirst().allSatisfy(\.isNumber) else {
-                throw fail("prefix", "\"\(prefix)\" is not + and digits")
+            let digits = prefix.utf8.dropFirst()
+            guard prefix.hasPrefix("+"), (1...15).contains(digits.count),
+                digits.allSatisfy({ (0x30...0x39).contains($0) })
+            else {
+                throw fail("prefix", "\"\(prefix)\" is not + and 1 to 15 digits")
             }
             guard let category = Category(rawValue: fields[1]) else {
                 throw fail("category", "\"\(fields[1])\" is not one of test, hrn, premium, satellite, risk")
@@ -72,11 +90,16 @@ public struct RiskRanges: Sendable {
 
     /// The longest listed range a number falls in.
     public func match(_ number: String) -> Range? {
-        let bytes = number.utf8
-        for length in lengths where length <= bytes.count {
-            if let range = byPrefix[String(number.prefix(length))] { return range }
+        guard !lengths.isEmpty else { return nil }
+        var number = number
+        return number.withUTF8 { bytes -> Range? in
+            guard bytes.first == UInt8(ascii: "+") else { return nil }
+            let digits = UnsafeBufferPointer(rebasing: bytes[1...])
+            for length in lengths where length <= digits.count {
+                if let key = Self.key(digits, length: length), let range = byPrefix[key] { return range }
+            }
+            return nil
         }
-        return nil
     }
 
     /// The number of ranges.

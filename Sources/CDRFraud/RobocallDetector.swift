@@ -4,7 +4,7 @@ import CDRModel
 /// different numbers (`minDistinctRatio`, default 0.9, over its last 100 calls) with a low answer rate
 /// (`maxASR`, default 0.3) or short answered calls (`maxACD` seconds, default 30). Main measure: attempts
 /// in the window. Subject: the calling number.
-final class RobocallDetector: KeyedDetector<RobocallDetector.State>, Detector {
+final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Detector {
     /// Callers start with a coarse counter; the detailed state exists only for the few that reach half
     /// the warning threshold, which keeps memory per ordinary caller small.
     struct State: Sendable {
@@ -23,7 +23,7 @@ final class RobocallDetector: KeyedDetector<RobocallDetector.State>, Detector {
         let rule = rule
         let now = record.call.start
         state.update(
-            record.call.calling,
+            record.callingKey,
             at: now,
             orInsert: State(coarse: CoarseCounter(window: rule.window))
         ) { whole in

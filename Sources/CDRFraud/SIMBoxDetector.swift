@@ -10,7 +10,7 @@ import CDRModel
 ///
 /// Which party a record's IMSI serves is learnt per IMSI: the number the IMSI's first two records share
 /// (its MSISDN), so mobile-originated records count as out and mobile-terminated ones as in.
-final class SIMBoxDetector: KeyedDetector<SIMBoxDetector.State>, Detector {
+final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detector {
     struct State: Sendable {
         var firstSeen: Int64
         var candidates: (String, String)

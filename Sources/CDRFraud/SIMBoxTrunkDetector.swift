@@ -4,7 +4,7 @@ import CDRModel
 /// `filter.carriers`) that present home-country calling numbers — international traffic dressed as
 /// national to be terminated at the national rate. Main measure: distinct home-country calling numbers on
 /// the trunk in the window (a few are roaming subscribers calling home). Subject: `trunk:<carrier>`.
-final class SIMBoxTrunkDetector: KeyedDetector<SIMBoxTrunkDetector.State>, Detector {
+final class SIMBoxTrunkDetector: KeyedDetector<String, SIMBoxTrunkDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var callers: RecentDistinct<String>

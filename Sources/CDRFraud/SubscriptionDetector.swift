@@ -6,7 +6,7 @@ import CDRModel
 /// at least `internationalShare` (default 0.5) abroad. Numbers seen in the first `warmUpDays` (default 7)
 /// of the data are not new: the detector only knows a number is new once it has watched long enough.
 /// Subject: the calling number.
-final class SubscriptionDetector: KeyedDetector<SubscriptionDetector.State>, Detector {
+final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
     struct State: Sendable {
         var firstSeen: Int64
         var minutes: Double = 0
@@ -34,7 +34,7 @@ final class SubscriptionDetector: KeyedDetector<SubscriptionDetector.State>, Det
         let minCalls = Int(rule.param("minCalls", 20))
         let share = rule.param("internationalShare", 0.5)
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
-        state.update(record.call.calling, at: now, orInsert: State(firstSeen: now)) { state in
+        state.update(record.callingKey, at: now, orInsert: State(firstSeen: now)) { state in
             guard state.firstSeen >= start + warmUp, now - state.firstSeen <= newWindow else { return }
             state.calls += 1
             if costly {

@@ -4,7 +4,7 @@ import CDRModel
 /// answered. Main measure: distinct dialled numbers in the window among its short unanswered calls; fires
 /// only while the answered share stays at or below `maxAnsweredShare` (default 0.1); a call counts as a
 /// ring when it rang at most `maxRingSeconds` (default 6). Subject: the calling number.
-final class WangiriDetector: KeyedDetector<WangiriDetector.State>, Detector {
+final class WangiriDetector: KeyedDetector<Int64, WangiriDetector.State>, Detector {
     struct State: Sendable {
         var tally: Tally
         var targets: RecentDistinct<String>
@@ -20,7 +20,7 @@ final class WangiriDetector: KeyedDetector<WangiriDetector.State>, Detector {
         let maxShare = rule.param("maxAnsweredShare", 0.1)
         let capacity = Int(rule.critical)
         state.update(
-            record.call.calling,
+            record.callingKey,
             at: now,
             orInsert: State(
                 tally: Tally(window: rule.window),

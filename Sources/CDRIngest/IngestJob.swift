@@ -4,6 +4,17 @@ import CDRModel
 import CDRStore
 import Foundation
 
+/// When fraud detection sees a run's records.
+public enum DetectionMode: String, Sendable, CaseIterable {
+    /// While loading, on a thread of its own, through the watermark's reorder buffer: alerts come with
+    /// the batch that carries them. Files are observed one after another, so a file covering hours an
+    /// earlier file of the run already covered arrives late.
+    case stream
+    /// After every file of the run is stored, reading the run's records back in start order across
+    /// files: for runs of files from several switches covering the same hours.
+    case afterRun = "after-run"
+}
+
 /// Progress of a run, reported after each batch.
 public struct IngestProgress: Sendable {
     /// Raw bytes read across the run's files.
@@ -26,6 +37,8 @@ public final class IngestJob {
     private let rejects: RejectsWriter
     private let progress: (@Sendable (IngestProgress) -> Void)?
     private let detection: DetectionThread?
+    private let deferred: FraudEngine?
+    private var runFiles = Set<Int64>()
     private var pendingAlerts: [Alert] = []
     private var storedAlerts: [String] = []
     private var failedSources = Set<Int64>()
@@ -40,11 +53,13 @@ public final class IngestJob {
         options: IngestOptions,
         rejectsPath: String,
         progress: (@Sendable (IngestProgress) -> Void)? = nil,
-        fraud: FraudEngine? = nil
+        fraud: FraudEngine? = nil,
+        mode: DetectionMode = .stream
     ) throws(SourceError) {
         self.store = store
         self.options = options
-        detection = fraud.map { DetectionThread(engine: $0) }
+        detection = mode == .stream ? fraud.map { DetectionThread(engine: $0) } : nil
+        deferred = mode == .afterRun ? fraud : nil
         rejects = try RejectsWriter(path: rejectsPath)
         self.progress = progress
     }
@@ -87,6 +102,15 @@ public final class IngestJob {
             bytesBefore += size
         }
         var fraudFailure: String?
+        var pass: DetectionPass.Outcome?
+        if let deferred {
+            do {
+                pass = try DetectionPass(engine: deferred).run(store: store, files: runFiles.subtracting(failedSources))
+                storedAlerts = pass?.alertIDs ?? []
+            } catch {
+                fraudFailure = "detection after the run failed: \(error)"
+            }
+        }
         if let detection {
             pendingAlerts.append(contentsOf: detection.finish())
             do {
@@ -102,8 +126,8 @@ public final class IngestJob {
         )
         summary.alertIDs = storedAlerts
         summary.lateRecords = detection?.late ?? 0
-        summary.fraudObserved = detection?.state.observed ?? 0
-        summary.fraudLiveKeys = detection?.state.liveKeys ?? 0
+        summary.fraudObserved = detection?.state.observed ?? pass?.observed ?? 0
+        summary.fraudLiveKeys = detection?.state.liveKeys ?? pass?.liveKeys ?? 0
         summary.fraudFailure = fraudFailure
         return summary
     }
@@ -244,6 +268,7 @@ public final class IngestJob {
                             dialect: name
                         )
                     }
+                    if let fileID { runFiles.insert(fileID) }
                 case .batch(let batch):
                     guard let id = fileID else { continue }
                     var stored: [DetectionThread.StoredCall] = []

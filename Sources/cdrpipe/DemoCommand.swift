@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDRGenerator
+import CDRIngest
 import CDRModel
 import CDRStore
 import Foundation
@@ -79,7 +80,7 @@ struct DemoCommand: ParsableCommand {
             fraud: fraud
         )
         print(SummaryPrinter.text(first))
-        let report = try fraud.writeReport(db: db, summary: first)
+        let report = try fraud.writeReport(db: db, alertIDs: first.alertIDs)
 
         try GenerateCommand.write(
             format: .mapped,

@@ -49,15 +49,15 @@ struct FraudOptions: ParsableArguments {
         }
     }
 
-    /// Writes the report of a run's alerts to the outbox; returns the HTML path, or nil without alerts.
-    func writeReport(db: String, summary: IngestSummary) throws -> String? {
-        guard !summary.alertIDs.isEmpty else { return nil }
+    /// Writes the report of a run's new alerts to the outbox; returns the HTML path, or nil without alerts.
+    func writeReport(db: String, alertIDs: [String], run: String = "ingest run") throws -> String? {
+        guard !alertIDs.isEmpty else { return nil }
         let store = try SQLiteStore(path: db)
-        let rows = try store.alerts(ids: summary.alertIDs)
+        let rows = try store.alerts(ids: alertIDs)
         let stamp = CivilTimeStamp.now()
         let report = AlertReport(
             entries: rows.map { (Alert($0), $0.caseID) },
-            title: "cdrpipe alert report, ingest run \(stamp)"
+            title: "cdrpipe alert report, \(run) \(stamp)"
         )
         let folder = outbox ?? db + ".outbox"
         let written = try report.write(to: folder, stamp: stamp).last

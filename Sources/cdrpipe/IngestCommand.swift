@@ -18,6 +18,15 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var fraud: FraudOptions
 
+    @Option(
+        name: .customLong("detect"),
+        help: """
+            When fraud detection runs: stream (while loading, alerts per batch) or after-run (once every file is \
+            stored, in start order across files: for files from several switches covering the same hours).
+            """
+    )
+    var detectionMode: DetectionMode = .stream
+
     @Option(help: "Where rejected records go (JSON lines). Default: <db>.rejects.jsonl")
     var rejects: String?
 
@@ -38,9 +47,10 @@ struct IngestCommand: ParsableCommand {
             paths: paths,
             showProgress: !json,
             checkpointEvery: checkpointEvery,
-            fraud: fraud
+            fraud: fraud,
+            detectionMode: detectionMode
         )
-        let report = try fraud.writeReport(db: db, summary: summary)
+        let report = try fraud.writeReport(db: db, alertIDs: summary.alertIDs)
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
         if let report, !json { print("\(summary.alertIDs.count) fraud alerts; report: \(report)") }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
@@ -54,7 +64,8 @@ struct IngestCommand: ParsableCommand {
         paths: [String],
         showProgress: Bool,
         checkpointEvery: Int = 250_000,
-        fraud: FraudOptions? = nil
+        fraud: FraudOptions? = nil,
+        detectionMode: DetectionMode = .stream
     ) throws -> IngestSummary {
         var options = try input.ingestOptions()
         options.checkpointEvery = max(1, checkpointEvery)
@@ -70,7 +81,8 @@ struct IngestCommand: ParsableCommand {
                 options: options,
                 rejectsPath: rejects ?? db + ".rejects.jsonl",
                 progress: report,
-                fraud: try fraud?.engine(homeCountry: input.homeCountry)
+                fraud: try fraud?.engine(homeCountry: input.homeCountry),
+                mode: detectionMode
             )
             let summary = job.run(paths: paths)
             bar?.finish()
@@ -84,3 +96,5 @@ struct IngestCommand: ParsableCommand {
         }
     }
 }
+
+extension DetectionMode: ExpressibleByArgument {}

@@ -388,3 +388,30 @@ struct SubscriptionTests {
         #expect(try alerts(rule: "subscription", Array(domestic)).isEmpty)
     }
 }
+
+@Suite("Subject keys")
+struct SubjectKeyTests {
+    @Test("numbers differing in digits, length or the plus sign get different keys; other names never meet them")
+    func distinct() {
+        let numbers = ["+4412", "4412", "+04412", "04412", "+441", "+44120", "12345678901234567", "+12345678901234567"]
+        #expect(Set(numbers.map(SubjectKey.number)).count == numbers.count)
+        #expect(SubjectKey.number("+447700900123") == SubjectKey.number("+447700900123"))
+        #expect(SubjectKey.number("+447700900123") >= 0)
+        #expect(SubjectKey.number("anonymous") < 0)
+        #expect(SubjectKey.number("123456789012345678") < 0)
+        #expect(SubjectKey.account("201") != SubjectKey.number("201"))
+        #expect(SubjectKey.number("sip:alice") != SubjectKey.number("sip:alicf"))
+    }
+
+    @Test("a risk range matches by its longest listed prefix, byte for byte")
+    func longestRange() {
+        let ranges = RiskRanges([
+            .init(prefix: "+882", category: .satellite, weight: 0.5),
+            .init(prefix: "+88213", category: .test, weight: 1),
+        ])
+        #expect(ranges.match("+882130001")?.category == .test)
+        #expect(ranges.match("+882990001")?.category == .satellite)
+        #expect(ranges.match("+88") == nil)
+        #expect(ranges.match("882130001") == nil)
+    }
+}

@@ -1,0 +1,59 @@
+import CDRFraud
+import CDRModel
+import CDRStore
+import Foundation
+
+/// Runs fraud detection over records already stored, in start order across all files: the single consumer
+/// behind `ingest --detect after-run` (files from several switches covering the same hours) and
+/// `cdrpipe detect` (re-running rules over stored days).
+public struct DetectionPass {
+    /// What a pass did.
+    public struct Outcome: Sendable {
+        /// Ids of the alerts it stored (alerts already stored are not repeated).
+        public var alertIDs: [String] = []
+        /// Records observed.
+        public var observed: Int64 = 0
+        /// Detector state keys live at the end.
+        public var liveKeys = 0
+        /// Seconds the pass took.
+        public var seconds: Double = 0
+    }
+
+    private let engine: FraudEngine
+
+    /// Creates a pass with a fresh engine.
+    public init(engine: FraudEngine) {
+        self.engine = engine
+    }
+
+    /// Observes the stored records of `days` (all when nil) and of `files` (all when nil), then stores the
+    /// alerts raised in one transaction.
+    public func run(
+        store: SQLiteStore,
+        days: ClosedRange<Int64>? = nil,
+        files: Set<Int64>? = nil
+    ) throws(StoreError)
+        -> Outcome
+    {
+        let started = Date()
+        var raised: [Alert] = []
+        try store.scanRecords(days: days, files: files) { id, fileID, call in
+            engine.addInOrder(id: id, call: call, source: fileID) { raised.append($0) }
+        }
+        engine.finish { raised.append($0) }
+        var outcome = Outcome()
+        do {
+            outcome.alertIDs = try store.atomically {
+                try raised.filter { alert throws(StoreError) in try store.insertAlert(AlertRow(alert)) }.map(\.id)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: -1, message: "\(error)", context: "storing alerts")
+        }
+        outcome.observed = engine.observed
+        outcome.liveKeys = engine.liveKeys
+        outcome.seconds = Date().timeIntervalSince(started)
+        return outcome
+    }
+}
