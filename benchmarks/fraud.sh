@@ -27,8 +27,8 @@ for seed in 9001 9002; do
     --inject "diversion:$count" --lookalikes "$count" --labels "$data/labels-$((seed + 500)).csv" \
     -o "$data/operator-$((seed + 500)).csv"
 done
-# One database per file: files covering the same days loaded in one run would reach the detectors late
-# (the watermark follows the first file), which the README lists as a limit.
+# Streaming detection, one database per file: a file's records reach the detectors in one pass.
+echo "detection while loading (--detect stream), one database per file:"
 pairs=()
 for file in "$data"/switch-*.csv "$data"/msc-*.ber "$data"/operator-*.csv; do
   seed=$(basename "$file" | sed 's/^[a-z]*-\([0-9]*\)\..*/\1/')
@@ -40,12 +40,38 @@ for file in "$data"/switch-*.csv "$data"/msc-*.ber "$data"/operator-*.csv; do
 done
 python3 benchmarks/fraud_score.py "${pairs[@]}"
 echo
-for mode in --no-fraud ""; do
-  rm -f "$data"/cost.db*
-  start=$(date +%s.%N)
-  $bin ingest --db "$data/cost.db" --risk-ranges "$ranges" $mode "$data"/switch-*.csv >/dev/null
-  seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
-  total=$(sqlite3 "$data/cost.db" "SELECT count(*) FROM records")
-  printf 'ingest %-18s %10.0f records/s\n' "${mode:-with detection}" "$(echo "$total / $seconds" | bc -l)"
+# All six files (two switches, two mobile switching centres, two operator feeds over the same 14 days) in one
+# database, detected after each run in start order across the run's files.
+echo "detection after the run (--detect after-run), all files in one database:"
+labels=()
+for file in "$data"/switch-*.csv "$data"/msc-*.ber "$data"/operator-*.csv; do
+  seed=$(basename "$file" | sed 's/^[a-z]*-\([0-9]*\)\..*/\1/')
+  labels+=("$data/labels-$seed.csv")
 done
+$bin ingest --db "$data/all.db" --risk-ranges "$ranges" --calendars config/business-calendars.json --detect after-run \
+  "$data"/switch-*.csv "$data"/msc-*.ber >/dev/null
+# The operator feeds need their mapping (with --mapping every CSV of a run is read as mapped): a second run.
+$bin ingest --db "$data/all.db" --risk-ranges "$ranges" --calendars config/business-calendars.json --detect after-run \
+  --mapping fixtures/operator-mapping.json "$data"/operator-*.csv >/dev/null
+python3 benchmarks/fraud_score.py "$data/all.db=$(IFS=,; echo "${labels[*]}")"
+echo
+# Cost: the two switch files loaded with detection off, while loading, and after the run; best of three each.
+best() {
+  local best_rate=0
+  for _ in 1 2 3; do
+    rm -rf "$data"/cost.db*
+    start=$(date +%s.%N)
+    $bin ingest --db "$data/cost.db" --risk-ranges "$ranges" "$@" "$data"/switch-*.csv >/dev/null
+    seconds=$(echo "$(date +%s.%N) - $start" | bc -l)
+    total=$(sqlite3 "$data/cost.db" "SELECT count(*) FROM records")
+    best_rate=$(echo "r = $total / $seconds; if (r > $best_rate) r else $best_rate" | bc -l)
+  done
+  echo "$best_rate"
+}
+off=$(best --no-fraud)
+stream=$(best --detect stream)
+after=$(best --detect after-run)
+printf 'ingest, detection off        %10.0f records/s\n' "$off"
+printf 'ingest, --detect stream      %10.0f records/s  (%.2fx)\n' "$stream" "$(echo "$stream / $off" | bc -l)"
+printf 'ingest, --detect after-run   %10.0f records/s  (%.2fx)\n' "$after" "$(echo "$after / $off" | bc -l)"
 echo "target: ingest with detection >= 0.85x ingest without"

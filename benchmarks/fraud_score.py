@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Scores fraud alerts against injected ground truth: precision and recall per detector, with Wilson 95 %
-intervals. Usage: fraud_score.py DB=LABELS.csv [DB=LABELS.csv ...]: each database holds one generated file, loaded
-with detection on, and the labels written with it."""
-import csv, json, math, sqlite3, sys
+intervals. Usage: fraud_score.py DB=LABELS.csv[,LABELS.csv ...] [DB=...]: each database holds generated files loaded
+with detection on, and the labels written with them. A labels file labels-SEED.csv belongs to the file named
+*-SEED.* in the database."""
+import csv, json, math, os, re, sqlite3, sys
 from collections import defaultdict
 
 # Each detector with the scenario types it is scored on (its primary type first).
@@ -24,16 +25,28 @@ def wilson(successes, total, z=1.96):
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def load(db, labels, scenarios, alerts):
-    """Adds one database's scenarios (from the labels of the file loaded into it) and alerts; records are
+def load(db, labels_files, scenarios, alerts):
+    """Adds one database's scenarios (from the labels of the files loaded into it) and alerts; records are
     named (database, id). Labels name records by the id their file carries: the uniqueid, or a BER call
     reference."""
     con = sqlite3.connect(db)
+    for labels in labels_files:
+        seed = re.search(r"(\d+)", os.path.basename(labels)).group(1)
+        load_labels(con, db, labels, seed, scenarios)
+    # Days 1-7 are warm-up (profiles fill; no scenarios are injected there): their alerts are not scored.
+    first_day = con.execute("SELECT min(start_at) FROM records").fetchone()[0]
+    warm_up_end = first_day - first_day % 86400 + 7 * 86400
+    alerts += [{"detector": d, "evidence": {(db, e) for e in json.loads(ev)}}
+               for d, ev in con.execute("SELECT detector, evidence FROM alerts WHERE first_at >= ?", (warm_up_end,))]
+
+
+def load_labels(con, db, labels, seed, scenarios):
     with open(labels) as handle:
         rows = list(csv.DictReader(handle))
     wanted = {row["uniqueid"] for row in rows}
-    record_of = {source_id: (db, record) for source_id, record in con.execute("SELECT source_id, id FROM records")
-                 if source_id in wanted}
+    record_of = {source_id: (db, record) for source_id, record in con.execute(
+        "SELECT r.source_id, r.id FROM records r JOIN files f ON f.id = r.file_id WHERE f.path LIKE ?",
+        (f"%-{seed}.%",)) if source_id in wanted}
     for row in rows:
         record = record_of.get(row["uniqueid"])
         if record is None:
@@ -43,18 +56,13 @@ def load(db, labels, scenarios, alerts):
                                       "confounder": row["role"] == "confounder"})
         entry["records"].add(record)
         entry["roles"].setdefault(row["role"], set()).add(record)
-    # Days 1-7 are warm-up (profiles fill; no scenarios are injected there): their alerts are not scored.
-    first_day = con.execute("SELECT min(start_at) FROM records").fetchone()[0]
-    warm_up_end = first_day - first_day % 86400 + 7 * 86400
-    alerts += [{"detector": d, "evidence": {(db, e) for e in json.loads(ev)}}
-               for d, ev in con.execute("SELECT detector, evidence FROM alerts WHERE first_at >= ?", (warm_up_end,))]
 
 
 def main():
     scenarios, alerts = {}, []
     for pair in sys.argv[1:]:
         db, labels = pair.split("=", 1)
-        load(db, labels, scenarios, alerts)
+        load(db, labels.split(","), scenarios, alerts)
     lookalikes = [s for s in scenarios.values() if s["confounder"]]
     scenarios = {k: s for k, s in scenarios.items() if not s["confounder"]}
     injected = set().union(*(s["records"] for s in scenarios.values())) if scenarios else set()

@@ -6,16 +6,15 @@ import Foundation
 /// and is critical above `critical` × it, once the number has `minHistoryDays` (default 7) days of history
 /// and at least `minCalls` (default 3) calls today (one very long call is not a pattern). Subject: the
 /// calling number.
+/// Every number keeps a compact profile; evidence and snooze live in a second table for the few numbers
+/// near the floor today.
 final class HighUsageDetector: Detector {
     struct Profile: Sendable {
         var day: Int64
         var today: Double = 0
-        var callsToday = 0
         var average: Double = 0
-        var days = 0
-        /// Evidence and snooze, allocated only on a day the number nears the floor.
-        var tally: Tally?
-        var lastEmitted: [Severity: Int64] = [:]
+        var callsToday: Int32 = 0
+        var days: Int32 = 0
 
         mutating func roll(to now: Int64) {
             guard now > day else { return }
@@ -23,26 +22,32 @@ final class HighUsageDetector: Detector {
             average = alpha * today + (1 - alpha) * average
             let gap = Int(min(now - day - 1, 60))
             if gap > 0 { average *= pow(1 - alpha, Double(gap)) }
-            days += Int(now - day)
+            days = Int32(min(Int64(Int32.max), Int64(days) + now - day))
             day = now
             today = 0
             callsToday = 0
-            if let kept = tally { lastEmitted = kept.lastEmitted }
-            tally = nil
         }
+    }
+
+    /// A number near the floor: today's evidence and when each severity was last emitted.
+    struct Hot: Sendable {
+        var day: Int64
+        var tally: Tally
     }
 
     let rule: FraudRule
     private let filter: CallFilter
     private var profiles: KeyedState<Int64, Profile>
+    private var hot: KeyedState<Int64, Hot>
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
         profiles = KeyedState(ttl: 28 * 86_400, cap: context.keyCap)
+        hot = KeyedState(ttl: 86_400 + rule.snooze, cap: context.keyCap)
     }
 
-    var liveKeys: Int { profiles.count }
+    var liveKeys: Int { profiles.count + hot.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.answered, !record.call.calling.isEmpty, filter.matches(record) else { return }
@@ -50,24 +55,26 @@ final class HighUsageDetector: Detector {
         let now = record.call.start
         let today = CallRecord.dayOf(now)
         let floor = rule.param("warnFloorMinutes", 120)
-        let history = Int(rule.param("minHistoryDays", 7))
-        let minCalls = Int(rule.param("minCalls", 3))
-        profiles.update(
-            record.callingKey,
-            at: now,
-            orInsert: Profile(day: today)
-        ) { profile in
-            if today < profile.day { return }
-            profile.roll(to: today)
-            profile.today += Double(record.call.billable) / 60
-            profile.callsToday += 1
-            guard profile.today >= floor / 2 else { return }
-            if profile.tally == nil {
-                var fresh = Tally(window: 86_400, buckets: 1)
-                fresh.lastEmitted = profile.lastEmitted
-                profile.tally = fresh
+        let history = Int32(rule.param("minHistoryDays", 7))
+        let minCalls = Int32(rule.param("minCalls", 3))
+        let key = record.callingKey
+        let minutesOfCall = Double(record.call.billable) / 60
+        guard
+            let profile = profiles.update(key, at: now, orInsert: Profile(day: today), { profile -> Profile? in
+                if today < profile.day { return nil }
+                profile.roll(to: today)
+                profile.today += minutesOfCall
+                profile.callsToday += 1
+                return profile
+            }), profile.today >= floor / 2
+        else { return }
+        hot.update(key, at: now, orInsert: Hot(day: today, tally: Tally(window: 86_400, buckets: 1))) { hot in
+            if hot.day != today {
+                let kept = hot.tally.lastEmitted
+                hot = Hot(day: today, tally: Tally(window: 86_400, buckets: 1))
+                hot.tally.lastEmitted = kept
             }
-            profile.tally!.note(record, value: Double(record.call.billable) / 60)
+            hot.tally.note(record, value: minutesOfCall)
             guard profile.days >= history, profile.callsToday >= minCalls else { return }
             let warn = max(floor, rule.warn * profile.average)
             let critical = max(floor * rule.critical / rule.warn, rule.critical * profile.average)
@@ -86,7 +93,7 @@ final class HighUsageDetector: Detector {
                     Measure(name: "answered_minutes_today", value: minutes, warn: warn, critical: critical),
                     Measure(name: "usual_daily_minutes", value: average, warn: 0, critical: 0),
                 ],
-                tally: &profile.tally!,
+                tally: &hot.tally,
                 now: now,
                 summary: { _ in "\(Int(minutes)) answered minutes today against a usual \(Int(average.rounded())) a day"
                 },

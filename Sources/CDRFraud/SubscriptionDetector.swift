@@ -5,7 +5,8 @@ import CDRModel
 /// warns, `critical` (default 300) is critical — or makes at least `minCalls` (default 20) calls of which
 /// at least `internationalShare` (default 0.5) abroad. Numbers seen in the first `warmUpDays` (default 7)
 /// of the data are not new: the detector only knows a number is new once it has watched long enough.
-/// Subject: the calling number.
+/// Subject: the calling number. Every number keeps only when it was first seen (a compact table); the
+/// counts live in a second table holding new numbers alone.
 final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
     struct State: Sendable {
         var firstSeen: Int64
@@ -17,11 +18,15 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
     }
 
     private var origin: Int64?
+    private var firstSeen: KeyedState<Int64, Int64>
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        firstSeen = KeyedState(ttl: 30 * 86_400, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
-        state = KeyedState(ttl: 30 * 86_400, cap: context.keyCap)
+        state = KeyedState(ttl: Int64(rule.param("newHours", 72) * 3600) + rule.snooze, cap: context.keyCap)
     }
+
+    override var liveKeys: Int { state.count + firstSeen.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, record.origin.isE164 else { return }
@@ -34,8 +39,9 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let minCalls = Int(rule.param("minCalls", 20))
         let share = rule.param("internationalShare", 0.5)
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
-        state.update(record.callingKey, at: now, orInsert: State(firstSeen: now)) { state in
-            guard state.firstSeen >= start + warmUp, now - state.firstSeen <= newWindow else { return }
+        let first = firstSeen.update(record.callingKey, at: now, orInsert: now) { $0 }
+        guard first >= start + warmUp, now - first <= newWindow else { return }
+        state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state in
             state.calls += 1
             if costly {
                 state.abroad += 1
