@@ -59,15 +59,14 @@ final class HighUsageDetector: Detector {
         let minCalls = Int32(rule.param("minCalls", 3))
         let key = record.callingKey
         let minutesOfCall = Double(record.call.billable) / 60
-        guard
-            let profile = profiles.update(key, at: now, orInsert: Profile(day: today), { profile -> Profile? in
-                if today < profile.day { return nil }
-                profile.roll(to: today)
-                profile.today += minutesOfCall
-                profile.callsToday += 1
-                return profile
-            }), profile.today >= floor / 2
-        else { return }
+        let updated = profiles.update(key, at: now, orInsert: Profile(day: today)) { profile -> Profile? in
+            if today < profile.day { return nil }
+            profile.roll(to: today)
+            profile.today += minutesOfCall
+            profile.callsToday += 1
+            return profile
+        }
+        guard let profile = updated, profile.today >= floor / 2 else { return }
         hot.update(key, at: now, orInsert: Hot(day: today, tally: Tally(window: 86_400, buckets: 1))) { hot in
             if hot.day != today {
                 let kept = hot.tally.lastEmitted
