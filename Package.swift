@@ -44,14 +44,16 @@ let package = Package(
             dependencies: ["CDRModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
+        .target(name: "CDRAccess"),
         .executableTarget(
             name: "cdrpipe",
             dependencies: [
                 "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention", "CDRFraud",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CDRAccess", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
+        .testTarget(name: "CDRAccessTests", dependencies: ["CDRAccess"]),
         .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),

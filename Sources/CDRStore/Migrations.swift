@@ -231,5 +231,19 @@ enum Migrations {
             nil
         ),
         (8, "", { store throws(StoreError) in try SQLiteStore.addEgressColumn(store) }),
+        (
+            9,
+            """
+            CREATE TABLE users(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('operator', 'analyst', 'fraud', 'admin', 'auditor')),
+                token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            ) STRICT;
+            """,
+            nil
+        ),
     ]
 }

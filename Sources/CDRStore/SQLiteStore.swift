@@ -88,7 +88,8 @@ public final class SQLiteStore {
         }
     }
 
-    static func now() -> Int64 { Int64(time(nil)) }
+    /// The current time in epoch seconds.
+    public static func now() -> Int64 { Int64(time(nil)) }
 
     /// A prepared statement kept for the life of the store, prepared on first use.
     func cached(_ name: String, _ sql: String) throws(StoreError) -> Statement {

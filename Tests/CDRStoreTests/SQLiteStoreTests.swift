@@ -118,3 +118,32 @@ struct SQLiteStoreTests {
         #expect(failed?.status == .failed && failed?.error == "truncated gzip")
     }
 }
+
+@Suite("Users")
+struct UserStoreTests {
+    @Test("a token finds its user until revoked; only its SHA-256 is stored")
+    func tokens() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-users-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("cdr.db").path)
+        let token = try store.addUser(name: "ana", role: "analyst", at: 100)
+        let other = try store.addUser(name: "fred", role: "fraud", at: 100)
+        #expect(token != other)
+        #expect(try store.user(token: token)?.name == "ana")
+        #expect(try store.user(token: token + "x") == nil)
+        let stored = try store.connection.prepare("SELECT token_hash FROM users WHERE name = 'ana'")
+        _ = try stored.step()
+        #expect(stored.blob(0) == SQLiteStore.tokenHash(token))
+        let leaked = try store.connection.prepare(
+            "SELECT count(*) FROM users WHERE CAST(token_hash AS TEXT) LIKE '%cdr_%'"
+        )
+        _ = try leaked.step()
+        #expect(leaked.int(0) == 0)
+        #expect(try store.revokeUser(name: "ana", at: 200))
+        #expect(try store.user(token: token) == nil)
+        #expect(try store.revokeUser(name: "ana", at: 300) == false)
+        #expect(try store.user(token: other)?.role == "fraud")
+        #expect(throws: StoreError.self) { _ = try store.addUser(name: "eve", role: "boss", at: 100) }
+    }
+}
