@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -45,6 +46,13 @@ let package = Package(
         ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .target(name: "CDRAccess"),
+        .target(
+            name: "CDRServer",
+            dependencies: [
+                "CDRAccess", "CDRStore", "CDRRetention", "CDRModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "cdrpipe",
             dependencies: [
@@ -54,6 +62,12 @@ let package = Package(
         ),
         .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
         .testTarget(name: "CDRAccessTests", dependencies: ["CDRAccess"]),
+        .testTarget(
+            name: "CDRServerTests",
+            dependencies: [
+                "CDRServer", "CDRAccess", "CDRStore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
