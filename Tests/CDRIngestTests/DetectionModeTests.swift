@@ -51,6 +51,17 @@ struct DetectionModeTests {
         )
     }
 
+    /// Loads `paths` into a new database at `db` with the default rules.
+    static func load(_ db: String, _ paths: [String], mode: DetectionMode = .stream) throws -> IngestSummary {
+        try IngestJob(
+            store: try SQLiteStore(path: db),
+            options: IngestOptions(),
+            rejectsPath: db + ".rejects.jsonl",
+            fraud: try engine(),
+            mode: mode
+        ).run(paths: paths)
+    }
+
     static func wangiriAlerts(_ db: String) throws -> [AlertRow] {
         try SQLiteStore(path: db).alerts().filter {
             $0.detector == "wangiri"
@@ -68,13 +79,7 @@ struct DetectionModeTests {
         try Self.write(folder + "/merged.csv", seed: 11, extra: first + second)
 
         let split = folder + "/split.db"
-        let summary = try IngestJob(
-            store: try SQLiteStore(path: split),
-            options: IngestOptions(),
-            rejectsPath: split + ".rejects.jsonl",
-            fraud: try Self.engine(),
-            mode: .afterRun
-        ).run(paths: [folder + "/switch-a.csv", folder + "/switch-b.csv"])
+        let summary = try Self.load(split, [folder + "/switch-a.csv", folder + "/switch-b.csv"], mode: .afterRun)
         #expect(summary.fraudObserved == summary.records)
         #expect(summary.lateRecords == 0)
         let splitAlerts = try Self.wangiriAlerts(split)
@@ -88,20 +93,10 @@ struct DetectionModeTests {
         #expect(evidence.count == Alert.evidenceLimit)
 
         let merged = folder + "/merged.db"
-        _ = try IngestJob(
-            store: try SQLiteStore(path: merged),
-            options: IngestOptions(),
-            rejectsPath: merged + ".rejects.jsonl",
-            fraud: try Self.engine()
-        ).run(paths: [folder + "/merged.csv"])
+        _ = try Self.load(merged, [folder + "/merged.csv"])
         let mergedAlerts = try Self.wangiriAlerts(merged)
         let streamed = folder + "/streamed.db"
-        let streamSummary = try IngestJob(
-            store: try SQLiteStore(path: streamed),
-            options: IngestOptions(),
-            rejectsPath: streamed + ".rejects.jsonl",
-            fraud: try Self.engine()
-        ).run(paths: [folder + "/switch-a.csv", folder + "/switch-b.csv"])
+        let streamSummary = try Self.load(streamed, [folder + "/switch-a.csv", folder + "/switch-b.csv"])
         #expect(streamSummary.lateRecords > 0)
         #expect(mergedAlerts.map(\.id) == splitAlerts.map(\.id))
         #expect(mergedAlerts.map(\.severity) == splitAlerts.map(\.severity))
@@ -113,12 +108,7 @@ struct DetectionModeTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.write(folder + "/switch.csv", seed: 13, extra: Self.sweep(targets: 0..<40, at: Self.day + 3600))
         let db = folder + "/cdr.db"
-        let summary = try IngestJob(
-            store: try SQLiteStore(path: db),
-            options: IngestOptions(),
-            rejectsPath: db + ".rejects.jsonl",
-            fraud: try Self.engine()
-        ).run(paths: [folder + "/switch.csv"])
+        let summary = try Self.load(db, [folder + "/switch.csv"])
         #expect(!summary.alertIDs.isEmpty)
         let again = try DetectionPass(engine: try Self.engine()).run(store: try SQLiteStore(path: db))
         #expect(again.observed == summary.records)
