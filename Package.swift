@@ -46,26 +46,34 @@ let package = Package(
         ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .target(name: "CDRAccess"),
+        .target(name: "CDRSubjects", dependencies: ["CDRModel", "CDRStore", "CDRRetention"]),
         .target(
             name: "CDRServer",
             dependencies: [
-                "CDRAccess", "CDRStore", "CDRRetention", "CDRModel",
+                "CDRAccess", "CDRStore", "CDRRetention", "CDRModel", "CDRSubjects", "CDRFraud",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ]
         ),
         .executableTarget(
             name: "cdrpipe",
             dependencies: [
                 "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention", "CDRFraud",
-                "CDRAccess", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CDRAccess", "CDRSubjects", "CDRServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
         .testTarget(name: "CDRAccessTests", dependencies: ["CDRAccess"]),
         .testTarget(
+            name: "CDRSubjectsTests",
+            dependencies: ["CDRSubjects", "CDRStore", "CDRRetention", "CDRModel"]
+        ),
+        .testTarget(
             name: "CDRServerTests",
             dependencies: [
-                "CDRServer", "CDRAccess", "CDRStore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "CDRServer", "CDRAccess", "CDRStore", "CDRRetention", "CDRModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "cdrpipeTests"),

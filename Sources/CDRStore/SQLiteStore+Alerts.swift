@@ -135,7 +135,7 @@ extension SQLiteStore {
         try statement.step()
     }
 
-    private static func alertRow(_ statement: Statement) -> AlertRow {
+    static func alertRow(_ statement: Statement) -> AlertRow {
         let evidence = statement.text(9).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             .split(separator: ",").compactMap { Int64($0) }
         var row = AlertRow(

@@ -3,6 +3,7 @@ import CDRGenerator
 import CDRIngest
 import CDRModel
 import CDRStore
+import CDRSubjects
 import Foundation
 
 /// `cdrpipe demo`: generate a sample set, ingest it into ./cdrpipe-demo.db, and print the summary.
@@ -121,7 +122,7 @@ struct DemoCommand: ParsableCommand {
         if let number = busiest.first?.number {
             print("\nThe records of \(number) (cdrpipe records --db \(db) --number \(number)):")
             let records = try store.records(number: number)
-            print(RecordPrinter.table(Array(records.prefix(15))))
+            print(RecordExport.table(Array(records.prefix(15))))
             if records.count > 15 { print("… and \(records.count - 15) more") }
         }
         print("\nFraud alerts (cdrpipe alerts --db \(db)):")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDRModel
 import CDRStore
+import CDRSubjects
 import Foundation
 
 /// `cdrpipe records`: the stored records of one number.
@@ -54,11 +55,11 @@ struct RecordsCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         if json {
-            print(RecordPrinter.json(rows))
+            print(RecordExport.json(rows))
         } else if csv {
-            print(RecordPrinter.csv(rows), terminator: "")
+            print(RecordExport.csv(rows), terminator: "")
         } else {
-            print(RecordPrinter.table(rows))
+            print(RecordExport.table(rows))
         }
     }
 }

@@ -1,0 +1,144 @@
+import CDRModel
+import CDRStore
+import Foundation
+
+/// Stored records, alerts and holds as CSV or JSON, the same for the CLI and the API.
+public enum RecordExport {
+    /// The record columns, in order.
+    public static let recordColumns = [
+        "id", "calling", "dialled", "diverting", "start", "answer", "end", "duration", "billsec", "disposition",
+        "carrier", "channel", "account", "source_id", "file", "line", "imsi", "imei", "cell", "egress",
+    ]
+
+    static func fields(_ s: StoredRecord) -> [String] {
+        let r = s.record
+        return [
+            String(s.id), r.calling, r.dialled, r.diverting.joined(separator: ";"), CivilTime.iso8601(r.start),
+            r.answer.map(CivilTime.iso8601) ?? "", CivilTime.iso8601(r.end), String(r.duration), String(r.billable),
+            r.disposition.name, r.carrier, r.channel, r.account, r.sourceID, s.file, String(r.sourceLine), r.imsi,
+            r.imei, r.cell, r.egress,
+        ]
+    }
+
+    /// Records as CSV with a header line.
+    public static func csv(_ rows: [StoredRecord]) -> String {
+        csv(header: recordColumns, rows.map(fields))
+    }
+
+    /// Records as JSON objects (numbers as numbers, `answer` null when unanswered).
+    public static func objects(_ rows: [StoredRecord]) -> [[String: Any]] {
+        rows.map { row in
+            var object = Dictionary(uniqueKeysWithValues: zip(recordColumns, fields(row)).map { ($0, $1 as Any) })
+            object["id"] = row.id
+            object["duration"] = row.record.duration
+            object["billsec"] = row.record.billable
+            object["line"] = row.record.sourceLine
+            object["diverting"] = row.record.diverting
+            object["answer"] = row.record.answer.map { CivilTime.iso8601($0) as Any } ?? NSNull()
+            return object
+        }
+    }
+
+    /// Records as a JSON array.
+    public static func json(_ rows: [StoredRecord]) -> String { json(objects(rows)) }
+
+    /// The alert columns, in order.
+    public static let alertColumns = [
+        "id", "detector", "rule", "severity", "subject", "window_start", "first_event", "last_event", "case",
+        "summary", "evidence", "measures",
+    ]
+
+    /// Alerts as JSON objects (measures parsed back into an object).
+    public static func objects(_ alerts: [AlertRow]) -> [[String: Any]] {
+        alerts.map { alert in
+            [
+                "id": alert.id, "detector": alert.detector, "rule": alert.rule, "severity": alert.severity,
+                "subject": alert.subject, "window_start": CivilTime.iso8601(alert.windowStart),
+                "first_event": CivilTime.iso8601(alert.firstEvent), "last_event": CivilTime.iso8601(alert.lastEvent),
+                "case": alert.caseID, "summary": alert.summary, "evidence": alert.evidence,
+                "measures": (try? JSONSerialization.jsonObject(with: Data(alert.measuresJSON.utf8))) ?? [:],
+            ]
+        }
+    }
+
+    /// Alerts as CSV (evidence ids joined by `;`, measures as JSON text).
+    public static func csv(_ alerts: [AlertRow]) -> String {
+        csv(
+            header: alertColumns,
+            alerts.map { a in
+                [
+                    a.id, a.detector, a.rule, a.severity, a.subject, CivilTime.iso8601(a.windowStart),
+                    CivilTime.iso8601(a.firstEvent), CivilTime.iso8601(a.lastEvent), String(a.caseID), a.summary,
+                    a.evidence.map(String.init).joined(separator: ";"), a.measuresJSON,
+                ]
+            }
+        )
+    }
+
+    /// The hold columns, in order.
+    public static let holdColumns = [
+        "id", "number", "from", "to", "case", "reason", "created_at", "created_by", "released_at", "released_by",
+    ]
+
+    static func fields(_ h: Hold) -> [String] {
+        [
+            String(h.id), h.number, h.from.map(CivilTime.iso8601) ?? "", h.to.map(CivilTime.iso8601) ?? "", h.caseRef,
+            h.reason, CivilTime.iso8601(h.createdAt), h.createdBy, h.releasedAt.map(CivilTime.iso8601) ?? "",
+            h.releasedBy ?? "",
+        ]
+    }
+
+    /// Holds as JSON objects (open ends and unreleased as null).
+    public static func objects(_ holds: [Hold]) -> [[String: Any]] {
+        holds.map { hold in
+            var object = Dictionary(uniqueKeysWithValues: zip(holdColumns, fields(hold)).map { ($0, $1 as Any) })
+            object["id"] = hold.id
+            for (name, value) in [
+                ("from", hold.from), ("to", hold.to), ("released_at", hold.releasedAt),
+            ] where value == nil {
+                object[name] = NSNull()
+            }
+            if hold.releasedBy == nil { object["released_by"] = NSNull() }
+            return object
+        }
+    }
+
+    /// Holds as CSV.
+    public static func csv(_ holds: [Hold]) -> String { csv(header: holdColumns, holds.map(fields)) }
+
+    /// Rows as RFC 4180 CSV under a header line.
+    public static func csv(header: [String], _ rows: [[String]]) -> String {
+        func quote(_ field: String) -> String {
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }
+        return ([header] + rows).map { $0.map(quote).joined(separator: ",") + "\n" }.joined()
+    }
+
+    /// A JSON value as pretty, key-sorted text.
+    public static func json(_ value: Any) -> String {
+        let data = try? JSONSerialization.data(
+            withJSONObject: value,
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        )
+        return String(decoding: data ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    /// Records as an aligned table for a terminal.
+    public static func table(_ rows: [StoredRecord]) -> String {
+        var lines = ["start                 calling          dialled          disposition  dur  bill  carrier"]
+        for row in rows {
+            let r = row.record
+            lines.append(
+                [
+                    CivilTime.iso8601(r.start), r.calling, r.dialled, r.disposition.name, String(r.duration),
+                    String(r.billable), r.carrier,
+                ]
+                .enumerated().map { $1.padding(toLength: [22, 17, 17, 13, 5, 6, 20][$0], withPad: " ", startingAt: 0) }
+                .joined()
+            )
+        }
+        lines.append("\(rows.count) records")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,40 @@
+import CDRModel
+import CDRStore
+
+/// Everything cdrpipe stores in full about one number (GDPR art. 15 and 20): the records in which it is a
+/// party, the alerts raised on it or citing its records, and the legal holds on it.
+public struct SubjectReport: Sendable {
+    /// The number, normalised.
+    public var number: String
+    /// Its full records, oldest first.
+    public var records: [StoredRecord]
+    /// Alerts on the number or with its records as evidence.
+    public var alerts: [AlertRow]
+    /// Holds on the number, released ones included.
+    public var holds: [Hold]
+    /// When the report was made (epoch seconds).
+    public var createdAt: Int64
+
+    /// The report as one JSON document.
+    public func json() -> String {
+        RecordExport.json(
+            [
+                "number": number,
+                "created_at": CivilTime.iso8601(createdAt),
+                "records": RecordExport.objects(records),
+                "alerts": RecordExport.objects(alerts),
+                "holds": RecordExport.objects(holds),
+                "note": "Aggregates hold no number and are not part of a subject's data.",
+            ] as [String: Any]
+        )
+    }
+
+    /// The report as CSV files by name: `records.csv`, `alerts.csv`, `holds.csv`.
+    public func csvFiles() -> [(name: String, text: String)] {
+        [
+            ("records.csv", RecordExport.csv(records)),
+            ("alerts.csv", RecordExport.csv(alerts)),
+            ("holds.csv", RecordExport.csv(holds)),
+        ]
+    }
+}
