@@ -2,86 +2,155 @@ import CDRAccess
 import CDRModel
 import CDRRetention
 import CDRStore
+import CDRSubjects
 import Foundation
 import Hummingbird
 import Synchronization
 
-/// The HTTP API: every request but `/healthz` names its user with a bearer token, and the user's role must
-/// allow the resource (401 without a valid token, 403 with the wrong role). SQLite work is serialised
-/// through one connection.
+/// The HTTP API: every request but `/healthz` and the analysts' page names its user with a bearer token,
+/// and the user's role must allow the resource (401 without a valid token, 403 with the wrong role; a
+/// refused attempt on personal data is audited). SQLite work is serialised through one connection.
 public final class APIServer: Sendable {
-    private let store: Mutex<SQLiteStore>
-    private let policy: RetentionPolicy
+    let store: Mutex<SQLiteStore>
+    let vault: KeyVault
+    let policy: RetentionPolicy
+    let billingDays: Int64
+    let metrics = APIMetrics()
+    /// Most rows one response may carry; larger requests are refused or paged.
+    static let maxRows = 1000
+    /// Largest request body accepted.
+    static let maxBody = 16 * 1024
 
-    /// Creates the API over an opened store.
-    public init(store: consuming sending SQLiteStore, policy: RetentionPolicy) {
+    /// Creates the API over an opened store and its key directory.
+    public init(
+        store: consuming sending SQLiteStore,
+        vault: KeyVault,
+        policy: RetentionPolicy,
+        billingDays: Int64 = 0
+    ) {
         self.store = Mutex(store)
+        self.vault = vault
         self.policy = policy
+        self.billingDays = billingDays
     }
 
     /// The routes.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.get("/") { _, _ in Self.html(AnalystPage.html) }
         router.get("healthz") { _, _ in "ok\n" }
-        router.get("v1/aggregates") { [self] request, _ -> Response in
-            _ = try authorize(request, for: .aggregates)
-            return try aggregates(request)
+        router.get("metrics") { [self] request, _ in
+            _ = try authorize(request, for: .metrics)
+            let counters = try withStore { store throws(StoreError) in try store.counters() }
+            return Self.text(metrics.render(counters), type: "text/plain; version=0.0.4")
         }
+        addAnalystRoutes(router)
+        addFraudRoutes(router)
+        addAdminRoutes(router)
         return router
     }
 
     /// The user behind the request's bearer token, if their role allows `resource`.
-    func authorize(_ request: Request, for resource: Resource) throws -> UserRow {
+    func authorize(_ request: Request, for resource: Resource, subject: String? = nil) throws -> UserRow {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
         }
         let token = String(header.dropFirst("Bearer ".count))
-        let user = try store.withLock { store throws(StoreError) in try store.user(token: token) }
-        guard let user else { throw HTTPError(.unauthorized, message: "unknown or revoked token") }
+        guard token.utf8.count <= 128,
+            let user = try withStore({ store throws(StoreError) in try store.user(token: token) })
+        else { throw HTTPError(.unauthorized, message: "unknown or revoked token") }
         guard let role = Role(rawValue: user.role), role.may(resource) else {
+            if resource.isPersonal {
+                let normaliser = NumberNormaliser(plan: .forCountry(policy.homeCountryCode))
+                let number = subject.map { (try? normaliser.normalise($0).number) ?? $0 }
+                let pseudonym = (try? number.map { try vault.auditPseudonym($0) }) ?? nil
+                _ = try? withStore { store throws(StoreError) in
+                    try store.appendAudit(
+                        actor: user.name,
+                        action: "\(request.method.rawValue) \(request.uri.path)".prefix(120).description,
+                        subject: pseudonym ?? "",
+                        outcome: "denied",
+                        detail: "role \(user.role)"
+                    )
+                }
+            }
             throw HTTPError(.forbidden, message: "role \(user.role) may not read \(resource.rawValue)")
         }
         return user
     }
 
-    /// `GET /v1/aggregates?from=YYYY-MM-DD&to=YYYY-MM-DD&by=dim[,dim]`: the CLI's query, as JSON.
-    func aggregates(_ request: Request) throws -> Response {
-        let query = request.uri.queryParameters
-        func day(_ name: String) throws -> Int64 {
-            guard let text = query[Substring(name)].map(String.init) else {
-                throw HTTPError(.badRequest, message: "\(name) is required (YYYY-MM-DD)")
-            }
-            guard text.utf8.count == 10, let epoch = CivilTime.parseISO(text) else {
-                throw HTTPError(.badRequest, message: "\(name) \"\(text)\" is not a date (YYYY-MM-DD)")
-            }
-            return CallRecord.dayOf(epoch)
+    /// Runs `body` on the store, turning a store failure into a 500 whose details go to the log only.
+    func withStore<T: Sendable>(_ body: (SQLiteStore) throws(StoreError) -> T) throws -> T {
+        do {
+            return try store.withLock { store throws(StoreError) -> T in try body(store) }
+        } catch {
+            FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
+            throw HTTPError(.internalServerError, message: "database error; see the server log")
         }
-        let first = try day("from")
-        let last = try day("to")
-        guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
-        guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
-        var dimensions: [AggregateDimension] = []
-        for name in (query["by"].map(String.init) ?? "day").split(separator: ",") {
-            guard let dimension = AggregateDimension(rawValue: String(name)) else {
-                throw HTTPError(
-                    .badRequest,
-                    message:
-                        "by \"\(name)\" is not one of \(AggregateDimension.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            dimensions.append(dimension)
+    }
+
+    /// Runs `body` with a subject desk for `user`, mapping a bad number to 400.
+    func withDesk<T: Sendable>(_ user: UserRow, _ body: (SubjectDesk) throws(SubjectError) -> T) throws -> T {
+        let vault = vault
+        let home = policy.homeCountryCode
+        let billingDays = billingDays
+        let result: Result<T, SubjectError>
+        do {
+            result = .success(
+                try store.withLock { store throws(SubjectError) -> T in
+                    try body(
+                        SubjectDesk(
+                            store: store,
+                            vault: vault,
+                            actor: user.name,
+                            homeCountryCode: home,
+                            billingDays: billingDays
+                        )
+                    )
+                }
+            )
+        } catch {
+            result = .failure(error)
         }
-        let policy = policy
-        let rows = try store.withLock { store throws(RetentionError) in
-            try AggregateQuery(store: store, policy: policy).run(days: first...last, by: dimensions)
+        switch result {
+        case .success(let value): return value
+        case .failure(.number(let text, let problem)):
+            throw HTTPError(.badRequest, message: SubjectError.number(text, problem).description)
+        case .failure(.invalid(let message)): throw HTTPError(.badRequest, message: message)
+        case .failure(let error):
+            FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
+            throw HTTPError(.internalServerError, message: "server error; see the server log")
         }
+    }
+
+    /// A number named in the query, unvalidated, to pseudonymise in the audit entry of a refused request.
+    static func queryNumber(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map { $0.first == " " ? "+" + $0.dropFirst() : String($0) }
+    }
+
+    /// A JSON response.
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        self.text(text, type: "application/json", status: status)
+    }
+
+    /// A CSV response.
+    static func csv(_ text: String) -> Response { self.text(text, type: "text/csv; charset=utf-8") }
+
+    static func html(_ text: String) -> Response { self.text(text, type: "text/html; charset=utf-8") }
+
+    static func text(_ text: String, type: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(
-            status: .ok,
-            headers: headers,
-            body: ResponseBody(
-                byteBuffer: ByteBuffer(string: AggregateRow.json(rows, dimensions: dimensions.map(\.rawValue)))
+        headers[.contentType] = type
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A page of items as `{"items": [...], "next_offset": n|null}`.
+    static func page(_ items: [Any], offset: Int, limit: Int, more: Bool) -> Response {
+        json(
+            RecordExport.json(
+                ["items": items, "next_offset": more ? offset + limit as Any : NSNull()] as [String: Any]
             )
         )
     }

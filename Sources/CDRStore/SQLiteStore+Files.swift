@@ -3,7 +3,7 @@ import CDRModel
 /// The ingested-files registry: what was loaded, from where, with what counts, and where an
 /// interrupted load resumes.
 extension SQLiteStore {
-    private func readFiles(_ statement: Statement) throws(StoreError) -> [FileEntry] {
+    func readFiles(_ statement: Statement) throws(StoreError) -> [FileEntry] {
         var entries: [FileEntry] = []
         while try statement.step() {
             entries.append(

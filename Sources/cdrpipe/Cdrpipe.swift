@@ -9,8 +9,9 @@ struct Cdrpipe: ParsableCommand {
         abstract: "Call detail record pipeline: ingest, store, and inspect CDRs.",
         subcommands: [
             IngestCommand.self, GenerateCommand.self, RecordsCommand.self, RetainCommand.self, HoldCommand.self,
-            AggregatesCommand.self, AlertsCommand.self, DetectCommand.self, UsersCommand.self, DemoCommand.self,
-            ParseCommand.self,
+            AggregatesCommand.self, AlertsCommand.self, DetectCommand.self, UsersCommand.self, SubjectCommand.self,
+            AuditCommand.self,
+            ServeCommand.self, DemoCommand.self, ParseCommand.self,
         ]
     )
 

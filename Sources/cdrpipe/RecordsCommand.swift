@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDRModel
+import CDRRetention
 import CDRStore
 import CDRSubjects
 import Foundation
@@ -8,11 +9,10 @@ import Foundation
 struct RecordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "records",
-        abstract: "List the stored records in which a number is A, B or C party."
+        abstract: "List the stored records in which a number is A, B or C party (audited)."
     )
 
-    @Option(help: "The SQLite database file.")
-    var db: String
+    @OptionGroup var options: PolicyOptions
 
     @Option(help: "The number, in E.164 (+447911123456) or as dialled under --home-country.")
     var number: String
@@ -22,9 +22,6 @@ struct RecordsCommand: ParsableCommand {
 
     @Option(help: "To (inclusive; YYYY-MM-DD means the whole day).")
     var to: String?
-
-    @Option(name: .customLong("home-country"), help: "Home country code for a nationally written --number.")
-    var homeCountry: String = "44"
 
     @Flag(help: "JSON output.") var json = false
     @Flag(help: "CSV output.") var csv = false
@@ -36,21 +33,18 @@ struct RecordsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let normalised: String
-        do {
-            normalised = try NumberNormaliser(plan: .forCountry(homeCountry)).normalise(number).number
-        } catch {
-            throw ValidationError("--number: \(error.description)")
-        }
-        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("no database at \(db)", code: 2) }
+        let desk = SubjectDesk(
+            store: try options.openStore(),
+            vault: try options.vault(),
+            actor: PolicyOptions.actor,
+            homeCountryCode: try options.resolvedPolicy().homeCountryCode
+        )
         let toEpoch = to.map { t in CivilTime.parseISO(t)! + (t.count == 10 ? 86_399 : 0) }
         let rows: [StoredRecord]
         do {
-            rows = try SQLiteStore(path: db).records(
-                number: normalised,
-                from: from.flatMap(CivilTime.parseISO),
-                to: toEpoch
-            )
+            rows = try desk.records(number, from: from.flatMap(CivilTime.parseISO), to: toEpoch)
+        } catch .number(let text, let problem) {
+            throw ValidationError("--number: \(SubjectError.number(text, problem).description)")
         } catch {
             throw CommandFailure(error.description)
         }

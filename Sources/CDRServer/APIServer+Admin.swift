@@ -1,0 +1,120 @@
+import CDRAccess
+import CDRModel
+import CDRRetention
+import CDRStore
+import CDRSubjects
+import Foundation
+import Hummingbird
+
+/// Operators', administrators' and auditors' endpoints: the ingest registry, legal holds, data-subject
+/// requests and the audit log.
+extension APIServer {
+    func addAdminRoutes(_ router: Router<BasicRequestContext>) {
+        router.get("v1/files") { [self] request, _ -> Response in
+            _ = try authorize(request, for: .files)
+            let query = try QueryParameters(request, allowed: ["offset", "limit", "format"])
+            let offset = try query.int("offset", default: 0, in: 0...10_000_000)
+            let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
+            let files = try withStore { store throws(StoreError) in
+                try store.files(offset: offset, limit: limit + 1)
+            }
+            let page = files.prefix(limit)
+            let header = [
+                "id", "path", "dialect", "status", "stored", "duplicates", "rejected", "started_at", "finished_at",
+                "error",
+            ]
+            let rows = page.map { file in
+                [
+                    String(file.id), file.path, file.dialect, file.status.rawValue, String(file.counts.stored),
+                    String(file.counts.duplicates), String(file.counts.rejected), CivilTime.iso8601(file.startedAt),
+                    file.finishedAt.map(CivilTime.iso8601) ?? "", file.error ?? "",
+                ]
+            }
+            if try query.format() == .csv { return Self.csv(RecordExport.csv(header: header, rows)) }
+            let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0).map { ($0, $1 as Any) }) }
+            return Self.page(objects, offset: offset, limit: limit, more: files.count > limit)
+        }
+        router.get("v1/holds") { [self] request, _ -> Response in
+            let user = try authorize(request, for: .holds)
+            let query = try QueryParameters(request, allowed: ["released", "format"])
+            let released = try query.flag("released")
+            let holds = try withStore { store throws(StoreError) in
+                let holds = try store.holds(includeReleased: released)
+                try store.appendAudit(
+                    actor: user.name,
+                    action: "GET /v1/holds",
+                    outcome: "ok",
+                    detail: "\(holds.count) holds"
+                )
+                return holds
+            }
+            if try query.format() == .csv { return Self.csv(RecordExport.csv(holds)) }
+            return Self.json(RecordExport.json(RecordExport.objects(holds)))
+        }
+        router.get("v1/audit") { [self] request, _ -> Response in
+            _ = try authorize(request, for: .audit)
+            let query = try QueryParameters(request, allowed: ["after", "limit", "verify"])
+            let after = try query.int("after", default: 0, in: 0...Int(Int32.max))
+            let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
+            let verify = try query.flag("verify")
+            let (entries, check) = try withStore { store throws(StoreError) in
+                (try store.auditEntries(after: Int64(after), limit: limit), verify ? try store.verifyAudit() : nil)
+            }
+            let objects = entries.map { entry -> [String: Any] in
+                [
+                    "id": entry.id, "at": CivilTime.iso8601(entry.at), "actor": entry.actor, "action": entry.action,
+                    "subject": entry.subject, "outcome": entry.outcome, "detail": entry.detail,
+                    "hash": entry.hash.map { String(format: "%02x", $0) }.joined(),
+                ]
+            }
+            var body: [String: Any] = [
+                "items": objects, "next_after": entries.count == limit ? entries.last!.id as Any : NSNull(),
+            ]
+            switch check {
+            case .intact(let count)?: body["chain"] = ["intact": true, "entries": count]
+            case .broken(let id, let reason)?: body["chain"] = ["intact": false, "broken_at": id, "reason": reason]
+            case nil: break
+            }
+            return Self.json(RecordExport.json(body))
+        }
+        router.get("v1/subjects/:number/export") { [self] request, context -> Response in
+            let number = try Self.pathNumber(context)
+            let user = try authorize(request, for: .subjectExport, subject: number)
+            let query = try QueryParameters(request, allowed: ["format", "part"])
+            let report = try withDesk(user) { desk throws(SubjectError) in try desk.export(number) }
+            guard try query.format() == .csv else { return Self.json(report.json()) }
+            let part = (query["part"] ?? "records") + ".csv"
+            guard let file = report.csvFiles().first(where: { $0.name == part }) else {
+                throw HTTPError(.badRequest, message: "part must be records, alerts or holds")
+            }
+            return Self.csv(file.text)
+        }
+        router.post("v1/subjects/:number/erase") { [self] request, context -> Response in
+            let number = try Self.pathNumber(context)
+            let user = try authorize(request, for: .subjectErase, subject: number)
+            let query = try QueryParameters(request, allowed: ["dry_run"])
+            let dryRun = try query.flag("dry_run")
+            let outcome = try withDesk(user) { desk throws(SubjectError) in try desk.erase(number, dryRun: dryRun) }
+            let kept = outcome.kept.sorted { $0.key.description < $1.key.description }.map {
+                reason,
+                ids -> [String: Any] in
+                ["reason": reason.description, "records": ids]
+            }
+            return Self.json(
+                RecordExport.json(
+                    [
+                        "dry_run": outcome.dryRun, "erased": outcome.erased, "kept": kept,
+                        "note": "aggregates are anonymous and were not touched",
+                    ] as [String: Any]
+                )
+            )
+        }
+    }
+
+    static func pathNumber(_ context: BasicRequestContext) throws -> String {
+        guard let number = context.parameters.get("number"), !number.isEmpty, number.utf8.count <= 32 else {
+            throw HTTPError(.badRequest, message: "the path needs a number (E.164, e.g. +447700900123)")
+        }
+        return number.removingPercentEncoding ?? number
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
+
+/// Where and how `serve` listens: TLS when a certificate and key are given, plain HTTP on loopback only
+/// unless the operator insists.
+public struct ServerSettings: Sendable {
+    /// Host name or address to bind.
+    public var host: String
+    /// TCP port (0 picks a free one).
+    public var port: Int
+    /// PEM certificate chain file.
+    public var certificate: String?
+    /// PEM private key file.
+    public var key: String?
+    /// Allow plain HTTP on a non-loopback address.
+    public var insecure: Bool
+
+    /// Creates settings.
+    public init(host: String, port: Int, certificate: String?, key: String?, insecure: Bool) {
+        self.host = host
+        self.port = port
+        self.certificate = certificate
+        self.key = key
+        self.insecure = insecure
+    }
+
+    /// True for addresses only this machine can reach.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Checks the combination, naming what to change.
+    public func validate() throws(ServerError) {
+        guard (certificate == nil) == (key == nil) else {
+            throw ServerError("--tls-cert and --tls-key go together")
+        }
+        if certificate == nil, !Self.isLoopback(host), !insecure {
+            throw ServerError(
+                "plain HTTP on \(host) would send tokens and personal data in clear: give --tls-cert and --tls-key, "
+                    + "bind to 127.0.0.1, or pass --insecure"
+            )
+        }
+    }
+
+    /// The HTTP server builder: TLS 1.2+ with the given pair, or plain HTTP/1.1.
+    func serverBuilder() throws(ServerError) -> HTTPServerBuilder {
+        guard let certificate, let key else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain,
+                privateKey: .privateKey(privateKey)
+            )
+            configuration.minimumTLSVersion = .tlsv12
+            return try .tls(.http1(), tlsConfiguration: configuration)
+        } catch {
+            throw ServerError("TLS certificate \(certificate) / key \(key): \(error)")
+        }
+    }
+}
+
+/// Why the server could not start.
+public struct ServerError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong and what to do.
+    public var description: String
+
+    /// Creates an error from a sentence.
+    public init(_ description: String) { self.description = description }
+}
+
+extension APIServer {
+    /// Serves until SIGTERM or SIGINT, then finishes the requests in flight and returns. `ready` is called
+    /// with the bound port once listening.
+    public func run(_ settings: ServerSettings, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        try settings.validate()
+        let app = Application(
+            router: router(),
+            server: try settings.serverBuilder(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "cdrpipe"),
+            onServerRunning: { channel in ready(channel.localAddress?.port ?? settings.port) }
+        )
+        try await app.runService()
+    }
+}
