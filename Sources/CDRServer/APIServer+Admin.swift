@@ -5,6 +5,7 @@ import CDRStore
 import CDRSubjects
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// Operators', administrators' and auditors' endpoints: the ingest registry, legal holds, data-subject
 /// requests and the audit log.
@@ -95,6 +96,7 @@ extension APIServer {
             let query = try QueryParameters(request, allowed: ["dry_run"])
             let dryRun = try query.flag("dry_run")
             let outcome = try withDesk(user) { desk throws(SubjectError) in try desk.erase(number, dryRun: dryRun) }
+            cache.withLock { $0.clear() }
             let kept = outcome.kept.sorted { $0.key.description < $1.key.description }.map {
                 reason,
                 ids -> [String: Any] in

@@ -14,25 +14,22 @@ extension APIServer {
             _ = try authorize(request, for: .aggregates)
             let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
             let dimensions = try Self.dimensions(query["by"] ?? "day")
-            let rows = try aggregateRows(query, dimensions)
+            let format = try query.format()
             let names = dimensions.map(\.rawValue)
-            if try query.format() == .csv {
-                return Self.csv(
-                    RecordExport.csv(
-                        header: names + [
-                            "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes", "callers",
-                        ],
-                        rows.map { row in
-                            row.values + [
-                                String(row.counts.calls), String(row.counts.answered), String(row.asr), String(row.ner),
-                                String(row.acd), String(row.answeredMinutes),
-                                row.suppressed ? "" : String(row.counts.callers),
-                            ]
-                        }
-                    )
+            let text = try aggregateAnswer(query, dimensions, key: "aggregates|\(format)") { rows in
+                guard format == .csv else { return AggregateRow.json(rows, dimensions: names) }
+                return RecordExport.csv(
+                    header: names + ["calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes", "callers"],
+                    rows.map { row in
+                        row.values + [
+                            String(row.counts.calls), String(row.counts.answered), String(row.asr), String(row.ner),
+                            String(row.acd), String(row.answeredMinutes),
+                            row.suppressed ? "" : String(row.counts.callers),
+                        ]
+                    }
                 )
             }
-            return Self.json(AggregateRow.json(rows, dimensions: names))
+            return format == .csv ? Self.csv(text) : Self.json(text)
         }
         router.get("v1/kpis") { [self] request, _ -> Response in
             _ = try authorize(request, for: .kpis)
@@ -41,41 +38,69 @@ extension APIServer {
             guard ["day", "month", "hour"].contains(period) else {
                 throw HTTPError(.badRequest, message: "by \"\(period)\" must be day, month or hour")
             }
-            let rows = try aggregateRows(query, [AggregateDimension(rawValue: period)!])
-            let header = [period, "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes"]
-            let table = rows.map { row in
-                [
-                    row.values[0], String(row.counts.calls), String(row.counts.answered), Self.fixed(row.asr),
-                    Self.fixed(row.ner), Self.fixed(row.acd), Self.fixed(row.answeredMinutes),
-                ]
+            let format = try query.format()
+            let text = try aggregateAnswer(query, [AggregateDimension(rawValue: period)!], key: "kpis|\(format)") {
+                rows in
+                if format == .csv {
+                    let header = [period, "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes"]
+                    return RecordExport.csv(
+                        header: header,
+                        rows.map { row in
+                            [
+                                row.values[0], String(row.counts.calls), String(row.counts.answered),
+                                Self.fixed(row.asr), Self.fixed(row.ner), Self.fixed(row.acd),
+                                Self.fixed(row.answeredMinutes),
+                            ]
+                        }
+                    )
+                }
+                let objects = rows.map { row -> [String: Any] in
+                    [
+                        period: row.values[0], "calls": row.counts.calls, "answered": row.counts.answered,
+                        "asr": row.asr, "ner": row.ner, "acd_seconds": row.acd, "answered_minutes": row.answeredMinutes,
+                    ]
+                }
+                return RecordExport.json(objects)
             }
-            if try query.format() == .csv { return Self.csv(RecordExport.csv(header: header, table)) }
-            let objects = rows.map { row -> [String: Any] in
-                [
-                    period: row.values[0], "calls": row.counts.calls, "answered": row.counts.answered,
-                    "asr": row.asr, "ner": row.ner, "acd_seconds": row.acd, "answered_minutes": row.answeredMinutes,
-                ]
-            }
-            return Self.json(RecordExport.json(objects))
+            return format == .csv ? Self.csv(text) : Self.json(text)
         }
     }
 
-    /// The aggregate rows for a validated date range, at most six years and ``maxRows``… rows × 100.
-    func aggregateRows(_ query: QueryParameters, _ dimensions: [AggregateDimension]) throws -> [AggregateRow] {
+    /// The rendered answer to an aggregate query over a validated date range (at most six years), from the
+    /// cache while the data is unchanged, else computed and rendered by `render` under the store lock.
+    func aggregateAnswer(
+        _ query: QueryParameters,
+        _ dimensions: [AggregateDimension],
+        key prefix: String,
+        render: @Sendable ([AggregateRow]) -> String
+    ) throws -> String {
         let first = try query.day("from")
         let last = try query.day("to")
         guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
         guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
+        let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
         let policy = policy
-        let rows = try store.withLock { store -> Result<[AggregateRow], RetentionError> in
-            Result { () throws(RetentionError) in
-                try AggregateQuery(store: store, policy: policy).run(days: first...last, by: dimensions)
+        let answer = store.withLock { store -> Result<String, RetentionError> in
+            Result { () throws(RetentionError) -> String in
+                let version = try Result { () throws(StoreError) in try store.dataVersion() }
+                    .mapError(RetentionError.store).get()
+                if let hit = cache.withLock({ $0.lookup(key, version: version) }) { return hit }
+                let rows = try AggregateQuery(store: store, policy: policy).run(days: first...last, by: dimensions)
+                guard rows.count <= 100 * Self.maxRows else {
+                    throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
+                }
+                let text = render(rows)
+                cache.withLock { $0.store(key, text, version: version) }
+                return text
             }
-        }.get()
-        guard rows.count <= 100 * Self.maxRows else {
-            throw HTTPError(.badRequest, message: "\(rows.count) rows: narrow the range or use fewer dimensions")
         }
-        return rows
+        switch answer {
+        case .success(let text): return text
+        case .failure(.invalid(let message)): throw HTTPError(.badRequest, message: message)
+        case .failure(let error):
+            FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
+            throw HTTPError(.internalServerError, message: "database error; see the server log")
+        }
     }
 
     static func dimensions(_ text: String) throws -> [AggregateDimension] {

@@ -16,6 +16,7 @@ public final class APIServer: Sendable {
     let policy: RetentionPolicy
     let billingDays: Int64
     let metrics = APIMetrics()
+    let cache = Mutex(ResponseCache())
     /// Most rows one response may carry; larger requests are refused or paged.
     static let maxRows = 1000
     /// Largest request body accepted.

@@ -66,7 +66,7 @@ enum AnalystPage {
             const h = (H - T - B) * r.calls / max;
             const x = L + i * step;
             svg.append(el("rect", { x: x + step * 0.1, y: H - B - h, width: Math.max(1, step * 0.8), height: h,
-              fill: "#0b5cad", "data-calls": r.calls }));
+              fill: "#1f77b4", "data-calls": r.calls }));
             const y = H - B - (H - T - B) * r.asr;
             path += (i ? "L" : "M") + (x + step / 2).toFixed(1) + " " + y.toFixed(1);
             if (rows.length <= 40 || i % Math.ceil(rows.length / 40) === 0)

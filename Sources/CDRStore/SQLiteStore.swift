@@ -88,6 +88,15 @@ public final class SQLiteStore {
         }
     }
 
+    /// A number that changes whenever another connection commits to the database (`PRAGMA data_version`),
+    /// so a reader can tell whether what it derived from the data is stale.
+    public func dataVersion() throws(StoreError) -> Int64 {
+        let statement = try cached("dataVersion", "PRAGMA data_version")
+        defer { statement.reset() }
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
     /// The current time in epoch seconds.
     public static func now() -> Int64 { Int64(time(nil)) }
 

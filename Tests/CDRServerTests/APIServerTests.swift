@@ -279,6 +279,55 @@ struct APIServerTests {
         }
     }
 
+    @Test("a repeated aggregate query is answered again after another process stores more records")
+    func cacheFollowsTheData() async throws {
+        let fixture = try APIFixture()
+        let uri = "/v1/aggregates?from=2026-01-01&to=2026-01-31&by=month"
+        @Sendable func calls(_ body: ByteBuffer) -> Int? {
+            let rows = try? JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [[String: Any]]
+            return rows?.first?["calls"] as? Int
+        }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: uri, method: .get, headers: fixture.auth(.analyst)) {
+                #expect(calls($0.body) == 5)
+            }
+            try await client.execute(uri: uri, method: .get, headers: fixture.auth(.analyst)) {
+                #expect(calls($0.body) == 5)
+            }
+            let other = try SQLiteStore(path: fixture.path)
+            let file = try other.beginFile(
+                path: "more.csv",
+                size: 1,
+                headSHA256: [UInt8](repeating: 3, count: 32),
+                sha256: nil,
+                dialect: "test"
+            )
+            let start = CivilTime.parseISO("2026-01-20T09:00:00Z")!
+            let record = CallRecord(
+                calling: APIFixture.bob,
+                dialled: APIFixture.alice,
+                start: start,
+                answer: nil,
+                end: start + 30,
+                duration: 30,
+                billable: 0,
+                disposition: .noAnswer
+            )
+            _ = try other.insert(record, key: RecordKey(high: 99, low: 99), fileID: file)
+            try other.finishFile(
+                id: file,
+                sha256: [UInt8](repeating: 4, count: 32),
+                size: 1,
+                offset: 1,
+                line: 1,
+                counts: LoadCounts(stored: 1)
+            )
+            try await client.execute(uri: uri, method: .get, headers: fixture.auth(.analyst)) {
+                #expect(calls($0.body) == 6)
+            }
+        }
+    }
+
     @Test("a revoked token is refused")
     func revoked() async throws {
         let fixture = try APIFixture()
@@ -303,5 +352,22 @@ struct APIServerTests {
         try ServerSettings(host: "127.0.0.1", port: 1, certificate: nil, key: nil, insecure: false).validate()
         try ServerSettings(host: "0.0.0.0", port: 1, certificate: nil, key: nil, insecure: true).validate()
         try ServerSettings(host: "0.0.0.0", port: 1, certificate: "c.pem", key: "k.pem", insecure: false).validate()
+    }
+}
+
+@Suite("OpenAPI document")
+struct OpenAPIDocumentTests {
+    @Test("docs/openapi.yaml documents exactly the routes the server answers")
+    func documentedRoutes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let documented = Set(
+            text.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
+                .map { $0.dropFirst(2).dropLast().replacingOccurrences(of: "{id}", with: "1") }
+                .map { $0.replacingOccurrences(of: "{number}", with: "+447700900001") }
+        )
+        let served = Set(APIServerTests.endpoints.map { String($0.uri.split(separator: "?")[0]) } + ["/", "/healthz"])
+        #expect(documented == served)
     }
 }
