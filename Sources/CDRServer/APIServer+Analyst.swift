@@ -29,7 +29,7 @@ extension APIServer {
                     }
                 )
             }
-            return format == .csv ? Self.csv(text) : Self.json(text)
+            return Self.response(text, type: format == .csv ? "text/csv; charset=utf-8" : "application/json")
         }
         router.get("v1/kpis") { [self] request, _ -> Response in
             _ = try authorize(request, for: .kpis)
@@ -62,7 +62,7 @@ extension APIServer {
                 }
                 return RecordExport.json(objects)
             }
-            return format == .csv ? Self.csv(text) : Self.json(text)
+            return Self.response(text, type: format == .csv ? "text/csv; charset=utf-8" : "application/json")
         }
     }
 
@@ -73,15 +73,15 @@ extension APIServer {
         _ dimensions: [AggregateDimension],
         key prefix: String,
         render: @Sendable ([AggregateRow]) -> String
-    ) throws -> String {
+    ) throws -> ByteBuffer {
         let first = try query.day("from")
         let last = try query.day("to")
         guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
         guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
         let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
         let policy = policy
-        let answer = store.withLock { store -> Result<String, RetentionError> in
-            Result { () throws(RetentionError) -> String in
+        let answer = store.withLock { store -> Result<ByteBuffer, RetentionError> in
+            Result { () throws(RetentionError) -> ByteBuffer in
                 let version = try Result { () throws(StoreError) in try store.dataVersion() }
                     .mapError(RetentionError.store).get()
                 if let hit = cache.withLock({ $0.lookup(key, version: version) }) { return hit }
@@ -89,7 +89,7 @@ extension APIServer {
                 guard rows.count <= 100 * Self.maxRows else {
                     throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
                 }
-                let text = render(rows)
+                let text = ByteBuffer(string: render(rows))
                 cache.withLock { $0.store(key, text, version: version) }
                 return text
             }

@@ -141,10 +141,15 @@ public final class APIServer: Sendable {
     static func html(_ text: String) -> Response { self.text(text, type: "text/html; charset=utf-8") }
 
     static func text(_ text: String, type: String, status: HTTPResponse.Status = .ok) -> Response {
+        response(ByteBuffer(string: text), type: type, status: status)
+    }
+
+    /// A response with a body already rendered (shared, not copied, when it comes from the cache).
+    static func response(_ body: ByteBuffer, type: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     /// A page of items as `{"items": [...], "next_offset": n|null}`.

@@ -42,10 +42,13 @@ struct AlertsCommand: ParsableCommand {
         }
         let rows: [AlertRow]
         do {
-            rows = try SQLiteStore(path: db).alerts(
-                since: from,
-                criticalOnly: severity == .critical,
-                limit: max(1, limit)
+            let store = try SQLiteStore(path: db)
+            rows = try store.alerts(since: from, criticalOnly: severity == .critical, limit: max(1, limit))
+            try store.appendAudit(
+                actor: PolicyOptions.actor,
+                action: "alerts",
+                outcome: "ok",
+                detail: "\(rows.count) alerts since \(from.map(CivilTime.iso8601) ?? "the first")"
             )
         } catch {
             throw CommandFailure(error.description)

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@Suite("cdrpipe serve")
+struct ServeCommandTests {
+    /// Runs a tool to completion; nil when it is not installed.
+    static func tool(_ path: String, _ arguments: [String]) throws -> (status: Int32, out: String)? {
+        guard FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self))
+    }
+
+    @Test("TLS with a self-signed pair answers over HTTPS only, and SIGTERM stops it cleanly")
+    func tlsAndGracefulStop() throws {
+        let dir = try CLI.temporaryDirectory()
+        let made = try Self.tool(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", dir + "/key.pem", "-out",
+                dir + "/cert.pem", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+            ]
+        )
+        guard let made, made.status == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            print("skipped: needs /usr/bin/openssl and /usr/bin/curl")
+            return
+        }
+        let server = CLI.process([
+            "serve", "--db", dir + "/cdr.db", "--port", "0", "--tls-cert", dir + "/cert.pem", "--tls-key",
+            dir + "/key.pem",
+        ])
+        #expect(try CLI.run(["users", "add", "--db", dir + "/cdr.db", "--role", "operator", "op"]).status == 0)
+        try server.run()
+        let output = (server.standardOutput as! Pipe).fileHandleForReading
+        var banner = ""
+        while !banner.contains("\n") {
+            let chunk = output.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        let url = banner.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        #expect(url.hasPrefix("https://127.0.0.1:"), "\(banner)")
+        let secure = try Self.tool(
+            "/usr/bin/curl",
+            ["-s", "--max-time", "5", "--cacert", dir + "/cert.pem", url + "healthz"]
+        )
+        #expect(secure?.out == "ok\n")
+        let plain = try Self.tool(
+            "/usr/bin/curl",
+            ["-s", "--max-time", "5", url.replacingOccurrences(of: "https://", with: "http://") + "healthz"]
+        )
+        #expect(plain?.out != "ok\n")
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+        #expect(String(decoding: output.readDataToEndOfFile(), as: UTF8.self).contains("stopped"))
+    }
+
+    @Test("plain HTTP off loopback is refused before anything is opened")
+    func refusesPlainOffLoopback() throws {
+        let dir = try CLI.temporaryDirectory()
+        let result = try CLI.run(["serve", "--db", dir + "/cdr.db", "--host", "0.0.0.0", "--port", "0"])
+        #expect(result.status == 2)
+        #expect(result.err.contains("--insecure"))
+    }
+}
