@@ -121,8 +121,24 @@ struct APIServerTests {
                 }
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/v1/subjects/+447700900001/erase",
+                method: .get,
+                headers: fixture.auth(.admin)
+            ) {
+                #expect($0.status == .methodNotAllowed)
+                #expect($0.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/v1/alerts", method: .delete, headers: fixture.auth(.fraud)) {
+                #expect($0.status == .methodNotAllowed)
+            }
+            try await client.execute(uri: "/v1/nothing", method: .get, headers: fixture.auth(.fraud)) {
+                #expect($0.status == .notFound)
+            }
         }
         #expect(Set(Self.endpoints.map(\.resource)).count == Self.endpoints.count)
+        let patterns = MethodCheckMiddleware<BasicRequestContext>.routes.map { $0.pattern.joined(separator: "/") }
+        #expect(patterns.count == Self.endpoints.count + 2)
     }
 
     @Test("reads of personal data are audited with the number pseudonymised; refusals too")
