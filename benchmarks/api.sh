@@ -31,7 +31,15 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$data/api-serve.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$data/api-serve.log" | sed 's#/$##')
 
-cat >"$data/api.lua" <<LUA
+cat >"$data/plain.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.0f %.2f %.2f %.2f\n", summary.requests, summary.errors.status
+    + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000))
+end
+LUA
+{ cat <<LUA
 local paths = {
   "/v1/aggregates?from=$from&to=$to&by=month",
   "/v1/aggregates?from=$from&to=$to&by=day",
@@ -43,21 +51,8 @@ request = function()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = "Bearer $token" })
 end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.0f %.2f %.2f %.2f\n", summary.requests, summary.errors.status
-    + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000))
-end
 LUA
-cat >"$data/plain.lua" <<LUA
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.0f %.2f %.2f %.2f\n", summary.requests, summary.errors.status
-    + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000))
-end
-LUA
+  cat "$data/plain.lua"; } >"$data/api.lua"
 cold=""
 for by in month day country,type month,direction,disposition; do
   ms=$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \

@@ -14,9 +14,7 @@ extension SQLiteStore {
             "SELECT \(Self.alertColumns) FROM alerts a WHERE a.subject = ? ORDER BY a.first_at, a.id"
         )
         statement.bind(1, subject)
-        var rows: [AlertRow] = []
-        while try statement.step() { rows.append(Self.alertRow(statement)) }
-        return rows
+        return try Self.alertRows(statement)
     }
 
     /// Alerts of one case, oldest first.
@@ -25,8 +23,12 @@ extension SQLiteStore {
             "SELECT \(Self.alertColumns) FROM alerts a WHERE a.case_id = ? ORDER BY a.first_at, a.id"
         )
         statement.bind(1, caseID)
+        return try Self.alertRows(statement)
+    }
+
+    private static func alertRows(_ statement: Statement) throws(StoreError) -> [AlertRow] {
         var rows: [AlertRow] = []
-        while try statement.step() { rows.append(Self.alertRow(statement)) }
+        while try statement.step() { rows.append(alertRow(statement)) }
         return rows
     }
 
@@ -43,9 +45,7 @@ extension SQLiteStore {
         statement.bind(2, criticalOnly ? 1 : 0)
         statement.bind(3, Int64(limit))
         statement.bind(4, Int64(offset))
-        var rows: [AlertRow] = []
-        while try statement.step() { rows.append(Self.alertRow(statement)) }
-        return rows
+        return try Self.alertRows(statement)
     }
 
     /// Alerts that cite any of `recordIDs` as evidence, keyed by alert id, with the cited ids.

@@ -12,15 +12,31 @@ struct SubjectCommand: ParsableCommand {
         subcommands: [Export.self, Erase.self]
     )
 
+    /// The database, policy and number a request concerns.
+    struct Subject: ParsableArguments {
+        @OptionGroup var options: PolicyOptions
+
+        @Option(help: "The number, in E.164 (+447911123456) or as dialled under --home-country.")
+        var number: String
+
+        /// A desk acting for the person at the terminal.
+        func desk(billingDays: Int64 = 0) throws -> SubjectDesk {
+            SubjectDesk(
+                store: try options.openStore(),
+                vault: try options.vault(),
+                actor: PolicyOptions.actor,
+                homeCountryCode: try options.resolvedPolicy().homeCountryCode,
+                billingDays: billingDays
+            )
+        }
+    }
+
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export every full record, alert and hold concerning a number (JSON, or CSV files)."
         )
 
-        @OptionGroup var options: PolicyOptions
-
-        @Option(help: "The number, in E.164 (+447911123456) or as dialled under --home-country.")
-        var number: String
+        @OptionGroup var subject: Subject
 
         @Option(help: "json (one document on stdout or in --out) or csv (records.csv, alerts.csv, holds.csv in --out).")
         var format: String = "json"
@@ -34,15 +50,9 @@ struct SubjectCommand: ParsableCommand {
         }
 
         func run() throws {
-            let policy = try options.resolvedPolicy()
-            let desk = SubjectDesk(
-                store: try options.openStore(),
-                vault: try options.vault(),
-                actor: PolicyOptions.actor,
-                homeCountryCode: policy.homeCountryCode
-            )
+            let desk = try subject.desk()
             let report: SubjectReport
-            do { report = try desk.export(number) } catch { throw CommandFailure(error.description) }
+            do { report = try desk.export(subject.number) } catch { throw CommandFailure(error.description) }
             if format == "json" {
                 if let out {
                     try write(report.json() + "\n", to: out)
@@ -75,10 +85,7 @@ struct SubjectCommand: ParsableCommand {
             abstract: "Erase a number's full records, except those a hold, a fraud alert or billing must keep."
         )
 
-        @OptionGroup var options: PolicyOptions
-
-        @Option(help: "The number, in E.164 (+447911123456) or as dialled under --home-country.")
-        var number: String
+        @OptionGroup var subject: Subject
 
         @Option(
             name: .customLong("billing-days"),
@@ -94,15 +101,8 @@ struct SubjectCommand: ParsableCommand {
         }
 
         func run() throws {
-            let policy = try options.resolvedPolicy()
-            let desk = SubjectDesk(
-                store: try options.openStore(),
-                vault: try options.vault(),
-                actor: PolicyOptions.actor,
-                homeCountryCode: policy.homeCountryCode,
-                billingDays: billingDays
-            )
-            do { print(try desk.erase(number, dryRun: dryRun).summary) } catch {
+            let desk = try subject.desk(billingDays: billingDays)
+            do { print(try desk.erase(subject.number, dryRun: dryRun).summary) } catch {
                 throw CommandFailure(error.description)
             }
         }
