@@ -49,6 +49,13 @@ let package = Package(
         .target(name: "CDRAccess"),
         .target(name: "CDRSubjects", dependencies: ["CDRModel", "CDRStore", "CDRRetention"]),
         .target(
+            name: "CDRBackup",
+            dependencies: [
+                "CDRModel", "CDRStore", "CDRRetention", "CDRSubjects", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "CDRServer",
             dependencies: [
                 "CDRAccess", "CDRStore", "CDRRetention", "CDRModel", "CDRSubjects", "CDRFraud",
@@ -62,12 +69,16 @@ let package = Package(
             name: "cdrpipe",
             dependencies: [
                 "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention", "CDRFraud",
-                "CDRAccess", "CDRSubjects", "CDRServer",
+                "CDRAccess", "CDRSubjects", "CDRServer", "CDRBackup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
         .testTarget(name: "CDRAccessTests", dependencies: ["CDRAccess"]),
+        .testTarget(
+            name: "CDRBackupTests",
+            dependencies: ["CDRBackup", "CDRStore", "CDRRetention", "CDRSubjects", "CDRModel"]
+        ),
         .testTarget(
             name: "CDRSubjectsTests",
             dependencies: ["CDRSubjects", "CDRStore", "CDRRetention", "CDRModel"]

@@ -132,3 +132,15 @@ public struct FraudCase: Sendable, Equatable, Codable {
     /// The detectors that raised them.
     public var detectors: [String]
 }
+
+extension SQLiteStore {
+    /// Calls `body` with every distinct number stored as a calling, dialled or diverting party.
+    public func forEachDistinctNumber(_ body: (String) throws -> Void) throws {
+        let statement = try connection.prepare(
+            """
+            SELECT calling FROM records UNION SELECT dialled FROM records UNION SELECT number FROM diversions
+            """
+        )
+        while try statement.step() { try body(statement.text(0)) }
+    }
+}

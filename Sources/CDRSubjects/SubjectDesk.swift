@@ -77,14 +77,23 @@ public struct SubjectDesk {
     }
 
     /// Erases `number`'s full records except those a legal hold, a fraud alert or the billing period
-    /// requires keeping; `dryRun` only reports. Audited either way; aggregates are not touched.
-    public func erase(_ number: String, dryRun: Bool = false) throws(SubjectError) -> ErasureOutcome {
+    /// requires keeping; `dryRun` only reports. Audited either way, and entered in the erasure ledger so a
+    /// restore can erase again; aggregates are not touched. `through` limits it to calls started by then
+    /// and `reapplying` marks a ledger entry applied again after a restore (not entered twice).
+    public func erase(
+        _ number: String,
+        dryRun: Bool = false,
+        through: Int64? = nil,
+        billingDays: Int64? = nil,
+        reapplying: Bool = false
+    ) throws(SubjectError) -> ErasureOutcome {
         let number = try normalise(number)
         let now = SQLiteStore.now()
+        let billingDays = billingDays ?? self.billingDays
         let pseudonym: String
         do { pseudonym = try vault.auditPseudonym(number) } catch { throw .key(error) }
         do {
-            return try store.atomically { () throws -> ErasureOutcome in
+            let outcome = try store.atomically { () throws -> ErasureOutcome in
                 let records = try store.records(number: number)
                 let holds = try store.holds().filter { $0.number == number }
                 var evidence: [Int64: ErasureOutcome.Reason] = [:]
@@ -96,7 +105,7 @@ public struct SubjectDesk {
                 let billingFrom = now - billingDays * 86_400
                 var kept: [ErasureOutcome.Reason: [Int64]] = [:]
                 var doomed: [(id: Int64, start: Int64)] = []
-                for stored in records {
+                for stored in records where stored.record.start <= (through ?? Int64.max) {
                     let start = stored.record.start
                     if let hold = holds.first(where: { $0.window.contains(start) }) {
                         kept[.hold(id: hold.id, caseRef: hold.caseRef), default: []].append(stored.id)
@@ -112,13 +121,21 @@ public struct SubjectDesk {
                 let outcome = ErasureOutcome(erased: erased, kept: kept, dryRun: dryRun)
                 try store.appendAudit(
                     actor: actor,
-                    action: dryRun ? "subject erase (dry run)" : "subject erase",
+                    action: dryRun
+                        ? "subject erase (dry run)"
+                        : reapplying ? "subject erase (re-applied after restore)" : "subject erase",
                     subject: pseudonym,
                     outcome: "ok",
                     detail: outcome.summary.split(separator: "\n").joined(separator: "; ")
                 )
                 return outcome
             }
+            if !dryRun && !reapplying {
+                try ErasureLedger(vault: vault).append(
+                    ErasureLedger.Entry(at: now, subject: pseudonym, billingDays: billingDays)
+                )
+            }
+            return outcome
         } catch let error as StoreError {
             throw .store(error)
         } catch {

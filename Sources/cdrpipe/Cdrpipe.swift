@@ -11,7 +11,7 @@ struct Cdrpipe: ParsableCommand {
             IngestCommand.self, GenerateCommand.self, RecordsCommand.self, RetainCommand.self, HoldCommand.self,
             AggregatesCommand.self, AlertsCommand.self, DetectCommand.self, UsersCommand.self, SubjectCommand.self,
             AuditCommand.self,
-            ServeCommand.self, DemoCommand.self, ParseCommand.self,
+            ServeCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, ParseCommand.self,
         ]
     )
 

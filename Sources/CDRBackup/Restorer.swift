@@ -1,0 +1,98 @@
+import CDRModel
+import CDRRetention
+import CDRStore
+import CDRSubjects
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Puts a verified backup in place of a database and brings it back to what the law and the data subjects
+/// require now: retention is re-applied as of now and the erasure ledger is applied again, so nothing that
+/// expired or was erased after the backup was taken comes back.
+public struct Restorer {
+    /// What a restore did.
+    public struct Outcome: Sendable {
+        /// The backup's manifest; its `createdAt` is the point in time the data was recovered to.
+        public var manifest: BackupManifest
+        /// Where the database that was replaced was kept, if there was one.
+        public var keptAside: String?
+        /// Records retention removed after the restore (expired since the backup).
+        public var expired: Int64
+        /// Records the erasure ledger removed again.
+        public var erased: Int64
+
+        /// The sentence to tell customers.
+        public var recoveredTo: String { "data recovered to \(CivilTime.iso8601(manifest.createdAt))" }
+    }
+
+    /// The shelf to restore from.
+    public let shelf: BackupShelf
+    /// The sealing key.
+    public let key: BackupKey
+    /// Who is restoring, for the audit log.
+    public let actor: String
+
+    /// Creates a restorer.
+    public init(shelf: BackupShelf, key: BackupKey, actor: String) {
+        self.shelf = shelf
+        self.key = key
+        self.actor = actor
+    }
+
+    /// Verifies `backup` into a file beside `database`, then replaces the database with it (refusing an
+    /// existing one unless `force`, which keeps it aside), re-applies retention under `policy` and the
+    /// erasure ledger in `keyDirectory`, and audits the restore. A backup that fails verification changes
+    /// nothing.
+    public func restore(
+        _ backup: String,
+        into database: String,
+        keyDirectory: String,
+        policy: RetentionPolicy,
+        force: Bool
+    ) throws(BackupError) -> Outcome {
+        let entry = try shelf.entry(backup)
+        let exists = FileManager.default.fileExists(atPath: database)
+        if exists && !force {
+            throw .refused("\(database) exists: pass --force to replace it (it will be kept aside)")
+        }
+        let staged = database + ".restoring"
+        unlink(staged)
+        let manifest = try shelf.verify(entry, key: key, snapshotPath: staged)
+        var keptAside: String?
+        if exists {
+            let aside = database + ".replaced-" + BackupShelf.stamp(SQLiteStore.now())
+            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
+                try RawFile.rename(database + suffix, to: aside + suffix)
+            }
+            try RawFile.rename(database, to: aside)
+            keptAside = aside
+        }
+        try RawFile.rename(staged, to: database)
+        do {
+            let store = try SQLiteStore(path: database)
+            let vault = try KeyVault(directory: keyDirectory)
+            let before = try store.recordCount()
+            _ = try Retainer(store: store, policy: policy, vault: vault, actor: actor).run(asOf: SQLiteStore.now())
+            let expired = before - (try store.recordCount())
+            let desk = SubjectDesk(store: store, vault: vault, actor: actor, homeCountryCode: policy.homeCountryCode)
+            let erased = try ErasureLedger(vault: vault).reapply(with: desk, vault: vault, store: store)
+            var outcome = Outcome(manifest: manifest, keptAside: keptAside, expired: expired, erased: erased)
+            try store.appendAudit(
+                actor: actor,
+                action: "restore",
+                outcome: "ok",
+                detail:
+                    "\(outcome.recoveredTo) from \(manifest.payload); \(expired) expired and \(erased) erased records removed again"
+                    + (keptAside.map { "; replaced database kept at \($0)" } ?? "")
+            )
+            outcome.keptAside = keptAside
+            return outcome
+        } catch {
+            throw .store(
+                "restored \(database) to \(CivilTime.iso8601(manifest.createdAt)), but re-applying retention and erasures failed: \(error); run `cdrpipe retain` before serving it"
+            )
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import CDRRetention
+import CDRStore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The record of erasures kept outside the database (in the key directory, which backups do not hold), so a
+/// restore from a backup taken before an erasure can erase again what the data subject had erased. Each
+/// line names the number only by its audit pseudonym.
+public struct ErasureLedger {
+    /// One erasure.
+    public struct Entry: Codable, Sendable, Equatable {
+        /// When it was done (epoch seconds); records that started later are not the request's.
+        public var at: Int64
+        /// The number's audit pseudonym.
+        public var subject: String
+        /// The billing window the erasure respected.
+        public var billingDays: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case at, subject
+            case billingDays = "billing_days"
+        }
+    }
+
+    /// The ledger file.
+    public let path: String
+
+    /// The ledger of a key directory.
+    public init(vault: KeyVault) { path = vault.directory + "/erasures.jsonl" }
+
+    /// Appends an entry and syncs it.
+    func append(_ entry: Entry) throws(SubjectError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard var line = try? encoder.encode(entry) else { throw .invalid("cannot encode a ledger entry") }
+        line.append(0x0A)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .invalid("\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(fd) == 0 else {
+            throw .invalid("\(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Every entry, oldest first (none when the file does not exist).
+    public func entries() throws(SubjectError) -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var result: [Entry] = []
+        for (index, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
+            guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line)) else {
+                throw .invalid("\(path) line \(index + 1): not a ledger entry")
+            }
+            result.append(entry)
+        }
+        return result
+    }
+
+    /// Erases again, in `desk`'s store, the records every ledger entry erased (after a restore); returns
+    /// how many records went.
+    public func reapply(with desk: SubjectDesk, vault: KeyVault, store: SQLiteStore) throws(SubjectError) -> Int64 {
+        let wanted = Dictionary(grouping: try entries(), by: \.subject)
+        if wanted.isEmpty { return 0 }
+        var matches: [(String, Entry)] = []
+        do {
+            try store.forEachDistinctNumber { number in
+                if let entries = wanted[try vault.auditPseudonym(number)] {
+                    for entry in entries { matches.append((number, entry)) }
+                }
+            }
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch let error as RetentionError {
+            throw .key(error)
+        } catch {
+            throw .invalid("\(error)")
+        }
+        var erased: Int64 = 0
+        for (number, entry) in matches {
+            erased += try desk.erase(number, through: entry.at, billingDays: entry.billingDays, reapplying: true).erased
+        }
+        return erased
+    }
+}
