@@ -37,8 +37,8 @@ public struct BackupShelf: Sendable {
     }
 
     /// Takes a consistent snapshot of the database at `database` while others keep reading and writing it
-    /// (SQLite `VACUUM INTO` inside one read transaction), then compresses, seals and writes it here with its
-    /// manifest. Returns the manifest.
+    /// (SQLite's online backup in one step, inside one read transaction), then compresses, seals and writes
+    /// it here with its manifest. Returns the manifest.
     public func create(database: String, key: BackupKey, level: Int32 = 1) throws(BackupError) -> BackupManifest {
         let createdAt = SQLiteStore.now()
         var name = "cdrpipe-" + Self.stamp(createdAt)
@@ -48,15 +48,13 @@ public struct BackupShelf: Sendable {
         let snapshot = directory + "/." + name + ".snapshot.tmp"
         let payloadTemporary = directory + "/." + name + ".cdrbackup.tmp"
         defer {
-            unlink(snapshot)
-            unlink(payloadTemporary)
+            for path in [snapshot, snapshot + "-wal", snapshot + "-shm", payloadTemporary] { unlink(path) }
         }
-        try RawFile(writing: snapshot).syncAndClose()
         let counts: [String: Int64]
         let schema: Int64
         do {
             let source = try SQLiteConnection(path: database, readOnly: true)
-            try source.execute("VACUUM INTO '\(snapshot.replacingOccurrences(of: "'", with: "''"))'")
+            try source.copy(to: snapshot)
             (counts, schema) = try Self.census(snapshot)
         } catch {
             throw .store("snapshot of \(database) failed: \(error)")

@@ -42,6 +42,32 @@ public final class SQLiteConnection {
 
     deinit { sqlite3_close_v2(handle) }
 
+    /// Copies this database, page by page inside one read transaction, into a new file at `path` (mode
+    /// 0600): SQLite's online backup, consistent while other connections keep writing (WAL).
+    public func copy(to path: String) throws(StoreError) {
+        let target = try SQLiteConnection(path: path)
+        guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+            throw StoreError(
+                code: sqlite3_errcode(target.handle),
+                message: String(cString: sqlite3_errmsg(target.handle)),
+                context: "starting a backup into \(path)"
+            )
+        }
+        var status: Int32
+        repeat {
+            status = sqlite3_backup_step(backup, -1)
+            if status == SQLITE_BUSY || status == SQLITE_LOCKED { sqlite3_sleep(50) }
+        } while status == SQLITE_OK || status == SQLITE_BUSY || status == SQLITE_LOCKED
+        let finished = sqlite3_backup_finish(backup)
+        guard status == SQLITE_DONE, finished == SQLITE_OK else {
+            throw StoreError(
+                code: status == SQLITE_DONE ? finished : status,
+                message: String(cString: sqlite3_errmsg(target.handle)),
+                context: "copying \(self.path) into \(path)"
+            )
+        }
+    }
+
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws(StoreError) {
         var message: UnsafeMutablePointer<CChar>?

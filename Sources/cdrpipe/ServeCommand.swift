@@ -1,4 +1,6 @@
 import ArgumentParser
+import CDRBackup
+import CDRRetention
 import CDRServer
 import CDRStore
 import Foundation
@@ -35,10 +37,43 @@ struct ServeCommand: ParsableCommand {
     )
     var billingDays: Int64 = 0
 
+    @Option(help: "Run backups on a schedule inside the server: daily.")
+    var schedule: String?
+
+    @Option(name: .customLong("backup-to"), help: "With --schedule: the local backup folder.")
+    var backupTo: String?
+
+    @Option(name: .customLong("backup-at"), help: "With --schedule: local time of the daily backup (HH:MM).")
+    var backupAt: String = "02:00"
+
+    @Option(
+        name: .customLong("backup-key"),
+        help: "With --schedule: the backup key (default: backup.key in the key folder)."
+    )
+    var backupKey: String?
+
+    @Option(help: "With --schedule: an off-site folder.") var offsite: String?
+    @Option(name: .customLong("offsite-cmd"), help: "With --schedule: an off-site command (see `backup create`).")
+    var offsiteCommand: String?
+    @Option(name: .customLong("keep-days"), help: "With --schedule: days backups are kept.") var keepDays: Int = 30
+
     func validate() throws {
+        if let schedule {
+            guard schedule == "daily" else { throw ValidationError("--schedule takes daily") }
+            guard backupTo != nil else { throw ValidationError("--schedule daily needs --backup-to DIR") }
+            guard backupTime != nil else { throw ValidationError("--backup-at \(backupAt) is not HH:MM") }
+        }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         let settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
         do { try settings.validate() } catch { throw ValidationError(error.description) }
+    }
+
+    var backupTime: (Int, Int)? {
+        let parts = backupAt.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour),
+            (0..<60).contains(minute)
+        else { return nil }
+        return (hour, minute)
     }
 
     func run() throws {
@@ -49,6 +84,24 @@ struct ServeCommand: ParsableCommand {
             policy: try options.resolvedPolicy(),
             billingDays: billingDays
         )
+        if schedule != nil, let backupTo, let (hour, minute) = backupTime {
+            let plan = BackupScheduler.Plan(
+                database: options.db,
+                shelf: try BackupShelf(directory: backupTo),
+                key: try BackupKey(
+                    path: backupKey ?? (options.keyDir ?? KeyVault.defaultDirectory(forDatabase: options.db))
+                        + "/backup.key",
+                    create: true
+                ),
+                offsite: offsite.map(OffsiteCopy.directory) ?? offsiteCommand.map(OffsiteCopy.command),
+                keepDays: keepDays,
+                hour: hour,
+                minute: minute
+            )
+            _ = BackupScheduler(plan: plan) { line in
+                FileHandle.standardError.write(Data("cdrpipe serve: \(line)\n".utf8))
+            }
+        }
         let scheme = tlsCert == nil ? "http" : "https"
         let host = host
         let failure = Mutex<String?>(nil)

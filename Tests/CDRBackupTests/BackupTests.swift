@@ -266,3 +266,42 @@ struct BackupTests {
         #expect(throws: BackupError.self) { try BackupKey(path: fixture.directory + "/backup.key", create: false) }
     }
 }
+
+@Suite("Backup schedule")
+struct BackupScheduleTests {
+    func plan(_ zone: String, hour: Int = 2) throws -> BackupScheduler.Plan {
+        let fixture = try BackupFixture()
+        return BackupScheduler.Plan(
+            database: fixture.db,
+            shelf: fixture.shelf,
+            key: fixture.key,
+            offsite: nil,
+            keepDays: 30,
+            hour: hour,
+            minute: 0,
+            timeZone: TimeZone(identifier: zone)!
+        )
+    }
+
+    func date(_ text: String) -> Date { Date(timeIntervalSince1970: TimeInterval(CivilTime.parseISO(text)!)) }
+
+    @Test("the next run is the next 02:00 local time, across midnight and daylight-saving changes")
+    func nextRun() throws {
+        let utc = try plan("UTC")
+        #expect(utc.nextRun(after: date("2026-11-25T01:59:00Z")) == date("2026-11-25T02:00:00Z"))
+        #expect(utc.nextRun(after: date("2026-11-25T02:00:00Z")) == date("2026-11-26T02:00:00Z"))
+        let london = try plan("Europe/London")
+        #expect(london.nextRun(after: date("2026-07-01T12:00:00Z")) == date("2026-07-02T01:00:00Z"))
+        #expect(london.nextRun(after: date("2026-03-28T12:00:00Z")) == date("2026-03-29T01:00:00Z"), "02:00 is skipped")
+        #expect(london.nextRun(after: date("2026-10-24T12:00:00Z")) == date("2026-10-25T02:00:00Z"))
+    }
+
+    @Test("a scheduled run creates a backup, prunes, and audits")
+    func runOnce() throws {
+        let plan = try plan("UTC")
+        let line = plan.runOnce()
+        #expect(line.hasPrefix("scheduled backup cdrpipe-"))
+        #expect(plan.shelf.list().count == 1)
+        #expect(try SQLiteStore(path: plan.database).auditEntries().last?.actor == "scheduler")
+    }
+}
