@@ -44,7 +44,8 @@ public struct Restorer {
     /// Verifies `backup` into a file beside `database`, then replaces the database with it (refusing an
     /// existing one unless `force`, which keeps it aside), re-applies retention under `policy` and the
     /// erasure ledger in `keyDirectory`, and audits the restore. A backup that fails verification changes
-    /// nothing.
+    /// nothing; a database an ingest is loading (it holds the ingest lock) is not replaced. Stop `serve`
+    /// first: a running server keeps the replaced file open.
     public func restore(
         _ backup: String,
         into database: String,
@@ -57,6 +58,15 @@ public struct Restorer {
         if exists && !force {
             throw .refused("\(database) exists: pass --force to replace it (it will be kept aside)")
         }
+        var lock: Int32 = -1
+        if exists {
+            lock = open(database, O_RDONLY | O_CLOEXEC)
+            guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                if lock >= 0 { close(lock) }
+                throw .refused("an ingest is running on \(database); restore once it has finished")
+            }
+        }
+        defer { if lock >= 0 { close(lock) } }
         let staged = database + ".restoring"
         unlink(staged)
         let manifest = try shelf.verify(entry, key: key, snapshotPath: staged)
