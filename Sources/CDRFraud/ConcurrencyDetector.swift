@@ -12,7 +12,7 @@ final class ConcurrencyDetector: Detector {
     struct State: Sendable {
         var latest: (start: Int64, end: Int64, id: Int64) = (0, 0, 0)
         var calls: [(start: Int64, end: Int64, id: Int64)] = []
-        var lastEmitted: [Severity: Int64] = [:]
+        var lastEmitted = EmissionLog()
 
         /// Notes a call starting at `now` and returns the calls in progress, itself included.
         mutating func start(_ call: (start: Int64, end: Int64, id: Int64), limit: Int) -> Int {
@@ -65,7 +65,6 @@ final class ConcurrencyDetector: Detector {
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         let subject = record.call.calling
         let key = record.callingKey
@@ -89,8 +88,7 @@ final class ConcurrencyDetector: Detector {
             var tally = Tally(window: rule.window, buckets: 1)
             tally.lastEmitted = state.lastEmitted
             for call in state.calls.suffix(Alert.evidenceLimit) {
-                tally.evidence.append(call.id)
-                tally.times.append(call.start)
+                tally.remember(id: call.id, at: call.start)
             }
             emitIfDue(
                 rule: adjusted,

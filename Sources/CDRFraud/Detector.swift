@@ -29,29 +29,47 @@ public struct DetectorContext: Sendable {
 }
 
 /// The per-subject tally most detectors keep: a sliding count (and value sum) over the rule's window, the
-/// latest evidence ids, and when each severity was last emitted (for the snooze).
+/// latest evidence ids in a ring (no shifting), and when each severity was last emitted (for the snooze).
 struct Tally: Sendable {
     var counter: SlidingCounter
-    var evidence: [Int64] = []
-    var times: [Int64] = []
-    var lastEmitted: [Severity: Int64] = [:]
+    private var ids: [Int64] = []
+    private var times: [Int64] = []
+    private var next = 0
+    var lastEmitted = EmissionLog()
 
     init(window: Int64, buckets: Int = 60) { counter = SlidingCounter(window: window, buckets: buckets) }
 
     mutating func note(_ record: FraudRecord, value: Double = 0) {
         counter.add(at: record.call.start, value: value)
-        evidence.append(record.id)
-        times.append(record.call.start)
-        if evidence.count > Alert.evidenceLimit {
-            evidence.removeFirst()
-            times.removeFirst()
+        remember(id: record.id, at: record.call.start)
+    }
+
+    /// Keeps an evidence id, dropping the oldest beyond ``Alert/evidenceLimit``.
+    mutating func remember(id: Int64, at time: Int64) {
+        if ids.count < Alert.evidenceLimit {
+            ids.append(id)
+            times.append(time)
+        } else {
+            ids[next] = id
+            times[next] = time
+            next = (next + 1) % Alert.evidenceLimit
         }
     }
 
-    /// Evidence and first/last times within the window ending at `now`.
+    /// Evidence and first/last times within the window ending at `now`, oldest first.
     func recent(now: Int64, window: Int64) -> (ids: [Int64], first: Int64, last: Int64) {
-        let pairs = zip(evidence, times).filter { $0.1 > now - window && $0.1 <= now }
-        return (pairs.map(\.0), pairs.first?.1 ?? now, pairs.last?.1 ?? now)
+        var kept: [Int64] = []
+        var first: Int64?
+        var last = now
+        for offset in 0..<ids.count {
+            let index = (next + offset) % ids.count
+            let time = times[index]
+            guard time > now - window && time <= now else { continue }
+            kept.append(ids[index])
+            if first == nil { first = time }
+            last = time
+        }
+        return (kept, first ?? now, last)
     }
 }
 

@@ -11,7 +11,6 @@ final class DiversionDetector: KeyedDetector<String, Tally>, Detector {
             listed.map { $0.category == .hrn || $0.category == .test || $0.category == .premium } ?? false
             || record.destination.type == .premium
         guard risky || record.dialsAbroad, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         state.update(diverter, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)

@@ -8,6 +8,11 @@ import CDRModel
 /// number written `+CC 0…` (a national trunk prefix inside an international number, invalid outside
 /// Italy) is critical at once. Subject: `route:<egress>/<country>`.
 final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var minAttempts = rule.param("minAttempts", 50)
+    private lazy var maxAnswer = Int64(rule.param("maxAnswerSeconds", 1))
+    private lazy var minDistinct = Int(rule.param("minDistinct", 10))
+
     struct State: Sendable {
         var tally: Tally
         var attempts: SlidingCounter
@@ -21,12 +26,8 @@ final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let egress = record.call.egress
         guard record.dialsAbroad, !egress.isEmpty, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         let country = record.destination.country
-        let minAttempts = rule.param("minAttempts", 50)
-        let maxAnswer = Int64(rule.param("maxAnswerSeconds", 1))
-        let minDistinct = Int(rule.param("minDistinct", 10))
         let invalid = record.answered && Self.hasTrunkZero(record.call.dialled) && !Self.zeroAllowed.contains(country)
         state.update(
             egress + "/" + country,

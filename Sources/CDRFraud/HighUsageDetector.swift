@@ -9,6 +9,11 @@ import Foundation
 /// Every number keeps a compact profile; evidence and snooze live in a second table for the few numbers
 /// near the floor today.
 final class HighUsageDetector: Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var floor = rule.param("warnFloorMinutes", 120)
+    private lazy var history = Int32(rule.param("minHistoryDays", 7))
+    private lazy var minCalls = Int32(rule.param("minCalls", 3))
+
     struct Profile: Sendable {
         var day: Int64
         var today: Double = 0
@@ -51,12 +56,8 @@ final class HighUsageDetector: Detector {
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.answered, !record.call.calling.isEmpty, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         let today = CallRecord.dayOf(now)
-        let floor = rule.param("warnFloorMinutes", 120)
-        let history = Int32(rule.param("minHistoryDays", 7))
-        let minCalls = Int32(rule.param("minCalls", 3))
         let key = record.callingKey
         let minutesOfCall = Double(record.call.billable) / 60
         let updated = profiles.update(key, at: now, orInsert: Profile(day: today)) { profile -> Profile? in

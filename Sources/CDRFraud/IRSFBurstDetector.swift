@@ -7,6 +7,12 @@ import CDRModel
 /// window of such calls. A subject's countries are known only after `warmUpDays` (default 7) of data.
 /// Subject: `acct:<code>`, else the calling number.
 final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
+    private lazy var period = Int64(rule.param("newCountryDays", 90) * 86_400)
+    private lazy var criticalMinutes = rule.param("criticalMinutes", 60)
+    private lazy var factor = rule.param("peakFactor", 3)
+
     struct State: Sendable {
         var firstSeen: Int64
         /// Country → when first called in the current period and when last called.
@@ -16,7 +22,7 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
         var day: Int64 = 0
         var dayPeak: Double = 0
         var usualPeak: Double = 0
-        var lastEmitted: [Severity: Int64] = [:]
+        var lastEmitted = EmissionLog()
     }
 
     private var origin: Int64?
@@ -29,14 +35,9 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.dialsAbroad || record.listed != nil, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         let start = origin ?? now
         origin = start
-        let warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
-        let period = Int64(rule.param("newCountryDays", 90) * 86_400)
-        let criticalMinutes = rule.param("criticalMinutes", 60)
-        let factor = rule.param("peakFactor", 3)
         let account = record.call.account
         let subject = account.isEmpty ? record.call.calling : "acct:" + account
         guard !subject.isEmpty else { return }

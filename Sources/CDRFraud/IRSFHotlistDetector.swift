@@ -4,13 +4,14 @@ import CDRModel
 /// critical by calls in the window, critical also by answered minutes, param `criticalMinutes`, default
 /// 10). Subject: the party that pays the call — the diverting number for a diverted leg, else the caller.
 final class IRSFHotlistDetector: KeyedDetector<String, Tally>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var criticalMinutes = rule.param("criticalMinutes", 10)
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let range = record.listed, range.category == .test || range.category == .hrn,
             filter.matches(record)
         else { return }
-        let rule = rule
         let now = record.call.start
-        let criticalMinutes = rule.param("criticalMinutes", 10)
         let payer = record.call.diverting.first.flatMap { $0.isEmpty ? nil : $0 } ?? record.call.calling
         state.update(payer, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)

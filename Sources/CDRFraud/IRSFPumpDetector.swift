@@ -6,6 +6,9 @@ import CDRModel
 /// range in the window; fires only while their average call lasts at least `minACD` seconds (default 300).
 /// Subject: `range:+<prefix>`.
 final class IRSFPumpDetector: KeyedDetector<String, IRSFPumpDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var minACD = rule.param("minACD", 300)
+
     struct State: Sendable {
         var tally: Tally
         var callers: RecentDistinct<String>
@@ -20,9 +23,7 @@ final class IRSFPumpDetector: KeyedDetector<String, IRSFPumpDetector.State>, Det
         let prefixLength = String(code).utf8.count + Int(rule.param("rangeDigits", 5))
         guard dialled.count > prefixLength else { return }
         let range = "+" + String(decoding: dialled.prefix(prefixLength), as: UTF8.self)
-        let rule = rule
         let now = record.call.start
-        let minACD = rule.param("minACD", 300)
         state.update(
             range,
             at: now,

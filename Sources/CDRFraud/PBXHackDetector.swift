@@ -5,6 +5,10 @@ import CDRModel
 /// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). Subject: `acct:<code>`
 /// or the calling number.
 final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var probeDistinct = rule.param("probeDistinct", 10)
+    private lazy var probeWindow = Int64(rule.param("probeMinutes", 10) * 60)
+
     struct State: Sendable {
         var tally: Tally
         var probes: RecentDistinct<String>
@@ -12,11 +16,8 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.dialsAbroad || record.destination.type == .premium, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         let subject = record.call.account.isEmpty ? record.call.calling : "acct:" + record.call.account
-        let probeDistinct = rule.param("probeDistinct", 10)
-        let probeWindow = Int64(rule.param("probeMinutes", 10) * 60)
         state.update(
             subject,
             at: now,

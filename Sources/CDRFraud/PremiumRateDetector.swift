@@ -4,14 +4,15 @@ import CDRModel
 /// the window (default 24 h); also a warning at `warnMinutes` (default 60) answered minutes over two or
 /// more calls (one long call is not a pattern). Subject: the calling number.
 final class PremiumRateDetector: KeyedDetector<Int64, Tally>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var warnMinutes = rule.param("warnMinutes", 60)
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let listed = record.listed?.category == .premium
         guard (record.destination.type == .premium && !record.dialsAbroad) || listed, filter.matches(record) else {
             return
         }
-        let rule = rule
         let now = record.call.start
-        let warnMinutes = rule.param("warnMinutes", 60)
         state.update(record.callingKey, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let calls = Double(tally.counter.count)

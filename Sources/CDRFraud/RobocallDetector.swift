@@ -5,6 +5,11 @@ import CDRModel
 /// (`maxASR`, default 0.3) or short answered calls (`maxACD` seconds, default 30). Main measure: attempts
 /// in the window. Subject: the calling number.
 final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var minRatio = rule.param("minDistinctRatio", 0.9)
+    private lazy var maxASR = rule.param("maxASR", 0.3)
+    private lazy var maxACD = rule.param("maxACD", 30)
+
     /// Callers start with a coarse counter; the detailed state exists only for the few that reach half
     /// the warning threshold, which keeps memory per ordinary caller small.
     struct State: Sendable {
@@ -20,7 +25,6 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
         state.update(
             record.callingKey,
@@ -43,9 +47,6 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
         state: inout Detail,
         emit: (Alert) -> Void
     ) {
-        let minRatio = rule.param("minDistinctRatio", 0.9)
-        let maxASR = rule.param("maxASR", 0.3)
-        let maxACD = rule.param("maxACD", 30)
         let now = record.call.start
         state.tally.note(record)
         if record.answered { state.answered.add(at: now, value: Double(record.call.billable)) }

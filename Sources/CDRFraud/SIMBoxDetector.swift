@@ -11,6 +11,14 @@ import CDRModel
 /// Which party a record's IMSI serves is learnt per IMSI: the number the IMSI's first two records share
 /// (its MSISDN), so mobile-originated records count as out and mobile-terminated ones as in.
 final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
+    private lazy var newDays = Int64(rule.param("newDays", 10) * 86_400)
+    private lazy var ratio = rule.param("outInRatio", 10)
+    private lazy var maxCells = Int(rule.param("maxCells", 2))
+    private lazy var maxTop = rule.param("maxTopShare", 0.1)
+    private lazy var limit = Int(rule.param("imsiPerIMEI", 3))
+
     struct State: Sendable {
         var firstSeen: Int64
         var candidates: (String, String)
@@ -49,12 +57,6 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
         let start = origin ?? now
         origin = start
         observeHandset(record, emit: emit)
-        let rule = rule
-        let warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
-        let newDays = Int64(rule.param("newDays", 10) * 86_400)
-        let ratio = rule.param("outInRatio", 10)
-        let maxCells = Int(rule.param("maxCells", 2))
-        let maxTop = rule.param("maxTopShare", 0.1)
         state.update(
             call.imsi,
             at: now,
@@ -128,9 +130,7 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
     private func observeHandset(_ record: FraudRecord, emit: (Alert) -> Void) {
         let call = record.call
         guard !call.imei.isEmpty else { return }
-        let rule = rule
         let now = call.start
-        let limit = Int(rule.param("imsiPerIMEI", 3))
         handsets.update(
             call.imei,
             at: now,

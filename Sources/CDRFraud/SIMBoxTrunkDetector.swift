@@ -13,7 +13,6 @@ final class SIMBoxTrunkDetector: KeyedDetector<String, SIMBoxTrunkDetector.State
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.origin.isE164, !record.callsFromAbroad, !record.call.carrier.isEmpty, filter.matches(record)
         else { return }
-        let rule = rule
         let now = record.call.start
         let trunk = record.call.carrier
         state.update(

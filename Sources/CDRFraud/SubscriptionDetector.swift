@@ -8,13 +8,19 @@ import CDRModel
 /// Subject: the calling number. Every number keeps only when it was first seen (a compact table); the
 /// counts live in a second table holding new numbers alone.
 final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
+    private lazy var newWindow = Int64(rule.param("newHours", 72) * 3600)
+    private lazy var minCalls = Int(rule.param("minCalls", 20))
+    private lazy var share = rule.param("internationalShare", 0.5)
+
     struct State: Sendable {
         var firstSeen: Int64
         var minutes: Double = 0
         var calls = 0
         var abroad = 0
         var tally: Tally?
-        var lastEmitted: [Severity: Int64] = [:]
+        var lastEmitted = EmissionLog()
     }
 
     private var origin: Int64?
@@ -30,14 +36,9 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, record.origin.isE164 else { return }
-        let rule = rule
         let now = record.call.start
         let start = origin ?? now
         origin = start
-        let warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
-        let newWindow = Int64(rule.param("newHours", 72) * 3600)
-        let minCalls = Int(rule.param("minCalls", 20))
-        let share = rule.param("internationalShare", 0.5)
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
         let first = firstSeen.update(record.callingKey, at: now, orInsert: now) { $0 }
         guard first >= start + warmUp, now - first <= newWindow else { return }

@@ -6,6 +6,9 @@ import CDRModel
 /// missed is not a campaign. Each callback warns; `critical` distinct subscribers calling the same number
 /// back is critical. Subject: the number called back (the Wangiri campaign's number).
 final class WangiriCallbackDetector: Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var minTargets = Int(rule.param("minTargets", 5))
+
     struct Campaign: Sendable {
         var tally: Tally
         var victims: RecentDistinct<String>
@@ -31,7 +34,6 @@ final class WangiriCallbackDetector: Detector {
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let now = record.call.start
-        let rule = rule
         if record.callsFromAbroad {
             let maxRing = Int64(rule.param("maxRingSeconds", 6))
             guard (!record.answered || record.call.billable <= 2) && record.ringSeconds <= maxRing,
@@ -47,7 +49,6 @@ final class WangiriCallbackDetector: Detector {
             }
             return
         }
-        let minTargets = Int(rule.param("minTargets", 5))
         guard record.dialsAbroad, filter.matches(record),
             let rings = missed.state(record.call.calling),
             rings.contains(where: { $0.caller == record.call.dialled && now - $0.at <= rule.window && now >= $0.at }),

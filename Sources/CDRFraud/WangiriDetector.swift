@@ -5,6 +5,10 @@ import CDRModel
 /// only while the answered share stays at or below `maxAnsweredShare` (default 0.1); a call counts as a
 /// ring when it rang at most `maxRingSeconds` (default 6). Subject: the calling number.
 final class WangiriDetector: KeyedDetector<Int64, WangiriDetector.State>, Detector {
+    /// Settings read from the rule once, not per record.
+    private lazy var maxRing = Int64(rule.param("maxRingSeconds", 6))
+    private lazy var maxShare = rule.param("maxAnsweredShare", 0.1)
+
     struct State: Sendable {
         var tally: Tally
         var targets: RecentDistinct<String>
@@ -14,10 +18,7 @@ final class WangiriDetector: KeyedDetector<Int64, WangiriDetector.State>, Detect
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.callsFromAbroad, filter.matches(record) else { return }
-        let rule = rule
         let now = record.call.start
-        let maxRing = Int64(rule.param("maxRingSeconds", 6))
-        let maxShare = rule.param("maxAnsweredShare", 0.1)
         let capacity = Int(rule.critical)
         state.update(
             record.callingKey,
