@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -34,7 +37,8 @@ let package = Package(
         .target(
             name: "CDRIngest",
             dependencies: [
-                "CDRModel", "CDRFormats", "CDRStore", "CDRFraud", .product(name: "Crypto", package: "swift-crypto"),
+                "CDRModel", "CDRFormats", "CDRStore", "CDRFraud", "CDRPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -48,6 +52,16 @@ let package = Package(
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .target(name: "CDRAccess"),
         .target(name: "CDRSubjects", dependencies: ["CDRModel", "CDRStore", "CDRRetention"]),
+        .target(
+            name: "CDRPostgres",
+            dependencies: [
+                "CDRModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "CDRBackup",
             dependencies: [
@@ -69,12 +83,16 @@ let package = Package(
             name: "cdrpipe",
             dependencies: [
                 "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention", "CDRFraud",
-                "CDRAccess", "CDRSubjects", "CDRServer", "CDRBackup",
+                "CDRAccess", "CDRSubjects", "CDRServer", "CDRBackup", "CDRPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CDRModelTests", dependencies: ["CDRModel"]),
         .testTarget(name: "CDRAccessTests", dependencies: ["CDRAccess"]),
+        .testTarget(
+            name: "CDRPostgresTests",
+            dependencies: ["CDRPostgres", "CDRModel", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(
             name: "CDRBackupTests",
             dependencies: ["CDRBackup", "CDRStore", "CDRRetention", "CDRSubjects", "CDRModel"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDRFormats
 import CDRIngest
+import CDRPostgres
 import CDRStore
 import Foundation
 
@@ -11,8 +12,11 @@ struct IngestCommand: ParsableCommand {
         abstract: "Load CDR files (plain or gzip; directories are walked; - is standard input)."
     )
 
-    @Option(help: "The SQLite database file (created with mode 0600).")
-    var db: String
+    @Option(
+        help:
+            "The SQLite database file (created with mode 0600), or postgres://user@host[:port]/dbname (default: $CDRPIPE_DB)."
+    )
+    var db: String = ProcessInfo.processInfo.environment["CDRPIPE_DB"] ?? ""
 
     @OptionGroup var input: InputOptions
 
@@ -36,10 +40,31 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Records between commits.", visibility: .hidden))
     var checkpointEvery = 250_000
 
+    @Option(help: "PostgreSQL: this worker's name in file claims (default: host:pid).")
+    var worker: String?
+
+    @Option(name: .customLong("lease-seconds"), help: "PostgreSQL: how long a claim lasts without progress.")
+    var leaseSeconds = 60
+
+    @Flag(help: "PostgreSQL: stay until every file is loaded by some worker (taking over expired claims).")
+    var wait = false
+
+    @Option(
+        name: .customLong("copy-batch"),
+        help: ArgumentHelp("PostgreSQL: records per COPY transaction.", visibility: .hidden)
+    )
+    var copyBatch = 50_000
+
     @Argument(help: "Files or directories to load.")
     var paths: [String]
 
+    func validate() throws {
+        guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
+        guard (1...86_400).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be 1–86400") }
+    }
+
     func run() throws {
+        if PostgresLocation.isURL(db) { return try runOnPostgres() }
         let summary = try Self.ingest(
             db: db,
             input: input,
@@ -94,6 +119,34 @@ struct IngestCommand: ParsableCommand {
         } catch let error as SourceError {
             throw CommandFailure(error.reason)
         }
+    }
+}
+
+extension IngestCommand {
+    /// One PostgreSQL worker; fraud detection runs separately (a single consumer), not inside workers.
+    func runOnPostgres() throws {
+        var options = try input.ingestOptions()
+        options.checkpointEvery = max(1, checkpointEvery)
+        let summary: IngestSummary
+        do {
+            let store = try PostgresStore(try PostgresLocation(url: db))
+            let job = try PostgresIngestJob(
+                store: store,
+                options: options,
+                rejectsPath: rejects ?? "cdrpipe.rejects.jsonl",
+                worker: worker ?? PostgresIngestJob.defaultWorker,
+                leaseSeconds: leaseSeconds,
+                wait: wait,
+                copyBatch: max(1, copyBatch)
+            )
+            summary = job.run(paths: paths)
+        } catch let error as PostgresStoreError {
+            throw CommandFailure(error.description)
+        } catch let error as SourceError {
+            throw CommandFailure(error.reason)
+        }
+        print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
+        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 }
 

@@ -1,0 +1,169 @@
+import CDRModel
+import Foundation
+import PostgresNIO
+import Testing
+
+@testable import CDRPostgres
+
+/// A fresh database on the test server named by `CDRPIPE_TEST_POSTGRES` (an admin URL such as
+/// `postgres://postgres@127.0.0.1:55432/postgres`, which `.ci/run` starts); nil when none is configured.
+struct PostgresScratch {
+    static var adminURL: String? { ProcessInfo.processInfo.environment["CDRPIPE_TEST_POSTGRES"] }
+
+    let url: String
+
+    init?() throws {
+        guard let admin = Self.adminURL else {
+            print("skipped: set CDRPIPE_TEST_POSTGRES to a PostgreSQL admin URL (.ci/run starts a server)")
+            return nil
+        }
+        let location = try PostgresLocation(url: admin)
+        let name = "cdrpipe_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try PostgresSession(location).execute("CREATE DATABASE \(name)", "creating \(name)")
+        var scratch = location
+        scratch.database = String(name)
+        url = "postgres://\(scratch.user)@\(scratch.host):\(scratch.port)/\(scratch.database)"
+    }
+
+    func store() throws -> PostgresStore { try PostgresStore(try PostgresLocation(url: url)) }
+}
+
+func calls(
+    _ count: Int,
+    from start: Int64,
+    caller: String = "+447700900001",
+    tag: UInt64 = 0
+) -> [(CallRecord, RecordKey)] {
+    (0..<count).map { index in
+        let at = start + Int64(index) * 3_600
+        return (
+            CallRecord(
+                calling: caller,
+                dialled: "+33612345678",
+                diverting: index % 3 == 0 ? ["+447700900099", "odd\"one\\x"] : [],
+                start: at,
+                answer: index % 2 == 0 ? at + 4 : nil,
+                end: at + 64,
+                duration: 64,
+                billable: index % 2 == 0 ? 60 : 0,
+                disposition: index % 2 == 0 ? .answered : .noAnswer,
+                carrier: "tab\there",
+                channel: "SIP/x",
+                sourceLine: index + 1
+            ),
+            RecordKey(high: tag, low: UInt64(index))
+        )
+    }
+}
+
+@Suite("PostgreSQL store", .serialized)
+struct PostgresStoreTests {
+    @Test("a URL is parsed with its parts and printed without its password")
+    func location() throws {
+        let location = try PostgresLocation(url: "postgres://cdr:s%40cret@db.example.net:6543/cdrs?sslmode=require")
+        #expect(location.user == "cdr")
+        #expect(location.password == "s@cret")
+        #expect(location.host == "db.example.net")
+        #expect(location.port == 6543)
+        #expect(location.database == "cdrs")
+        #expect(!location.description.contains("cret"))
+        #expect(throws: PostgresStoreError.self) { try PostgresLocation(url: "postgres://host") }
+        #expect(throws: PostgresStoreError.self) { try PostgresLocation(url: "postgres://h:99999/db") }
+    }
+
+    @Test("claims: one worker at a time, taken over after the lease, the loser's batch rolled back")
+    func claims() throws {
+        guard let scratch = try PostgresScratch() else { return }
+        let a = try scratch.store()
+        let b = try scratch.store()
+        let sha = [UInt8](repeating: 7, count: 32)
+        guard
+            case .claimed(let id, false) = try a.claim(
+                path: "f.csv",
+                sha256: sha,
+                size: 1,
+                worker: "a",
+                leaseSeconds: 1
+            )
+        else {
+            Issue.record("a should claim")
+            return
+        }
+        #expect(try b.claim(path: "f.csv", sha256: sha, size: 1, worker: "b", leaseSeconds: 1) == .busy(worker: "a"))
+        let start = CivilTime.parseISO("2026-01-31T20:00:00Z")!
+        #expect(
+            try a.store(calls(3, from: start), rejected: 1, fileID: id, path: "f.csv", worker: "a", leaseSeconds: 1)
+                == 3
+        )
+        Thread.sleep(forTimeInterval: 1.3)
+        #expect(
+            try b.claim(path: "f.csv", sha256: sha, size: 1, worker: "b", leaseSeconds: 30)
+                == .claimed(id: id, takenOver: true)
+        )
+        #expect(throws: PostgresStoreError.self) {
+            try a.store(
+                calls(5, from: start, tag: 9),
+                rejected: 0,
+                fileID: id,
+                path: "f.csv",
+                worker: "a",
+                leaseSeconds: 1
+            )
+        }
+        #expect(
+            try b.store(calls(6, from: start), rejected: 0, fileID: id, path: "f.csv", worker: "b", leaseSeconds: 30)
+                == 3
+        )
+        try b.finish(fileID: id, worker: "b", dialect: "test")
+        #expect(
+            try a.claim(path: "g.csv", sha256: sha, size: 1, worker: "a", leaseSeconds: 1) == .loaded(path: "f.csv")
+        )
+        #expect(try a.recordCount() == 6)
+        let totals = try a.fileTotals()
+        #expect(totals.files == ["loaded": 1])
+        #expect(totals.stored == 6)
+        #expect(totals.duplicates == 3)
+        #expect(totals.rejected == 1)
+    }
+
+    @Test("records land in month partitions, round-trip their text, and a dropped partition takes its month")
+    func partitions() throws {
+        guard let scratch = try PostgresScratch() else { return }
+        let store = try scratch.store()
+        guard
+            case .claimed(let id, _) = try store.claim(
+                path: "p.csv",
+                sha256: [UInt8](repeating: 1, count: 32),
+                size: 1,
+                worker: "w",
+                leaseSeconds: 30
+            )
+        else {
+            Issue.record("claim")
+            return
+        }
+        let start = CivilTime.parseISO("2026-01-31T20:00:00Z")!
+        #expect(
+            try store.store(
+                calls(10, from: start),
+                rejected: 0,
+                fileID: id,
+                path: "p.csv",
+                worker: "w",
+                leaseSeconds: 30
+            ) == 10
+        )
+        let january = CivilTime.monthIndex(days: CallRecord.dayOf(start))
+        #expect(try store.partitionMonths() == [january, january + 1])
+        let (rows, _) = try store.session.query(
+            "SELECT carrier, diverting FROM records WHERE line = 1",
+            "reading back"
+        )
+        let (carrier, diverting) = try rows[0].decode((String, [String]).self)
+        #expect(carrier == "tab\there")
+        #expect(diverting == ["+447700900099", "odd\"one\\x"])
+        try store.dropPartition(month: january)
+        #expect(try store.recordCount() == 6, "20:00–23:00 on 31 January went with its partition")
+        #expect(try store.partitionMonths() == [january + 1])
+    }
+}
