@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "CDRPostgres",
             dependencies: [
-                "CDRModel",
+                "CDRModel", "CDRStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -91,7 +91,10 @@ let package = Package(
         .testTarget(name: "CDRAccessTests", dependencies: ["CDRAccess"]),
         .testTarget(
             name: "CDRPostgresTests",
-            dependencies: ["CDRPostgres", "CDRModel", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "CDRPostgres", "CDRStore", "CDRRetention", "CDRModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "CDRBackupTests",

@@ -1,6 +1,7 @@
 /// The PostgreSQL schema, as numbered migrations applied once each (under an advisory lock, so workers
 /// starting together do not race): full records in a table partitioned by month of call start, so
-/// retention drops whole partitions; the file registry doubling as the claims table.
+/// retention drops whole partitions; the file registry doubling as the claims table; aggregates, holds,
+/// retention runs and the hash-chained audit log in ordinary tables, as in the SQLite store.
 enum PostgresSchema {
     static let migrations: [(version: Int, sql: String)] = [
         (
@@ -47,14 +48,109 @@ enum PostgresSchema {
                 cell text NOT NULL,
                 egress text NOT NULL
             ) PARTITION BY RANGE (start_at);
-            CREATE UNIQUE INDEX records_by_key ON records (key, start_at);
+            CREATE UNIQUE INDEX records_by_key ON records (start_at, key);
             CREATE INDEX records_by_calling ON records (calling, start_at);
             CREATE INDEX records_by_dialled ON records (dialled, start_at);
             CREATE INDEX records_by_file ON records (file_id);
             CREATE TABLE partitions(month int PRIMARY KEY, name text NOT NULL UNIQUE);
             """
-        )
+        ),
+        (
+            2,
+            """
+            CREATE TABLE aggregates(
+                day bigint NOT NULL,
+                hour bigint NOT NULL CHECK (hour BETWEEN 0 AND 24),
+                carrier text NOT NULL,
+                country text NOT NULL,
+                type text NOT NULL,
+                area text NOT NULL,
+                direction text NOT NULL,
+                disposition text NOT NULL,
+                \(measures),
+                PRIMARY KEY (day, hour, carrier, country, type, area, direction, disposition)
+            );
+            CREATE TABLE aggregates_monthly(
+                month bigint NOT NULL,
+                carrier text NOT NULL,
+                country text NOT NULL,
+                type text NOT NULL,
+                direction text NOT NULL,
+                disposition text NOT NULL,
+                \(measures),
+                PRIMARY KEY (month, carrier, country, type, direction, disposition)
+            );
+            CREATE TABLE aggregates_daily(
+                day bigint NOT NULL,
+                carrier text NOT NULL,
+                country text NOT NULL,
+                type text NOT NULL,
+                direction text NOT NULL,
+                disposition text NOT NULL,
+                \(measures),
+                PRIMARY KEY (day, carrier, country, type, direction, disposition)
+            );
+            CREATE TABLE aggregates_day_totals(day bigint PRIMARY KEY, \(measures));
+            CREATE TABLE rollup_members(
+                closes_at bigint NOT NULL,
+                cell bigint NOT NULL,
+                role bigint NOT NULL,
+                pseudonym bigint NOT NULL,
+                PRIMARY KEY (closes_at, cell, role, pseudonym)
+            );
+            CREATE TABLE holds(
+                id bigserial PRIMARY KEY,
+                number text NOT NULL,
+                from_at bigint,
+                to_at bigint,
+                case_ref text NOT NULL,
+                reason text NOT NULL,
+                created_at bigint NOT NULL,
+                created_by text NOT NULL,
+                released_at bigint,
+                released_by text
+            );
+            CREATE TABLE retention_runs(
+                id bigserial PRIMARY KEY,
+                started_at bigint NOT NULL,
+                as_of bigint NOT NULL,
+                record_cutoff bigint NOT NULL,
+                aggregate_cutoff bigint NOT NULL,
+                finished_at bigint,
+                aggregates_deleted bigint NOT NULL DEFAULT 0,
+                keys_destroyed bigint NOT NULL DEFAULT 0
+            );
+            CREATE TABLE retention_months(
+                run_id bigint NOT NULL REFERENCES retention_runs(id),
+                month text NOT NULL,
+                rolled_up bigint NOT NULL,
+                held bigint NOT NULL,
+                PRIMARY KEY (run_id, month)
+            );
+            CREATE TABLE audit_log(
+                id bigserial PRIMARY KEY,
+                at bigint NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                subject text NOT NULL,
+                outcome text NOT NULL,
+                detail text NOT NULL,
+                previous_hash bytea NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS
+                'BEGIN RAISE EXCEPTION ''the audit log is append-only''; END';
+            CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+            """
+        ),
     ]
+
+    /// The measure columns every aggregate table carries.
+    static let measures = [
+        "calls", "answered", "effective", "seconds", "billable", "h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7",
+        "callers", "called",
+    ].map { "\($0) bigint NOT NULL" }.joined(separator: ", ")
 
     /// The columns a load copies, in order (the id comes from the sequence).
     static let loadColumns = [

@@ -69,7 +69,7 @@ public final class PostgresSession {
         let logger = logger
         let outcome = Mutex<Result<Void, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: CopyExecutor.shared) {
             do {
                 try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                     var rest = data
@@ -90,17 +90,101 @@ public final class PostgresSession {
         }
     }
 
-    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    public func transaction<T>(_ body: () throws(PostgresStoreError) -> T) throws(PostgresStoreError) -> T {
+    /// True while a transaction is open.
+    public private(set) var inTransaction = false
+
+    /// Opens a transaction.
+    public func begin() throws(PostgresStoreError) {
         try execute("BEGIN", "starting a transaction")
+        inTransaction = true
+    }
+
+    /// Commits the open transaction.
+    public func commit() throws(PostgresStoreError) {
+        inTransaction = false
+        try execute("COMMIT", "committing")
+    }
+
+    /// Rolls the open transaction back.
+    public func rollback() throws(PostgresStoreError) {
+        inTransaction = false
+        try execute("ROLLBACK", "rolling back")
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws. Inside an open
+    /// transaction it simply runs as part of it.
+    public func transaction<T>(_ body: () throws(PostgresStoreError) -> T) throws(PostgresStoreError) -> T {
+        if inTransaction { return try body() }
+        try begin()
         do {
             let result = try body()
-            try execute("COMMIT", "committing")
+            try commit()
             return result
         } catch {
-            try? execute("ROLLBACK", "rolling back")
+            try? rollback()
             throw error
         }
+    }
+
+    /// Runs a statement written with `?` placeholders, bound in order to `values`.
+    @discardableResult
+    public func query(
+        sql: String,
+        _ values: [any PostgresNonThrowingEncodable],
+        _ context: @autoclosure () -> String
+    ) throws(PostgresStoreError) -> (rows: [PostgresRow], affected: Int) {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return try query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), context())
+    }
+
+    /// Streams the rows of a query through a cursor, `batch` rows at a time, so a month of records never
+    /// sits in memory; runs inside the open transaction or a read-only one of its own.
+    public func forEachRow(
+        _ query: PostgresQuery,
+        batch: Int = 10_000,
+        _ context: @autoclosure () -> String,
+        _ body: (PostgresRow) throws -> Void
+    ) throws {
+        let own = !inTransaction
+        if own { try begin() }
+        do {
+            cursors += 1
+            let name = "cdrpipe_cursor_\(cursors)"
+            try self.query(
+                PostgresQuery(unsafeSQL: "DECLARE \(name) NO SCROLL CURSOR FOR " + query.sql, binds: query.binds),
+                context()
+            )
+            while true {
+                let (rows, _) = try self.query(PostgresQuery(unsafeSQL: "FETCH \(batch) FROM \(name)"), context())
+                for row in rows { try body(row) }
+                if rows.count < batch { break }
+            }
+            try execute("CLOSE \(name)", context())
+            if own { try commit() }
+        } catch {
+            if own { try? rollback() }
+            throw error
+        }
+    }
+
+    private var cursors = 0
+
+    /// `sql` with each `?` placeholder (outside quotes) replaced by `$1`, `$2`, ….
+    static func numbered(_ sql: String) -> String {
+        var result = ""
+        var index = 0
+        var quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                index += 1
+                result += "$\(index)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 
     static func message(_ error: any Error) -> String {

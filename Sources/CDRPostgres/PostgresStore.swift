@@ -1,4 +1,5 @@
 import CDRModel
+import Foundation
 import PostgresNIO
 
 /// The PostgreSQL store: the same records, files and dedupe guarantees as the SQLite store, for operators
@@ -12,7 +13,8 @@ import PostgresNIO
 public final class PostgresStore {
     /// The connection.
     public let session: PostgresSession
-    private var knownPartitions = Set<Int64>()
+    var knownPartitions = Set<Int64>()
+    var vacuumDue = Set<Int64>()
     private var stagingReady = false
 
     /// The schema version this build writes.
@@ -61,6 +63,14 @@ public final class PostgresStore {
         let (rows, _) = try session.query("SELECT month::bigint FROM partitions ORDER BY month", "listing partitions")
         return rows.compactMap { try? $0.decode(Int64.self) }
     }
+
+    /// Re-reads the partition list (after a rolled-back transaction may have changed it).
+    public func reloadPartitions() throws(PostgresStoreError) {
+        knownPartitions = Set(try partitionMonths())
+    }
+
+    /// The current time, UTC epoch seconds.
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// The partition name of a month.
     public static func partitionName(month: Int64) -> String {

@@ -29,11 +29,11 @@ public struct AggregateRow: Sendable, Equatable {
 /// retention period rolled up on the fly under the same small-cell rule, so the series is continuous
 /// across the retention boundary. No number ever reaches the result.
 public struct AggregateQuery {
-    private let store: SQLiteStore
+    private let store: any RetentionStore
     private let policy: RetentionPolicy
 
     /// Creates a query over a store under a policy (k and home country).
-    public init(store: SQLiteStore, policy: RetentionPolicy) {
+    public init(store: any RetentionStore, policy: RetentionPolicy) {
         self.store = store
         self.policy = policy
     }

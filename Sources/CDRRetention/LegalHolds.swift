@@ -5,12 +5,12 @@ import Foundation
 /// Places, lists and releases legal holds; every change is written to the audit log in the same
 /// transaction, with the number pseudonymised.
 public struct LegalHolds {
-    private let store: SQLiteStore
+    private let store: any RetentionStore
     private let vault: KeyVault
     private let actor: String
 
     /// Creates the hold book of a store; `actor` is who acts, for the audit log.
-    public init(store: SQLiteStore, vault: KeyVault, actor: String) {
+    public init(store: any RetentionStore, vault: KeyVault, actor: String) {
         self.store = store
         self.vault = vault
         self.actor = actor
@@ -57,7 +57,7 @@ public struct LegalHolds {
 
     /// The holds, oldest first; active ones only unless `includeReleased`.
     public func list(includeReleased: Bool = false) throws(RetentionError) -> [Hold] {
-        do { return try store.holds(includeReleased: includeReleased) } catch { throw .store(error) }
+        try RetentionError.wrapping { try store.holds(includeReleased: includeReleased) }
     }
 
     /// Releases an active hold: its records become due at the next retention run.

@@ -6,14 +6,14 @@ import Crypto
 /// the aggregates and deleted in the same transaction (one per UTC day), aggregates past theirs are
 /// deleted, period keys no longer needed are destroyed, and the freed space is wiped and returned.
 public final class Retainer {
-    private let store: SQLiteStore
+    private let store: any RetentionStore
     private let policy: RetentionPolicy
     private let vault: KeyVault
     private let vocabulary: CellVocabulary
     private let actor: String
 
     /// Creates a retainer; `actor` names who runs it in the audit log.
-    public init(store: SQLiteStore, policy: RetentionPolicy, vault: KeyVault, actor: String) {
+    public init(store: any RetentionStore, policy: RetentionPolicy, vault: KeyVault, actor: String) {
         self.store = store
         self.policy = policy
         self.vault = vault
@@ -54,12 +54,9 @@ public final class Retainer {
             aggregatesDeleted: 0,
             keysDestroyed: 0
         )
-        if dryRun { try store.connection.execute("BEGIN IMMEDIATE") }
+        if dryRun { try store.beginDryRun() }
         defer {
-            if dryRun {
-                try? store.connection.execute("ROLLBACK")
-                try? store.reloadPartitions()
-            }
+            if dryRun { try? store.endDryRun() }
         }
         func batch<T>(_ body: () throws -> T) throws -> T { dryRun ? try body() : try store.atomically(body) }
 
@@ -67,7 +64,7 @@ public final class Retainer {
         let runID = try batch {
             try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay * 86_400)
         }
-        let holds = try store.holds()
+        let holds = try store.activeHolds()
         let openClosings = try store.openMemberCells()
         var months: [String: RetentionReport.Month] = [:]
         func count(month: Int64, rolledUp: Int64, held: Int64) {

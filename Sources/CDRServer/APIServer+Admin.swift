@@ -59,7 +59,10 @@ extension APIServer {
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
             let verify = try query.flag("verify")
             let (entries, check) = try withStore { store throws(StoreError) in
-                (try store.auditEntries(after: Int64(after), limit: limit), verify ? try store.verifyAudit() : nil)
+                (
+                    try store.auditEntries(after: Int64(after), limit: limit),
+                    verify ? try StoreError.wrapping("verifying the audit log") { try store.verifyAudit() } : nil
+                )
             }
             let objects = entries.map { entry -> [String: Any] in
                 [

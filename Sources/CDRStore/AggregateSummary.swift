@@ -11,7 +11,7 @@ public enum AggregateSummary: String, Sendable, CaseIterable {
     case dayTotals
 
     /// The table.
-    var table: String {
+    public var table: String {
         switch self {
         case .monthly: "aggregates_monthly"
         case .daily: "aggregates_daily"
@@ -20,7 +20,7 @@ public enum AggregateSummary: String, Sendable, CaseIterable {
     }
 
     /// The time key column: `month` (month index) or `day` (day number).
-    var timeColumn: String { self == .monthly ? "month" : "day" }
+    public var timeColumn: String { self == .monthly ? "month" : "day" }
 
     /// The cell dimensions the summary keeps (the rest are summed away).
     public var dimensions: [String] {
@@ -28,15 +28,16 @@ public enum AggregateSummary: String, Sendable, CaseIterable {
     }
 
     /// The time key of a day.
-    func time(ofDay day: Int64) -> Int64 { self == .monthly ? CivilTime.monthIndex(days: day) : day }
+    public func time(ofDay day: Int64) -> Int64 { self == .monthly ? CivilTime.monthIndex(days: day) : day }
 
-    static let measures = [
+    /// The measure columns, in order.
+    public static let measures = [
         "calls", "answered", "effective", "seconds", "billable", "h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7",
         "callers", "called",
     ]
 
     /// The upsert adding one cell's measures.
-    var upsert: String {
+    public var upsert: String {
         let columns = [timeColumn] + dimensions + Self.measures
         let keys = ([timeColumn] + dimensions).joined(separator: ", ")
         return """
@@ -46,7 +47,7 @@ public enum AggregateSummary: String, Sendable, CaseIterable {
     }
 
     /// The statement rebuilding the summary rows of days `days` from the hourly cells.
-    func rebuild(days: ClosedRange<Int64>, time: Int64) -> String {
+    public func rebuild(days: ClosedRange<Int64>, time: Int64) -> String {
         let keys = dimensions.joined(separator: ", ")
         return """
             INSERT INTO \(table) SELECT \(self == .monthly ? String(time) : "day")\(keys.isEmpty ? "" : ", " + keys),

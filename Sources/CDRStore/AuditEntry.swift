@@ -1,3 +1,5 @@
+import Crypto
+
 /// One entry of the append-only audit log. Each entry's hash covers its fields and the previous entry's
 /// hash, so changing or removing any entry breaks the chain from there on.
 public struct AuditEntry: Sendable, Hashable, Codable {
@@ -19,6 +21,41 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var previousHash: [UInt8]
     /// SHA-256 over the previous hash and this entry's fields.
     public var hash: [UInt8]
+
+    /// Creates an entry from its fields.
+    public init(
+        id: Int64,
+        at: Int64,
+        actor: String,
+        action: String,
+        subject: String,
+        outcome: String,
+        detail: String,
+        previousHash: [UInt8],
+        hash: [UInt8]
+    ) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.outcome = outcome
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// SHA-256 of the previous hash and the entry's fields, each length-prefixed so no two entries collide.
+    public static func chainHash(_ entry: AuditEntry) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: entry.previousHash)
+        for field in [String(entry.at), entry.actor, entry.action, entry.subject, entry.outcome, entry.detail] {
+            let bytes = Array(field.utf8)
+            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
+            hasher.update(data: bytes)
+        }
+        return Array(hasher.finalize())
+    }
 }
 
 /// The result of checking the audit log's hash chain.

@@ -22,6 +22,31 @@ public struct Hold: Sendable, Hashable, Codable {
     /// Who released it.
     public var releasedBy: String?
 
+    /// Creates a hold from its fields.
+    public init(
+        id: Int64,
+        number: String,
+        from: Int64?,
+        to: Int64?,
+        caseRef: String,
+        reason: String,
+        createdAt: Int64,
+        createdBy: String,
+        releasedAt: Int64? = nil,
+        releasedBy: String? = nil
+    ) {
+        self.id = id
+        self.number = number
+        self.from = from
+        self.to = to
+        self.caseRef = caseRef
+        self.reason = reason
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.releasedAt = releasedAt
+        self.releasedBy = releasedBy
+    }
+
     /// The call-start window the hold covers.
     public var window: ClosedRange<Int64> { (from ?? Int64.min)...(to ?? Int64.max) }
 

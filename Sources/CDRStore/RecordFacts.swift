@@ -21,4 +21,27 @@ public struct RecordFacts {
     public var billable: Int64
     /// How the call ended.
     public var disposition: Disposition
+
+    /// Creates facts from their fields.
+    public init(
+        id: Int64,
+        calling: UnsafeRawBufferPointer,
+        dialled: UnsafeRawBufferPointer,
+        carrier: UnsafeRawBufferPointer,
+        start: Int64,
+        answered: Bool,
+        duration: Int64,
+        billable: Int64,
+        disposition: Disposition
+    ) {
+        self.id = id
+        self.calling = calling
+        self.dialled = dialled
+        self.carrier = carrier
+        self.start = start
+        self.answered = answered
+        self.duration = duration
+        self.billable = billable
+        self.disposition = disposition
+    }
 }

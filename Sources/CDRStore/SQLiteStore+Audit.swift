@@ -23,7 +23,7 @@ extension SQLiteStore {
             previousHash: previous,
             hash: []
         )
-        entry.hash = Self.auditHash(entry)
+        entry.hash = AuditEntry.chainHash(entry)
         let insert = try connection.prepare(
             """
             INSERT INTO audit_log(at, actor, action, subject, outcome, detail, previous_hash, hash)
@@ -70,39 +70,5 @@ extension SQLiteStore {
             )
         }
         return entries
-    }
-
-    /// Walks the whole audit log and checks every hash and link.
-    public func verifyAudit() throws(StoreError) -> AuditVerification {
-        var previous = [UInt8](repeating: 0, count: 32)
-        var after: Int64 = 0
-        var count: Int64 = 0
-        while true {
-            let page = try auditEntries(after: after, limit: 10_000)
-            if page.isEmpty { return .intact(entries: count) }
-            for entry in page {
-                if entry.previousHash != previous {
-                    return .broken(atID: entry.id, reason: "does not link to the entry before it")
-                }
-                if entry.hash != Self.auditHash(entry) {
-                    return .broken(atID: entry.id, reason: "its contents do not match its hash")
-                }
-                previous = entry.hash
-                after = entry.id
-                count += 1
-            }
-        }
-    }
-
-    /// SHA-256 of the previous hash and the entry's fields, each length-prefixed so no two entries collide.
-    static func auditHash(_ entry: AuditEntry) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: entry.previousHash)
-        for field in [String(entry.at), entry.actor, entry.action, entry.subject, entry.outcome, entry.detail] {
-            let bytes = Array(field.utf8)
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
-            hasher.update(data: bytes)
-        }
-        return Array(hasher.finalize())
     }
 }

@@ -18,3 +18,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// `database error 19 (…) while …`.
     public var description: String { "database error \(code): \(message) — while \(context)" }
 }
+
+extension StoreError {
+    /// Runs `body`, passing a store error through and turning any other into a cdrpipe-level one.
+    public static func wrapping<T>(_ context: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: -1, message: "\(error)", context: context)
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDRModel
+import CDRPostgres
 import CDRRetention
 import CDRStore
 import Foundation
@@ -7,8 +8,8 @@ import Foundation
 /// Options naming the database, the retention policy and the key directory, shared by `retain`,
 /// `hold` and `aggregates`.
 struct PolicyOptions: ParsableArguments {
-    @Option(help: "The SQLite database file.")
-    var db: String
+    @Option(help: "The SQLite database file, or postgres://user@host[:port]/dbname (default: $CDRPIPE_DB).")
+    var db: String = ProcessInfo.processInfo.environment["CDRPIPE_DB"] ?? ""
 
     @Option(help: "Retention policy file (JSON); flags below override it.")
     var policy: String?
@@ -28,7 +29,10 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .customLong("home-country"), help: "Home country calling code (default 44).")
     var homeCountry: String?
 
-    @Option(name: .customLong("key-dir"), help: "Directory of period and audit keys (default: <db>.keys).")
+    @Option(
+        name: .customLong("key-dir"),
+        help: "Directory of period and audit keys (default: <db>.keys; required with PostgreSQL)."
+    )
     var keyDir: String?
 
     /// The effective policy: the file's, then the flags'.
@@ -43,10 +47,29 @@ struct PolicyOptions: ParsableArguments {
         return result
     }
 
-    /// Opens the existing database.
+    func validate() throws {
+        guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
+        if PostgresLocation.isURL(db) && keyDir == nil {
+            throw ValidationError("--key-dir is required with a PostgreSQL database (keys never live in it)")
+        }
+    }
+
+    /// Opens the existing SQLite database (commands not yet offered on PostgreSQL say so).
     func openStore() throws -> SQLiteStore {
+        if PostgresLocation.isURL(db) {
+            throw CommandFailure(
+                "this command runs on the SQLite store only; PostgreSQL supports ingest, retain, hold, aggregates and audit",
+                code: 2
+            )
+        }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("no database at \(db)", code: 2) }
         do { return try SQLiteStore(path: db) } catch { throw CommandFailure(error.description) }
+    }
+
+    /// Opens the existing database, SQLite or PostgreSQL, for retention, holds and aggregate queries.
+    func openRetentionStore() throws -> any RetentionStore {
+        guard PostgresLocation.isURL(db) else { return try openStore() }
+        do { return try PostgresStore(try PostgresLocation(url: db)) } catch { throw CommandFailure(error.description) }
     }
 
     /// Opens the key directory.

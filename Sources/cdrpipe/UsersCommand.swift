@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDRAccess
+import CDRPostgres
 import CDRStore
 import Foundation
 
@@ -13,13 +14,34 @@ struct UsersCommand: ParsableCommand {
 
     /// The database and an opened store.
     struct Database: ParsableArguments {
-        @Option(help: "The SQLite database file.")
-        var db: String
+        @Option(
+            help: "The SQLite database file, or postgres://user@host[:port]/dbname for `audit` (default: $CDRPIPE_DB)."
+        )
+        var db: String = ProcessInfo.processInfo.environment["CDRPIPE_DB"] ?? ""
 
+        func validate() throws {
+            guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
+        }
+
+        /// Opens the SQLite database (users are kept in SQLite only, for now).
         func open() throws -> SQLiteStore {
+            if PostgresLocation.isURL(db) {
+                throw CommandFailure(
+                    "users are kept in the SQLite store only; PostgreSQL supports ingest, retain, hold, aggregates and audit",
+                    code: 2
+                )
+            }
             do {
                 return try SQLiteStore(path: db)
             } catch {
+                throw CommandFailure(error.description)
+            }
+        }
+
+        /// Opens the audit log of either store.
+        func openAuditLog() throws -> any AuditLog {
+            guard PostgresLocation.isURL(db) else { return try open() }
+            do { return try PostgresStore(try PostgresLocation(url: db)) } catch {
                 throw CommandFailure(error.description)
             }
         }

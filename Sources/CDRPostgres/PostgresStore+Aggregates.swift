@@ -1,0 +1,179 @@
+import CDRModel
+import CDRStore
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    static let cellColumns = "day, hour, carrier, country, type, area, direction, disposition"
+
+    static let cellUpsert = """
+        INSERT INTO aggregates(\(cellColumns), \(AggregateSummary.measures.joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: 8 + AggregateSummary.measures.count).joined(separator: ", ")))
+        ON CONFLICT (\(cellColumns)) DO UPDATE SET \(qualifiedSums("aggregates"))
+        """
+
+    /// The summary upserts, with the stored side of each sum qualified (PostgreSQL finds it ambiguous).
+    static let summaryUpserts: [AggregateSummary: String] = Dictionary(
+        uniqueKeysWithValues: AggregateSummary.allCases.map { summary in
+            let head = summary.upsert.components(separatedBy: "DO UPDATE SET")[0]
+            return (summary, head + "DO UPDATE SET " + qualifiedSums(summary.table))
+        }
+    )
+
+    static func qualifiedSums(_ table: String) -> String {
+        AggregateSummary.measures.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+    }
+
+    static func cellValues(_ cell: AggregateCell) -> [any PostgresNonThrowingEncodable] {
+        [cell.day, cell.hour, cell.carrier, cell.country, cell.type, cell.area, cell.direction, cell.disposition]
+    }
+
+    static func measureValues(_ counts: AggregateCounts) -> [Int64] {
+        [counts.calls, counts.answered, counts.effective, counts.seconds, counts.billable] + counts.histogram + [
+            counts.callers, counts.called,
+        ]
+    }
+
+    /// Adds measures to a cell and its summaries.
+    public func addAggregate(_ cell: AggregateCell, _ counts: AggregateCounts) throws {
+        let measures = Self.measureValues(counts)
+        try session.query(sql: Self.cellUpsert, Self.cellValues(cell) + measures, "adding an aggregate cell")
+        for summary in AggregateSummary.allCases {
+            let dimensions = [cell.carrier, cell.country, cell.type, cell.direction, cell.disposition]
+            let values: [any PostgresNonThrowingEncodable] =
+                [summary.time(ofDay: cell.day)] + Array(dimensions.prefix(summary.dimensions.count)) + measures
+            try session.query(sql: Self.summaryUpserts[summary]!, values, "adding to \(summary.table)")
+        }
+    }
+
+    /// The distinct-caller count of a stored cell, nil when it does not exist.
+    public func aggregateCallers(_ cell: AggregateCell) throws -> Int64? {
+        let (rows, _) = try session.query(
+            sql: """
+                SELECT callers FROM aggregates WHERE day = ? AND hour = ? AND carrier = ? AND country = ? AND type = ?
+                    AND area = ? AND direction = ? AND disposition = ?
+                """,
+            Self.cellValues(cell),
+            "reading an aggregate cell"
+        )
+        return try rows.first?.decode(Int64.self)
+    }
+
+    /// True when the day has any cell.
+    public func hasAggregates(day: Int64) throws -> Bool {
+        let (rows, _) = try session.query(
+            sql: "SELECT 1 FROM aggregates WHERE day = ? LIMIT 1",
+            [day],
+            "looking for aggregates of day \(day)"
+        )
+        return !rows.isEmpty
+    }
+
+    /// Deletes the cells of days before `day`, and their summaries; the month `day` falls in is rebuilt
+    /// from the cells that remain.
+    public func deleteAggregates(before day: Int64) throws -> Int64 {
+        let (_, deleted) = try session.query(
+            sql: "DELETE FROM aggregates WHERE day < ?",
+            [day],
+            "deleting expired aggregates"
+        )
+        guard deleted > 0 else { return 0 }
+        let month = CivilTime.monthIndex(days: day)
+        let monthEnd = CivilTime.firstDay(ofMonth: month + 1) - 1
+        for sql in [
+            "DELETE FROM aggregates_monthly WHERE month <= \(month)",
+            "DELETE FROM aggregates_daily WHERE day < \(day)",
+            "DELETE FROM aggregates_day_totals WHERE day < \(day)",
+            AggregateSummary.monthly.rebuild(days: day...monthEnd, time: month),
+        ] {
+            try session.execute(sql, "expiring aggregate summaries")
+        }
+        return Int64(deleted)
+    }
+
+    /// Calls `body` with every summary row whose time key is in `times`.
+    public func forEachSummary(
+        _ summary: AggregateSummary,
+        times: ClosedRange<Int64>,
+        _ body: (AggregateCell, AggregateCounts) throws -> Void
+    ) throws {
+        let columns = [summary.timeColumn] + summary.dimensions + AggregateSummary.measures
+        var binds = PostgresBindings()
+        binds.append(times.lowerBound)
+        binds.append(times.upperBound)
+        let kept = summary.dimensions.count
+        try session.forEachRow(
+            PostgresQuery(
+                unsafeSQL:
+                    "SELECT \(columns.joined(separator: ", ")) FROM \(summary.table) WHERE \(summary.timeColumn) BETWEEN $1 AND $2",
+                binds: binds
+            ),
+            "reading \(summary.table)"
+        ) { row in
+            let cells = row.makeRandomAccess()
+            func dimension(_ index: Int) throws -> String {
+                index < kept ? try cells[1 + index].decode(String.self) : AggregateCell.folded
+            }
+            let time = try cells[0].decode(Int64.self)
+            let cell = AggregateCell(
+                day: summary == .monthly ? CivilTime.firstDay(ofMonth: time) : time,
+                hour: AggregateCell.wholeDay,
+                carrier: try dimension(0),
+                country: try dimension(1),
+                type: try dimension(2),
+                area: AggregateCell.folded,
+                direction: try dimension(3),
+                disposition: try dimension(4)
+            )
+            try body(cell, try Self.counts(cells, from: 1 + kept))
+        }
+    }
+
+    /// Calls `body` with every cell of the days `days`.
+    public func forEachAggregate(
+        days: ClosedRange<Int64>,
+        _ body: (AggregateCell, AggregateCounts) throws -> Void
+    ) throws {
+        var binds = PostgresBindings()
+        binds.append(days.lowerBound)
+        binds.append(days.upperBound)
+        try session.forEachRow(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(Self.cellColumns), \(AggregateSummary.measures.joined(separator: ", "))
+                    FROM aggregates WHERE day BETWEEN $1 AND $2
+                    """,
+                binds: binds
+            ),
+            "reading aggregates"
+        ) { row in
+            let cells = row.makeRandomAccess()
+            let cell = AggregateCell(
+                day: try cells[0].decode(Int64.self),
+                hour: try cells[1].decode(Int64.self),
+                carrier: try cells[2].decode(String.self),
+                country: try cells[3].decode(String.self),
+                type: try cells[4].decode(String.self),
+                area: try cells[5].decode(String.self),
+                direction: try cells[6].decode(String.self),
+                disposition: try cells[7].decode(String.self)
+            )
+            try body(cell, try Self.counts(cells, from: 8))
+        }
+    }
+
+    /// The measures in the columns from `first` on, in ``AggregateSummary/measures`` order.
+    static func counts(_ cells: PostgresRandomAccessRow, from first: Int) throws -> AggregateCounts {
+        let values = try (first..<first + AggregateSummary.measures.count).map { try cells[$0].decode(Int64.self) }
+        var counts = AggregateCounts()
+        counts.calls = values[0]
+        counts.answered = values[1]
+        counts.effective = values[2]
+        counts.seconds = values[3]
+        counts.billable = values[4]
+        counts.histogram = Array(values[5..<13])
+        counts.callers = values[13]
+        counts.called = values[14]
+        return counts
+    }
+}

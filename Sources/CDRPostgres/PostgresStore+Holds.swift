@@ -1,0 +1,150 @@
+import CDRStore
+import NIOCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Places a hold; returns it with its id.
+    public func addHold(
+        number: String,
+        from: Int64?,
+        to: Int64?,
+        caseRef: String,
+        reason: String,
+        by actor: String
+    ) throws -> Hold {
+        let now = Self.now()
+        let (rows, _) = try session.query(
+            """
+            INSERT INTO holds(number, from_at, to_at, case_ref, reason, created_at, created_by)
+            VALUES (\(number), \(from), \(to), \(caseRef), \(reason), \(now), \(actor)) RETURNING id
+            """,
+            "placing a hold"
+        )
+        return Hold(
+            id: try rows.first?.decode(Int64.self) ?? 0,
+            number: number,
+            from: from,
+            to: to,
+            caseRef: caseRef,
+            reason: reason,
+            createdAt: now,
+            createdBy: actor
+        )
+    }
+
+    /// The holds, active ones only unless `includeReleased`, oldest first.
+    public func holds(includeReleased: Bool) throws -> [Hold] {
+        let (rows, _) = try session.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT id, number, from_at, to_at, case_ref, reason, created_at, created_by, released_at, released_by
+                    FROM holds
+                    """ + (includeReleased ? "" : " WHERE released_at IS NULL") + " ORDER BY id"
+            ),
+            "listing holds"
+        )
+        return try rows.map { row in
+            let (id, number, from, to, caseRef, reason, createdAt, createdBy, releasedAt, releasedBy) =
+                try row.decode((Int64, String, Int64?, Int64?, String, String, Int64, String, Int64?, String?).self)
+            return Hold(
+                id: id,
+                number: number,
+                from: from,
+                to: to,
+                caseRef: caseRef,
+                reason: reason,
+                createdAt: createdAt,
+                createdBy: createdBy,
+                releasedAt: releasedAt,
+                releasedBy: releasedBy
+            )
+        }
+    }
+
+    /// Releases an active hold; nil when no active hold has that id.
+    public func releaseHold(id: Int64, by actor: String) throws -> Hold? {
+        guard var hold = try holds(includeReleased: false).first(where: { $0.id == id }) else { return nil }
+        let now = Self.now()
+        let (_, updated) = try session.query(
+            "UPDATE holds SET released_at = \(now), released_by = \(actor) WHERE id = \(id) AND released_at IS NULL",
+            "releasing hold \(id)"
+        )
+        guard updated == 1 else { return nil }
+        hold.releasedAt = now
+        hold.releasedBy = actor
+        return hold
+    }
+}
+
+extension PostgresStore: AuditLog {
+    /// Appends an entry chained to the last one; concurrent writers are serialised by an advisory lock held
+    /// to the end of the transaction, so the chain never forks.
+    @discardableResult
+    public func appendAudit(
+        actor: String,
+        action: String,
+        subject: String,
+        outcome: String,
+        detail: String
+    ) throws -> AuditEntry {
+        try atomically {
+            try session.execute("SELECT pg_advisory_xact_lock(72436103)", "locking the audit log")
+            let (last, _) = try session.query(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                "reading the last audit entry"
+            )
+            let previous =
+                try last.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) } ?? Array(repeating: 0, count: 32)
+            var entry = AuditEntry(
+                id: 0,
+                at: Self.now(),
+                actor: actor,
+                action: action,
+                subject: subject,
+                outcome: outcome,
+                detail: detail,
+                previousHash: previous,
+                hash: []
+            )
+            entry.hash = AuditEntry.chainHash(entry)
+            let (rows, _) = try session.query(
+                """
+                INSERT INTO audit_log(at, actor, action, subject, outcome, detail, previous_hash, hash)
+                VALUES (\(entry.at), \(actor), \(action), \(subject), \(outcome), \(detail),
+                    \(ByteBuffer(bytes: entry.previousHash)), \(ByteBuffer(bytes: entry.hash)))
+                RETURNING id
+                """,
+                "appending to the audit log"
+            )
+            entry.id = try rows.first?.decode(Int64.self) ?? 0
+            return entry
+        }
+    }
+
+    /// The entries with id greater than `after`, oldest first, at most `limit`.
+    public func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry] {
+        let (rows, _) = try session.query(
+            """
+            SELECT id, at, actor, action, subject, outcome, detail, previous_hash, hash FROM audit_log
+            WHERE id > \(after) ORDER BY id LIMIT \(Int64(limit))
+            """,
+            "reading the audit log"
+        )
+        return try rows.map { row in
+            let (id, at, actor, action, subject, outcome, detail, previous, hash) = try row.decode(
+                (Int64, Int64, String, String, String, String, String, ByteBuffer, ByteBuffer).self
+            )
+            return AuditEntry(
+                id: id,
+                at: at,
+                actor: actor,
+                action: action,
+                subject: subject,
+                outcome: outcome,
+                detail: detail,
+                previousHash: Array(buffer: previous),
+                hash: Array(buffer: hash)
+            )
+        }
+    }
+}
