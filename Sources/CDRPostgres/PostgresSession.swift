@@ -86,6 +86,7 @@ public final class PostgresSession {
         }
         done.wait()
         if case .failure(let error) = outcome.withLock({ $0 }) {
+            if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" { throw .duplicateInBatch }
             throw .query(context: "copying rows into \(table)", message: Self.message(error))
         }
     }

@@ -99,10 +99,10 @@ extension PostgresStore: RetentionStore {
         guard from <= to else { return [] }
         let (rows, _) = try session.query(
             sql: """
-                SELECT id FROM records WHERE start_at BETWEEN ? AND ?
+                SELECT id FROM records WHERE start_at / 86400 = ? AND start_at BETWEEN ? AND ?
                 AND (calling = ? OR dialled = ? OR ? = ANY(diverting))
                 """,
-            [from, to, number, number, number],
+            [day, from, to, number, number, number],
             "finding held records"
         )
         return Set(try rows.map { try $0.decode(Int64.self) })

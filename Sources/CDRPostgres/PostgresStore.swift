@@ -16,6 +16,7 @@ public final class PostgresStore {
     var knownPartitions = Set<Int64>()
     var vacuumDue = Set<Int64>()
     private var stagingReady = false
+    private var stagedFiles = Set<Int64>()
 
     /// The schema version this build writes.
     public static let schemaVersion = PostgresSchema.migrations.last!.version
@@ -138,7 +139,7 @@ public final class PostgresStore {
             VALUES (\(path), \(digest), \(size), 'loading', \(worker), now() + make_interval(secs => \(leaseSeconds)))
             ON CONFLICT (sha256) DO UPDATE SET worker = EXCLUDED.worker, lease_until = EXCLUDED.lease_until,
                 path = EXCLUDED.path, status = 'loading', attempts = files.attempts + 1, error = NULL
-            WHERE files.status <> 'loaded' AND files.lease_until < now()
+            WHERE files.status = 'failed' OR (files.status = 'loading' AND files.lease_until < now())
             RETURNING id, attempts
             """,
             "claiming \(path)"
@@ -159,6 +160,10 @@ public final class PostgresStore {
     /// Stores one batch for a claimed file in one transaction: copied, deduplicated on the content key,
     /// counted on the file, and the lease renewed. Throws ``PostgresStoreError/claimLost(file:)`` (storing
     /// nothing) when another worker has taken the file over. Returns the records newly stored.
+    ///
+    /// A batch is first copied straight into `records` under a savepoint; when it meets a record already
+    /// stored (a unique violation), it is rolled back to the savepoint and loaded the deduplicating way,
+    /// copied into a staging table and inserted with `ON CONFLICT DO NOTHING`, as is the rest of that file.
     public func store(
         _ records: [(CallRecord, RecordKey)],
         rejected: Int,
@@ -169,37 +174,35 @@ public final class PostgresStore {
     ) throws(PostgresStoreError) -> Int64 {
         try ensurePartitions(Set(records.map { CivilTime.monthIndex(days: CallRecord.dayOf($0.0.start)) }))
         var encoder = CopyEncoder()
-        for (record, key) in records { encoder.append(record, key: key, fileID: fileID) }
-        let columns = PostgresSchema.loadColumns
+        var starts: (first: Int64, last: Int64) = (Int64.max, Int64.min)
+        for (record, key) in records {
+            encoder.append(record, key: key, fileID: fileID)
+            starts = (min(starts.first, record.start), max(starts.last, record.start))
+        }
         return try session.transaction { () throws(PostgresStoreError) -> Int64 in
-            if !stagingReady {
-                try session.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT \(columns.joined(separator: ", ")) FROM records WITH NO DATA",
-                    "creating the staging table"
-                )
-                stagingReady = true
-            }
             var stored: Int64 = 0
             if encoder.rows > 0 {
-                try session.copy(into: "staging", columns: columns, data: encoder.buffer)
-                let list = columns.joined(separator: ", ")
-                let (rows, _) = try session.query(
-                    """
-                    WITH inserted AS (
-                        INSERT INTO records (\(unescaped: list)) SELECT \(unescaped: list) FROM staging
-                        ON CONFLICT (key, start_at) DO NOTHING RETURNING 1
-                    ) SELECT count(*)::bigint FROM inserted
-                    """,
-                    "inserting a batch of \(path)"
-                )
-                stored = (try? rows.first?.decode(Int64.self)) ?? 0
-                try session.execute("TRUNCATE staging", "emptying the staging table")
+                var direct = !stagedFiles.contains(fileID)
+                if direct {
+                    try session.execute("SAVEPOINT batch", "starting a batch of \(path)")
+                    do throws(PostgresStoreError) {
+                        try session.copy(into: "records", columns: PostgresSchema.loadColumns, data: encoder.buffer)
+                        stored = Int64(encoder.rows)
+                    } catch {
+                        guard case .duplicateInBatch = error else { throw error }
+                        try session.execute("ROLLBACK TO SAVEPOINT batch", "retrying a batch of \(path)")
+                        stagedFiles.insert(fileID)
+                        direct = false
+                    }
+                }
+                if !direct { stored = try insertDeduplicating(encoder, path: path) }
             }
             let duplicates = Int64(records.count) - stored
             let (_, renewed) = try session.query(
                 """
                 UPDATE files SET stored = stored + \(stored), duplicates = duplicates + \(duplicates),
-                    rejected = rejected + \(Int64(rejected)), lease_until = now() + make_interval(secs => \(leaseSeconds))
+                    rejected = rejected + \(Int64(rejected)), lease_until = now() + make_interval(secs => \(leaseSeconds)),
+                    first_start = least(first_start, \(starts.first)), last_start = greatest(last_start, \(starts.last))
                 WHERE id = \(fileID) AND worker = \(worker) AND status = 'loading'
                 """,
                 "renewing the claim on \(path)"
@@ -207,6 +210,31 @@ public final class PostgresStore {
             guard renewed == 1 else { throw .claimLost(file: path) }
             return stored
         }
+    }
+
+    /// Copies a batch into the staging table and inserts what is new; returns how many were.
+    private func insertDeduplicating(_ encoder: CopyEncoder, path: String) throws(PostgresStoreError) -> Int64 {
+        let columns = PostgresSchema.loadColumns
+        if !stagingReady {
+            try session.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT \(columns.joined(separator: ", ")) FROM records WITH NO DATA",
+                "creating the staging table"
+            )
+            stagingReady = true
+        }
+        try session.copy(into: "staging", columns: columns, data: encoder.buffer)
+        let list = columns.joined(separator: ", ")
+        let (rows, _) = try session.query(
+            """
+            WITH inserted AS (
+                INSERT INTO records (\(unescaped: list)) SELECT \(unescaped: list) FROM staging
+                ON CONFLICT (key, start_at) DO NOTHING RETURNING 1
+            ) SELECT count(*)::bigint FROM inserted
+            """,
+            "inserting a batch of \(path)"
+        )
+        try session.execute("TRUNCATE staging", "emptying the staging table")
+        return (try? rows.first?.decode(Int64.self)) ?? 0
     }
 
     /// Marks a claimed file loaded.
@@ -224,10 +252,16 @@ public final class PostgresStore {
     /// Marks a claimed file failed and removes what it stored (a bad file leaves nothing behind).
     public func fail(fileID: Int64, worker: String, reason: String) throws(PostgresStoreError) {
         try session.transaction { () throws(PostgresStoreError) in
-            try session.query("DELETE FROM records WHERE file_id = \(fileID)", "withdrawing file \(fileID)")
             try session.query(
                 """
-                UPDATE files SET status = 'failed', error = \(reason), stored = 0, finished_at = now()
+                DELETE FROM records r USING files f WHERE f.id = \(fileID) AND r.file_id = f.id
+                    AND r.start_at BETWEEN f.first_start AND f.last_start
+                """,
+                "withdrawing file \(fileID)"
+            )
+            try session.query(
+                """
+                UPDATE files SET status = 'failed', error = \(reason), stored = 0, finished_at = now(), lease_until = now()
                 WHERE id = \(fileID) AND worker = \(worker)
                 """,
                 "failing file \(fileID)"

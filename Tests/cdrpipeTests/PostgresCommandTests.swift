@@ -120,4 +120,74 @@ struct PostgresCommandTests {
         #expect(try database.value("SELECT count(*) FROM files WHERE status = 'loaded' AND worker = 'rescuer'") == 1)
         #expect(try database.value("SELECT attempts FROM files") == 2)
     }
+
+    @Test("retain, hold, aggregates and audit on PostgreSQL answer as they do on SQLite")
+    func retentionCommands() throws {
+        guard let database = try PostgresDatabase() else { return }
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "6000", "--seed", "21", "--days", "70", "-o", dir + "/calls.csv"])
+        let held = try String(contentsOfFile: dir + "/calls.csv", encoding: .utf8).split(separator: "\n")[0]
+            .split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        var answers: [String] = []
+        for db in [dir + "/cdr.db", database.url] {
+            let keys = ["--key-dir", dir + "/keys-\(answers.count)"]
+            #expect(try CLI.run(["ingest", "--db", db, "--rejects", dir + "/r.jsonl", dir + "/calls.csv"]).status == 0)
+            let hold = try CLI.run(
+                ["hold", "add", "--db", db, "--number", held, "--case", "D-7", "--reason", "dispute"] + keys
+            )
+            #expect(hold.status == 0, "\(hold.err)")
+            let retain = try CLI.run(["retain", "--db", db, "--as-of", "2026-10-01", "--json"] + keys)
+            #expect(retain.status == 0, "\(retain.err)")
+            let months = try CLI.json(retain.out)["months"] as? [[String: Any]] ?? []
+            #expect(months.count == 3, "January to March 2026 rolled up: \(retain.out)")
+            let aggregates = try CLI.run(
+                [
+                    "aggregates", "--db", db, "--from", "2026-01-01", "--to", "2026-03-31", "--by", "month,direction",
+                    "--format", "csv",
+                ] + keys
+            )
+            #expect(aggregates.status == 0, "\(aggregates.err)")
+            answers.append(aggregates.out)
+            let audit = try CLI.run(["audit", "verify", "--db", db])
+            #expect(audit.status == 0 && audit.out.contains("intact: 2 entries"), "\(audit.out)\(audit.err)")
+        }
+        #expect(answers[0].split(separator: "\n").count >= 4)
+        #expect(answers[0] == answers[1])
+        let monthsLeft = try database.value(
+            "SELECT count(DISTINCT to_char(to_timestamp(start_at) AT TIME ZONE 'UTC', 'YYYY-MM')) FROM records"
+        )
+        #expect(
+            try database.value("SELECT count(*) FROM partitions") == monthsLeft,
+            "months without held records dropped"
+        )
+        let e164 = "+44" + held.dropFirst()
+        let heldLeft = try database.value(
+            "SELECT count(*) FROM records WHERE calling = '\(e164)' OR dialled = '\(e164)' OR '\(e164)' = ANY(diverting)"
+        )
+        let left = try database.value("SELECT count(*) FROM records")
+        #expect(heldLeft > 0 && heldLeft == left, "only the held number's records stay")
+        let refused = try CLI.run(["users", "list", "--db", database.url])
+        #expect(refused.status == 2 && refused.err.contains("SQLite store only"))
+    }
+
+    @Test("a file that fails part-way leaves none of its records behind")
+    func failedFile() throws {
+        guard let database = try PostgresDatabase() else { return }
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "20000", "--seed", "5", "--gzip", "-o", dir + "/calls.csv.gz"])
+        let whole = try Data(contentsOf: URL(fileURLWithPath: dir + "/calls.csv.gz"))
+        try whole.prefix(whole.count * 3 / 4).write(to: URL(fileURLWithPath: dir + "/cut.csv.gz"))
+        try CLI.run(["generate", "--rows", "300", "--seed", "6", "-o", dir + "/good.csv"])
+        let run = try CLI.run([
+            "ingest", "--db", database.url, "--copy-batch", "1000", "--rejects", dir + "/r.jsonl", "--json",
+            dir + "/cut.csv.gz", dir + "/good.csv",
+        ])
+        #expect(run.status == 1)
+        #expect((try CLI.json(run.out)["failed_files"] as? [Any])?.count == 1)
+        #expect(try database.value("SELECT count(*) FROM files WHERE status = 'failed' AND stored = 0") == 1)
+        #expect(try database.value("SELECT count(*) FROM records") == 300, "only the good file's records")
+        let again = try CLI.run(["ingest", "--db", database.url, "--rejects", dir + "/r.jsonl", dir + "/cut.csv.gz"])
+        #expect(again.status == 1 && again.out.contains("truncated gzip"), "a failed file is tried again: \(again.out)")
+        #expect(try database.value("SELECT attempts FROM files WHERE status = 'failed'") == 2)
+    }
 }
