@@ -27,29 +27,30 @@ public struct DetectionPass {
     }
 
     /// Observes the stored records of `days` (all when nil) and of `files` (all when nil), then stores the
-    /// alerts raised in one transaction.
+    /// alerts raised in one transaction, with whatever `alongside` adds to it (a consumer's progress).
     public func run(
-        store: SQLiteStore,
+        store: any DetectionStore,
         days: ClosedRange<Int64>? = nil,
-        files: Set<Int64>? = nil
+        files: Set<Int64>? = nil,
+        alongside: () throws -> Void = {}
     ) throws(StoreError)
         -> Outcome
     {
         let started = Date()
         var raised: [Alert] = []
-        try store.scanRecords(days: days, files: files) { id, fileID, call in
-            engine.addInOrder(id: id, call: call, source: fileID) { raised.append($0) }
+        try StoreError.wrapping("reading stored records") {
+            try store.scanRecords(days: days, files: files) { id, fileID, call in
+                engine.addInOrder(id: id, call: call, source: fileID) { raised.append($0) }
+            }
         }
         engine.finish { raised.append($0) }
         var outcome = Outcome()
-        do {
-            outcome.alertIDs = try store.atomically {
-                try raised.filter { alert throws(StoreError) in try store.insertAlert(AlertRow(alert)) }.map(\.id)
+        outcome.alertIDs = try StoreError.wrapping("storing alerts") {
+            try store.atomically {
+                let stored = try raised.filter { try store.insertAlert(AlertRow($0)) }.map(\.id)
+                try alongside()
+                return stored
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(code: -1, message: "\(error)", context: "storing alerts")
         }
         outcome.observed = engine.observed
         outcome.liveKeys = engine.liveKeys

@@ -150,6 +150,41 @@ enum PostgresSchema {
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
             """
         ),
+        (
+            3,
+            """
+            CREATE TABLE cases(
+                id bigserial PRIMARY KEY,
+                subject text NOT NULL,
+                severity text NOT NULL,
+                first_at bigint NOT NULL,
+                last_at bigint NOT NULL,
+                alerts bigint NOT NULL,
+                detectors text NOT NULL
+            );
+            CREATE INDEX cases_by_subject ON cases(subject, last_at);
+            CREATE TABLE alerts(
+                id text PRIMARY KEY,
+                detector text NOT NULL,
+                rule text NOT NULL,
+                severity text NOT NULL CHECK (severity IN ('warning', 'critical')),
+                subject text NOT NULL,
+                window_start bigint NOT NULL,
+                first_at bigint NOT NULL,
+                last_at bigint NOT NULL,
+                measures text NOT NULL,
+                evidence bigint[] NOT NULL,
+                summary text NOT NULL,
+                case_id bigint NOT NULL REFERENCES cases(id),
+                file_id bigint,
+                created_at bigint NOT NULL
+            );
+            CREATE INDEX alerts_by_time ON alerts(first_at);
+            CREATE INDEX alerts_by_subject ON alerts(subject);
+            ALTER TABLE files ADD COLUMN detected_at timestamptz;
+            CREATE INDEX files_awaiting_detection ON files(finished_at) WHERE status = 'loaded' AND detected_at IS NULL;
+            """
+        ),
     ]
 
     /// The measure columns every aggregate table carries.

@@ -15,7 +15,9 @@ struct FraudOptions: ParsableArguments {
     @Option(help: "Business-hours calendars per account (JSON: time zone, hours, days, holidays) for off-hours rules.")
     var calendars: String?
 
-    @Option(help: "Folder for alert reports (JSON lines, CSV, HTML). Default: <db>.outbox")
+    @Option(
+        help: "Folder for alert reports (JSON lines, CSV, HTML). Default: <db>.outbox (cdrpipe.outbox for PostgreSQL)"
+    )
     var outbox: String?
 
     @Flag(name: .customLong("no-fraud"), help: "Do not run fraud detection.")
@@ -52,7 +54,18 @@ struct FraudOptions: ParsableArguments {
     /// Writes the report of a run's new alerts to the outbox; returns the HTML path, or nil without alerts.
     func writeReport(db: String, alertIDs: [String], run: String = "ingest run") throws -> String? {
         guard !alertIDs.isEmpty else { return nil }
-        let store = try SQLiteStore(path: db)
+        return try writeReport(store: try SQLiteStore(path: db), outboxBeside: db, alertIDs: alertIDs, run: run)
+    }
+
+    /// Writes the report of a run's new alerts, read from `store`, to the outbox (default:
+    /// `<outboxBeside>.outbox`); returns the HTML path, or nil without alerts.
+    func writeReport(
+        store: any DetectionStore,
+        outboxBeside db: String,
+        alertIDs: [String],
+        run: String
+    ) throws -> String? {
+        guard !alertIDs.isEmpty else { return nil }
         let rows = try store.alerts(ids: alertIDs)
         let stamp = CivilTimeStamp.now()
         let report = AlertReport(

@@ -190,4 +190,54 @@ struct PostgresCommandTests {
         #expect(again.status == 1 && again.out.contains("truncated gzip"), "a failed file is tried again: \(again.out)")
         #expect(try database.value("SELECT attempts FROM files WHERE status = 'failed'") == 2)
     }
+
+    @Test("detection runs as one consumer over what the workers loaded and finds what SQLite finds")
+    func detectionConsumer() throws {
+        guard let database = try PostgresDatabase() else { return }
+        let dir = try CLI.temporaryDirectory()
+        for (name, seed) in [("a", "77"), ("b", "78")] {
+            try CLI.run([
+                "generate", "--rows", "8000", "--seed", seed, "--days", "2", "--inject", "all:1", "-o",
+                dir + "/\(name).csv",
+            ])
+        }
+        let files = [dir + "/a.csv", dir + "/b.csv"]
+        #expect(try CLI.run(["ingest", "--db", dir + "/s.db", "--no-fraud"] + files).status == 0)
+        #expect(try CLI.run(["detect", "--db", dir + "/s.db", "--outbox", dir + "/s.outbox"]).status == 0)
+        let workers = files.enumerated().map { index, file in
+            CLI.process([
+                "ingest", "--db", database.url, "--worker", "w\(index)", "--rejects", dir + "/r\(index)", file,
+            ])
+        }
+        for worker in workers { try worker.run() }
+        for worker in workers { worker.waitUntilExit() }
+
+        let blocker = Process()
+        blocker.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        blocker.arguments = [database.url, "-X", "-q", "-c", "SELECT pg_advisory_lock(72436104), pg_sleep(3)"]
+        try blocker.run()
+        Thread.sleep(forTimeInterval: 0.7)
+        let refused = try CLI.run(["detect", "--db", database.url, "--outbox", dir + "/p.outbox"])
+        #expect(refused.status != 0 && refused.err.contains("one consumer"), "\(refused.out)\(refused.err)")
+        blocker.waitUntilExit()
+
+        let run = try CLI.run(["detect", "--db", database.url, "--outbox", dir + "/p.outbox"])
+        #expect(run.status == 0 && run.out.contains("observed 2 new files"), "\(run.out)\(run.err)")
+        #expect(try database.value("SELECT count(*) FROM files WHERE detected_at IS NULL") == 0)
+        let again = try CLI.run(["detect", "--db", database.url, "--outbox", dir + "/p.outbox"])
+        #expect(again.out.contains("no loaded files await detection"))
+
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [dir + "/s.db", "SELECT id FROM alerts ORDER BY id"]
+        let out = Pipe()
+        sqlite.standardOutput = out
+        try sqlite.run()
+        let expected = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sqlite.waitUntilExit()
+        let actual = try PostgresDatabase.psql(database.url, "SELECT id FROM alerts ORDER BY id")
+        #expect(expected.split(separator: "\n").count >= 10, "too few alerts to compare")
+        #expect(actual.split(separator: "\n") == expected.split(separator: "\n"))
+        #expect(try database.value("SELECT count(*) FROM cases") > 0)
+    }
 }
