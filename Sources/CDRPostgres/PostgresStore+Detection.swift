@@ -106,35 +106,50 @@ extension PostgresStore: DetectionStore {
     /// The alerts with these ids, in the given order.
     public func alerts(ids: [String]) throws -> [AlertRow] {
         let (rows, _) = try session.query(
-            """
-            SELECT id, detector, rule, severity, subject, window_start, first_at, last_at, measures, evidence, summary,
-                case_id, file_id, created_at
-            FROM alerts WHERE id = ANY(\(ids))
-            """,
+            "SELECT \(unescaped: Self.alertColumns) FROM alerts WHERE id = ANY(\(ids))",
             "reading alerts"
         )
-        var byID: [String: AlertRow] = [:]
-        for row in rows {
-            let cells = row.makeRandomAccess()
-            var alert = AlertRow(
-                id: try cells[0].decode(String.self),
-                detector: try cells[1].decode(String.self),
-                rule: try cells[2].decode(String.self),
-                severity: try cells[3].decode(String.self),
-                subject: try cells[4].decode(String.self),
-                windowStart: try cells[5].decode(Int64.self),
-                firstEvent: try cells[6].decode(Int64.self),
-                lastEvent: try cells[7].decode(Int64.self),
-                measuresJSON: try cells[8].decode(String.self),
-                evidence: try cells[9].decode([Int64].self),
-                summary: try cells[10].decode(String.self),
-                fileID: try cells[12].decode(Int64?.self)
-            )
-            alert.caseID = try cells[11].decode(Int64.self)
-            alert.createdAt = try cells[13].decode(Int64.self)
-            byID[alert.id] = alert
-        }
+        let byID = Dictionary(uniqueKeysWithValues: try rows.map { try Self.alertRow($0) }.map { ($0.id, $0) })
         return ids.compactMap { byID[$0] }
+    }
+
+    /// Alerts whose first event is at or after `since`, critical ones only when asked, newest first.
+    public func alerts(since: Int64?, criticalOnly: Bool, limit: Int) throws -> [AlertRow] {
+        let (rows, _) = try session.query(
+            """
+            SELECT \(unescaped: Self.alertColumns) FROM alerts
+            WHERE first_at >= \(since ?? Int64.min) AND (\(!criticalOnly) OR severity = 'critical')
+            ORDER BY first_at DESC, id LIMIT \(Int64(limit))
+            """,
+            "listing alerts"
+        )
+        return try rows.map { try Self.alertRow($0) }
+    }
+
+    static let alertColumns = """
+        id, detector, rule, severity, subject, window_start, first_at, last_at, measures, evidence, summary, \
+        case_id, file_id, created_at
+        """
+
+    static func alertRow(_ row: PostgresRow) throws -> AlertRow {
+        let cells = row.makeRandomAccess()
+        var alert = AlertRow(
+            id: try cells[0].decode(String.self),
+            detector: try cells[1].decode(String.self),
+            rule: try cells[2].decode(String.self),
+            severity: try cells[3].decode(String.self),
+            subject: try cells[4].decode(String.self),
+            windowStart: try cells[5].decode(Int64.self),
+            firstEvent: try cells[6].decode(Int64.self),
+            lastEvent: try cells[7].decode(Int64.self),
+            measuresJSON: try cells[8].decode(String.self),
+            evidence: try cells[9].decode([Int64].self),
+            summary: try cells[10].decode(String.self),
+            fileID: try cells[12].decode(Int64?.self)
+        )
+        alert.caseID = try cells[11].decode(Int64.self)
+        alert.createdAt = try cells[13].decode(Int64.self)
+        return alert
     }
 }
 

@@ -16,6 +16,8 @@ public protocol DetectionStore: AnyObject {
     func insertAlert(_ row: AlertRow) throws -> Bool
     /// The alerts with these ids, in the given order.
     func alerts(ids: [String]) throws -> [AlertRow]
+    /// Alerts whose first event is at or after `since`, critical ones only when asked, newest first.
+    func alerts(since: Int64?, criticalOnly: Bool, limit: Int) throws -> [AlertRow]
 }
 
 extension SQLiteStore: DetectionStore {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import CDRFraud
 import CDRIngest
 import CDRModel
+import CDRPostgres
 import CDRStore
 import Foundation
 
@@ -14,8 +15,8 @@ struct AlertsCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case table, json, csv, html }
 
-    @Option(help: "The SQLite database file.")
-    var db: String
+    @Option(help: "The SQLite database file, or postgres://user@host[:port]/dbname (default: $CDRPIPE_DB).")
+    var db: String = ProcessInfo.processInfo.environment["CDRPIPE_DB"] ?? ""
 
     @Option(help: "Only alerts whose first event is at or after this date (ISO 8601, UTC).")
     var since: String?
@@ -32,17 +33,26 @@ struct AlertsCommand: ParsableCommand {
     @Option(help: "Retry delivering the reports spooled in <db>.outbox/spool to this webhook URL, then list.")
     var webhook: String?
 
+    func validate() throws {
+        guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
+    }
+
     func run() throws {
         let from = try parseDate(since, option: "--since")
-        guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("no database at \(db)", code: 2) }
+        let postgres = PostgresLocation.isURL(db)
+        if !postgres && !FileManager.default.fileExists(atPath: db) {
+            throw CommandFailure("no database at \(db)", code: 2)
+        }
         if webhook != nil {
             var options = try FraudOptions.parse([])
             options.webhook = webhook
-            if let delivery = try options.delivery(folder: db + ".outbox") { FraudOptions.print(delivery.deliver()) }
+            let outbox = postgres ? "cdrpipe.outbox" : db + ".outbox"
+            if let delivery = try options.delivery(folder: outbox) { FraudOptions.print(delivery.deliver()) }
         }
         let rows: [AlertRow]
         do {
-            let store = try SQLiteStore(path: db)
+            let store: any DetectionStore & AuditLog =
+                postgres ? try PostgresStore(try PostgresLocation(url: db)) : try SQLiteStore(path: db)
             rows = try store.alerts(since: from, criticalOnly: severity == .critical, limit: max(1, limit))
             try store.appendAudit(
                 actor: PolicyOptions.actor,
@@ -51,7 +61,7 @@ struct AlertsCommand: ParsableCommand {
                 detail: "\(rows.count) alerts since \(from.map(CivilTime.iso8601) ?? "the first")"
             )
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure("\(error)")
         }
         let report = AlertReport(entries: rows.map { (Alert($0), $0.caseID) }, title: "cdrpipe fraud alerts")
         switch format {

@@ -239,5 +239,8 @@ struct PostgresCommandTests {
         #expect(expected.split(separator: "\n").count >= 10, "too few alerts to compare")
         #expect(actual.split(separator: "\n") == expected.split(separator: "\n"))
         #expect(try database.value("SELECT count(*) FROM cases") > 0)
+        let listed = try CLI.run(["alerts", "--db", database.url, "--format", "json", "--limit", "10000"])
+        #expect(listed.status == 0 && listed.out.split(separator: "\n").count == expected.split(separator: "\n").count)
+        #expect(try database.value("SELECT count(*) FROM audit_log WHERE action = 'alerts'") == 1)
     }
 }
