@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with a throwaway PostgreSQL server: initdb in a temporary folder, started on a free
-# loopback port, its admin URL exported as CDRPIPE_TEST_POSTGRES, stopped and removed when the command
-# ends. When CDRPIPE_TEST_POSTGRES is already set, or no PostgreSQL binaries are installed, the command
+# loopback port with TLS on (a self-signed certificate), its admin URL exported as CDRPIPE_TEST_POSTGRES,
+# stopped and removed when the command ends. When CDRPIPE_TEST_POSTGRES is already set, or no PostgreSQL binaries are installed, the command
 # runs as it is (the PostgreSQL tests then use that server, or say they are skipped and why).
 set -uo pipefail
 
@@ -40,8 +40,15 @@ if ! "${run_as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/ini
   rm -rf "$dir"
   exec "$@"
 fi
+ssl=""
+if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+  -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1; then
+  chmod 600 "$dir/data/server.key"
+  [ ${#run_as[@]} -gt 0 ] && chown postgres "$dir/data/server.key" "$dir/data/server.crt"
+  ssl="-c ssl=on"
+fi
 if ! "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 $ssl" start >/dev/null; then
   echo "with-postgres: the server did not start; PostgreSQL tests will be skipped:" >&2
   cat "$dir/server.log" >&2
   stop

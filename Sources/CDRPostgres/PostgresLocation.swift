@@ -1,7 +1,20 @@
 import Foundation
 
-/// Where a PostgreSQL database is: a `postgres://user[:password]@host[:port]/database` URL.
+/// Where a PostgreSQL database is: a `postgres://user[:password]@host[:port]/database[?sslmode=…]` URL.
+/// Without a password in the URL, `PGPASSWORD` is used, as libpq does.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
+    /// How the connection is encrypted, with libpq's `sslmode` names.
+    public enum TLSMode: String, Sendable, Equatable {
+        /// Never.
+        case disable
+        /// When the server offers it (the default).
+        case prefer
+        /// Always, without checking the server's certificate.
+        case require
+        /// Always, checking the certificate chain and that it names the host.
+        case verifyFull = "verify-full"
+    }
+
     /// Host name or address.
     public var host: String
     /// TCP port.
@@ -12,6 +25,10 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     /// Database name.
     public var database: String
+    /// Transport encryption.
+    public var tls: TLSMode = .prefer
+    /// CA certificates (PEM) trusted for `verify-full`, instead of the system's.
+    public var rootCertificate: String?
 
     /// True when `text` names a PostgreSQL database rather than a SQLite file.
     public static func isURL(_ text: String) -> Bool {
@@ -24,7 +41,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             throw .location("\(url) is not a postgres:// URL")
         }
         var rest = Substring(url[schemeEnd.upperBound...])
-        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        var parameters: [(String, String)] = []
+        if let query = rest.firstIndex(of: "?") {
+            for pair in rest[rest.index(after: query)...].split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                parameters.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))
+            }
+            rest = rest[..<query]
+        }
         guard let slash = rest.firstIndex(of: "/") else {
             throw .location("postgres URL needs a database name: postgres://user@host/dbname")
         }
@@ -54,11 +78,27 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             host = String(hostPart)
         }
         if host.isEmpty { host = "127.0.0.1" }
+        if password == nil { password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
+        for (name, value) in parameters {
+            switch name {
+            case "sslmode":
+                let modes = [
+                    "disable": TLSMode.disable, "prefer": .prefer, "require": .require, "verify-ca": .verifyFull,
+                ]
+                guard let mode = TLSMode(rawValue: value) ?? modes[value] else {
+                    throw .location("postgres URL: sslmode \(value) is not disable, prefer, require or verify-full")
+                }
+                tls = mode
+            case "sslrootcert": rootCertificate = value
+            default: throw .location("postgres URL: unknown parameter \(name) (sslmode and sslrootcert are understood)")
+            }
+        }
     }
 
     /// The URL with the password hidden.
     public var description: String {
         "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+            + (tls == .prefer ? "" : "?sslmode=\(tls.rawValue)")
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -22,7 +23,7 @@ public final class PostgresSession {
             username: location.user,
             password: location.password,
             database: location.database,
-            tls: .disable
+            tls: try Self.tls(location)
         )
         do {
             connection = try PostgresConnection.connect(
@@ -37,6 +38,30 @@ public final class PostgresSession {
     }
 
     deinit { try? connection.close().wait() }
+
+    /// The TLS setting a location asks for.
+    static func tls(_ location: PostgresLocation) throws(PostgresStoreError) -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        if location.tls == .verifyFull {
+            if let path = location.rootCertificate {
+                configuration.trustRoots = .file(path)
+            }
+        } else {
+            configuration.certificateVerification = .none
+        }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw .connection("cannot set up TLS for \(location): \(error)")
+        }
+        switch location.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(context)
+        case .require, .verifyFull: return .require(context)
+        }
+    }
 
     /// Runs one statement and returns its rows and the number of rows it affected.
     @discardableResult

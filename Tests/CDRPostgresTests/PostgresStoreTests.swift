@@ -67,8 +67,32 @@ struct PostgresStoreTests {
         #expect(location.port == 6543)
         #expect(location.database == "cdrs")
         #expect(!location.description.contains("cret"))
+        #expect(location.tls == .require)
+        #expect(try PostgresLocation(url: "postgres://h/db").tls == .prefer)
+        #expect(throws: PostgresStoreError.self) { try PostgresLocation(url: "postgres://h/db?sslmode=sometimes") }
+        #expect(throws: PostgresStoreError.self) { try PostgresLocation(url: "postgres://h/db?options=x") }
         #expect(throws: PostgresStoreError.self) { try PostgresLocation(url: "postgres://host") }
         #expect(throws: PostgresStoreError.self) { try PostgresLocation(url: "postgres://h:99999/db") }
+    }
+
+    @Test("sslmode=require encrypts the connection, disable does not, verify-full refuses an unknown certificate")
+    func transportSecurity() throws {
+        guard let admin = PostgresScratch.adminURL else { return }
+        func encrypted(_ mode: String) throws -> Bool {
+            let session = try PostgresSession(try PostgresLocation(url: admin + "?sslmode=" + mode))
+            let (rows, _) = try session.query(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                "reading the connection's TLS state"
+            )
+            return try rows.first?.decode(Bool.self) ?? false
+        }
+        guard try encrypted("prefer") else {
+            print("skipped: the test server has no TLS (scripts/with-postgres.sh turns it on when openssl exists)")
+            return
+        }
+        #expect(try encrypted("require"))
+        #expect(try !encrypted("disable"))
+        #expect(throws: PostgresStoreError.self) { try encrypted("verify-full") }
     }
 
     @Test("claims: one worker at a time, taken over after the lease, the loser's batch rolled back")
