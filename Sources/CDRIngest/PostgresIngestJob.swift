@@ -156,37 +156,35 @@ public final class PostgresIngestJob {
         thread.start()
         defer { queue.close() }
         var dialect = "unknown"
-        var counts = (stored: Int64(0), duplicates: Int64(0), rejected: Int64(0))
-        var buffered: [(CallRecord, RecordKey)] = []
-        var bufferedRejects = 0
-        func flush() throws(PostgresStoreError) {
-            let stored = try store.store(
-                buffered,
-                rejected: bufferedRejects,
-                fileID: fileID,
-                path: path,
-                worker: worker,
-                leaseSeconds: leaseSeconds
-            )
-            counts.stored += stored
-            counts.duplicates += Int64(buffered.count) - stored
-            buffered.removeAll(keepingCapacity: true)
-            bufferedRejects = 0
+        var rejected: Int64 = 0
+        var batch = CopyBatch()
+        let writer = BatchWriter(
+            store: store,
+            fileID: fileID,
+            path: path,
+            worker: worker,
+            leaseSeconds: leaseSeconds
+        )
+        writer.start()
+        func written() throws(PostgresStoreError) -> (written: Int64, stored: Int64) {
+            try writer.finish().get()
         }
         do {
             while let message = queue.pop() {
                 switch message {
                 case .opened(let name): dialect = name
-                case .batch(let batch):
-                    buffered.append(contentsOf: batch.records)
-                    for reject in batch.rejects { rejects.write(reject, file: path) }
-                    bufferedRejects += batch.rejects.count
-                    counts.rejected += Int64(batch.rejects.count)
-                    if buffered.count >= copyBatch {
+                case .batch(let records):
+                    for (record, key) in records.records { batch.append(record, key: key, fileID: fileID) }
+                    for reject in records.rejects { rejects.write(reject, file: path) }
+                    batch.rejected += records.rejects.count
+                    rejected += Int64(records.rejects.count)
+                    if batch.count >= copyBatch {
                         try rejects.flush()
-                        try flush()
+                        if !writer.write(batch) { _ = try written() }
+                        batch = CopyBatch()
                     }
                 case .failed(let error) where error.skip:
+                    _ = try? written()
                     try store.release(fileID: fileID, worker: worker)
                     return FileOutcome(
                         path: path,
@@ -199,40 +197,45 @@ public final class PostgresIngestJob {
                     )
                 case .failed(let error):
                     try? rejects.flush()
+                    _ = try? written()
                     try store.fail(fileID: fileID, worker: worker, reason: error.reason)
                     return failed(path, error.reason, dialect: dialect)
                 case .finished:
                     try rejects.flush()
-                    try flush()
+                    if !writer.write(batch) { _ = try written() }
+                    let counts = try written()
                     try store.finish(fileID: fileID, worker: worker, dialect: dialect)
                     return FileOutcome(
                         path: path,
                         status: takenOver ? .resumed : .loaded,
                         dialect: dialect,
                         records: counts.stored,
-                        duplicates: counts.duplicates,
-                        rejected: counts.rejected,
+                        duplicates: counts.written - counts.stored,
+                        rejected: rejected,
                         reason: takenOver ? "taken over after the previous worker's lease ran out" : nil
                     )
                 }
             }
+            _ = try? written()
             return failed(path, "the parsing thread stopped without finishing", dialect: dialect)
         } catch let error as PostgresStoreError {
             queue.close()
+            _ = try? written()
             if case .claimLost = error {
                 return FileOutcome(
                     path: path,
                     status: .skipped,
                     dialect: dialect,
-                    records: counts.stored,
-                    duplicates: counts.duplicates,
-                    rejected: counts.rejected,
+                    records: 0,
+                    duplicates: 0,
+                    rejected: rejected,
                     reason: error.description
                 )
             }
             return failed(path, error.description, dialect: dialect)
         } catch {
             queue.close()
+            _ = try? written()
             return failed(path, "\(error)", dialect: dialect)
         }
     }

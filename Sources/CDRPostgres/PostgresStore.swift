@@ -172,13 +172,24 @@ public final class PostgresStore {
         worker: String,
         leaseSeconds: Int
     ) throws(PostgresStoreError) -> Int64 {
-        try ensurePartitions(Set(records.map { CivilTime.monthIndex(days: CallRecord.dayOf($0.0.start)) }))
-        var encoder = CopyEncoder()
-        var starts: (first: Int64, last: Int64) = (Int64.max, Int64.min)
-        for (record, key) in records {
-            encoder.append(record, key: key, fileID: fileID)
-            starts = (min(starts.first, record.start), max(starts.last, record.start))
-        }
+        var batch = CopyBatch()
+        for (record, key) in records { batch.append(record, key: key, fileID: fileID) }
+        batch.rejected = rejected
+        return try store(batch, fileID: fileID, path: path, worker: worker, leaseSeconds: leaseSeconds)
+    }
+
+    /// Stores an encoded batch (see ``store(_:rejected:fileID:path:worker:leaseSeconds:)``).
+    public func store(
+        _ batch: CopyBatch,
+        fileID: Int64,
+        path: String,
+        worker: String,
+        leaseSeconds: Int
+    ) throws(PostgresStoreError) -> Int64 {
+        try ensurePartitions(batch.months)
+        let encoder = batch.encoder
+        let starts: (first: Int64?, last: Int64?) = batch.count > 0 ? (batch.first, batch.last) : (nil, nil)
+        let rejected = batch.rejected
         return try session.transaction { () throws(PostgresStoreError) -> Int64 in
             var stored: Int64 = 0
             if encoder.rows > 0 {
@@ -197,7 +208,7 @@ public final class PostgresStore {
                 }
                 if !direct { stored = try insertDeduplicating(encoder, path: path) }
             }
-            let duplicates = Int64(records.count) - stored
+            let duplicates = Int64(batch.count) - stored
             let (_, renewed) = try session.query(
                 """
                 UPDATE files SET stored = stored + \(stored), duplicates = duplicates + \(duplicates),
