@@ -182,6 +182,7 @@ enum PostgresSchema {
             CREATE INDEX alerts_by_time ON alerts(first_at);
             CREATE INDEX alerts_by_subject ON alerts(subject);
             ALTER TABLE files ADD COLUMN detected_at timestamptz;
+            CREATE INDEX records_by_diverting ON records USING gin (diverting) WHERE diverting <> '{}';
             CREATE INDEX files_awaiting_detection ON files(finished_at) WHERE status = 'loaded' AND detected_at IS NULL;
             """
         ),

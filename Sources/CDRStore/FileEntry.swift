@@ -67,4 +67,11 @@ public struct StoredRecord: Sendable, Equatable {
     public var record: CallRecord
     /// The path of the file it was loaded from.
     public var file: String
+
+    /// Creates a stored record.
+    public init(id: Int64, record: CallRecord, file: String) {
+        self.id = id
+        self.record = record
+        self.file = file
+    }
 }

@@ -131,6 +131,25 @@ public struct FraudCase: Sendable, Equatable, Codable {
     public var alerts: Int64
     /// The detectors that raised them.
     public var detectors: [String]
+
+    /// Creates a case.
+    public init(
+        id: Int64,
+        subject: String,
+        severity: String,
+        firstAt: Int64,
+        lastAt: Int64,
+        alerts: Int64,
+        detectors: [String]
+    ) {
+        self.id = id
+        self.subject = subject
+        self.severity = severity
+        self.firstAt = firstAt
+        self.lastAt = lastAt
+        self.alerts = alerts
+        self.detectors = detectors
+    }
 }
 
 extension SQLiteStore {

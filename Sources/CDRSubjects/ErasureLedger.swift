@@ -61,7 +61,8 @@ public struct ErasureLedger {
 
     /// Erases again, in `desk`'s store, the records every ledger entry erased (after a restore); returns
     /// how many records went.
-    public func reapply(with desk: SubjectDesk, vault: KeyVault, store: SQLiteStore) throws(SubjectError) -> Int64 {
+    public func reapply(with desk: SubjectDesk, vault: KeyVault, store: any SubjectStore) throws(SubjectError) -> Int64
+    {
         let wanted = Dictionary(grouping: try entries(), by: \.subject)
         if wanted.isEmpty { return 0 }
         var matches: [(String, Entry)] = []

@@ -6,7 +6,7 @@ import CDRStore
 /// the audit log with the number pseudonymised: investigators' record lookups and nuisance traces, and
 /// data subjects' export and erasure requests (GDPR art. 15, 17, 20).
 public struct SubjectDesk {
-    private let store: SQLiteStore
+    private let store: any SubjectStore
     private let vault: KeyVault
     private let normaliser: NumberNormaliser
     /// Who is asking (a user name or `cli:<login>`), as the audit log records it.
@@ -15,7 +15,13 @@ public struct SubjectDesk {
     public let billingDays: Int64
 
     /// Creates a desk for one requester.
-    public init(store: SQLiteStore, vault: KeyVault, actor: String, homeCountryCode: String, billingDays: Int64 = 0) {
+    public init(
+        store: any SubjectStore,
+        vault: KeyVault,
+        actor: String,
+        homeCountryCode: String,
+        billingDays: Int64 = 0
+    ) {
         self.store = store
         self.vault = vault
         self.actor = actor
@@ -37,7 +43,7 @@ public struct SubjectDesk {
         action: String = "records"
     ) throws(SubjectError) -> [StoredRecord] {
         let number = try normalise(number)
-        let rows = try read { () throws(StoreError) in try store.records(number: number, from: from, to: to) }
+        let rows = try read { try store.records(number: number, from: from, to: to) }
         try audit(action, number, detail: "\(rows.count) records \(Self.range(from, to))")
         return rows
     }
@@ -45,7 +51,7 @@ public struct SubjectDesk {
     /// Who called `victim` within `from...to` (audited).
     public func trace(_ victim: String, from: Int64?, to: Int64?) throws(SubjectError) -> CallerTrace {
         let number = try normalise(victim)
-        let rows = try read { () throws(StoreError) in try store.records(number: number, from: from, to: to) }
+        let rows = try read { try store.records(number: number, from: from, to: to) }
         let trace = CallerTrace(victim: number, records: rows)
         try audit("trace", number, detail: "\(trace.rows.count) callers \(Self.range(from, to))")
         return trace
@@ -54,7 +60,7 @@ public struct SubjectDesk {
     /// Every full record, alert and hold concerning `number` (audited).
     public func export(_ number: String) throws(SubjectError) -> SubjectReport {
         let number = try normalise(number)
-        let report = try read { () throws(StoreError) -> SubjectReport in
+        let report = try read { () throws -> SubjectReport in
             let records = try store.records(number: number)
             var alerts = try store.alerts(subject: number)
             let known = Set(alerts.map(\.id))
@@ -95,7 +101,7 @@ public struct SubjectDesk {
         do {
             let outcome = try store.atomically { () throws -> ErasureOutcome in
                 let records = try store.records(number: number)
-                let holds = try store.holds().filter { $0.number == number }
+                let holds = try store.activeHolds().filter { $0.number == number }
                 var evidence: [Int64: ErasureOutcome.Reason] = [:]
                 for (alert, cited) in try store.alertsCiting(Set(records.map(\.id))) {
                     for id in cited where evidence[id] == nil {
@@ -169,8 +175,8 @@ public struct SubjectDesk {
         }
     }
 
-    private func read<T>(_ body: () throws(StoreError) -> T) throws(SubjectError) -> T {
-        do { return try body() } catch { throw .store(error) }
+    private func read<T>(_ body: () throws -> T) throws(SubjectError) -> T {
+        do { return try StoreError.wrapping("reading a subject's data", body) } catch { throw .store(error) }
     }
 
     static func range(_ from: Int64?, _ to: Int64?) -> String {

@@ -52,7 +52,7 @@ struct AggregatesCommand: ParsableCommand {
         }
         let rows: [AggregateRow]
         do {
-            rows = try AggregateQuery(store: try options.openRetentionStore(), policy: policy).run(
+            rows = try AggregateQuery(store: try options.openStore(), policy: policy).run(
                 days: CallRecord.dayOf(first)...CallRecord.dayOf(last),
                 by: dimensions,
                 includeRecords: !aggregatesOnly

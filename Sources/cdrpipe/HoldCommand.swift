@@ -41,7 +41,7 @@ struct HoldCommand: ParsableCommand {
                 throw ValidationError("--number: \(error.description)")
             }
             let holds = LegalHolds(
-                store: try options.openRetentionStore(),
+                store: try options.openStore(),
                 vault: try options.vault(),
                 actor: PolicyOptions.actor
             )
@@ -75,7 +75,7 @@ struct HoldCommand: ParsableCommand {
 
         func run() throws {
             let holds = LegalHolds(
-                store: try options.openRetentionStore(),
+                store: try options.openStore(),
                 vault: try options.vault(),
                 actor: PolicyOptions.actor
             )
@@ -115,7 +115,7 @@ struct HoldCommand: ParsableCommand {
 
         func run() throws {
             let holds = LegalHolds(
-                store: try options.openRetentionStore(),
+                store: try options.openStore(),
                 vault: try options.vault(),
                 actor: PolicyOptions.actor
             )

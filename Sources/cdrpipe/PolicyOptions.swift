@@ -55,10 +55,10 @@ struct PolicyOptions: ParsableArguments {
     }
 
     /// Opens the existing SQLite database (commands not yet offered on PostgreSQL say so).
-    func openStore() throws -> SQLiteStore {
+    func openSQLiteStore() throws -> SQLiteStore {
         if PostgresLocation.isURL(db) {
             throw CommandFailure(
-                "this command runs on the SQLite store only; PostgreSQL supports ingest, retain, hold, aggregates and audit",
+                "this command runs on the SQLite store only; PostgreSQL supports every command but serve, users and backup",
                 code: 2
             )
         }
@@ -66,9 +66,10 @@ struct PolicyOptions: ParsableArguments {
         do { return try SQLiteStore(path: db) } catch { throw CommandFailure(error.description) }
     }
 
-    /// Opens the existing database, SQLite or PostgreSQL, for retention, holds and aggregate queries.
-    func openRetentionStore() throws -> any RetentionStore {
-        guard PostgresLocation.isURL(db) else { return try openStore() }
+    /// Opens the existing database, SQLite or PostgreSQL, for retention, holds, aggregate queries and
+    /// data-subject requests.
+    func openStore() throws -> any SubjectStore {
+        guard PostgresLocation.isURL(db) else { return try openSQLiteStore() }
         do { return try PostgresStore(try PostgresLocation(url: db)) } catch { throw CommandFailure(error.description) }
     }
 

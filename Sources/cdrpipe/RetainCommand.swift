@@ -25,7 +25,7 @@ struct RetainCommand: ParsableCommand {
     func run() throws {
         let policy = try options.resolvedPolicy()
         let clock = try parseDate(asOf, option: "--as-of") ?? Int64(Date().timeIntervalSince1970)
-        let store = try options.openRetentionStore()
+        let store = try options.openStore()
         let vault = try options.vault(readOnly: dryRun)
         let lock = dryRun ? nil : try RetentionLock(vault: vault)
         defer { withExtendedLifetime(lock) {} }

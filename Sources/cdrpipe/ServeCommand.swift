@@ -79,7 +79,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
         let server = APIServer(
-            store: try options.openStore(),
+            store: try options.openSQLiteStore(),
             vault: try options.vault(),
             policy: try options.resolvedPolicy(),
             billingDays: billingDays

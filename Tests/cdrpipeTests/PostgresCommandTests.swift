@@ -243,4 +243,40 @@ struct PostgresCommandTests {
         #expect(listed.status == 0 && listed.out.split(separator: "\n").count == expected.split(separator: "\n").count)
         #expect(try database.value("SELECT count(*) FROM audit_log WHERE action = 'alerts'") == 1)
     }
+
+    @Test("records, subject export and erasure on PostgreSQL give what they give on SQLite")
+    func subjectRequests() throws {
+        guard let database = try PostgresDatabase() else { return }
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "5000", "--seed", "31", "--days", "5", "-o", dir + "/calls.csv"])
+        let lines = try String(contentsOfFile: dir + "/calls.csv", encoding: .utf8).split(separator: "\n")
+        let number =
+            "+44"
+            + lines[0].split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).dropFirst()
+        var outputs: [[String]] = []
+        for db in [dir + "/cdr.db", database.url] {
+            let keys = ["--key-dir", dir + "/keys-\(outputs.count)"]
+            #expect(
+                try CLI.run(["ingest", "--db", db, "--no-fraud", "--rejects", dir + "/r", dir + "/calls.csv"]).status
+                    == 0
+            )
+            let records = try CLI.run(["records", "--db", db, "--number", number, "--csv"] + keys)
+            let export = try CLI.run(["subject", "export", "--db", db, "--number", number] + keys)
+            let exported = try CLI.json(export.out)["records"] as? [Any]
+            let erase = try CLI.run(["subject", "erase", "--db", db, "--number", number] + keys)
+            let after = try CLI.run(["records", "--db", db, "--number", number, "--csv"] + keys)
+            let audit = try CLI.run(["audit", "verify", "--db", db])
+            #expect(
+                records.status == 0 && export.status == 0 && erase.status == 0,
+                "\(records.err)\(export.err)\(erase.err)"
+            )
+            outputs.append([
+                records.out, String(exported?.count ?? -1), erase.out, after.out, audit.out,
+            ])
+        }
+        #expect(outputs[0][0].split(separator: "\n").count > 3, "the number has records")
+        #expect(outputs[0][1] == String(outputs[0][0].split(separator: "\n").count - 1))
+        #expect(outputs[1] == outputs[0])
+        #expect(outputs[1][3].split(separator: "\n").count == 1, "only the header is left")
+    }
 }
