@@ -183,6 +183,14 @@ enum PostgresSchema {
             CREATE INDEX alerts_by_subject ON alerts(subject);
             ALTER TABLE files ADD COLUMN detected_at timestamptz;
             CREATE INDEX records_by_diverting ON records USING gin (diverting) WHERE diverting <> '{}';
+            CREATE TABLE users(
+                id bigserial PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                role text NOT NULL,
+                token_hash bytea NOT NULL UNIQUE,
+                created_at bigint NOT NULL,
+                revoked_at bigint
+            );
             CREATE INDEX files_awaiting_detection ON files(finished_at) WHERE status = 'loaded' AND detected_at IS NULL;
             """
         ),

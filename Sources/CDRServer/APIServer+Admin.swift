@@ -16,7 +16,7 @@ extension APIServer {
             let query = try QueryParameters(request, allowed: ["offset", "limit", "format"])
             let offset = try query.int("offset", default: 0, in: 0...10_000_000)
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-            let files = try withStore { store throws(StoreError) in
+            let files = try withStore { store in
                 try store.files(offset: offset, limit: limit + 1)
             }
             let page = files.prefix(limit)
@@ -39,7 +39,7 @@ extension APIServer {
             let user = try authorize(request, for: .holds)
             let query = try QueryParameters(request, allowed: ["released", "format"])
             let released = try query.flag("released")
-            let holds = try withStore { store throws(StoreError) in
+            let holds = try withStore { store in
                 let holds = try store.holds(includeReleased: released)
                 try store.appendAudit(
                     actor: user.name,
@@ -58,7 +58,7 @@ extension APIServer {
             let after = try query.int("after", default: 0, in: 0...Int(Int32.max))
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
             let verify = try query.flag("verify")
-            let (entries, check) = try withStore { store throws(StoreError) in
+            let (entries, check) = try withStore { store in
                 (
                     try store.auditEntries(after: Int64(after), limit: limit),
                     verify ? try StoreError.wrapping("verifying the audit log") { try store.verifyAudit() } : nil

@@ -80,10 +80,13 @@ extension APIServer {
         guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
         let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
         let policy = policy
-        let answer = store.withLock { store -> Result<ByteBuffer, RetentionError> in
-            Result { () throws(RetentionError) -> ByteBuffer in
-                let version = try Result { () throws(StoreError) in try store.dataVersion() }
-                    .mapError(RetentionError.store).get()
+        let answer = store.withLock { handle -> Result<ByteBuffer, RetentionError> in
+            let store = handle.store
+            return Result { () throws(RetentionError) -> ByteBuffer in
+                let version = try Result { () throws(StoreError) in
+                    try StoreError.wrapping("reading the data version") { try store.dataVersion() }
+                }
+                .mapError(RetentionError.store).get()
                 if let hit = cache.withLock({ $0.lookup(key, version: version) }) { return hit }
                 let rows = try AggregateQuery(store: store, policy: policy).run(days: first...last, by: dimensions)
                 guard rows.count <= 100 * Self.maxRows else {

@@ -19,7 +19,7 @@ extension APIServer {
             }
             let offset = try query.int("offset", default: 0, in: 0...1_000_000)
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-            let rows = try withStore { store throws(StoreError) in
+            let rows = try withStore { store in
                 let rows = try store.alerts(
                     since: since,
                     criticalOnly: severity == "critical",
@@ -45,7 +45,7 @@ extension APIServer {
                 throw HTTPError(.badRequest, message: "case id must be a positive whole number")
             }
             let vault = vault
-            let found = try withStore { store throws(StoreError) -> (FraudCase, [AlertRow])? in
+            let found = try withStore { store throws -> (FraudCase, [AlertRow])? in
                 guard let fraudCase = try store.fraudCase(id: id) else { return nil }
                 let alerts = try store.alerts(caseID: id)
                 try store.appendAudit(

@@ -9,9 +9,10 @@ import Synchronization
 
 /// The HTTP API: every request but `/healthz` and the analysts' page names its user with a bearer token,
 /// and the user's role must allow the resource (401 without a valid token, 403 with the wrong role; a
-/// refused attempt on personal data is audited). SQLite work is serialised through one connection.
+/// refused attempt on personal data is audited). Store work is serialised through one connection, SQLite
+/// or PostgreSQL.
 public final class APIServer: Sendable {
-    let store: Mutex<SQLiteStore>
+    let store: Mutex<StoreHandle>
     let vault: KeyVault
     let policy: RetentionPolicy
     let billingDays: Int64
@@ -24,12 +25,12 @@ public final class APIServer: Sendable {
 
     /// Creates the API over an opened store and its key directory.
     public init(
-        store: consuming sending SQLiteStore,
+        store: consuming sending any ServingStore,
         vault: KeyVault,
         policy: RetentionPolicy,
         billingDays: Int64 = 0
     ) {
-        self.store = Mutex(store)
+        self.store = Mutex(StoreHandle(store))
         self.vault = vault
         self.policy = policy
         self.billingDays = billingDays
@@ -44,7 +45,7 @@ public final class APIServer: Sendable {
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { [self] request, _ in
             _ = try authorize(request, for: .metrics)
-            let counters = try withStore { store throws(StoreError) in try store.counters() }
+            let counters = try withStore { store in try store.counters() }
             return Self.text(metrics.render(counters), type: "text/plain; version=0.0.4")
         }
         addAnalystRoutes(router)
@@ -60,14 +61,14 @@ public final class APIServer: Sendable {
         }
         let token = String(header.dropFirst("Bearer ".count))
         guard token.utf8.count <= 128,
-            let user = try withStore({ store throws(StoreError) in try store.user(token: token) })
+            let user = try withStore({ store in try store.user(token: token) })
         else { throw HTTPError(.unauthorized, message: "unknown or revoked token") }
         guard let role = Role(rawValue: user.role), role.may(resource) else {
             if resource.isPersonal {
                 let normaliser = NumberNormaliser(plan: .forCountry(policy.homeCountryCode))
                 let number = subject.map { (try? normaliser.normalise($0).number) ?? $0 }
                 let pseudonym = (try? number.map { try vault.auditPseudonym($0) }) ?? nil
-                _ = try? withStore { store throws(StoreError) in
+                _ = try? withStore { store in
                     try store.appendAudit(
                         actor: user.name,
                         action: "\(request.method.rawValue) \(request.uri.path)".prefix(120).description,
@@ -83,9 +84,12 @@ public final class APIServer: Sendable {
     }
 
     /// Runs `body` on the store, turning a store failure into a 500 whose details go to the log only.
-    func withStore<T: Sendable>(_ body: (SQLiteStore) throws(StoreError) -> T) throws -> T {
+    func withStore<T: Sendable>(_ body: (any ServingStore) throws -> T) throws -> T {
         do {
-            return try store.withLock { store throws(StoreError) -> T in try body(store) }
+            return try store.withLock { handle throws(StoreError) -> T in
+                let store = handle.store
+                return try StoreError.wrapping("answering a request") { try body(store) }
+            }
         } catch {
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
             throw HTTPError(.internalServerError, message: "database error; see the server log")
@@ -100,8 +104,9 @@ public final class APIServer: Sendable {
         let result: Result<T, SubjectError>
         do {
             result = .success(
-                try store.withLock { store throws(SubjectError) -> T in
-                    try body(
+                try store.withLock { handle throws(SubjectError) -> T in
+                    let store = handle.store
+                    return try body(
                         SubjectDesk(
                             store: store,
                             vault: vault,
@@ -161,4 +166,14 @@ public final class APIServer: Sendable {
             )
         )
     }
+}
+
+/// The server's one store connection, reached only while the server's mutex is held.
+///
+/// `@unchecked Sendable` is sound: the store is used only inside `APIServer.store.withLock`, so never by
+/// two threads at once.
+final class StoreHandle: @unchecked Sendable {
+    let store: any ServingStore
+
+    init(_ store: consuming sending any ServingStore) { self.store = store }
 }

@@ -40,6 +40,43 @@ public struct FileEntry: Sendable, Equatable {
     public var finishedAt: Int64?
     /// Why it failed.
     public var error: String?
+
+    /// Creates a registry row.
+    public init(
+        id: Int64,
+        path: String,
+        size: Int64,
+        headSHA256: [UInt8],
+        sha256: [UInt8]?,
+        prefixBytes: Int64,
+        prefixSHA256: [UInt8]?,
+        dialect: String,
+        status: Status,
+        counts: LoadCounts,
+        resumeOffset: Int64,
+        resumeLine: Int,
+        firstRecordID: Int64,
+        startedAt: Int64,
+        finishedAt: Int64?,
+        error: String?
+    ) {
+        self.id = id
+        self.path = path
+        self.size = size
+        self.headSHA256 = headSHA256
+        self.sha256 = sha256
+        self.prefixBytes = prefixBytes
+        self.prefixSHA256 = prefixSHA256
+        self.dialect = dialect
+        self.status = status
+        self.counts = counts
+        self.resumeOffset = resumeOffset
+        self.resumeLine = resumeLine
+        self.firstRecordID = firstRecordID
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.error = error
+    }
 }
 
 /// What a load did with a file's records.

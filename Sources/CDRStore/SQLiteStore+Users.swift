@@ -13,6 +13,15 @@ public struct UserRow: Sendable, Equatable {
     public var createdAt: Int64
     /// When the token was revoked, if it was.
     public var revokedAt: Int64?
+
+    /// Creates a row.
+    public init(id: Int64, name: String, role: String, createdAt: Int64, revokedAt: Int64?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 extension SQLiteStore {
@@ -21,9 +30,7 @@ extension SQLiteStore {
 
     /// Adds a user with a new random token and returns the token (shown once, stored only as its hash).
     public func addUser(name: String, role: String, at now: Int64) throws(StoreError) -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        let token = "cdr_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = UserRow.newToken()
         let statement = try connection.prepare(
             "INSERT INTO users(name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)"
         )

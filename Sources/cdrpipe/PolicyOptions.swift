@@ -58,7 +58,7 @@ struct PolicyOptions: ParsableArguments {
     func openSQLiteStore() throws -> SQLiteStore {
         if PostgresLocation.isURL(db) {
             throw CommandFailure(
-                "this command runs on the SQLite store only; PostgreSQL supports every command but serve, users and backup",
+                "this command runs on the SQLite store only; on PostgreSQL use the server's own backup tools",
                 code: 2
             )
         }
@@ -68,7 +68,10 @@ struct PolicyOptions: ParsableArguments {
 
     /// Opens the existing database, SQLite or PostgreSQL, for retention, holds, aggregate queries and
     /// data-subject requests.
-    func openStore() throws -> any SubjectStore {
+    func openStore() throws -> any SubjectStore { try openServingStore() }
+
+    /// Opens the existing database, SQLite or PostgreSQL, for the HTTP API.
+    func openServingStore() throws -> any ServingStore {
         guard PostgresLocation.isURL(db) else { return try openSQLiteStore() }
         do { return try PostgresStore(try PostgresLocation(url: db)) } catch { throw CommandFailure(error.description) }
     }

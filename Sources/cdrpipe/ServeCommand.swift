@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDRBackup
+import CDRPostgres
 import CDRRetention
 import CDRServer
 import CDRStore
@@ -59,6 +60,11 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         if let schedule {
+            guard !PostgresLocation.isURL(options.db) else {
+                throw ValidationError(
+                    "--schedule backs up the SQLite file; back PostgreSQL up with its own tools (pg_basebackup, pgBackRest)"
+                )
+            }
             guard schedule == "daily" else { throw ValidationError("--schedule takes daily") }
             guard backupTo != nil else { throw ValidationError("--schedule daily needs --backup-to DIR") }
             guard backupTime != nil else { throw ValidationError("--backup-at \(backupAt) is not HH:MM") }
@@ -79,7 +85,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
         let server = APIServer(
-            store: try options.openSQLiteStore(),
+            store: try options.openServingStore(),
             vault: try options.vault(),
             policy: try options.resolvedPolicy(),
             billingDays: billingDays

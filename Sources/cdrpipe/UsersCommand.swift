@@ -23,17 +23,14 @@ struct UsersCommand: ParsableCommand {
             guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
         }
 
-        /// Opens the SQLite database (users are kept in SQLite only, for now).
-        func open() throws -> SQLiteStore {
-            if PostgresLocation.isURL(db) {
-                throw CommandFailure(
-                    "users are kept in the SQLite store only; PostgreSQL supports ingest, retain, hold, aggregates and audit",
-                    code: 2
-                )
-            }
+        /// Opens the database, SQLite or PostgreSQL.
+        func open() throws -> any ServingStore {
             do {
+                if PostgresLocation.isURL(db) { return try PostgresStore(try PostgresLocation(url: db)) }
                 return try SQLiteStore(path: db)
-            } catch {
+            } catch let error as PostgresStoreError {
+                throw CommandFailure(error.description)
+            } catch let error as StoreError {
                 throw CommandFailure(error.description)
             }
         }
@@ -141,7 +138,8 @@ struct UsersCommand: ParsableCommand {
                         actor: PolicyOptions.actor,
                         action: "users revoke",
                         subject: name,
-                        outcome: revoked ? "ok" : "no active user"
+                        outcome: revoked ? "ok" : "no active user",
+                        detail: ""
                     )
                     return revoked
                 }

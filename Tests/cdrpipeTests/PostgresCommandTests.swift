@@ -166,8 +166,6 @@ struct PostgresCommandTests {
         )
         let left = try database.value("SELECT count(*) FROM records")
         #expect(heldLeft > 0 && heldLeft == left, "only the held number's records stay")
-        let refused = try CLI.run(["users", "list", "--db", database.url])
-        #expect(refused.status == 2 && refused.err.contains("SQLite store only"))
     }
 
     @Test("a file that fails part-way leaves none of its records behind")
@@ -278,5 +276,68 @@ struct PostgresCommandTests {
         #expect(outputs[0][1] == String(outputs[0][0].split(separator: "\n").count - 1))
         #expect(outputs[1] == outputs[0])
         #expect(outputs[1][3].split(separator: "\n").count == 1, "only the header is left")
+    }
+
+    @Test("serve on PostgreSQL: tokens, roles, aggregates, records with their audit, as on SQLite")
+    func serveOnPostgres() throws {
+        guard let database = try PostgresDatabase() else { return }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else {
+            print("skipped: needs /usr/bin/curl")
+            return
+        }
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "3000", "--seed", "41", "--days", "3", "-o", dir + "/calls.csv"])
+        let first = try String(contentsOfFile: dir + "/calls.csv", encoding: .utf8).split(separator: "\n")[0]
+        let number =
+            "+44" + first.split(separator: ",")[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).dropFirst()
+        var answers: [[String]] = []
+        for db in [dir + "/cdr.db", database.url] {
+            let keys = ["--key-dir", dir + "/keys-\(answers.count)"]
+            #expect(
+                try CLI.run(["ingest", "--db", db, "--no-fraud", "--rejects", dir + "/r", dir + "/calls.csv"]).status
+                    == 0
+            )
+            let analyst = try CLI.run(["users", "add", "--db", db, "--role", "analyst", "ana"])
+            let fraud = try CLI.run(["users", "add", "--db", db, "--role", "fraud", "fred"])
+            let tokens = [analyst, fraud].map {
+                $0.out.split(separator: "\n").first { $0.hasPrefix("cdr_") }.map(String.init) ?? ""
+            }
+            #expect(tokens.allSatisfy { $0.count == 68 }, "\(analyst.out)\(fraud.out)")
+            let server = CLI.process(["serve", "--db", db, "--port", "0"] + keys)
+            try server.run()
+            let output = (server.standardOutput as! Pipe).fileHandleForReading
+            var banner = ""
+            while !banner.contains("\n") {
+                let chunk = output.availableData
+                if chunk.isEmpty { break }
+                banner += String(decoding: chunk, as: UTF8.self)
+            }
+            let url = banner.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            func get(_ path: String, _ token: String) throws -> String {
+                try ServeCommandTests.tool(
+                    "/usr/bin/curl",
+                    [
+                        "-s", "--max-time", "10", "-w", " %{http_code}", "-H", "Authorization: Bearer \(token)",
+                        url + path,
+                    ]
+                )?.out ?? ""
+            }
+            let escaped = number.replacingOccurrences(of: "+", with: "%2B")
+            answers.append([
+                try get("v1/aggregates?from=2026-01-05&to=2026-01-07&by=day,direction&format=csv", tokens[0]),
+                try get("v1/records?number=\(escaped)&format=csv", tokens[0]),
+                try get("v1/records?number=\(escaped)&format=csv", tokens[1]),
+                try get("v1/files?format=csv", "nobody"),
+            ])
+            server.terminate()
+            server.waitUntilExit()
+            let audit = try CLI.run(["audit", "list", "--db", db])
+            #expect(audit.out.contains("denied") && audit.out.contains("GET /v1/records"), "\(audit.out)")
+        }
+        #expect(answers[0][0].hasSuffix(" 200") && answers[0][0].split(separator: "\n").count > 3, "\(answers[0][0])")
+        #expect(answers[0][1].hasSuffix(" 403"))
+        #expect(answers[0][2].hasSuffix(" 200"))
+        #expect(answers[0][3].hasSuffix(" 401"))
+        #expect(answers[1] == answers[0])
     }
 }

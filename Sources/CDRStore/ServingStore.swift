@@ -1,0 +1,30 @@
+/// What the HTTP API needs of a store beyond subject requests: its users, the file registry, the
+/// monitoring counters, and a version that moves when the data does.
+public protocol ServingStore: SubjectStore, AuditLog {
+    /// The active user a bearer token belongs to, or nil.
+    func user(token: String) throws -> UserRow?
+    /// Adds a user with a new random token and returns the token (kept only as its hash).
+    func addUser(name: String, role: String, at now: Int64) throws -> String
+    /// Every user, oldest first.
+    func users() throws -> [UserRow]
+    /// Revokes a user's token; false when no active user has that name.
+    func revokeUser(name: String, at now: Int64) throws -> Bool
+    /// A page of the files registry, newest first.
+    func files(offset: Int, limit: Int) throws -> [FileEntry]
+    /// The store's monitoring counters.
+    func counters() throws -> StoreCounters
+    /// A number that changes whenever the stored data may have changed.
+    func dataVersion() throws -> Int64
+}
+
+extension SQLiteStore: ServingStore {}
+
+extension UserRow {
+    /// A new random API token (`cdr_` and 64 hex digits).
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "cdr_"
+            + (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }
+            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+    }
+}
