@@ -181,13 +181,9 @@ public final class IngestJob {
                 if candidates.contains(where: { $0.status == .loaded }) {
                     let full = try HashingSource<FileSource>.sha256(path: path)
                     if let loaded = candidates.first(where: { $0.status == .loaded && $0.sha256 == full }) {
-                        return FileOutcome(
-                            path: path,
-                            status: .skipped,
+                        return .skipped(
+                            path,
                             dialect: loaded.dialect,
-                            records: 0,
-                            duplicates: 0,
-                            rejected: 0,
                             reason: "already loaded as \(loaded.path) (same SHA-256)"
                         )
                     }
@@ -211,22 +207,7 @@ public final class IngestJob {
         } catch {
             return failed(path, error.reason)
         }
-        let queue = BoundedQueue<ParserMessage>(capacity: 4)
-        let parser = ParserThread(
-            path: path,
-            detector: FormatDetector(
-                format: options.format,
-                mapping: options.mapping,
-                context: context,
-                freeswitch: options.freeswitch
-            ),
-            options: options,
-            resume: resume,
-            queue: queue
-        )
-        let thread = Thread { parser.run() }
-        thread.stackSize = 1 << 22
-        thread.start()
+        let queue = ParserThread.start(path: path, options: options, context: context, resume: resume)
         defer { queue.close() }
         return write(
             path: path,
@@ -312,15 +293,7 @@ public final class IngestJob {
                     )
                 case .failed(let error) where error.skip:
                     store.rollback()
-                    return FileOutcome(
-                        path: path,
-                        status: .skipped,
-                        dialect: dialect,
-                        records: 0,
-                        duplicates: 0,
-                        rejected: 0,
-                        reason: error.reason
-                    )
+                    return .skipped(path, dialect: dialect, reason: error.reason)
                 case .failed(let error):
                     let reason = error.reason
                     try? rejects.flush()

@@ -21,6 +21,19 @@ public struct FileOutcome: Sendable, Encodable {
     public var rejected: Int64
     /// Why the file failed or was skipped.
     public var reason: String?
+
+    /// A file left alone for `reason`, having stored nothing.
+    static func skipped(_ path: String, dialect: String? = nil, rejected: Int64 = 0, reason: String) -> FileOutcome {
+        FileOutcome(
+            path: path,
+            status: .skipped,
+            dialect: dialect,
+            records: 0,
+            duplicates: 0,
+            rejected: rejected,
+            reason: reason
+        )
+    }
 }
 
 /// The result of an ingest run, printed as text or JSON.

@@ -1,5 +1,6 @@
 import CDRFormats
 import CDRModel
+import Foundation
 
 /// A batch of decoded records with their keys, and the rejects found among them.
 struct ParsedBatch: Sendable {
@@ -30,6 +31,32 @@ final class ParserThread: @unchecked Sendable {
     let options: IngestOptions
     let resume: ResumePoint
     let queue: BoundedQueue<ParserMessage>
+
+    /// Starts reading `path` from `resume` on a new thread; its messages arrive on the returned queue.
+    static func start(
+        path: String,
+        options: IngestOptions,
+        context: DecodeContext,
+        resume: ResumePoint
+    ) -> BoundedQueue<ParserMessage> {
+        let queue = BoundedQueue<ParserMessage>(capacity: 4)
+        let parser = ParserThread(
+            path: path,
+            detector: FormatDetector(
+                format: options.format,
+                mapping: options.mapping,
+                context: context,
+                freeswitch: options.freeswitch
+            ),
+            options: options,
+            resume: resume,
+            queue: queue
+        )
+        let thread = Thread { parser.run() }
+        thread.stackSize = 1 << 22
+        thread.start()
+        return queue
+    }
 
     init(
         path: String,

@@ -63,15 +63,7 @@ public final class PostgresIngestJob {
                 case .done(let outcome): outcomes[path] = outcome
                 case .busy(let holder):
                     busy.append(path)
-                    outcomes[path] = FileOutcome(
-                        path: path,
-                        status: .skipped,
-                        dialect: nil,
-                        records: 0,
-                        duplicates: 0,
-                        rejected: 0,
-                        reason: "being loaded by worker \(holder)"
-                    )
+                    outcomes[path] = .skipped(path, reason: "being loaded by worker \(holder)")
                 }
             }
             pending = busy
@@ -119,17 +111,7 @@ public final class PostgresIngestJob {
         }
         switch claim {
         case .loaded(let loadedPath):
-            return .done(
-                FileOutcome(
-                    path: path,
-                    status: .skipped,
-                    dialect: nil,
-                    records: 0,
-                    duplicates: 0,
-                    rejected: 0,
-                    reason: "already loaded as \(loadedPath) (same SHA-256)"
-                )
-            )
+            return .done(.skipped(path, reason: "already loaded as \(loadedPath) (same SHA-256)"))
         case .busy(let holder): return .busy(holder)
         case .claimed(let id, let takenOver): return .done(load(path, fileID: id, takenOver: takenOver))
         }
@@ -138,22 +120,7 @@ public final class PostgresIngestJob {
     private func load(_ path: String, fileID: Int64, takenOver: Bool) -> FileOutcome {
         let context: DecodeContext
         do { context = try options.decodeContext() } catch { return failed(path, error.reason) }
-        let queue = BoundedQueue<ParserMessage>(capacity: 4)
-        let parser = ParserThread(
-            path: path,
-            detector: FormatDetector(
-                format: options.format,
-                mapping: options.mapping,
-                context: context,
-                freeswitch: options.freeswitch
-            ),
-            options: options,
-            resume: .start,
-            queue: queue
-        )
-        let thread = Thread { parser.run() }
-        thread.stackSize = 1 << 22
-        thread.start()
+        let queue = ParserThread.start(path: path, options: options, context: context, resume: .start)
         defer { queue.close() }
         var dialect = "unknown"
         var rejected: Int64 = 0
@@ -186,15 +153,7 @@ public final class PostgresIngestJob {
                 case .failed(let error) where error.skip:
                     _ = try? written()
                     try store.release(fileID: fileID, worker: worker)
-                    return FileOutcome(
-                        path: path,
-                        status: .skipped,
-                        dialect: dialect,
-                        records: 0,
-                        duplicates: 0,
-                        rejected: 0,
-                        reason: error.reason
-                    )
+                    return .skipped(path, dialect: dialect, reason: error.reason)
                 case .failed(let error):
                     try? rejects.flush()
                     _ = try? written()
@@ -222,15 +181,7 @@ public final class PostgresIngestJob {
             queue.close()
             _ = try? written()
             if case .claimLost = error {
-                return FileOutcome(
-                    path: path,
-                    status: .skipped,
-                    dialect: dialect,
-                    records: 0,
-                    duplicates: 0,
-                    rejected: rejected,
-                    reason: error.description
-                )
+                return .skipped(path, dialect: dialect, rejected: rejected, reason: error.description)
             }
             return failed(path, error.description, dialect: dialect)
         } catch {

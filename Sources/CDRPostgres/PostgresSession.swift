@@ -89,6 +89,10 @@ public final class PostgresSession {
     }
 
     /// Streams `data` (COPY text format) into `table`'s `columns` with `COPY ... FROM STDIN`.
+    ///
+    /// The batch goes in one write: postgres-nio 1.33 loses a write that waits for the socket to drain when
+    /// the server reports an error meanwhile (a duplicate key), and the copy would then never end; one
+    /// write never waits, and the error comes back when the copy is closed.
     public func copy(into table: String, columns: [String], data: ByteBuffer) throws(PostgresStoreError) {
         let connection = connection
         let logger = logger
@@ -97,11 +101,7 @@ public final class PostgresSession {
         Task(executorPreference: CopyExecutor.shared) {
             do {
                 try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                    var rest = data
-                    while rest.readableBytes > 0 {
-                        let chunk = rest.readSlice(length: min(rest.readableBytes, 1 << 20))!
-                        try await writer.write(chunk)
-                    }
+                    try await writer.write(data)
                 }
                 outcome.withLock { $0 = .success(()) }
             } catch {

@@ -93,20 +93,15 @@ extension PostgresStore: AuditLog {
                 "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
                 "reading the last audit entry"
             )
-            let previous =
-                try last.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) } ?? Array(repeating: 0, count: 32)
-            var entry = AuditEntry(
-                id: 0,
+            let entry = AuditEntry.chained(
+                after: try last.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) },
                 at: Self.now(),
                 actor: actor,
                 action: action,
                 subject: subject,
                 outcome: outcome,
-                detail: detail,
-                previousHash: previous,
-                hash: []
+                detail: detail
             )
-            entry.hash = AuditEntry.chainHash(entry)
             let (rows, _) = try session.query(
                 """
                 INSERT INTO audit_log(at, actor, action, subject, outcome, detail, previous_hash, hash)
@@ -116,8 +111,9 @@ extension PostgresStore: AuditLog {
                 """,
                 "appending to the audit log"
             )
-            entry.id = try rows.first?.decode(Int64.self) ?? 0
-            return entry
+            var stored = entry
+            stored.id = try rows.first?.decode(Int64.self) ?? 0
+            return stored
         }
     }
 

@@ -45,6 +45,31 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.hash = hash
     }
 
+    /// The entry that follows one whose hash is `previous` (32 zero bytes for the first), hashed.
+    public static func chained(
+        after previous: [UInt8]?,
+        at: Int64,
+        actor: String,
+        action: String,
+        subject: String,
+        outcome: String,
+        detail: String
+    ) -> AuditEntry {
+        var entry = AuditEntry(
+            id: 0,
+            at: at,
+            actor: actor,
+            action: action,
+            subject: subject,
+            outcome: outcome,
+            detail: detail,
+            previousHash: previous ?? [UInt8](repeating: 0, count: 32),
+            hash: []
+        )
+        entry.hash = chainHash(entry)
+        return entry
+    }
+
     /// SHA-256 of the previous hash and the entry's fields, each length-prefixed so no two entries collide.
     public static func chainHash(_ entry: AuditEntry) -> [UInt8] {
         var hasher = SHA256()

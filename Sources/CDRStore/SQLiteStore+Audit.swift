@@ -11,19 +11,15 @@ extension SQLiteStore {
         detail: String = ""
     ) throws(StoreError) -> AuditEntry {
         let last = try connection.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        let previous = try last.step() ? last.blob(0) : [UInt8](repeating: 0, count: 32)
-        var entry = AuditEntry(
-            id: 0,
+        var entry = AuditEntry.chained(
+            after: try last.step() ? last.blob(0) : nil,
             at: Self.now(),
             actor: actor,
             action: action,
             subject: subject,
             outcome: outcome,
-            detail: detail,
-            previousHash: previous,
-            hash: []
+            detail: detail
         )
-        entry.hash = AuditEntry.chainHash(entry)
         let insert = try connection.prepare(
             """
             INSERT INTO audit_log(at, actor, action, subject, outcome, detail, previous_hash, hash)

@@ -95,6 +95,45 @@ struct PostgresStoreTests {
         #expect(throws: PostgresStoreError.self) { try encrypted("verify-full") }
     }
 
+    @Test(
+        "a large batch meeting stored records mid-copy falls back to the deduplicating load",
+        .timeLimit(.minutes(1))
+    )
+    func duplicateInLargeBatch() throws {
+        guard let scratch = try PostgresScratch() else { return }
+        let store = try scratch.store()
+        guard
+            case .claimed(let id, _) = try store.claim(
+                path: "big.csv",
+                sha256: [UInt8](repeating: 3, count: 32),
+                size: 1,
+                worker: "w",
+                leaseSeconds: 60
+            )
+        else {
+            Issue.record("no claim")
+            return
+        }
+        let start = CivilTime.parseISO("2026-02-01T00:00:00Z")!
+        let batch = calls(40_000, from: start)
+        #expect(
+            try store.store(
+                Array(batch[20_000..<20_010]),
+                rejected: 0,
+                fileID: id,
+                path: "big.csv",
+                worker: "w",
+                leaseSeconds: 60
+            )
+                == 10
+        )
+        #expect(
+            try store.store(batch, rejected: 0, fileID: id, path: "big.csv", worker: "w", leaseSeconds: 60) == 39_990
+        )
+        #expect(try store.recordCount() == 40_000)
+        #expect(try store.fileTotals().duplicates == 10)
+    }
+
     @Test("claims: one worker at a time, taken over after the lease, the loser's batch rolled back")
     func claims() throws {
         guard let scratch = try PostgresScratch() else { return }

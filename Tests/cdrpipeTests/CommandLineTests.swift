@@ -38,6 +38,21 @@ struct CLI {
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
+    /// Starts `cdrpipe serve` and returns it with the URL its banner names.
+    static func serve(_ arguments: [String]) throws -> (server: Process, url: String, banner: String) {
+        let server = process(["serve"] + arguments)
+        try server.run()
+        let output = (server.standardOutput as! Pipe).fileHandleForReading
+        var banner = ""
+        while !banner.contains("\n") {
+            let chunk = output.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        let url = banner.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        return (server, url, banner)
+    }
+
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-cli-\(UUID().uuidString)")
             .path

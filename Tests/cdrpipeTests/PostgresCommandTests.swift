@@ -303,16 +303,7 @@ struct PostgresCommandTests {
                 $0.out.split(separator: "\n").first { $0.hasPrefix("cdr_") }.map(String.init) ?? ""
             }
             #expect(tokens.allSatisfy { $0.count == 68 }, "\(analyst.out)\(fraud.out)")
-            let server = CLI.process(["serve", "--db", db, "--port", "0"] + keys)
-            try server.run()
-            let output = (server.standardOutput as! Pipe).fileHandleForReading
-            var banner = ""
-            while !banner.contains("\n") {
-                let chunk = output.availableData
-                if chunk.isEmpty { break }
-                banner += String(decoding: chunk, as: UTF8.self)
-            }
-            let url = banner.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            let (server, url, _) = try CLI.serve(["--db", db, "--port", "0"] + keys)
             func get(_ path: String, _ token: String) throws -> String {
                 try ServeCommandTests.tool(
                     "/usr/bin/curl",

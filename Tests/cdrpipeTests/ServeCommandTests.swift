@@ -32,20 +32,11 @@ struct ServeCommandTests {
             print("skipped: needs /usr/bin/openssl and /usr/bin/curl")
             return
         }
-        let server = CLI.process([
-            "serve", "--db", dir + "/cdr.db", "--port", "0", "--tls-cert", dir + "/cert.pem", "--tls-key",
-            dir + "/key.pem",
-        ])
         #expect(try CLI.run(["users", "add", "--db", dir + "/cdr.db", "--role", "operator", "op"]).status == 0)
-        try server.run()
+        let (server, url, banner) = try CLI.serve([
+            "--db", dir + "/cdr.db", "--port", "0", "--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem",
+        ])
         let output = (server.standardOutput as! Pipe).fileHandleForReading
-        var banner = ""
-        while !banner.contains("\n") {
-            let chunk = output.availableData
-            if chunk.isEmpty { break }
-            banner += String(decoding: chunk, as: UTF8.self)
-        }
-        let url = banner.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         #expect(url.hasPrefix("https://127.0.0.1:"), "\(banner)")
         let secure = try Self.tool(
             "/usr/bin/curl",
