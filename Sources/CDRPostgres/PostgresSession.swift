@@ -9,32 +9,49 @@ import Synchronization
 /// One PostgreSQL connection used from an ordinary (non-async) thread: every call blocks until the server
 /// answered. Not shared between threads.
 public final class PostgresSession {
-    private let connection: PostgresConnection
+    private var connection: PostgresConnection
     private let logger = Logger(label: "cdrpipe.postgres")
     /// Where it is connected.
     public let location: PostgresLocation
+    /// How many times the session has connected: session state (temporary tables, session locks) is
+    /// gone after a reconnection.
+    public private(set) var generation = 1
 
     /// Connects and logs in.
     public init(_ location: PostgresLocation) throws(PostgresStoreError) {
         self.location = location
+        connection = try Self.connect(location)
+    }
+
+    private static func connect(_ location: PostgresLocation) throws(PostgresStoreError) -> PostgresConnection {
         let configuration = PostgresConnection.Configuration(
             host: location.host,
             port: location.port,
             username: location.user,
             password: location.password,
             database: location.database,
-            tls: try Self.tls(location)
+            tls: try tls(location)
         )
         do {
-            connection = try PostgresConnection.connect(
+            return try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.any(),
                 configuration: configuration,
                 id: Int.random(in: 0...Int(Int32.max)),
-                logger: logger
+                logger: Logger(label: "cdrpipe.postgres")
             ).wait()
         } catch {
             throw .connection("cannot connect to \(location): \(String(reflecting: error))")
         }
+    }
+
+    /// The connection, opened again if the server closed it (a restart, a failover) while no
+    /// transaction was open; a statement that failed with it is not repeated.
+    private func live() throws(PostgresStoreError) -> PostgresConnection {
+        if connection.isClosed && !inTransaction {
+            connection = try Self.connect(location)
+            generation += 1
+        }
+        return connection
     }
 
     deinit { try? connection.close().wait() }
@@ -72,7 +89,7 @@ public final class PostgresSession {
         -> (rows: [PostgresRow], affected: Int)
     {
         do {
-            let result = try connection.query(query, logger: logger).wait()
+            let result = try live().query(query, logger: logger).wait()
             return (Array(result.rows), result.metadata.rows ?? 0)
         } catch {
             throw .query(context: context(), message: Self.message(error))
@@ -82,7 +99,7 @@ public final class PostgresSession {
     /// Runs one SQL statement without parameters.
     public func execute(_ sql: String, _ context: @autoclosure () -> String) throws(PostgresStoreError) {
         do {
-            _ = try connection.simpleQuery(sql).wait()
+            _ = try live().simpleQuery(sql).wait()
         } catch {
             throw .query(context: context(), message: Self.message(error))
         }
@@ -94,7 +111,7 @@ public final class PostgresSession {
     /// the server reports an error meanwhile (a duplicate key), and the copy would then never end; one
     /// write never waits, and the error comes back when the copy is closed.
     public func copy(into table: String, columns: [String], data: ByteBuffer) throws(PostgresStoreError) {
-        let connection = connection
+        let connection = try live()
         let logger = logger
         let outcome = Mutex<Result<Void, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)

@@ -15,7 +15,7 @@ public final class PostgresStore {
     public let session: PostgresSession
     var knownPartitions = Set<Int64>()
     var vacuumDue = Set<Int64>()
-    private var stagingReady = false
+    private var stagingGeneration = 0
     private var stagedFiles = Set<Int64>()
 
     /// The schema version this build writes.
@@ -226,12 +226,12 @@ public final class PostgresStore {
     /// Copies a batch into the staging table and inserts what is new; returns how many were.
     private func insertDeduplicating(_ encoder: CopyEncoder, path: String) throws(PostgresStoreError) -> Int64 {
         let columns = PostgresSchema.loadColumns
-        if !stagingReady {
+        if stagingGeneration != session.generation {
             try session.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT \(columns.joined(separator: ", ")) FROM records WITH NO DATA",
                 "creating the staging table"
             )
-            stagingReady = true
+            stagingGeneration = session.generation
         }
         try session.copy(into: "staging", columns: columns, data: encoder.buffer)
         let list = columns.joined(separator: ", ")

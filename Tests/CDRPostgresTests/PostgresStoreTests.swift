@@ -134,6 +134,48 @@ struct PostgresStoreTests {
         #expect(try store.fileTotals().duplicates == 10)
     }
 
+    @Test("a session whose connection the server dropped connects again, with a fresh staging table")
+    func reconnects() throws {
+        guard let scratch = try PostgresScratch() else { return }
+        let store = try scratch.store()
+        guard
+            case .claimed(let id, _) = try store.claim(
+                path: "r.csv",
+                sha256: [UInt8](repeating: 9, count: 32),
+                size: 1,
+                worker: "w",
+                leaseSeconds: 60
+            )
+        else {
+            Issue.record("no claim")
+            return
+        }
+        let start = CivilTime.parseISO("2026-03-01T00:00:00Z")!
+        func load(_ count: Int) throws -> Int64 {
+            try store.store(
+                calls(count, from: start),
+                rejected: 0,
+                fileID: id,
+                path: "r.csv",
+                worker: "w",
+                leaseSeconds: 60
+            )
+        }
+        #expect(try load(4) == 4)
+        #expect(try load(6) == 2, "the duplicates went through the staging table")
+        let (rows, _) = try store.session.query("SELECT pg_backend_pid()", "reading the backend pid")
+        let pid = try rows.first?.decode(Int32.self) ?? 0
+        try PostgresSession(try PostgresLocation(url: scratch.url)).query(
+            "SELECT pg_terminate_backend(\(pid))",
+            "dropping the connection"
+        )
+        Thread.sleep(forTimeInterval: 0.3)
+        _ = try? store.recordCount()
+        #expect(try store.recordCount() == 6)
+        #expect(store.session.generation == 2)
+        #expect(try load(8) == 2, "the staging table is made again on the new connection")
+    }
+
     @Test("claims: one worker at a time, taken over after the lease, the loser's batch rolled back")
     func claims() throws {
         guard let scratch = try PostgresScratch() else { return }
