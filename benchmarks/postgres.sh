@@ -2,7 +2,9 @@
 # PostgreSQL ingest benchmark: records/s of `cdrpipe ingest --db postgres://…` (parse, validate, normalise,
 # COPY into staging, INSERT … ON CONFLICT DO NOTHING into the month-partitioned table with its indexes)
 # with 1 and 2 workers over the same two files, beside `psql \copy` of the same files into a bare table
-# of text columns (no parsing, no validation, no dedupe, no index: PostgreSQL's own floor).
+# of text columns (no parsing, no validation, no dedupe, no index: PostgreSQL's own floor), and beside
+# `psql \copy` of the rows cdrpipe stored, in COPY format, into the same partitioned, indexed table (the
+# database's own cost for those rows and indexes, without parsing or dedupe).
 # Usage: benchmarks/postgres.sh [ROWS]   (default 1000000; starts a throwaway server unless
 # CDRPIPE_TEST_POSTGRES names one)
 set -euo pipefail
@@ -46,6 +48,15 @@ $bin ingest --db "$base/bench_one" --worker w1 --rejects "$data/pg-one.rejects.j
 one_seconds=$(echo "$(now) - $start" | bc -l)
 report "cdrpipe ingest, 1 worker" "$one_seconds" 1
 
+columns_list="key, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress"
+psql "$base/bench_one" -X -q -c "\\copy (SELECT $columns_list FROM records) TO '$data/pg-rows.copy'"
+psql "$base/bench_one" -X -q -c "TRUNCATE records"
+start=$(now)
+psql "$base/bench_one" -X -q -c "\\copy records ($columns_list) FROM '$data/pg-rows.copy'"
+rows_seconds=$(echo "$(now) - $start" | bc -l)
+report "psql \\copy of cdrpipe's rows into the same indexed table" "$rows_seconds" 1
+rm -f "$data/pg-rows.copy"
+
 fresh bench_two
 start=$(now)
 for worker in w1 w2; do
@@ -61,3 +72,5 @@ printf 'stored by 2 workers: %s records (1 worker: %s)\n' "$stored" \
   "$(psql "$base/bench_one" -X -A -t -c "SELECT count(*) FROM records")"
 printf 'per worker against \\copy: 1 worker %.2fx, 2 workers %.2fx (target 1.0x)\n' \
   "$(echo "$copy_seconds / $one_seconds" | bc -l)" "$(echo "$copy_seconds / $two_seconds / 2" | bc -l)"
+printf 'against \\copy of the same rows into the same table and indexes (no parsing, no dedupe): 1 worker %.2fx\n' \
+  "$(echo "$rows_seconds / $one_seconds" | bc -l)"
