@@ -56,6 +56,24 @@ func calls(
     }
 }
 
+extension PostgresStore {
+    /// Claims a test file for worker `w` by a made-up hash; records an issue and returns nil when refused.
+    func claimForTest(_ path: String, hash: UInt8) throws -> Int64? {
+        let claim = try claim(
+            path: path,
+            sha256: [UInt8](repeating: hash, count: 32),
+            size: 1,
+            worker: "w",
+            leaseSeconds: 60
+        )
+        guard case .claimed(let id, _) = claim else {
+            Issue.record("no claim on \(path): \(claim)")
+            return nil
+        }
+        return id
+    }
+}
+
 @Suite("PostgreSQL store", .serialized)
 struct PostgresStoreTests {
     @Test("a URL is parsed with its parts and printed without its password")
@@ -102,18 +120,7 @@ struct PostgresStoreTests {
     func duplicateInLargeBatch() throws {
         guard let scratch = try PostgresScratch() else { return }
         let store = try scratch.store()
-        guard
-            case .claimed(let id, _) = try store.claim(
-                path: "big.csv",
-                sha256: [UInt8](repeating: 3, count: 32),
-                size: 1,
-                worker: "w",
-                leaseSeconds: 60
-            )
-        else {
-            Issue.record("no claim")
-            return
-        }
+        guard let id = try store.claimForTest("big.csv", hash: 3) else { return }
         let start = CivilTime.parseISO("2026-02-01T00:00:00Z")!
         let batch = calls(40_000, from: start)
         #expect(
@@ -138,18 +145,7 @@ struct PostgresStoreTests {
     func reconnects() throws {
         guard let scratch = try PostgresScratch() else { return }
         let store = try scratch.store()
-        guard
-            case .claimed(let id, _) = try store.claim(
-                path: "r.csv",
-                sha256: [UInt8](repeating: 9, count: 32),
-                size: 1,
-                worker: "w",
-                leaseSeconds: 60
-            )
-        else {
-            Issue.record("no claim")
-            return
-        }
+        guard let id = try store.claimForTest("r.csv", hash: 9) else { return }
         let start = CivilTime.parseISO("2026-03-01T00:00:00Z")!
         func load(_ count: Int) throws -> Int64 {
             try store.store(
@@ -235,18 +231,7 @@ struct PostgresStoreTests {
     func partitions() throws {
         guard let scratch = try PostgresScratch() else { return }
         let store = try scratch.store()
-        guard
-            case .claimed(let id, _) = try store.claim(
-                path: "p.csv",
-                sha256: [UInt8](repeating: 1, count: 32),
-                size: 1,
-                worker: "w",
-                leaseSeconds: 30
-            )
-        else {
-            Issue.record("claim")
-            return
-        }
+        guard let id = try store.claimForTest("p.csv", hash: 1) else { return }
         let start = CivilTime.parseISO("2026-01-31T20:00:00Z")!
         #expect(
             try store.store(
