@@ -6,20 +6,7 @@ import PostgresNIO
 extension PostgresStore {
     static let cellColumns = "day, hour, carrier, country, type, area, direction, disposition"
 
-    static let cellUpsert = """
-        INSERT INTO aggregates(\(cellColumns), \(AggregateSummary.measures.joined(separator: ", ")))
-        VALUES (\(Array(repeating: "?", count: 8 + AggregateSummary.measures.count).joined(separator: ", ")))
-        ON CONFLICT (\(cellColumns)) DO UPDATE SET \(qualifiedSums("aggregates"))
-        """
-
-    /// The summary upserts, with the stored side of each sum qualified (PostgreSQL finds it ambiguous).
-    static let summaryUpserts: [AggregateSummary: String] = Dictionary(
-        uniqueKeysWithValues: AggregateSummary.allCases.map { summary in
-            let head = summary.upsert.components(separatedBy: "DO UPDATE SET")[0]
-            return (summary, head + "DO UPDATE SET " + qualifiedSums(summary.table))
-        }
-    )
-
+    /// The stored side of each sum qualified (PostgreSQL finds a bare column name ambiguous).
     static func qualifiedSums(_ table: String) -> String {
         AggregateSummary.measures.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
     }
@@ -34,20 +21,83 @@ extension PostgresStore {
         ]
     }
 
-    /// Adds measures to a cell and its summaries.
+    /// Adds measures to a cell and its summaries. Cells are gathered and written together, one statement
+    /// per table, before anything reads aggregates and before the transaction commits.
     public func addAggregate(_ cell: AggregateCell, _ counts: AggregateCounts) throws {
-        let measures = Self.measureValues(counts)
-        try session.query(sql: Self.cellUpsert, Self.cellValues(cell) + measures, "adding an aggregate cell")
+        pendingCells[cell, default: AggregateCounts()].add(counts)
+        if pendingCells.count >= 50_000 { try flushAggregates() }
+    }
+
+    /// Writes the gathered cells and their summary rows.
+    func flushAggregates() throws(PostgresStoreError) {
+        if pendingCells.isEmpty { return }
+        let cells = pendingCells
+        pendingCells.removeAll(keepingCapacity: true)
+        try upsert(
+            table: "aggregates",
+            keys: [
+                ("day", "bigint"), ("hour", "bigint"), ("carrier", "text"), ("country", "text"), ("type", "text"),
+                ("area", "text"), ("direction", "text"), ("disposition", "text"),
+            ],
+            rows: cells.map { cell, counts in
+                (Self.cellValues(cell), counts)
+            }
+        )
         for summary in AggregateSummary.allCases {
-            let dimensions = [cell.carrier, cell.country, cell.type, cell.direction, cell.disposition]
-            let values: [any PostgresNonThrowingEncodable] =
-                [summary.time(ofDay: cell.day)] + Array(dimensions.prefix(summary.dimensions.count)) + measures
-            try session.query(sql: Self.summaryUpserts[summary]!, values, "adding to \(summary.table)")
+            var rows: [[String]: (time: Int64, counts: AggregateCounts)] = [:]
+            for (cell, counts) in cells {
+                let dimensions = Array(
+                    [cell.carrier, cell.country, cell.type, cell.direction, cell.disposition]
+                        .prefix(summary.dimensions.count)
+                )
+                let time = summary.time(ofDay: cell.day)
+                rows[[String(time)] + dimensions, default: (time, AggregateCounts())].counts.add(counts)
+            }
+            try upsert(
+                table: summary.table,
+                keys: [(summary.timeColumn, "bigint")] + summary.dimensions.map { ($0, "text") },
+                rows: rows.map { key, value in
+                    ([value.time] + key.dropFirst().map { $0 as any PostgresNonThrowingEncodable }, value.counts)
+                }
+            )
         }
+    }
+
+    /// One `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` adding `rows` (distinct keys) to `table`.
+    private func upsert(
+        table: String,
+        keys: [(name: String, type: String)],
+        rows: [(key: [any PostgresNonThrowingEncodable], counts: AggregateCounts)]
+    ) throws(PostgresStoreError) {
+        if rows.isEmpty { return }
+        var binds = PostgresBindings()
+        for (index, key) in keys.enumerated() {
+            if key.type == "bigint" {
+                binds.append(rows.map { $0.key[index] as? Int64 ?? 0 })
+            } else {
+                binds.append(rows.map { $0.key[index] as? String ?? "" })
+            }
+        }
+        let measures = rows.map { Self.measureValues($0.counts) }
+        for index in AggregateSummary.measures.indices { binds.append(measures.map { $0[index] }) }
+        let columns = keys.map(\.name) + AggregateSummary.measures
+        let types = keys.map(\.type) + AggregateSummary.measures.map { _ in "bigint" }
+        let arrays = types.enumerated().map { "$\($0.offset + 1)::\($0.element)[]" }.joined(separator: ", ")
+        try session.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(table)(\(columns.joined(separator: ", "))) SELECT * FROM unnest(\(arrays))
+                    ON CONFLICT (\(keys.map(\.name).joined(separator: ", "))) DO UPDATE SET \(Self.qualifiedSums(table))
+                    """,
+                binds: binds
+            ),
+            "adding \(rows.count) rows to \(table)"
+        )
     }
 
     /// The distinct-caller count of a stored cell, nil when it does not exist.
     public func aggregateCallers(_ cell: AggregateCell) throws -> Int64? {
+        try flushAggregates()
         let (rows, _) = try session.query(
             sql: """
                 SELECT callers FROM aggregates WHERE day = ? AND hour = ? AND carrier = ? AND country = ? AND type = ?
@@ -61,6 +111,7 @@ extension PostgresStore {
 
     /// True when the day has any cell.
     public func hasAggregates(day: Int64) throws -> Bool {
+        try flushAggregates()
         let (rows, _) = try session.query(
             sql: "SELECT 1 FROM aggregates WHERE day = ? LIMIT 1",
             [day],
@@ -72,6 +123,7 @@ extension PostgresStore {
     /// Deletes the cells of days before `day`, and their summaries; the month `day` falls in is rebuilt
     /// from the cells that remain.
     public func deleteAggregates(before day: Int64) throws -> Int64 {
+        try flushAggregates()
         let (_, deleted) = try session.query(
             sql: "DELETE FROM aggregates WHERE day < ?",
             [day],
@@ -97,6 +149,7 @@ extension PostgresStore {
         times: ClosedRange<Int64>,
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
+        try flushAggregates()
         let columns = [summary.timeColumn] + summary.dimensions + AggregateSummary.measures
         var binds = PostgresBindings()
         binds.append(times.lowerBound)
@@ -134,6 +187,7 @@ extension PostgresStore {
         days: ClosedRange<Int64>,
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
+        try flushAggregates()
         var binds = PostgresBindings()
         binds.append(days.lowerBound)
         binds.append(days.upperBound)

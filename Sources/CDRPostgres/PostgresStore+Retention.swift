@@ -10,9 +10,11 @@ extension PostgresStore: RetentionStore {
         try session.begin()
         do {
             let result = try body()
+            try flushAggregates()
             try session.commit()
             return result
         } catch {
+            pendingCells.removeAll()
             try? session.rollback()
             try? reloadPartitions()
             throw error
@@ -24,6 +26,7 @@ extension PostgresStore: RetentionStore {
 
     /// Rolls back a dry run and reloads the partition list it may have changed.
     public func endDryRun() throws {
+        pendingCells.removeAll()
         try session.rollback()
         try reloadPartitions()
     }

@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStore
 import Foundation
 import PostgresNIO
 
@@ -15,6 +16,7 @@ public final class PostgresStore {
     public let session: PostgresSession
     var knownPartitions = Set<Int64>()
     var vacuumDue = Set<Int64>()
+    var pendingCells: [AggregateCell: AggregateCounts] = [:]
     private var stagingGeneration = 0
     private var stagedFiles = Set<Int64>()
 
