@@ -154,18 +154,6 @@ public final class IngestJob {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
     }
 
-    private func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
-        FileOutcome(
-            path: path,
-            status: .failed,
-            dialect: dialect,
-            records: 0,
-            duplicates: 0,
-            rejected: 0,
-            reason: reason
-        )
-    }
-
     /// Loads one file (or standard input).
     public func ingest(file path: String) -> FileOutcome {
         let isStdin = path == "-"
@@ -196,16 +184,16 @@ public final class IngestJob {
                 }
             }
         } catch let error as SourceError {
-            return failed(path, error.reason)
+            return .failed(path, error.reason)
         } catch {
-            return failed(path, "\(error)")
+            return .failed(path, "\(error)")
         }
         let resume = interrupted.map { ResumePoint(offset: $0.resumeOffset, line: $0.resumeLine) } ?? .start
         let context: DecodeContext
         do {
             context = try options.decodeContext()
         } catch {
-            return failed(path, error.reason)
+            return .failed(path, error.reason)
         }
         let queue = ParserThread.start(path: path, options: options, context: context, resume: resume)
         defer { queue.close() }
@@ -310,9 +298,9 @@ public final class IngestJob {
                         )
                         try store.failFile(id: id, reason: reason)
                     }
-                    return failed(path, reason, dialect: dialect)
+                    return .failed(path, reason, dialect: dialect)
                 case .finished(let end, let rawSHA256, let rawBytes):
-                    guard let id = fileID else { return failed(path, "no records and no format") }
+                    guard let id = fileID else { return .failed(path, "no records and no format") }
                     try rejects.flush()
                     try store.finishFile(
                         id: id,
@@ -338,7 +326,7 @@ public final class IngestJob {
                     )
                 }
             }
-            return failed(path, "the parsing thread stopped without finishing")
+            return .failed(path, "the parsing thread stopped without finishing")
         } catch {
             queue.close()
             try? rejects.flush()
@@ -347,7 +335,7 @@ public final class IngestJob {
                 withdraw(fileID: id)
                 try? store.failFile(id: id, reason: "\(error)")
             }
-            return failed(path, "\(error)", dialect: dialect)
+            return .failed(path, "\(error)", dialect: dialect)
         }
     }
 }

@@ -22,6 +22,19 @@ public struct FileOutcome: Sendable, Encodable {
     /// Why the file failed or was skipped.
     public var reason: String?
 
+    /// A file that failed for `reason`; nothing of it stays stored.
+    static func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
+        FileOutcome(
+            path: path,
+            status: .failed,
+            dialect: dialect,
+            records: 0,
+            duplicates: 0,
+            rejected: 0,
+            reason: reason
+        )
+    }
+
     /// A file left alone for `reason`, having stored nothing.
     static func skipped(_ path: String, dialect: String? = nil, rejected: Int64 = 0, reason: String) -> FileOutcome {
         FileOutcome(

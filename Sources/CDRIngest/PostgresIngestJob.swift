@@ -78,21 +78,9 @@ public final class PostgresIngestJob {
         )
     }
 
-    private func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
-        FileOutcome(
-            path: path,
-            status: .failed,
-            dialect: dialect,
-            records: 0,
-            duplicates: 0,
-            rejected: 0,
-            reason: reason
-        )
-    }
-
     private func attempt(_ path: String) -> Attempt {
         guard path != "-" else {
-            return .done(failed(path, "standard input cannot be claimed across workers: write it to a file first"))
+            return .done(.failed(path, "standard input cannot be claimed across workers: write it to a file first"))
         }
         let claim: PostgresStore.Claim
         do {
@@ -105,9 +93,9 @@ public final class PostgresIngestJob {
                 leaseSeconds: leaseSeconds
             )
         } catch let error as SourceError {
-            return .done(failed(path, error.reason))
+            return .done(.failed(path, error.reason))
         } catch {
-            return .done(failed(path, "\(error)"))
+            return .done(.failed(path, "\(error)"))
         }
         switch claim {
         case .loaded(let loadedPath):
@@ -119,7 +107,7 @@ public final class PostgresIngestJob {
 
     private func load(_ path: String, fileID: Int64, takenOver: Bool) -> FileOutcome {
         let context: DecodeContext
-        do { context = try options.decodeContext() } catch { return failed(path, error.reason) }
+        do { context = try options.decodeContext() } catch { return .failed(path, error.reason) }
         let queue = ParserThread.start(path: path, options: options, context: context, resume: .start)
         defer { queue.close() }
         var dialect = "unknown"
@@ -158,7 +146,7 @@ public final class PostgresIngestJob {
                     try? rejects.flush()
                     _ = try? written()
                     try store.fail(fileID: fileID, worker: worker, reason: error.reason)
-                    return failed(path, error.reason, dialect: dialect)
+                    return .failed(path, error.reason, dialect: dialect)
                 case .finished:
                     try rejects.flush()
                     if !writer.write(batch) { _ = try written() }
@@ -176,18 +164,18 @@ public final class PostgresIngestJob {
                 }
             }
             _ = try? written()
-            return failed(path, "the parsing thread stopped without finishing", dialect: dialect)
+            return .failed(path, "the parsing thread stopped without finishing", dialect: dialect)
         } catch let error as PostgresStoreError {
             queue.close()
             _ = try? written()
             if case .claimLost = error {
                 return .skipped(path, dialect: dialect, rejected: rejected, reason: error.description)
             }
-            return failed(path, error.description, dialect: dialect)
+            return .failed(path, error.description, dialect: dialect)
         } catch {
             queue.close()
             _ = try? written()
-            return failed(path, "\(error)", dialect: dialect)
+            return .failed(path, "\(error)", dialect: dialect)
         }
     }
 }
