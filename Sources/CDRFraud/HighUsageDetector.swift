@@ -4,8 +4,10 @@ import Foundation
 /// D15, usage far above the subscriber's own profile: today's answered minutes against an exponentially
 /// weighted average of earlier days (28-day span). Warns above max(`warnFloorMinutes`, `warn` × the average)
 /// and is critical above `critical` × it, once the number has `minHistoryDays` (default 7) days of history
-/// and at least `minCalls` (default 3) calls today (one very long call is not a pattern). Subject: the
-/// calling number.
+/// and at least `minCalls` (default 3) calls today. A call counts at most `callCapMinutes` (default 60)
+/// towards the day, in the profile and today alike: one very long call (a chat, a line left open) is not
+/// a pattern, and in generated background traffic three 3–4-hour calls were the only false alerts. Subject:
+/// the calling number.
 /// Every number keeps a compact profile; evidence and snooze live in a second table for the few numbers
 /// near the floor today.
 final class HighUsageDetector: Detector {
@@ -13,6 +15,7 @@ final class HighUsageDetector: Detector {
     private lazy var floor = rule.param("warnFloorMinutes", 120)
     private lazy var history = Int32(rule.param("minHistoryDays", 7))
     private lazy var minCalls = Int32(rule.param("minCalls", 3))
+    private lazy var callCap = rule.param("callCapMinutes", 60)
 
     struct Profile: Sendable {
         var day: Int64
@@ -59,7 +62,7 @@ final class HighUsageDetector: Detector {
         let now = record.call.start
         let today = CallRecord.dayOf(now)
         let key = record.callingKey
-        let minutesOfCall = Double(record.call.billable) / 60
+        let minutesOfCall = min(Double(record.call.billable) / 60, callCap)
         let updated = profiles.update(key, at: now, orInsert: Profile(day: today)) { profile -> Profile? in
             if today < profile.day { return nil }
             profile.roll(to: today)

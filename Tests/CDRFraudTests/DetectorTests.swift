@@ -365,6 +365,13 @@ struct HighUsageTests {
         let fresh = (0..<10).map { call("+447700900061", "+44207946002\($0)", at: Int64($0) * 1800, talk: 1800) }
         #expect(try alerts(rule: "high-usage", fresh).isEmpty)
     }
+
+    @Test("one four-hour call among short ones counts an hour and stays quiet; four 31-minute calls warn")
+    func longCallsCapped() throws {
+        let longCall = call("+447700900060", "+447700900999", at: 10 * 86_400 + 7200, talk: 4 * 3600)
+        #expect(try alerts(rule: "high-usage", usage(calls: 2, minutes: 1) + [longCall]).isEmpty)
+        #expect(try alerts(rule: "high-usage", usage(calls: 4, minutes: 31)).map(\.severity) == [.warning])
+    }
 }
 
 @Suite("Subscription fraud")
