@@ -66,8 +66,7 @@ struct ReorderBuffer {
             heap.swapAt(parent, smallest)
             parent = smallest
         }
-        guard let (source, call) = slots[Int(top.slot)] else { return nil }
-        slots[Int(top.slot)] = nil
+        guard let (source, call) = slots[Int(top.slot)].take() else { return nil }
         free.append(top.slot)
         return Pending(id: top.id, source: source, call: call)
     }
