@@ -18,7 +18,7 @@ public struct FraudRules: Sendable {
         "robocall": ["minDistinctRatio", "maxASR", "maxACD"],
         "concurrency": ["maxCallHours"],
         "diversion": [],
-        "high-usage": ["warnFloorMinutes", "minHistoryDays", "minCalls"],
+        "high-usage": ["warnFloorMinutes", "minHistoryDays", "minCalls", "callCapMinutes"],
         "subscription": ["warmUpDays", "newHours", "minCalls", "internationalShare"],
     ]
 
@@ -136,7 +136,8 @@ public struct FraudRules: Sendable {
           {"id": "simbox-trunk", "detector": "simbox-trunk", "windowMinutes": 60, "warn": 10, "critical": 50,
            "filter": {"carriers": ["intl-in"]}},
           {"id": "high-usage", "detector": "high-usage", "windowMinutes": 1440, "warn": 5, "critical": 10,
-           "snoozeMinutes": 1440, "params": {"warnFloorMinutes": 120, "minHistoryDays": 7, "minCalls": 3}},
+           "snoozeMinutes": 1440, "params": {"warnFloorMinutes": 120, "minHistoryDays": 7, "minCalls": 3,
+             "callCapMinutes": 60}},
           {"id": "subscription", "detector": "subscription", "windowMinutes": 1440, "warn": 60, "critical": 300,
            "snoozeMinutes": 1440, "params": {"warmUpDays": 7, "newHours": 72, "minCalls": 20, "internationalShare": 0.5}}
         ]}
