@@ -30,6 +30,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// CA certificates (PEM) trusted for `verify-full`, instead of the system's.
     public var rootCertificate: String?
 
+    /// A URL as given, its password hidden (for messages).
+    public static func redacted(_ url: String) -> String {
+        (try? PostgresLocation(url: url).description) ?? "postgres://…"
+    }
+
     /// True when `text` names a PostgreSQL database rather than a SQLite file.
     public static func isURL(_ text: String) -> Bool {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")

@@ -125,6 +125,13 @@ struct IngestCommand: ParsableCommand {
 extension IngestCommand {
     /// One PostgreSQL worker; fraud detection runs separately (a single consumer), not inside workers.
     func runOnPostgres() throws {
+        if fraud.rules != nil || fraud.riskRanges != nil || fraud.calendars != nil || fraud.outbox != nil
+            || fraud.webhook != nil
+        {
+            throw ValidationError(
+                "on PostgreSQL, workers do not detect fraud: give the rules, ranges, calendars, outbox and webhook to `cdrpipe detect`, the one consumer"
+            )
+        }
         var options = try input.ingestOptions()
         options.checkpointEvery = max(1, checkpointEvery)
         let summary: IngestSummary
@@ -146,6 +153,14 @@ extension IngestCommand {
             throw CommandFailure(error.reason)
         }
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
+        if !fraud.noFraud && !json && summary.records > 0 {
+            FileHandle.standardError.write(
+                Data(
+                    "fraud detection: run `cdrpipe detect --db \(PostgresLocation.redacted(db))` (one consumer for all workers)\n"
+                        .utf8
+                )
+            )
+        }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 }

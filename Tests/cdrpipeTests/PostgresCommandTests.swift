@@ -184,6 +184,13 @@ struct PostgresCommandTests {
         #expect((try CLI.json(run.out)["failed_files"] as? [Any])?.count == 1)
         #expect(try database.value("SELECT count(*) FROM files WHERE status = 'failed' AND stored = 0") == 1)
         #expect(try database.value("SELECT count(*) FROM records") == 300, "only the good file's records")
+        let misplaced = try CLI.run([
+            "ingest", "--db", database.url, "--rules", "config/fraud-rules.json", dir + "/good.csv",
+        ])
+        #expect(
+            misplaced.status == 2 && misplaced.err.contains("cdrpipe detect"),
+            "fraud options belong to the consumer"
+        )
         let again = try CLI.run(["ingest", "--db", database.url, "--rejects", dir + "/r.jsonl", dir + "/cut.csv.gz"])
         #expect(again.status == 1 && again.out.contains("truncated gzip"), "a failed file is tried again: \(again.out)")
         #expect(try database.value("SELECT attempts FROM files WHERE status = 'failed'") == 2)
