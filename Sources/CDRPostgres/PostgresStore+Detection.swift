@@ -12,42 +12,50 @@ extension PostgresStore: DetectionStore {
         var binds = PostgresBindings()
         binds.append((days?.lowerBound).map { $0 * 86_400 } ?? Int64.min)
         binds.append((days?.upperBound).map { ($0 + 1) * 86_400 } ?? Int64.max)
-        var sql = """
-            SELECT id, file_id, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec,
-                disposition::bigint, carrier, account, imsi, imei, cell, egress
-            FROM records WHERE start_at >= $1 AND start_at < $2
-            """
+        var sql = "SELECT \(Self.recordColumns) FROM records r WHERE r.start_at >= $1 AND r.start_at < $2"
         if let files {
             binds.append(Array(files))
-            sql += " AND file_id = ANY($3)"
+            sql += " AND r.file_id = ANY($3)"
         }
         try session.forEachRow(
-            PostgresQuery(unsafeSQL: sql + " ORDER BY start_at, id", binds: binds),
+            PostgresQuery(unsafeSQL: sql + " ORDER BY r.start_at, r.id", binds: binds),
             "scanning records"
-        ) {
-            row in
-            let (id, fileID, calling, dialled, diverting, start, answer, end, duration, billable, disposition) =
-                try row.decode((Int64, Int64, String, String, [String], Int64, Int64?, Int64, Int64, Int64, Int64).self)
-            let cells = row.makeRandomAccess()
-            var record = CallRecord(
-                calling: calling,
-                dialled: dialled,
-                diverting: diverting,
-                start: start,
-                answer: answer,
-                end: end,
-                duration: duration,
-                billable: billable,
-                disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: disposition)) ?? .unknown,
-                carrier: try cells[11].decode(String.self),
-                account: try cells[12].decode(String.self)
-            )
-            record.imsi = try cells[13].decode(String.self)
-            record.imei = try cells[14].decode(String.self)
-            record.cell = try cells[15].decode(String.self)
-            record.egress = try cells[16].decode(String.self)
+        ) { row in
+            let (id, fileID, record) = try Self.storedCall(row.makeRandomAccess())
             body(id, fileID, record)
         }
+    }
+
+    /// The columns ``storedCall(_:)`` reads, in its order, from `records r`.
+    static let recordColumns = """
+        r.id, r.file_id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, \
+        r.billsec, r.disposition::bigint, r.carrier, r.channel, r.account, r.source_id, r.line, r.imsi, r.imei, \
+        r.cell, r.egress
+        """
+
+    /// A record's id, file and call from the first columns of a row selected with ``recordColumns``.
+    static func storedCall(_ cells: PostgresRandomAccessRow) throws -> (id: Int64, fileID: Int64, call: CallRecord) {
+        var record = CallRecord(
+            calling: try cells[2].decode(String.self),
+            dialled: try cells[3].decode(String.self),
+            diverting: try cells[4].decode([String].self),
+            start: try cells[5].decode(Int64.self),
+            answer: try cells[6].decode(Int64?.self),
+            end: try cells[7].decode(Int64.self),
+            duration: try cells[8].decode(Int64.self),
+            billable: try cells[9].decode(Int64.self),
+            disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: try cells[10].decode(Int64.self))) ?? .unknown,
+            carrier: try cells[11].decode(String.self),
+            channel: try cells[12].decode(String.self),
+            account: try cells[13].decode(String.self),
+            sourceID: try cells[14].decode(String.self),
+            sourceLine: Int(try cells[15].decode(Int64.self))
+        )
+        record.imsi = try cells[16].decode(String.self)
+        record.imei = try cells[17].decode(String.self)
+        record.cell = try cells[18].decode(String.self)
+        record.egress = try cells[19].decode(String.self)
+        return (try cells[0].decode(Int64.self), try cells[1].decode(Int64.self), record)
     }
 
     /// Stores an alert unless its id exists, attaching it to the subject's case within a day or a new one.

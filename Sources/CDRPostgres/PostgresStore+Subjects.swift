@@ -26,9 +26,7 @@ extension PostgresStore: SubjectStore {
                 UNION SELECT r.id, r.start_at FROM records r
                     WHERE r.diverting <> '{}' AND r.diverting @> ARRAY[\(number)]::text[]
             )
-            SELECT r.id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, r.billsec,
-                r.disposition::bigint, r.carrier, r.channel, r.account, r.source_id, r.line, f.path, r.imsi, r.imei,
-                r.cell, r.egress
+            SELECT \(unescaped: Self.recordColumns), f.path
             FROM ids JOIN records r ON r.start_at = ids.start_at AND r.id = ids.id JOIN files f ON f.id = r.file_id
             WHERE r.start_at BETWEEN \(lower) AND \(upper)
             ORDER BY r.start_at, r.id
@@ -37,32 +35,8 @@ extension PostgresStore: SubjectStore {
         )
         return try rows.map { row in
             let cells = row.makeRandomAccess()
-            var record = CallRecord(
-                calling: try cells[1].decode(String.self),
-                dialled: try cells[2].decode(String.self),
-                diverting: try cells[3].decode([String].self),
-                start: try cells[4].decode(Int64.self),
-                answer: try cells[5].decode(Int64?.self),
-                end: try cells[6].decode(Int64.self),
-                duration: try cells[7].decode(Int64.self),
-                billable: try cells[8].decode(Int64.self),
-                disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: try cells[9].decode(Int64.self)))
-                    ?? .unknown,
-                carrier: try cells[10].decode(String.self),
-                channel: try cells[11].decode(String.self),
-                account: try cells[12].decode(String.self),
-                sourceID: try cells[13].decode(String.self),
-                sourceLine: Int(try cells[14].decode(Int64.self))
-            )
-            record.imsi = try cells[16].decode(String.self)
-            record.imei = try cells[17].decode(String.self)
-            record.cell = try cells[18].decode(String.self)
-            record.egress = try cells[19].decode(String.self)
-            return StoredRecord(
-                id: try cells[0].decode(Int64.self),
-                record: record,
-                file: try cells[15].decode(String.self)
-            )
+            let (id, _, record) = try Self.storedCall(cells)
+            return StoredRecord(id: id, record: record, file: try cells[20].decode(String.self))
         }
     }
 

@@ -46,8 +46,9 @@ struct AlertsCommand: ParsableCommand {
         if webhook != nil {
             var options = try FraudOptions.parse([])
             options.webhook = webhook
-            let outbox = postgres ? "cdrpipe.outbox" : db + ".outbox"
-            if let delivery = try options.delivery(folder: outbox) { FraudOptions.print(delivery.deliver()) }
+            if let delivery = try options.delivery(folder: FraudOptions.defaultOutbox(db: db)) {
+                FraudOptions.print(delivery.deliver())
+            }
         }
         let rows: [AlertRow]
         do {

@@ -20,7 +20,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let result: AuditVerification
-            do { result = try database.openAuditLog().verifyAudit() } catch { throw CommandFailure("\(error)") }
+            do { result = try database.open().verifyAudit() } catch { throw CommandFailure("\(error)") }
             switch result {
             case .intact(let entries): print("audit log intact: \(entries) entries, every hash and link checks")
             case .broken(let id, let reason): throw CommandFailure("audit log broken at entry \(id): \(reason)")
@@ -47,7 +47,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let entries: [AuditEntry]
-            do { entries = try database.openAuditLog().auditEntries(after: after, limit: limit) } catch {
+            do { entries = try database.open().auditEntries(after: after, limit: limit) } catch {
                 throw CommandFailure("\(error)")
             }
             let encoder = JSONEncoder()

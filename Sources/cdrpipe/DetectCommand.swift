@@ -106,7 +106,7 @@ struct DetectCommand: ParsableCommand {
             )
             if let report = try fraud.writeReport(
                 store: store,
-                outboxBeside: "cdrpipe",
+                db: db,
                 alertIDs: outcome.alertIDs,
                 run: "detection run"
             ) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CDRFraud
 import CDRIngest
+import CDRPostgres
 import CDRStore
 import Foundation
 
@@ -51,17 +52,22 @@ struct FraudOptions: ParsableArguments {
         }
     }
 
+    /// Where reports go without --outbox: `<db>.outbox` beside a SQLite file, `cdrpipe.outbox` for PostgreSQL.
+    static func defaultOutbox(db: String) -> String {
+        PostgresLocation.isURL(db) ? "cdrpipe.outbox" : db + ".outbox"
+    }
+
     /// Writes the report of a run's new alerts to the outbox; returns the HTML path, or nil without alerts.
     func writeReport(db: String, alertIDs: [String], run: String = "ingest run") throws -> String? {
         guard !alertIDs.isEmpty else { return nil }
-        return try writeReport(store: try SQLiteStore(path: db), outboxBeside: db, alertIDs: alertIDs, run: run)
+        return try writeReport(store: try SQLiteStore(path: db), db: db, alertIDs: alertIDs, run: run)
     }
 
-    /// Writes the report of a run's new alerts, read from `store`, to the outbox (default:
-    /// `<outboxBeside>.outbox`); returns the HTML path, or nil without alerts.
+    /// Writes the report of a run's new alerts, read from `store`, to the outbox (default: beside `db`,
+    /// see ``defaultOutbox(db:)``); returns the HTML path, or nil without alerts.
     func writeReport(
         store: any DetectionStore,
-        outboxBeside db: String,
+        db: String,
         alertIDs: [String],
         run: String
     ) throws -> String? {
@@ -72,7 +78,7 @@ struct FraudOptions: ParsableArguments {
             entries: rows.map { (Alert($0), $0.caseID) },
             title: "cdrpipe alert report, \(run) \(stamp)"
         )
-        let folder = outbox ?? db + ".outbox"
+        let folder = outbox ?? Self.defaultOutbox(db: db)
         let written = try report.write(to: folder, stamp: stamp).last
         if let delivery = try delivery(folder: folder) {
             try delivery.enqueue(report.json(), name: "alerts-\(stamp).json")

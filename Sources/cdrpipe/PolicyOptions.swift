@@ -66,12 +66,8 @@ struct PolicyOptions: ParsableArguments {
         do { return try SQLiteStore(path: db) } catch { throw CommandFailure(error.description) }
     }
 
-    /// Opens the existing database, SQLite or PostgreSQL, for retention, holds, aggregate queries and
-    /// data-subject requests.
-    func openStore() throws -> any SubjectStore { try openServingStore() }
-
-    /// Opens the existing database, SQLite or PostgreSQL, for the HTTP API.
-    func openServingStore() throws -> any ServingStore {
+    /// Opens the existing database, SQLite or PostgreSQL.
+    func openStore() throws -> any ServingStore {
         guard PostgresLocation.isURL(db) else { return try openSQLiteStore() }
         do { return try PostgresStore(try PostgresLocation(url: db)) } catch { throw CommandFailure(error.description) }
     }

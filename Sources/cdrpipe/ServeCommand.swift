@@ -85,7 +85,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
         let server = APIServer(
-            store: try options.openServingStore(),
+            store: try options.openStore(),
             vault: try options.vault(),
             policy: try options.resolvedPolicy(),
             billingDays: billingDays

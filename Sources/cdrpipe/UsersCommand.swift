@@ -34,14 +34,6 @@ struct UsersCommand: ParsableCommand {
                 throw CommandFailure(error.description)
             }
         }
-
-        /// Opens the audit log of either store.
-        func openAuditLog() throws -> any AuditLog {
-            guard PostgresLocation.isURL(db) else { return try open() }
-            do { return try PostgresStore(try PostgresLocation(url: db)) } catch {
-                throw CommandFailure(error.description)
-            }
-        }
     }
 
     struct Add: ParsableCommand {
