@@ -80,7 +80,7 @@ func emitIfDue(
     detector: String,
     subject: String,
     value: Double,
-    measures: [Measure],
+    measures: @autoclosure () -> [Measure],
     tally: inout Tally,
     now: Int64,
     summary: (Severity) -> String,
@@ -110,7 +110,7 @@ func emitIfDue(
             windowStart: (now / rule.window) * rule.window,
             firstEvent: evidence.first,
             lastEvent: evidence.last,
-            measures: measures,
+            measures: measures(),
             evidence: evidence.ids,
             summary: summary(severity)
         )

@@ -15,6 +15,7 @@ final class DiversionDetector: KeyedDetector<String, Tally>, Detector {
         state.update(diverter, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let legs = Double(tally.counter.count)
+            let minutes = tally.counter.sum
             emitIfDue(
                 rule: rule,
                 detector: "diversion",
@@ -22,7 +23,7 @@ final class DiversionDetector: KeyedDetector<String, Tally>, Detector {
                 value: legs,
                 measures: [
                     Measure(name: "diverted_legs", value: legs, warn: rule.warn, critical: rule.critical),
-                    Measure(name: "diverted_minutes", value: tally.counter.sum, warn: 30, critical: 30),
+                    Measure(name: "diverted_minutes", value: minutes, warn: 30, critical: 30),
                 ],
                 tally: &tally,
                 now: now,

@@ -77,7 +77,7 @@ final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State
     private static func hasTrunkZero(_ number: String) -> Bool {
         let digits = Array(number.utf8.dropFirst())
         guard let code = CountryCodes.resolve(digits)?.code else { return false }
-        let length = String(code).utf8.count
+        let length = CountryCodes.length(of: code)
         return digits.count > length && digits[length] == UInt8(ascii: "0")
     }
 }

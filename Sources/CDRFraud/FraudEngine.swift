@@ -72,9 +72,7 @@ public final class FraudEngine {
 
     /// Takes one record from input already in start order (a scan of the store): no reorder buffer.
     public func addInOrder(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
-        var record = FraudRecord(id: id, call: call, classifier: classifier, ranges: ranges)
-        record.source = source
-        process(record, emit)
+        process(FraudRecord(id: id, call: call, source: source, classifier: classifier, ranges: ranges), emit)
     }
 
     /// Releases everything still buffered (end of input).
@@ -84,9 +82,16 @@ public final class FraudEngine {
 
     /// Classifies a released record (only now, so the buffer holds the call alone) and observes it.
     private func release(_ pending: ReorderBuffer.Pending, _ emit: (Alert) -> Void) {
-        var record = FraudRecord(id: pending.id, call: pending.call, classifier: classifier, ranges: ranges)
-        record.source = pending.source
-        process(record, emit)
+        process(
+            FraudRecord(
+                id: pending.id,
+                call: pending.call,
+                source: pending.source,
+                classifier: classifier,
+                ranges: ranges
+            ),
+            emit
+        )
     }
 
     /// Withdraws the still-buffered records of a source whose records were removed (a failed file).
@@ -101,10 +106,11 @@ public final class FraudEngine {
         if record.call.start < released { late += 1 }
         released = max(released, record.call.start)
         observed += 1
+        let source = record.source
         for detector in detectors {
             detector.observe(record) { alert in
                 var alert = alert
-                alert.source = record.source
+                alert.source = source
                 if emitted.insert(alert.id).inserted { emit(alert) }
             }
         }

@@ -1,32 +1,40 @@
 import CDRModel
 
 /// One stored record as the detectors see it: the call, its store id, and its parties generalised once.
-public struct FraudRecord: Sendable {
+/// A class, so the fifteen detectors share one instance instead of each copying its strings.
+public final class FraudRecord: Sendable {
     /// The record's id in the store (evidence).
-    public var id: Int64
+    public let id: Int64
     /// The call.
-    public var call: CallRecord
+    public let call: CallRecord
     /// Where the calling party is.
-    public var origin: Destination
+    public let origin: Destination
     /// Where the dialled party is.
-    public var destination: Destination
+    public let destination: Destination
     /// The call's direction.
-    public var direction: CallDirection
+    public let direction: CallDirection
     /// The dialled number is an E.164 number outside the home country.
-    public var dialsAbroad: Bool
+    public let dialsAbroad: Bool
     /// The calling number is an E.164 number outside the home country.
-    public var callsFromAbroad: Bool
+    public let callsFromAbroad: Bool
     /// The batch (file) it came from, so a failed file's records can be withdrawn.
-    public var source: Int64 = 0
+    public let source: Int64
     /// The risk range the dialled number falls in, if listed.
-    public var listed: RiskRanges.Range?
+    public let listed: RiskRanges.Range?
     /// The calling number's state key (see ``SubjectKey``).
-    var callingKey: Int64
+    let callingKey: Int64
 
     /// Classifies a stored record.
-    public init(id: Int64, call: CallRecord, classifier: NumberClassifier, ranges: RiskRanges = RiskRanges()) {
+    public init(
+        id: Int64,
+        call: CallRecord,
+        source: Int64 = 0,
+        classifier: NumberClassifier,
+        ranges: RiskRanges = RiskRanges()
+    ) {
         self.id = id
         self.call = call
+        self.source = source
         origin = classifier.classify(call.calling)
         destination = classifier.classify(call.dialled)
         direction = CallDirection(calling: origin, dialled: destination, home: classifier.homeRegion)

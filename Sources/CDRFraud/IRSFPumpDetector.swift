@@ -5,51 +5,99 @@ import CDRModel
 /// whose revenue is shared with the fraudster. Main measure: distinct callers among answered calls to the
 /// range in the window; fires only while their average call lasts at least `minACD` seconds (default 300).
 /// Subject: `range:+<prefix>`.
-final class IRSFPumpDetector: KeyedDetector<String, IRSFPumpDetector.State>, Detector {
+///
+/// Most ranges only ever see one caller (international numbers are spread thin), so a range starts with a
+/// single inline call, its latest; the window's tally and caller set are kept only once a second caller
+/// reaches the range, starting from that held call.
+final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var minACD = rule.param("minACD", 300)
+    private lazy var rangeDigits = Int(rule.param("rangeDigits", 5))
+
+    /// The latest call into a range that one caller alone has reached.
+    struct Held: Sendable {
+        var caller: Int64
+        var id: Int64
+        var start: Int64
+        var seconds: Double
+    }
 
     struct State: Sendable {
+        var held: Held
+        var detail: Detail?
+    }
+
+    struct Detail: Sendable {
         var tally: Tally
-        var callers: RecentDistinct<String>
+        var callers: RecentDistinct<Int64>
     }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.answered, record.dialsAbroad, !record.call.calling.isEmpty, filter.matches(record) else {
             return
         }
-        let dialled = Array(record.call.dialled.utf8.dropFirst())
-        guard let code = CountryCodes.resolve(dialled)?.code else { return }
-        let prefixLength = String(code).utf8.count + Int(rule.param("rangeDigits", 5))
-        guard dialled.count > prefixLength else { return }
-        let range = "+" + String(decoding: dialled.prefix(prefixLength), as: UTF8.self)
+        guard let (key, range) = Self.range(of: record.call.dialled, digits: rangeDigits) else { return }
         let now = record.call.start
-        state.update(
-            range,
-            at: now,
-            orInsert: State(tally: Tally(window: rule.window), callers: RecentDistinct(capacity: Int(rule.critical)))
-        ) { state in
-            state.tally.note(record, value: Double(record.call.billable))
-            state.callers.add(record.call.calling, at: now)
-            let callers = Double(state.callers.count(now: now, window: rule.window))
-            let acd = state.tally.counter.sum / Double(max(1, state.tally.counter.count))
-            guard acd >= minACD else { return }
-            emitIfDue(
-                rule: rule,
-                detector: "irsf-pump",
-                subject: "range:" + range,
-                value: callers,
-                measures: [
-                    Measure(name: "distinct_callers", value: callers, warn: rule.warn, critical: rule.critical),
-                    Measure(name: "acd_seconds", value: acd, warn: minACD, critical: minACD),
-                ],
-                tally: &state.tally,
-                now: now,
-                summary: { _ in
-                    "\(Int(callers)) callers reached \(range) in \(rule.windowMinutes) min, average call \(Int(acd)) s: traffic pumped into one range"
-                },
-                emit: emit
-            )
+        let call = Held(caller: record.callingKey, id: record.id, start: now, seconds: Double(record.call.billable))
+        state.update(key, at: now, orInsert: State(held: call)) { state in
+            if state.detail == nil {
+                let held = state.held
+                state.held = call
+                guard held.caller != call.caller, now - held.start < rule.window else { return }
+                var detail = Detail(
+                    tally: Tally(window: rule.window),
+                    callers: RecentDistinct(capacity: Int(rule.critical))
+                )
+                Self.note(held, in: &detail)
+                state.detail = detail
+            }
+            Self.note(call, in: &state.detail!)
+            evaluate(&state.detail!, range: range, now: now, emit: emit)
+        }
+    }
+
+    private static func note(_ call: Held, in detail: inout Detail) {
+        detail.tally.counter.add(at: call.start, value: call.seconds)
+        detail.tally.remember(id: call.id, at: call.start)
+        detail.callers.add(call.caller, at: call.start)
+    }
+
+    private func evaluate(_ detail: inout Detail, range: String, now: Int64, emit: (Alert) -> Void) {
+        let callers = Double(detail.callers.count(now: now, window: rule.window))
+        let acd = detail.tally.counter.sum / Double(max(1, detail.tally.counter.count))
+        guard acd >= minACD else { return }
+        emitIfDue(
+            rule: rule,
+            detector: "irsf-pump",
+            subject: "range:" + range,
+            value: callers,
+            measures: [
+                Measure(name: "distinct_callers", value: callers, warn: rule.warn, critical: rule.critical),
+                Measure(name: "acd_seconds", value: acd, warn: minACD, critical: minACD),
+            ],
+            tally: &detail.tally,
+            now: now,
+            summary: { _ in
+                "\(Int(callers)) callers reached \(range) in \(rule.windowMinutes) min, average call \(Int(acd)) s: traffic pumped into one range"
+            },
+            emit: emit
+        )
+    }
+
+    /// The range key (its digits as one number) and name (`+CC` and `digits` more digits) of an E.164
+    /// number, or nil when the number is too short or its country code unassigned.
+    static func range(of number: String, digits extra: Int) -> (key: Int64, name: String)? {
+        var number = number
+        return number.withUTF8 { bytes -> (key: Int64, name: String)? in
+            guard bytes.first == UInt8(ascii: "+") else { return nil }
+            let digits = UnsafeBufferPointer(rebasing: bytes[1...])
+            guard let code = CountryCodes.resolve(digits)?.code else { return nil }
+            let length = CountryCodes.length(of: code) + extra
+            guard digits.count > length, length <= 17 else { return nil }
+            var value: Int64 = 0
+            for byte in digits.prefix(length) { value = value &* 10 &+ Int64(byte &- 0x30) }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(length + 1)), as: UTF8.self)
+            return (value << 5 | Int64(length), name)
         }
     }
 }

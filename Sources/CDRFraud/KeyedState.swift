@@ -2,7 +2,12 @@
 /// whatever the input: a key untouched for `ttl` seconds of event time is dropped, and beyond `cap` keys
 /// the least recently touched go first.
 public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
-    private var entries: [Key: (state: State, touched: Int64)] = [:]
+    private struct Entry {
+        var state: State
+        var touched: Int64
+    }
+
+    private var entries: [Key: Entry] = [:]
     private var operations = 0
     private var nextSweep = 4096
     /// Seconds of event time a key lives without events.
@@ -33,13 +38,13 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
             expire(before: time - ttl)
             nextSweep = operations + max(4096, entries.count * 4)
         }
-        let result = Self.touch(&entries[key, default: (make(), time)], at: time, body)
+        let result = Self.touch(&entries[key, default: Entry(state: make(), touched: time)], at: time, body)
         if entries.count > cap { shed() }
         return result
     }
 
     private static func touch<T>(
-        _ entry: inout (state: State, touched: Int64),
+        _ entry: inout Entry,
         at time: Int64,
         _ body: (inout State) -> T
     ) -> T {

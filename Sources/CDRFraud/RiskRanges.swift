@@ -21,6 +21,9 @@ public struct RiskRanges: Sendable {
 
     private var byPrefix: [Int64: Range] = [:]
     private var lengths: [Int] = []
+    /// Per three leading digits (000–999): whether any range could match a number starting with them, so
+    /// most numbers are answered by one array read instead of a lookup per listed prefix length.
+    private var gate = [Bool](repeating: false, count: 1000)
 
     /// An empty list.
     public init() {}
@@ -35,6 +38,13 @@ public struct RiskRanges: Sendable {
         guard let key = Self.key(digits, length: digits.count) else { return }
         byPrefix[key] = range
         if !lengths.contains(digits.count) { lengths = (lengths + [digits.count]).sorted(by: >) }
+        let lead = digits.prefix(3).reduce(0) { $0 * 10 + Int($1 &- 0x30) }
+        let open = 3 - min(3, digits.count)
+        var first = lead
+        for _ in 0..<open { first *= 10 }
+        var span = 1
+        for _ in 0..<open { span *= 10 }
+        for index in first..<(first + span) { gate[index] = true }
     }
 
     /// The first `length` digits of `digits` as one number tagged with the length (at most 17 digits),
@@ -95,6 +105,10 @@ public struct RiskRanges: Sendable {
         return number.withUTF8 { bytes -> Range? in
             guard bytes.first == UInt8(ascii: "+") else { return nil }
             let digits = UnsafeBufferPointer(rebasing: bytes[1...])
+            if digits.count >= 3 {
+                let lead = Int(digits[0] &- 0x30) &* 100 &+ Int(digits[1] &- 0x30) &* 10 &+ Int(digits[2] &- 0x30)
+                guard lead >= 0, lead < 1000, gate[lead] else { return nil }
+            }
             for length in lengths where length <= digits.count {
                 if let key = Self.key(digits, length: length), let range = byPrefix[key] { return range }
             }

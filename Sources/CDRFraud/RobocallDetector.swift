@@ -10,33 +10,48 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
     private lazy var maxASR = rule.param("maxASR", 0.3)
     private lazy var maxACD = rule.param("maxACD", 30)
 
-    /// Callers start with a coarse counter; the detailed state exists only for the few that reach half
-    /// the warning threshold, which keeps memory per ordinary caller small.
+    /// Callers start with a coarse counter held inline; the detailed state lives in a second table, only
+    /// for the few that reach half the warning threshold, so an ordinary caller's entry stays small.
     struct State: Sendable {
         var coarse: CoarseCounter
-        var detail: Detail?
+        var detailed = false
     }
 
     struct Detail: Sendable {
         var tally: Tally
         var answered: SlidingCounter
-        var recent: [String] = []
+        var recent = RollingDistinct<Int64>(capacity: 100)
     }
+
+    private var details: KeyedState<Int64, Detail>
+
+    override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        details = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+        super.init(rule: rule, filter: filter, context: context)
+    }
+
+    override var liveKeys: Int { state.count + details.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }
         let now = record.call.start
-        state.update(
-            record.callingKey,
-            at: now,
-            orInsert: State(coarse: CoarseCounter(window: rule.window))
-        ) { whole in
+        let key = record.callingKey
+        let initial = State(coarse: CoarseCounter(window: rule.window))
+        let attempts = state.update(key, at: now, orInsert: initial) { whole -> Int? in
             whole.coarse.add(at: now)
-            if whole.detail == nil {
-                guard Double(whole.coarse.count) >= rule.warn / 2 else { return }
-                whole.detail = Detail(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
+            if !whole.detailed {
+                guard Double(whole.coarse.count) >= rule.warn / 2 else { return nil }
+                whole.detailed = true
             }
-            observeInDetail(record, attempts: Double(whole.coarse.count), rule: rule, state: &whole.detail!, emit: emit)
+            return whole.coarse.count
+        }
+        guard let attempts else { return }
+        details.update(
+            key,
+            at: now,
+            orInsert: Detail(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
+        ) { detail in
+            observeInDetail(record, attempts: Double(attempts), rule: rule, state: &detail, emit: emit)
         }
     }
 
@@ -50,10 +65,9 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
         let now = record.call.start
         state.tally.note(record)
         if record.answered { state.answered.add(at: now, value: Double(record.call.billable)) }
-        state.recent.append(record.call.dialled)
-        if state.recent.count > 100 { state.recent.removeFirst() }
+        state.recent.add(SubjectKey.number(record.call.dialled))
         guard attempts >= rule.warn else { return }
-        let ratio = Double(Set(state.recent).count) / Double(state.recent.count)
+        let ratio = Double(state.recent.distinct) / Double(state.recent.observed)
         let answered = Double(state.answered.count)
         let asr = answered / Double(max(1, state.tally.counter.count))
         let acd = answered > 0 ? state.answered.sum / answered : 0

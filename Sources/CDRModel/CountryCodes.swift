@@ -19,6 +19,9 @@ public enum CountryCodes {
         return nil
     }
 
+    /// How many digits a country code has (1 to 3), without formatting it.
+    public static func length(of code: Int) -> Int { code < 10 ? 1 : code < 100 ? 2 : 3 }
+
     /// The same lookup for digits held in an array.
     public static func resolve(_ digits: [UInt8]) -> (code: Int, region: String)? {
         digits.withUnsafeBufferPointer { resolve($0) }

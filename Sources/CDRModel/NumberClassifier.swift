@@ -25,7 +25,7 @@ public struct NumberClassifier: Sendable {
         }
         let digits = UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[1...])
         guard let (code, region) = CountryCodes.resolve(digits) else { return Destination(country: "", type: .other) }
-        let national = UnsafeBufferPointer(rebasing: digits[String(code).utf8.count...])
+        let national = UnsafeBufferPointer(rebasing: digits[CountryCodes.length(of: code)...])
         switch code {
         case 44: return Self.ukDestination(national, region: region)
         case 1: return Self.nanpDestination(national, region: region)

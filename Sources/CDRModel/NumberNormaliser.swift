@@ -177,7 +177,7 @@ public struct NumberNormaliser: Sendable {
         }
         let digits = Array(number.utf8.dropFirst())
         let code = CountryCodes.resolve(digits)?.code ?? 0
-        let codeLength = String(code).count
+        let codeLength = CountryCodes.length(of: code)
         let hidden = max(0, digits.count - codeLength - 3)
         return "+" + String(decoding: digits.prefix(codeLength), as: UTF8.self)
             + String(repeating: "*", count: hidden) + String(decoding: digits.suffix(3), as: UTF8.self)

@@ -420,5 +420,36 @@ struct SubjectKeyTests {
         #expect(ranges.match("+882990001")?.category == .satellite)
         #expect(ranges.match("+88") == nil)
         #expect(ranges.match("882130001") == nil)
+        let short = RiskRanges([
+            .init(prefix: "+53", category: .risk, weight: 0.4),
+            .init(prefix: "+7", category: .risk, weight: 0.2),
+            .init(prefix: "+44909", category: .premium, weight: 0.5),
+        ])
+        #expect(short.match("+5399123456")?.prefix == "+53")
+        #expect(short.match("+79161234567")?.prefix == "+7")
+        #expect(short.match("+449091234567")?.category == .premium)
+        #expect(short.match("+449081234567") == nil)
+        #expect(short.match("+5499123456") == nil)
+        #expect(short.match("+53")?.prefix == "+53")
+    }
+}
+
+@Suite("Rolling distinct count")
+struct RollingDistinctTests {
+    @Test("counts distinct values among the last N observations, forgetting the oldest exactly")
+    func rolling() {
+        var recent = RollingDistinct<Int64>(capacity: 4)
+        for value: Int64 in [1, 2, 2, 3] { recent.add(value) }
+        #expect(recent.observed == 4)
+        #expect(recent.distinct == 3)
+        recent.add(4)
+        #expect(recent.distinct == 3, "1 left the last four: 2, 2, 3, 4")
+        recent.add(4)
+        #expect(recent.distinct == 3, "2, 3, 4, 4")
+        recent.add(4)
+        #expect(recent.distinct == 2, "3, 4, 4, 4")
+        recent.add(4)
+        #expect(recent.distinct == 1)
+        #expect(recent.observed == 4)
     }
 }
