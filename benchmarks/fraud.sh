@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Fraud benchmark: injects labelled scenarios of every type into generated background traffic on seeds the
 # tests do not use, ingests them with detection on, and scores precision and recall per detector
-# (benchmarks/fraud_score.py); then prints ingest records/s with detection on beside detection off.
-# Usage: benchmarks/fraud.sh [ROWS_PER_DAY] [DAYS] [SCENARIOS_PER_TYPE]   (defaults 20000, 14, 10)
+# (benchmarks/fraud_score.py), standard scenarios and the subtle tier (1-1.5x the warning threshold) apart;
+# then prints ingest records/s with detection on beside detection off.
+# Usage: benchmarks/fraud.sh [ROWS_PER_DAY] [DAYS] [SCENARIOS_PER_TYPE] [SUBTLE_PER_TYPE]
+#        (defaults 20000, 14, 10, 3: per file and type, so 20 standard and 6 subtle scenarios per type)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 per_day=${1:-20000}
 days=${2:-14}
 count=${3:-10}
+subtle=${4:-3}
 data=bench-data/fraud
 rm -rf "$data"
 mkdir -p "$data"
@@ -19,12 +22,12 @@ for seed in 9001 9002; do
   # Asterisk Master.csv carries account codes but no diverting party; the operator CSV carries diversions.
   $bin generate --seed "$seed" --rows "$rows" --days "$days" --start 2026-03-02 \
     --inject "irsf:$count,burst:$count,pump:$count,wangiri:$count,pbx:$count,bypass:$count,fas:$count,premium:$count,robocall:$count,concurrency:$count,usage:$count,subscription:$count" \
-    --lookalikes "$count" --labels "$data/labels-$seed.csv" -o "$data/switch-$seed.csv"
+    --lookalikes "$count" --subtle "$subtle" --labels "$data/labels-$seed.csv" -o "$data/switch-$seed.csv"
   # SIM boxes need the IMSI, IMEI and cell that only mobile switching centre (BER) records carry.
   $bin generate --format 3gpp-ber --seed "$((seed + 700))" --rows "$((rows / 4))" --days "$days" --start 2026-03-02 \
-    --inject "simbox:$count" --lookalikes "$count" --labels "$data/labels-$((seed + 700)).csv" -o "$data/msc-$((seed + 700)).ber"
+    --inject "simbox:$count" --lookalikes "$count" --subtle "$subtle" --labels "$data/labels-$((seed + 700)).csv" -o "$data/msc-$((seed + 700)).ber"
   $bin generate --format mapped --seed "$((seed + 500))" --rows "$((rows / 4))" --days "$days" --start 2026-03-02 \
-    --inject "diversion:$count" --lookalikes "$count" --labels "$data/labels-$((seed + 500)).csv" \
+    --inject "diversion:$count" --lookalikes "$count" --subtle "$subtle" --labels "$data/labels-$((seed + 500)).csv" \
     -o "$data/operator-$((seed + 500)).csv"
 done
 # Streaming detection, one database per file: a file's records reach the detectors in one pass.

@@ -12,8 +12,15 @@ DETECTORS = [("irsf-hotlist", {"irsf"}), ("irsf-burst", {"burst", "irsf"}), ("ir
              ("simbox", {"simbox"}), ("simbox-trunk", {"bypass"}), ("fas", {"fas"}), ("premium", {"premium"}),
              ("robocall", {"robocall"}), ("concurrency", {"concurrency"}), ("diversion", {"diversion"}),
              ("high-usage", {"usage"}), ("subscription", {"subscription"})]
+# The primary type of detectors scored on several types.
+PRIMARY = {"irsf-burst": "burst"}
 # Which records of a scenario a detector is meant to see (callbacks for the callback detector).
 ROLES = {"wangiri-callback": {"callback"}, "high-usage": {"attack"}}
+
+
+def kind_primary(detector):
+    """The scenario type a detector exists for (its subtle scenarios are scored on it alone)."""
+    return PRIMARY.get(detector) or next(iter(dict(DETECTORS)[detector]))
 
 
 def wilson(successes, total, z=1.96):
@@ -53,7 +60,8 @@ def load_labels(con, db, labels, seed, scenarios):
             continue
         entry = scenarios.setdefault((labels, row["scenario_id"]),
                                      {"type": row["type"], "records": set(), "roles": {},
-                                      "confounder": row["role"] == "confounder"})
+                                      "confounder": row["role"] == "confounder",
+                                      "subtle": "-subtle-" in row["scenario_id"]})
         entry["records"].add(record)
         entry["roles"].setdefault(row["role"], set()).add(record)
 
@@ -68,7 +76,7 @@ def main():
     injected = set().union(*(s["records"] for s in scenarios.values())) if scenarios else set()
 
     print(f"{'detector':16} {'scenarios':>9} {'recall':>7} {'95% CI':>15} {'alerts':>7} {'precision':>9} {'95% CI':>15}"
-          f" {'look-alikes alerted':>20}")
+          f" {'look-alikes alerted':>20} {'subtle recall':>20}")
     worst = 1.0
     for detector, kind in DETECTORS:
         roles = ROLES.get(detector)
@@ -76,9 +84,12 @@ def main():
         def seen(s):
             return set().union(*(s["roles"].get(r, set()) for r in roles)) if roles else s["records"]
 
-        own = [s for s in scenarios.values() if s["type"] in kind and seen(s)]
         mine = [a for a in alerts if a["detector"] == detector]
+        own = [s for s in scenarios.values() if s["type"] in kind and seen(s) and not s["subtle"]]
         found = sum(1 for s in own if any(a["evidence"] & seen(s) for a in mine))
+        weak = [s for s in scenarios.values() if s["type"] == kind_primary(detector) and seen(s) and s["subtle"]]
+        weak_found = sum(1 for s in weak if any(a["evidence"] & seen(s) for a in mine))
+        subtle = f"{weak_found}/{len(weak)} = {weak_found / len(weak):.2f}" if weak else "-"
         true = sum(1 for a in mine if a["evidence"] & injected)
         recall = found / len(own) if own else float("nan")
         precision = true / len(mine) if mine else float("nan")
@@ -87,10 +98,11 @@ def main():
         worst = min(worst, recall if own else 1.0, precision if mine else 1.0)
         fooled = sum(1 for s in lookalikes if any(a["evidence"] & s["records"] for a in mine))
         print(f"{detector:16} {len(own):9} {recall:7.3f} {f'[{rlo:.2f}, {rhi:.2f}]':>15} {len(mine):7} {precision:9.3f} "
-              f"{f'[{plo:.2f}, {phi:.2f}]':>15} {f'{fooled}/{len(lookalikes)}':>20}")
+              f"{f'[{plo:.2f}, {phi:.2f}]':>15} {f'{fooled}/{len(lookalikes)}':>20} {subtle:>20}")
     print("an alert is true when its evidence holds injected fraud records (not look-alikes); a scenario is found when")
     print("an alert of its detector cites one of its records; look-alikes alerted counts legitimate patterns any alert")
-    print("of the detector cites")
+    print("of the detector cites; subtle scenarios (1-1.5x the warning threshold, of the detector's own type) are")
+    print("scored apart and have no target; alerts on them count as true")
     print(f"target: precision >= 0.95 and recall >= 0.95 per detector; lowest here {worst:.3f}")
 
 

@@ -118,19 +118,28 @@ public struct BusinessCalendars: Sendable {
         let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let weekday = ((day % 7) + 7) % 7
         let hour = (local - day * 86_400) / 3600
-        return calendar.holidays.contains(day) || !calendar.days.contains(weekday) || !calendar.hours.contains(hour)
+        if !calendar.hours.contains(hour) || !calendar.days.contains(weekday) { return true }
+        return !calendar.holidays.isEmpty && calendar.holidays.contains(day)
     }
 }
 
 /// Time-zone converters shared by the calendars, one per zone, behind a lock (they cache transitions).
+/// The last zone and UTC quarter-hour asked are remembered: records come in time order and most accounts
+/// share one calendar, so most calls are answered without a lookup (every zone's offset is a whole number
+/// of quarter-hours, so one offset holds for a whole quarter-hour).
 final class ClockCache: @unchecked Sendable {
     private var clocks: [String: LocalTimeConverter] = [:]
+    private var last: (zone: String, quarter: Int64, offset: Int64)?
     private let lock = NSLock()
 
     func local(_ utc: Int64, zone: String) -> Int64 {
+        let quarter = utc >= 0 ? utc / 900 : (utc - 899) / 900
         lock.lock()
         defer { lock.unlock() }
+        if let last, last.quarter == quarter, last.zone == zone { return utc + last.offset }
         if clocks[zone] == nil { clocks[zone] = LocalTimeConverter(identifier: zone) }
-        return clocks[zone]?.local(fromUTC: utc) ?? utc
+        let local = clocks[zone]?.local(fromUTC: utc) ?? utc
+        last = (zone, quarter, local - utc)
+        return local
     }
 }

@@ -9,6 +9,13 @@ public protocol Detector: AnyObject {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void)
     /// Keys of live state (a memory metric).
     var liveKeys: Int { get }
+    /// The kinds of record it looks at: the engine hands it only records with one of these traits.
+    var interest: RecordTraits { get }
+}
+
+extension Detector {
+    /// Every record, unless the detector says otherwise.
+    public var interest: RecordTraits { .any }
 }
 
 /// What every detector needs besides its rule.

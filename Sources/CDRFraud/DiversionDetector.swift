@@ -4,6 +4,9 @@ import CDRModel
 /// (critical at the first) or abroad (warn and critical by legs in the window). Subject: the diverting
 /// number.
 final class DiversionDetector: KeyedDetector<String, Tally>, Detector {
+    /// The records it looks at.
+    var interest: RecordTraits { [.diverted] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let diverter = record.call.diverting.first, !diverter.isEmpty else { return }
         let listed = record.listed

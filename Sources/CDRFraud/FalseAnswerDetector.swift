@@ -23,6 +23,9 @@ final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State
     /// Country codes whose numbers do start with 0 after the code (Italy, San Marino, Vatican).
     private static let zeroAllowed: Set<String> = ["IT", "SM", "VA"]
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.dialsAbroad] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let egress = record.call.egress
         guard record.dialsAbroad, !egress.isEmpty, filter.matches(record) else { return }

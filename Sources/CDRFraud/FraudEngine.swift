@@ -10,6 +10,8 @@ import CDRModel
 public final class FraudEngine {
     /// The detectors, one per enabled rule.
     public let detectors: [any Detector]
+    /// Each detector's interest, read once.
+    private let interests: [RecordTraits]
     private let classifier: NumberClassifier
     private let ranges: RiskRanges
     private let slack: Int64
@@ -54,6 +56,7 @@ public final class FraudEngine {
             }
         }
         self.detectors = detectors
+        interests = detectors.map(\.interest)
         classifier = NumberClassifier(homeCountryCode: homeCountryCode)
         ranges = context.ranges
         self.slack = slack
@@ -107,8 +110,9 @@ public final class FraudEngine {
         released = max(released, record.call.start)
         observed += 1
         let source = record.source
-        for detector in detectors {
-            detector.observe(record) { alert in
+        let traits = record.traits
+        for index in detectors.indices where !interests[index].isDisjoint(with: traits) {
+            detectors[index].observe(record) { alert in
                 var alert = alert
                 alert.source = source
                 if emitted.insert(alert.id).inserted { emit(alert) }

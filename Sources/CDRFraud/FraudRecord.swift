@@ -23,6 +23,8 @@ public final class FraudRecord: Sendable {
     public let listed: RiskRanges.Range?
     /// The calling number's state key (see ``SubjectKey``).
     let callingKey: Int64
+    /// What kind of record it is, for the engine's dispatch.
+    public let traits: RecordTraits
 
     /// Classifies a stored record.
     public init(
@@ -42,6 +44,15 @@ public final class FraudRecord: Sendable {
         callsFromAbroad = origin.isE164 && origin.country != classifier.homeRegion
         listed = ranges.count == 0 ? nil : ranges.match(call.dialled)
         callingKey = SubjectKey.number(call.calling)
+        var traits: RecordTraits = .any
+        if dialsAbroad { traits.insert(.dialsAbroad) }
+        if callsFromAbroad { traits.insert(.fromAbroad) }
+        if listed != nil { traits.insert(.listed) }
+        if destination.type == .premium { traits.insert(.premium) }
+        if !(call.diverting.first ?? "").isEmpty { traits.insert(.diverted) }
+        if !call.imsi.isEmpty { traits.insert(.mobile) }
+        if call.answer != nil { traits.insert(.answered) }
+        self.traits = traits
     }
 
     /// True when the call was answered.

@@ -57,6 +57,9 @@ final class HighUsageDetector: Detector {
 
     var liveKeys: Int { profiles.count + hot.count }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.answered] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.answered, !record.call.calling.isEmpty, filter.matches(record) else { return }
         let now = record.call.start

@@ -33,6 +33,9 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
         state = KeyedState(ttl: Int64(rule.param("newCountryDays", 90) * 86_400), cap: context.keyCap)
     }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.dialsAbroad, .listed] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.dialsAbroad || record.listed != nil, filter.matches(record) else { return }
         let now = record.call.start

@@ -7,6 +7,9 @@ final class IRSFHotlistDetector: KeyedDetector<String, Tally>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var criticalMinutes = rule.param("criticalMinutes", 10)
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.listed] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard let range = record.listed, range.category == .test || range.category == .hrn,
             filter.matches(record)

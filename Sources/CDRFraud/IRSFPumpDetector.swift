@@ -32,6 +32,9 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
         var callers: RecentDistinct<Int64>
     }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.dialsAbroad] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.answered, record.dialsAbroad, !record.call.calling.isEmpty, filter.matches(record) else {
             return

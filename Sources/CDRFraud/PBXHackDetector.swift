@@ -14,6 +14,9 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
         var probes: RecentDistinct<String>
     }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.dialsAbroad, .premium] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.dialsAbroad || record.destination.type == .premium, filter.matches(record) else { return }
         let now = record.call.start

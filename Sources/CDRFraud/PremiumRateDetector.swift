@@ -7,6 +7,9 @@ final class PremiumRateDetector: KeyedDetector<Int64, Tally>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var warnMinutes = rule.param("warnMinutes", 60)
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.premium, .listed] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let listed = record.listed?.category == .premium
         guard (record.destination.type == .premium && !record.dialsAbroad) || listed, filter.matches(record) else {

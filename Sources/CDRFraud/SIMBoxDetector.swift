@@ -50,6 +50,9 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
 
     override var liveKeys: Int { state.count + handsets.count }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.mobile] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let call = record.call
         guard !call.imsi.isEmpty, filter.matches(record) else { return }

@@ -32,6 +32,9 @@ final class WangiriCallbackDetector: Detector {
 
     var liveKeys: Int { missed.count + campaigns.count + ringers.count }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.fromAbroad, .dialsAbroad] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let now = record.call.start
         if record.callsFromAbroad {

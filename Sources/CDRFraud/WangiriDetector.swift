@@ -16,6 +16,9 @@ final class WangiriDetector: KeyedDetector<Int64, WangiriDetector.State>, Detect
         var all: SlidingCounter
     }
 
+    /// The records it looks at.
+    var interest: RecordTraits { [.fromAbroad] }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard record.callsFromAbroad, filter.matches(record) else { return }
         let now = record.call.start

@@ -58,6 +58,11 @@ public struct ScenarioInjector: Sendable {
     /// a foreign hotline (pumping), an IVR answering at once (false answer), taxi-dispatch SIMs (SIM box)
     /// and roamers calling home (trunk bypass).
     public var confounders = 0
+    /// Subtle scenarios injected per injected type besides the standard ones, named `<type>-subtle-<n>`:
+    /// the same pattern at 1 to 1.5 times the default rule's warning threshold (Wangiri ringing 30–45
+    /// subscribers, robocalls at 100–150 attempts an hour, 4–6 simultaneous calls, one call to a high-risk
+    /// range, …), which detection may or may not reach; benchmarks report their recall apart.
+    public var subtle = 0
     private var random: SplitMix64
     private let start: Int64
     private let span: Int64
@@ -95,9 +100,11 @@ public struct ScenarioInjector: Sendable {
         var calls: [GeneratedCall] = []
         var labels: [ScenarioLabel] = []
         for (type, count) in counts {
-            for index in 1...count {
-                let name = "\(type.rawValue)-\(index)"
-                let made = scenario(type, name: name, number: Int(tag % 97) * 100 + index)
+            let tiers =
+                (1...count).map { (name: "\(type.rawValue)-\($0)", number: $0, subtle: false) }
+                + (0..<subtle).map { (name: "\(type.rawValue)-subtle-\($0 + 1)", number: count + $0 + 1, subtle: true) }
+            for (name, index, isSubtle) in tiers {
+                let made = scenario(type, name: name, number: Int(tag % 97) * 100 + index, subtle: isSubtle)
                 calls += made.map(\.call)
                 labels += made.map {
                     ScenarioLabel(
@@ -140,14 +147,14 @@ public struct ScenarioInjector: Sendable {
     /// more, else none).
     public var warmUpDays: Int64 { span / 86_400 >= 14 ? 7 : 0 }
 
-    private mutating func scenario(_ type: ScenarioType, name: String, number: Int) -> [Made] {
+    private mutating func scenario(_ type: ScenarioType, name: String, number: Int, subtle: Bool) -> [Made] {
         let day = warmUpDays + Int64(random.below(Int(span / 86_400 - warmUpDays)))
         let base = start + day * 86_400
         switch type {
         case .wangiri:
             let caller = "002348\(String(format: "%09d", 30_000_000 + number * 1_000 + random.below(999)))"
             let at = base + 2 * 3600 + Int64(random.below(4 * 3600))
-            let targets = 60 + random.below(140)
+            let targets = subtle ? 30 + random.below(16) : 60 + random.below(140)
             var made: [Made] = (0..<targets).map { n in
                 let ring = Int64(1 + random.below(3))
                 let begin = at + Int64(n) * Int64(3 + random.below(25))
@@ -170,6 +177,12 @@ public struct ScenarioInjector: Sendable {
         case .irsf:
             let account = "victim\(number)"
             let at = base + 19 * 3600 + Int64(random.below(3 * 3600))
+            if subtle {
+                let line = "2\(10 + number)"
+                let dialled = "002529\(String(format: "%06d", random.below(50)))"
+                let talk = Int64(60 + random.below(480))
+                return [(make(line, dialled, at, 3, talk, .answered, account: account), "attack", e164(line))]
+            }
             var made: [Made] = [
                 (
                     make(
@@ -210,12 +223,12 @@ public struct ScenarioInjector: Sendable {
             let account = "acct\(number % 50)"
             let caller = "2\(10 + number)"
             let at = base + 18 * 3600 + Int64(random.below(4 * 3600))
-            let channels = 3 + random.below(4)
+            let channels = subtle ? 3 : 3 + random.below(4)
             var made: [Made] = []
             for _ in 0..<channels {
                 var begin = at + Int64(random.below(300))
-                for _ in 0..<(3 + random.below(3)) {
-                    let talk = Int64(300 + random.below(1200))
+                for _ in 0..<(subtle ? 4 + random.below(2) : 3 + random.below(3)) {
+                    let talk = Int64(subtle ? 120 + random.below(480) : 300 + random.below(1200))
                     let dialled = "00679\(String(format: "%07d", 9_000_000 + random.below(999_999)))"
                     made.append(
                         (
@@ -230,10 +243,11 @@ public struct ScenarioInjector: Sendable {
         case .pump:
             let at = base + 10 * 3600 + Int64(random.below(8 * 3600))
             let range = "0023799\(String(format: "%02d", number % 100))0"
-            return (0..<(6 + random.below(10))).flatMap { n -> [Made] in
+            let callers = subtle ? 5 + random.below(3) : 6 + random.below(10)
+            return (0..<callers).flatMap { n -> [Made] in
                 let caller = "07700\(String(format: "%06d", 800_000 + number * 20 + n))"
                 let first = at + Int64(random.below(50 * 60))
-                return (0..<(1 + random.below(3))).map { k in
+                return (0..<(subtle ? 1 : 1 + random.below(3))).map { k in
                     let talk = Int64(400 + random.below(1600))
                     let dialled = range + String(format: "%03d", random.below(99))
                     return (
@@ -246,11 +260,11 @@ public struct ScenarioInjector: Sendable {
             let route = "intl-gw3"
             let at = base + 9 * 3600 + Int64(random.below(6 * 3600))
             let hours = 2 + random.below(5)
-            let fake = 0.3 + random.unit() * 0.5
+            let fake = subtle ? 0.3 + random.unit() * 0.15 : 0.3 + random.unit() * 0.5
             let calls = hours * (60 + random.below(60))
             return (0..<calls).map { n in
                 let begin = at + Int64(n) * Int64(hours * 3600 / calls)
-                let invalid = n == calls / 2 && number % 3 == 0
+                let invalid = !subtle && n == calls / 2 && number % 3 == 0
                 let dialled =
                     invalid
                     ? "00910\(String(format: "%09d", random.below(999_999_999)))"
@@ -268,13 +282,16 @@ public struct ScenarioInjector: Sendable {
                         egress: route
                     )
                 } else {
+                    let ring = Int64(4 + random.below(20))
+                    let talk = Int64(subtle ? 30 + random.below(270) : random.below(300))
+                    let unanswered: Disposition = random.unit() < 0.5 ? .failed : .noAnswer
                     call = make(
                         caller,
                         dialled,
                         begin,
-                        Int64(4 + random.below(20)),
-                        Int64(random.below(300)),
-                        random.unit() < 0.5 ? .failed : .noAnswer,
+                        ring,
+                        talk,
+                        subtle ? .answered : unanswered,
                         egress: route
                     )
                 }
@@ -294,7 +311,7 @@ public struct ScenarioInjector: Sendable {
                     ? "3577\(String(format: "%011d", number * 10 + sim / 4))"
                     : "3588\(String(format: "%011d", number * 20 + sim))"
                 for day in 0..<days {
-                    let calls = 60 + random.below(90)
+                    let calls = subtle ? 50 + random.below(26) : 60 + random.below(90)
                     for n in 0..<calls {
                         let begin =
                             base + day * 86_400 + 8 * 3600 + Int64(n) * Int64(14 * 3600 / calls)
@@ -318,10 +335,10 @@ public struct ScenarioInjector: Sendable {
             return made
         case .bypass:
             let at = base + 8 * 3600 + Int64(random.below(8 * 3600))
-            let hours = 2 + random.below(4)
-            let calls = hours * (30 + random.below(90))
+            let hours = subtle ? 1 : 2 + random.below(4)
+            let calls = subtle ? 10 + random.below(6) : hours * (30 + random.below(90))
             return (0..<calls).map { n in
-                let begin = at + Int64(n) * Int64(hours * 3600 / calls)
+                let begin = at + Int64(n) * Int64((subtle ? 3000 : hours * 3600) / calls)
                 let answered = random.unit() < 0.6
                 let call = make(
                     randomMobile(),
@@ -338,7 +355,7 @@ public struct ScenarioInjector: Sendable {
             let account = "pbx\(number)"
             let at = base + 86_400 - 3 * 3600 + Int64(random.below(2 * 3600))
             var made: [Made] = []
-            for n in 0..<(10 + random.below(10)) {
+            for n in 0..<(subtle ? 0 : 10 + random.below(10)) {
                 made.append(
                     (
                         make(
@@ -353,13 +370,13 @@ public struct ScenarioInjector: Sendable {
                     )
                 )
             }
-            for n in 0..<(20 + random.below(30)) {
+            for n in 0..<(subtle ? 5 + random.below(3) : 20 + random.below(30)) {
                 made.append(
                     (
                         make(
                             "3\(10 + number)",
                             "0053\(String(format: "%08d", 10_000_000 + random.below(89_999_999)))",
-                            at + 600 + Int64(n * 45),
+                            at + 600 + Int64(n * (subtle ? 240 : 45)),
                             4,
                             Int64(60 + random.below(600)),
                             .answered,
@@ -373,20 +390,20 @@ public struct ScenarioInjector: Sendable {
             let caller = "07700\(String(format: "%06d", 900_000 + number))"
             return series(
                 caller,
-                calls: 20...39,
+                calls: subtle ? 10...15 : 20...39,
                 at: base + 8 * 3600,
-                spacing: 1800,
+                spacing: subtle ? 3600 : 1800,
                 ring: 5,
                 dial: .premium,
-                talk: 600...2399
+                talk: subtle ? 60...239 : 600...2399
             )
         case .robocall:
             let caller = "01632\(String(format: "%06d", 960_000 + number))"
             return series(
                 caller,
-                calls: 150...349,
+                calls: subtle ? 100...150 : 150...349,
                 at: base + 10 * 3600,
-                spacing: 15,
+                spacing: subtle ? 20 : 15,
                 ring: 6,
                 dial: .mobile,
                 talk: 5...24,
@@ -396,7 +413,7 @@ public struct ScenarioInjector: Sendable {
             let caller = "07700\(String(format: "%06d", 950_000 + number))"
             return series(
                 caller,
-                calls: 8...19,
+                calls: subtle ? 4...6 : 8...19,
                 at: base + 14 * 3600,
                 spacing: 30,
                 ring: 3,
@@ -405,43 +422,48 @@ public struct ScenarioInjector: Sendable {
             )
         case .usage:
             let line = "07700\(String(format: "%06d", 990_000 + number))"
-            let burst = Int64(1 + random.below(3))
+            let burst = subtle ? 1 : Int64(1 + random.below(3))
             return history(line, until: base, subject: e164(line))
                 + busyDays(
                     line,
                     days: base..<(base + burst * 86_400),
-                    calls: 12...31,
+                    calls: subtle ? 6...8 : 12...31,
                     hour: 7,
                     spacing: 1800,
-                    talk: 700...1900,
+                    talk: subtle ? 1200...1259 : 700...1900,
                     mobile: true,
                     role: "attack"
                 )
         case .subscription:
             let line = "07700\(String(format: "%06d", 910_000 + number))"
             var made: [Made] = []
-            for day in 0..<Int64(2 + random.below(3)) {
-                for n in 0..<(20 + random.below(30)) {
-                    let abroad = random.unit() < 0.8
+            let abroadCalls = subtle ? 6 + random.below(3) : 0
+            for day in 0..<Int64(subtle ? 1 : 2 + random.below(3)) {
+                for n in 0..<(subtle ? 12 : 20 + random.below(30)) {
+                    let abroad = subtle ? n < abroadCalls : random.unit() < 0.8
                     let dialled =
                         abroad
                         ? "00\(["234", "53", "880", "63"][random.below(4)])\(String(format: "%09d", 100_000_000 + random.below(899_999_999)))"
                         : "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
                     let begin = base + day * 86_400 + 9 * 3600 + Int64(n) * 900
-                    made.append(
-                        (make(line, dialled, begin, 5, Int64(300 + random.below(900)), .answered), "attack", e164(line))
-                    )
+                    let talk = Int64(subtle ? 600 + random.below(60) : 300 + random.below(900))
+                    made.append((make(line, dialled, begin, 5, talk, .answered), "attack", e164(line)))
                 }
             }
             return made
         case .diversion:
             let diverter = "07700\(String(format: "%06d", 970_000 + number))"
             let at = base + 12 * 3600
-            return (0..<(5 + random.below(20))).map { n in
+            return (0..<(subtle ? 3 + random.below(2) : 5 + random.below(20))).map { n in
+                let caller = "07700\(String(format: "%06d", random.below(999_999)))"
+                let target =
+                    subtle
+                    ? "00336\(String(format: "%08d", random.below(99_999_999)))"
+                    : "002529\(String(format: "%06d", random.below(50)))"
                 var call = make(
-                    "07700\(String(format: "%06d", random.below(999_999)))",
-                    "002529\(String(format: "%06d", random.below(50)))",
-                    at + Int64(n) * 600,
+                    caller,
+                    target,
+                    at + Int64(n) * (subtle ? 900 : 600),
                     3,
                     Int64(600 + random.below(1200)),
                     .answered

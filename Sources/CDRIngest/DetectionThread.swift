@@ -37,6 +37,12 @@ final class DetectionThread: @unchecked Sendable {
     }
 
     private func run() {
+        #if os(Linux)
+        // Linux nice values are per thread (`who` 0 is the calling thread): detection yields to parsing
+        // and storing when both cores are busy, and catches up in their pauses; the bounded queue
+        // holds what it has not reached yet.
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
         while let message = queue.pop() {
             switch message {
             case .records(let calls, let source):

@@ -45,6 +45,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Legitimate look-alikes to inject per injected type that has one (labelled confounder).")
     var lookalikes = 0
 
+    @Option(
+        help: "Subtle scenarios per injected type besides the standard ones (at 1-1.5x the warning threshold)."
+    )
+    var subtle = 0
+
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must be 0 or more") }
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
@@ -55,6 +60,8 @@ struct GenerateCommand: ParsableCommand {
             )
         }
         if labels != nil && inject == nil { throw ValidationError("--labels needs --inject") }
+        guard subtle >= 0 else { throw ValidationError("--subtle must be 0 or more") }
+        if subtle > 0 && inject == nil { throw ValidationError("--subtle needs --inject") }
     }
 
     func run() throws {
@@ -68,7 +75,8 @@ struct GenerateCommand: ParsableCommand {
             to: output,
             inject: inject.flatMap(ScenarioInjector.parse),
             labels: labels,
-            lookalikes: lookalikes
+            lookalikes: lookalikes,
+            subtle: subtle
         )
     }
 
@@ -84,7 +92,8 @@ struct GenerateCommand: ParsableCommand {
         extraLines: [String] = [],
         inject: [(type: ScenarioType, count: Int)]? = nil,
         labels: String? = nil,
-        lookalikes: Int = 0
+        lookalikes: Int = 0,
+        subtle: Int = 0
     ) throws {
         let sink = try OutputSink(path: path, gzip: gzip)
         let writer = CallFileWriter(format: format)
@@ -94,6 +103,7 @@ struct GenerateCommand: ParsableCommand {
         if let inject {
             var injector = ScenarioInjector(counts: inject, seed: seed, start: start, days: days)
             injector.confounders = lookalikes
+            injector.subtle = subtle
             (injected, truth) = injector.calls()
         }
         var storedIDs: [String] = []

@@ -41,4 +41,40 @@ struct ScenarioInjectorTests {
         let others = subscribers(other.calls().labels)
         #expect(others.count > 20 && others.isDisjoint(with: subscribers(made.labels)))
     }
+
+    @Test("subtle scenarios are named apart and sit between the warning threshold and 1.5 times it")
+    func subtleTier() {
+        let start = CivilTime.parseISO("2026-03-02")!
+        var injector = ScenarioInjector(
+            counts: ScenarioInjector.parse("wangiri:2,robocall:2,concurrency:2,pump:2,pbx:2")!,
+            seed: 11,
+            start: start,
+            days: 14
+        )
+        injector.subtle = 3
+        let made = injector.calls()
+        let byScenario = Dictionary(grouping: zip(made.calls, made.labels), by: { $0.1.scenario })
+        #expect(byScenario.keys.filter { $0.contains("-subtle-") }.count == 15)
+        #expect(byScenario.keys.filter { !$0.contains("-subtle-") && !$0.contains("lookalike") }.count == 10)
+        func attacks(_ name: String) -> [GeneratedCall] {
+            byScenario[name, default: []].filter { $0.1.role == "attack" }.map(\.0)
+        }
+        for index in 1...3 {
+            let rung = Set(attacks("wangiri-subtle-\(index)").map(\.destination)).count
+            #expect((30...45).contains(rung), "Wangiri warns at 30 distinct subscribers; rang \(rung)")
+            let attempts = attacks("robocall-subtle-\(index)")
+            #expect((100...150).contains(attempts.count), "robocall warns at 100 attempts; made \(attempts.count)")
+            #expect(attempts.last!.start - attempts.first!.start < 3600, "within the hour's window")
+            let lines = attacks("concurrency-subtle-\(index)")
+            let overlapping = lines.filter { $0.start <= lines.last!.start && $0.end > lines.last!.start }.count
+            #expect((4...6).contains(overlapping), "4 calls at once warn; \(overlapping) overlap")
+            let callers = Set(attacks("pump-subtle-\(index)").map(\.source)).count
+            #expect((5...7).contains(callers), "pumping warns at 5 distinct callers; \(callers) called")
+            let probes = attacks("pbx-subtle-\(index)").filter { $0.disposition == .failed }
+            #expect(probes.isEmpty, "subtle PBX attacks make no failed probes")
+        }
+        for index in 1...2 {
+            #expect(Set(attacks("wangiri-\(index)").map(\.destination)).count >= 60, "standard strength")
+        }
+    }
 }
