@@ -256,4 +256,30 @@ struct PostgresStoreTests {
         #expect(try store.recordCount() == 6, "20:00–23:00 on 31 January went with its partition")
         #expect(try store.partitionMonths() == [january + 1])
     }
+
+    @Test("numbers compare byte for byte in every partition, whatever the server's default collation")
+    func numberCollation() throws {
+        guard let scratch = try PostgresScratch() else { return }
+        let store = try scratch.store()
+        guard let id = try store.claimForTest("c.csv", hash: 2) else { return }
+        let start = CivilTime.parseISO("2026-03-01T10:00:00Z")!
+        _ = try store.store(
+            calls(3, from: start),
+            rejected: 0,
+            fileID: id,
+            path: "c.csv",
+            worker: "w",
+            leaseSeconds: 30
+        )
+        let (rows, _) = try store.session.query(
+            """
+            SELECT table_name || '.' || column_name || '=' || coalesce(collation_name, '') FROM information_schema.columns
+            WHERE table_name LIKE 'records%' AND column_name IN ('calling', 'dialled') ORDER BY 1
+            """,
+            "reading collations"
+        )
+        let collations = try rows.map { try $0.decode(String.self) }
+        #expect(collations.count == 4, "the parent and its March partition: \(collations)")
+        #expect(collations.allSatisfy { $0.hasSuffix("=C") }, "\(collations)")
+    }
 }
