@@ -6,32 +6,43 @@ import CDRModel
 /// answered minutes. The count must also reach `peakFactor` (default 3) times the subject's usual busiest
 /// window of such calls. A subject's countries are known only after `warmUpDays` (default 7) of data.
 /// Subject: `acct:<code>`, else the calling number.
-final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, Detector {
+///
+/// Every subject keeps a compact entry (its countries as a short list, its usual peak); the window's tally
+/// and evidence live in a second table, only for subjects whose calls go to risky or new destinations.
+final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
     private lazy var period = Int64(rule.param("newCountryDays", 90) * 86_400)
     private lazy var criticalMinutes = rule.param("criticalMinutes", 60)
     private lazy var factor = rule.param("peakFactor", 3)
 
+    /// A country the subject called: when first in the current period and when last.
+    struct Country: Sendable {
+        var region: String
+        var first: Int64
+        var last: Int64
+    }
+
     struct State: Sendable {
         var firstSeen: Int64
-        /// Country → when first called in the current period and when last called.
-        var countries: [String: (first: Int64, last: Int64)] = [:]
-        var tally: Tally?
+        var countries: [Country] = []
         var lastRisky: Int64 = 0
         var day: Int64 = 0
         var dayPeak: Double = 0
         var usualPeak: Double = 0
-        var lastEmitted = EmissionLog()
     }
 
     private var origin: Int64?
+    private var tallies: KeyedState<Int64, Tally>
     private static let maxCountries = 48
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        tallies = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
         state = KeyedState(ttl: Int64(rule.param("newCountryDays", 90) * 86_400), cap: context.keyCap)
     }
+
+    override var liveKeys: Int { state.count + tallies.count }
 
     /// The records it looks at.
     var interest: RecordTraits { [.dialsAbroad, .listed] }
@@ -42,28 +53,33 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
         let start = origin ?? now
         origin = start
         let account = record.call.account
-        let subject = account.isEmpty ? record.call.calling : "acct:" + account
-        guard !subject.isEmpty else { return }
+        guard !account.isEmpty || !record.call.calling.isEmpty else { return }
+        let key = account.isEmpty ? record.callingKey : SubjectKey.account(account)
         let country = record.destination.country
-        state.update(subject, at: now, orInsert: State(firstSeen: now)) { state in
+        let listed = record.listed.map { $0.category != .premium } ?? false
+        let due = state.update(key, at: now, orInsert: State(firstSeen: now)) { state -> Double? in
             var isNew = false
             if !country.isEmpty {
-                if let seen = state.countries[country], now - seen.last < period {
-                    state.countries[country] = (seen.first, max(seen.last, now))
-                    isNew = state.firstSeen + warmUp <= seen.first && now - seen.first < rule.window
+                if let index = state.countries.firstIndex(where: { $0.region == country }),
+                    now - state.countries[index].last < period
+                {
+                    state.countries[index].last = max(state.countries[index].last, now)
+                    let first = state.countries[index].first
+                    isNew = state.firstSeen + warmUp <= first && now - first < rule.window
                 } else {
-                    state.countries[country] = (now, now)
+                    state.countries.removeAll { $0.region == country }
+                    state.countries.append(Country(region: country, first: now, last: now))
                     isNew = state.firstSeen + warmUp <= now
                     if state.countries.count > Self.maxCountries,
-                        let oldest = state.countries.min(by: { $0.value.last < $1.value.last })?.key
+                        let oldest = state.countries.indices.min(by: {
+                            state.countries[$0].last < state.countries[$1].last
+                        })
                     {
-                        state.countries[oldest] = nil
+                        state.countries.remove(at: oldest)
                     }
                 }
             }
-            let listed = record.listed.map { $0.category != .premium } ?? false
-            guard isNew || listed else { return }
-            if now - state.lastRisky > rule.window + rule.snooze { state.tally = nil }
+            guard isNew || listed else { return nil }
             state.lastRisky = now
             let day = CallRecord.dayOf(now)
             if day != state.day {
@@ -71,18 +87,16 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
                 state.day = day
                 state.dayPeak = 0
             }
-            if state.tally == nil {
-                var fresh = Tally(window: rule.window)
-                fresh.lastEmitted = state.lastEmitted
-                state.tally = fresh
-            }
-            state.tally!.note(record, value: Double(record.call.billable) / 60)
-            let calls = Double(state.tally!.counter.count)
-            let minutes = state.tally!.counter.sum
-            state.dayPeak = max(state.dayPeak, calls)
-            let floor = factor * state.usualPeak
-            guard calls >= floor || minutes >= criticalMinutes else { return }
-            let usual = state.usualPeak
+            return state.usualPeak
+        }
+        guard let usual = due else { return }
+        let subject = account.isEmpty ? record.call.calling : "acct:" + account
+        let calls = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally -> Double in
+            tally.note(record, value: Double(record.call.billable) / 60)
+            let calls = Double(tally.counter.count)
+            let minutes = tally.counter.sum
+            let floor = factor * usual
+            guard calls >= floor || minutes >= criticalMinutes else { return calls }
             emitIfDue(
                 rule: rule,
                 detector: "irsf-burst",
@@ -98,7 +112,7 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
                     Measure(name: "answered_minutes", value: minutes, warn: criticalMinutes, critical: criticalMinutes),
                     Measure(name: "usual_peak_calls", value: usual, warn: usual, critical: usual),
                 ],
-                tally: &state.tally!,
+                tally: &tally,
                 now: now,
                 summary: { _ in
                     "\(Int(calls)) calls (\(Int(minutes)) answered min) to risk-scored ranges or countries new for \(subject) in \(rule.windowMinutes) min"
@@ -106,7 +120,8 @@ final class IRSFBurstDetector: KeyedDetector<String, IRSFBurstDetector.State>, D
                 emit: emit,
                 forced: minutes >= criticalMinutes ? .critical : nil
             )
-            state.lastEmitted = state.tally!.lastEmitted
+            return calls
         }
+        state.update(key, at: now, orInsert: State(firstSeen: now)) { $0.dayPeak = max($0.dayPeak, calls) }
     }
 }

@@ -453,3 +453,26 @@ struct RollingDistinctTests {
         #expect(recent.observed == 4)
     }
 }
+
+@Suite("Keyed state")
+struct KeyedStateTests {
+    @Test("keys untouched for the time to live go once event time moves on, however few operations that takes")
+    func expiry() {
+        var state = KeyedState<Int64, Int>(ttl: 3600, cap: 100_000)
+        for key: Int64 in 0..<5_000 { state.update(key, at: key / 5, orInsert: 0) { $0 += 1 } }
+        state.update(-1, at: 3_000, orInsert: 0) { $0 += 1 }
+        #expect(state.count == 5_001, "nothing is an hour old yet")
+        state.update(-2, at: 6_000, orInsert: 0) { $0 += 1 }
+        #expect(state.count == 2, "the 5,000 keys of the first 1,000 s are gone after one more operation")
+        #expect(state.state(-1) == 1 && state.state(0) == nil)
+    }
+
+    @Test("beyond the cap the least recently touched keys go first")
+    func cap() {
+        var state = KeyedState<Int64, Int>(ttl: 86_400, cap: 100)
+        for key: Int64 in 0..<150 { state.update(key, at: 1_000 + key, orInsert: 0) { $0 += 1 } }
+        #expect(state.count <= 100)
+        #expect(state.state(149) != nil && state.state(0) == nil)
+        #expect(state.capEvictions > 0)
+    }
+}
