@@ -1,7 +1,6 @@
 /// Per-key detector state with event-time expiry and a hard cap on keys, so memory stays bounded
 /// whatever the input: a key untouched for `ttl` seconds of event time is dropped, and beyond `cap` keys
-/// the least recently touched go first. Expired keys are swept each time event time has moved on a
-/// quarter of `ttl`, so a table holds about 1.25 `ttl` of keys, however many operations that takes.
+/// the least recently touched go first.
 public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     private struct Entry {
         var state: State
@@ -9,7 +8,8 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     }
 
     private var entries: [Key: Entry] = [:]
-    private var nextSweep = Int64.min
+    private var operations = 0
+    private var nextSweep = 4096
     /// Seconds of event time a key lives without events.
     public let ttl: Int64
     /// Most keys kept.
@@ -33,9 +33,10 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
         orInsert make: @autoclosure () -> State,
         _ body: (inout State) -> T
     ) -> T {
-        if time >= nextSweep {
-            if nextSweep != Int64.min { expire(before: time - ttl) }
-            nextSweep = time + max(60, ttl / 4)
+        operations += 1
+        if operations >= nextSweep {
+            expire(before: time - ttl)
+            nextSweep = operations + max(4096, entries.count * 4)
         }
         let result = Self.touch(&entries[key, default: Entry(state: make(), touched: time)], at: time, body)
         if entries.count > cap { shed() }
