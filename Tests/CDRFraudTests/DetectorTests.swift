@@ -475,3 +475,60 @@ struct KeyedStateTests {
         #expect(state.capEvictions > 0)
     }
 }
+
+@Suite("Dispatch by record traits")
+struct DispatchTests {
+    @Test("handing records only to interested detectors raises exactly what showing every detector every record does")
+    func sameAlerts() throws {
+        var calls: [CallRecord] = []
+        calls += (0..<40).map {
+            call(
+                "+2348031234567",
+                "+4479111\(String(format: "%05d", $0))",
+                at: Int64($0) * 20,
+                ring: 2,
+                answered: false
+            )
+        }
+        calls += (0..<12).map { call("+447700900111", "+449091234\($0)", at: 2_000 + Int64($0) * 600, talk: 900) }
+        calls += (0..<4).map { call("+447700900222", "+2529001\($0)", at: 3_000 + Int64($0) * 60, talk: 300) }
+        calls += (0..<6).map {
+            call(
+                "+447700900\(300 + $0)",
+                "+2529555\($0)",
+                at: 4_000 + Int64($0) * 90,
+                talk: 1200,
+                diverting: ["+447700900999"]
+            )
+        }
+        calls += (0..<8).map { call("201", "+5355512\($0)", at: 40_000 + Int64($0) * 120, account: "acme") }
+        calls += (0..<300).map {
+            var record = call(
+                "+4477009\(String(format: "%05d", $0 % 37))",
+                "+4420794\($0)",
+                at: Int64($0) * 97,
+                talk: 30
+            )
+            if $0 % 3 == 0 { record.imsi = "23410000000\($0 % 5)" }
+            return record
+        }
+        calls.sort { $0.start < $1.start }
+        let rules = FraudRules.defaults()
+        let context = DetectorContext(ranges: testRanges)
+        let dispatched = try FraudEngine(rules: rules, context: context, homeCountryCode: "44")
+        var viaTraits: [String] = []
+        for (index, record) in calls.enumerated() {
+            dispatched.addInOrder(id: Int64(index + 1), call: record) { viaTraits.append($0.id) }
+        }
+        dispatched.finish { viaTraits.append($0.id) }
+        let everyone = try FraudEngine(rules: rules, context: context, homeCountryCode: "44")
+        let classifier = NumberClassifier(homeCountryCode: "44")
+        var broadcast = Set<String>()
+        for (index, record) in calls.enumerated() {
+            let seen = FraudRecord(id: Int64(index + 1), call: record, classifier: classifier, ranges: testRanges)
+            for detector in everyone.detectors { detector.observe(seen) { broadcast.insert($0.id) } }
+        }
+        #expect(Set(viaTraits) == broadcast)
+        #expect(viaTraits.count >= 5, "the stream raises alerts of several detectors: \(viaTraits)")
+    }
+}
