@@ -26,7 +26,6 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     struct State: Sendable {
         var firstSeen: Int64
         var countries: [Country] = []
-        var lastRisky: Int64 = 0
         var day: Int64 = 0
         var dayPeak: Double = 0
         var usualPeak: Double = 0
@@ -60,15 +59,14 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         let due = state.update(key, at: now, orInsert: State(firstSeen: now)) { state -> Double? in
             var isNew = false
             if !country.isEmpty {
-                if let index = state.countries.firstIndex(where: { $0.region == country }),
-                    now - state.countries[index].last < period
-                {
+                let known = state.countries.firstIndex { $0.region == country }
+                if let index = known, now - state.countries[index].last < period {
                     state.countries[index].last = max(state.countries[index].last, now)
                     let first = state.countries[index].first
                     isNew = state.firstSeen + warmUp <= first && now - first < rule.window
                 } else {
-                    state.countries.removeAll { $0.region == country }
-                    state.countries.append(Country(region: country, first: now, last: now))
+                    let fresh = Country(region: country, first: now, last: now)
+                    if let index = known { state.countries[index] = fresh } else { state.countries.append(fresh) }
                     isNew = state.firstSeen + warmUp <= now
                     if state.countries.count > Self.maxCountries,
                         let oldest = state.countries.indices.min(by: {
@@ -80,7 +78,6 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
                 }
             }
             guard isNew || listed else { return nil }
-            state.lastRisky = now
             let day = CallRecord.dayOf(now)
             if day != state.day {
                 state.usualPeak = max(state.usualPeak * 0.9, state.dayPeak)

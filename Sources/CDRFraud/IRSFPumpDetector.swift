@@ -87,20 +87,18 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
         )
     }
 
-    /// The range key (its digits as one number) and name (`+CC` and `digits` more digits) of an E.164
-    /// number, or nil when the number is too short or its country code unassigned.
+    /// The range name (`+CC` and `digits` more digits) of an E.164 number and its state key, or nil when
+    /// the number is too short or its country code unassigned.
     static func range(of number: String, digits extra: Int) -> (key: Int64, name: String)? {
         var number = number
-        return number.withUTF8 { bytes -> (key: Int64, name: String)? in
+        let name = number.withUTF8 { bytes -> String? in
             guard bytes.first == UInt8(ascii: "+") else { return nil }
             let digits = UnsafeBufferPointer(rebasing: bytes[1...])
             guard let code = CountryCodes.resolve(digits)?.code else { return nil }
             let length = CountryCodes.length(of: code) + extra
-            guard digits.count > length, length <= 17 else { return nil }
-            var value: Int64 = 0
-            for byte in digits.prefix(length) { value = value &* 10 &+ Int64(byte &- 0x30) }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(length + 1)), as: UTF8.self)
-            return (value << 5 | Int64(length), name)
+            guard digits.count > length else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(length + 1)), as: UTF8.self)
         }
+        return name.map { (SubjectKey.number($0), $0) }
     }
 }

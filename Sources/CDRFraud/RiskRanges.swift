@@ -38,12 +38,8 @@ public struct RiskRanges: Sendable {
         guard let key = Self.key(digits, length: digits.count) else { return }
         byPrefix[key] = range
         if !lengths.contains(digits.count) { lengths = (lengths + [digits.count]).sorted(by: >) }
-        let lead = digits.prefix(3).reduce(0) { $0 * 10 + Int($1 &- 0x30) }
-        let open = 3 - min(3, digits.count)
-        var first = lead
-        for _ in 0..<open { first *= 10 }
-        var span = 1
-        for _ in 0..<open { span *= 10 }
+        let span = [1000, 100, 10, 1][min(3, digits.count)]
+        let first = digits.prefix(3).reduce(0) { $0 * 10 + Int($1 &- 0x30) } * span
         for index in first..<(first + span) { gate[index] = true }
     }
 
@@ -107,7 +103,7 @@ public struct RiskRanges: Sendable {
             let digits = UnsafeBufferPointer(rebasing: bytes[1...])
             if digits.count >= 3 {
                 let lead = Int(digits[0] &- 0x30) &* 100 &+ Int(digits[1] &- 0x30) &* 10 &+ Int(digits[2] &- 0x30)
-                guard lead >= 0, lead < 1000, gate[lead] else { return nil }
+                guard lead < 1000, gate[lead] else { return nil }
             }
             for length in lengths where length <= digits.count {
                 if let key = Self.key(digits, length: length), let range = byPrefix[key] { return range }

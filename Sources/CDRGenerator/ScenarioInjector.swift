@@ -337,8 +337,9 @@ public struct ScenarioInjector: Sendable {
             let at = base + 8 * 3600 + Int64(random.below(8 * 3600))
             let hours = subtle ? 1 : 2 + random.below(4)
             let calls = subtle ? 10 + random.below(6) : hours * (30 + random.below(90))
+            let seconds = subtle ? 50 * 60 : hours * 3600
             return (0..<calls).map { n in
-                let begin = at + Int64(n) * Int64((subtle ? 3000 : hours * 3600) / calls)
+                let begin = at + Int64(n) * Int64(seconds / calls)
                 let answered = random.unit() < 0.6
                 let call = make(
                     randomMobile(),

@@ -72,6 +72,11 @@ extension PostgresStore {
         }
         return id
     }
+
+    /// Stores records of a test file claimed by worker `w`; returns how many were new.
+    func loadForTest(_ records: [(CallRecord, RecordKey)], fileID: Int64, path: String) throws -> Int64 {
+        try store(records, rejected: 0, fileID: fileID, path: path, worker: "w", leaseSeconds: 60)
+    }
 }
 
 @Suite("PostgreSQL store", .serialized)
@@ -148,14 +153,7 @@ struct PostgresStoreTests {
         guard let id = try store.claimForTest("r.csv", hash: 9) else { return }
         let start = CivilTime.parseISO("2026-03-01T00:00:00Z")!
         func load(_ count: Int) throws -> Int64 {
-            try store.store(
-                calls(count, from: start),
-                rejected: 0,
-                fileID: id,
-                path: "r.csv",
-                worker: "w",
-                leaseSeconds: 60
-            )
+            try store.loadForTest(calls(count, from: start), fileID: id, path: "r.csv")
         }
         #expect(try load(4) == 4)
         #expect(try load(6) == 2, "the duplicates went through the staging table")
@@ -233,16 +231,7 @@ struct PostgresStoreTests {
         let store = try scratch.store()
         guard let id = try store.claimForTest("p.csv", hash: 1) else { return }
         let start = CivilTime.parseISO("2026-01-31T20:00:00Z")!
-        #expect(
-            try store.store(
-                calls(10, from: start),
-                rejected: 0,
-                fileID: id,
-                path: "p.csv",
-                worker: "w",
-                leaseSeconds: 30
-            ) == 10
-        )
+        #expect(try store.loadForTest(calls(10, from: start), fileID: id, path: "p.csv") == 10)
         let january = CivilTime.monthIndex(days: CallRecord.dayOf(start))
         #expect(try store.partitionMonths() == [january, january + 1])
         let (rows, _) = try store.session.query(
@@ -263,14 +252,7 @@ struct PostgresStoreTests {
         let store = try scratch.store()
         guard let id = try store.claimForTest("c.csv", hash: 2) else { return }
         let start = CivilTime.parseISO("2026-03-01T10:00:00Z")!
-        _ = try store.store(
-            calls(3, from: start),
-            rejected: 0,
-            fileID: id,
-            path: "c.csv",
-            worker: "w",
-            leaseSeconds: 30
-        )
+        _ = try store.loadForTest(calls(3, from: start), fileID: id, path: "c.csv")
         let (rows, _) = try store.session.query(
             """
             SELECT table_name || '.' || column_name || '=' || coalesce(collation_name, '') FROM information_schema.columns
