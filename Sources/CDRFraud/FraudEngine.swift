@@ -62,8 +62,10 @@ public final class FraudEngine {
         self.slack = slack
     }
 
-    /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`.
+    /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The later
+    /// parts of a long call an MSC cut into partial records are not observed: the call was seen at part 1.
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
+        guard call.part <= 1 else { return }
         maxEnd = max(maxEnd, call.end)
         var kept = call
         kept.channel = ""
@@ -75,6 +77,7 @@ public final class FraudEngine {
 
     /// Takes one record from input already in start order (a scan of the store): no reorder buffer.
     public func addInOrder(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
+        guard call.part <= 1 else { return }
         process(FraudRecord(id: id, call: call, source: source, classifier: classifier, ranges: ranges), emit)
     }
 

@@ -40,6 +40,16 @@ public struct CallRecord: Sendable, Hashable, Codable {
     public var cell: String = ""
     /// The trunk or route the call left the switch on (the terminating carrier), or empty.
     public var egress: String = ""
+    /// Which leg of the call this record describes (``CallLeg/call`` for a whole call).
+    public var leg: CallLeg = .call
+    /// For one part of a long call the switch cut into partial records, its 1-based sequence number;
+    /// 0 for a record that describes its leg whole. Part 1 starts at the call's seizure; part n > 1
+    /// covers its own stretch (from the previous part's release), so parts add up to the whole call.
+    public var part: Int = 0
+
+    /// Whether this record starts a call that aggregates and fraud detection count: a counted leg,
+    /// and not the continuation (part 2 or later) of a long call.
+    public var startsCall: Bool { leg.countsAsCall && part <= 1 }
 
     /// Creates a record; every field is explicit so a dialect states what it maps.
     public init(

@@ -64,6 +64,10 @@ struct CopyEncoder {
             tab()
             text(field)
         }
+        tab()
+        integer(Int64(r.leg.rawValue))
+        tab()
+        integer(Int64(r.part))
         bytes.append(UInt8(ascii: "\n"))
         rows += 1
     }

@@ -209,6 +209,13 @@ enum PostgresSchema {
             ALTER SEQUENCE record_ids CACHE 1000;
             """
         ),
+        (
+            5,
+            """
+            ALTER TABLE records ADD COLUMN leg smallint NOT NULL DEFAULT 0, ADD COLUMN part integer NOT NULL DEFAULT 0;
+            ALTER TABLE files ADD COLUMN skipped text NOT NULL DEFAULT '', ADD COLUMN incomplete text;
+            """
+        ),
     ]
 
     /// The measure columns every aggregate table carries.
@@ -221,6 +228,6 @@ enum PostgresSchema {
     static let loadColumns = [
         "key", "calling", "dialled", "diverting", "start_at", "answer_at", "end_at", "duration", "billsec",
         "disposition", "carrier", "channel", "account", "source_id", "file_id", "line", "imsi", "imei", "cell",
-        "egress",
+        "egress", "leg", "part",
     ]
 }

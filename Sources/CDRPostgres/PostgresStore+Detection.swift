@@ -30,7 +30,7 @@ extension PostgresStore: DetectionStore {
     static let recordColumns = """
         r.id, r.file_id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, \
         r.billsec, r.disposition::bigint, r.carrier, r.channel, r.account, r.source_id, r.line, r.imsi, r.imei, \
-        r.cell, r.egress
+        r.cell, r.egress, r.leg::bigint, r.part::bigint
         """
 
     /// A record's id, file and call from the first columns of a row selected with ``recordColumns``.
@@ -55,6 +55,8 @@ extension PostgresStore: DetectionStore {
         record.imei = try cells[17].decode(String.self)
         record.cell = try cells[18].decode(String.self)
         record.egress = try cells[19].decode(String.self)
+        record.leg = CallLeg(rawValue: UInt8(truncatingIfNeeded: try cells[20].decode(Int64.self))) ?? .call
+        record.part = Int(try cells[21].decode(Int64.self))
         return (try cells[0].decode(Int64.self), try cells[1].decode(Int64.self), record)
     }
 

@@ -232,7 +232,8 @@ extension PostgresStore: RetentionStore {
     }
 
     static let factColumns =
-        "id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition::bigint"
+        "id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition::bigint, "
+        + "leg::bigint, part::bigint"
 
     /// Calls `body` with a row's facts, its text borrowed from the row's buffers.
     static func withFacts(_ row: PostgresRow, _ body: (borrowing RecordFacts) throws -> Void) throws {
@@ -243,23 +244,26 @@ extension PostgresStore: RetentionStore {
         let duration = try cells[6].decode(Int64.self)
         let billable = try cells[7].decode(Int64.self)
         let disposition = Disposition(rawValue: UInt8(truncatingIfNeeded: try cells[8].decode(Int64.self)))
+        let leg = CallLeg(rawValue: UInt8(truncatingIfNeeded: try cells[9].decode(Int64.self))) ?? .call
+        let part = Int(try cells[10].decode(Int64.self))
         let empty = ByteBuffer()
         try (cells[1].bytes ?? empty).withUnsafeReadableBytes { calling in
             try (cells[2].bytes ?? empty).withUnsafeReadableBytes { dialled in
                 try (cells[3].bytes ?? empty).withUnsafeReadableBytes { carrier in
-                    try body(
-                        RecordFacts(
-                            id: id,
-                            calling: calling,
-                            dialled: dialled,
-                            carrier: carrier,
-                            start: start,
-                            answered: answered,
-                            duration: duration,
-                            billable: billable,
-                            disposition: disposition ?? .unknown
-                        )
+                    var facts = RecordFacts(
+                        id: id,
+                        calling: calling,
+                        dialled: dialled,
+                        carrier: carrier,
+                        start: start,
+                        answered: answered,
+                        duration: duration,
+                        billable: billable,
+                        disposition: disposition ?? .unknown
                     )
+                    facts.leg = leg
+                    facts.part = part
+                    try body(facts)
                 }
             }
         }

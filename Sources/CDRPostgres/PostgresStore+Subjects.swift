@@ -36,7 +36,7 @@ extension PostgresStore: SubjectStore {
         return try rows.map { row in
             let cells = row.makeRandomAccess()
             let (id, _, record) = try Self.storedCall(cells)
-            return StoredRecord(id: id, record: record, file: try cells[20].decode(String.self))
+            return StoredRecord(id: id, record: record, file: try cells[22].decode(String.self))
         }
     }
 

@@ -251,10 +251,17 @@ public final class PostgresStore {
     }
 
     /// Marks a claimed file loaded.
-    public func finish(fileID: Int64, worker: String, dialect: String) throws(PostgresStoreError) {
+    public func finish(
+        fileID: Int64,
+        worker: String,
+        dialect: String,
+        skipped: String = "",
+        incomplete: String? = nil
+    ) throws(PostgresStoreError) {
         let (_, updated) = try session.query(
             """
-            UPDATE files SET status = 'loaded', dialect = \(dialect), finished_at = now()
+            UPDATE files SET status = 'loaded', dialect = \(dialect), finished_at = now(), skipped = \(skipped),
+                incomplete = \(incomplete)
             WHERE id = \(fileID) AND worker = \(worker) AND status = 'loading'
             """,
             "finishing file \(fileID)"

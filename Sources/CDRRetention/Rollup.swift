@@ -62,9 +62,13 @@ public final class Rollup {
         self.identity = identity
     }
 
-    /// Adds one record.
+    /// Adds one record. A call counts once, at the leg where it entered the network
+    /// (``CallLeg/countsAsCall``): other legs of it add nothing; the later parts of a long call the switch
+    /// cut into partial records add their seconds but no call.
     public func add(_ facts: borrowing RecordFacts) {
         records += 1
+        guard facts.leg.countsAsCall else { return }
+        let continuation = facts.part > 1
         let calling = vocabulary.place(facts.calling)
         let dialled = vocabulary.place(facts.dialled)
         let key = Key(
@@ -81,14 +85,15 @@ public final class Rollup {
             group = Group()
             groups[key] = group
         }
+        group.counts.seconds += facts.duration
+        group.counts.billable += facts.billable
+        if continuation { return }
         group.counts.calls += 1
         if facts.answered { group.counts.answered += 1 }
         switch facts.disposition {
         case .answered, .noAnswer, .busy, .cancelled: group.counts.effective += 1
         case .failed, .congestion, .unknown: break
         }
-        group.counts.seconds += facts.duration
-        group.counts.billable += facts.billable
         group.counts.histogram[AggregateCounts.bucket(billable: facts.billable)] += 1
         if !facts.calling.isEmpty { group.callers.insert(party(facts.calling)) }
         if !facts.dialled.isEmpty { group.called.insert(party(facts.dialled)) }

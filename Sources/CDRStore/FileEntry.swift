@@ -40,6 +40,8 @@ public struct FileEntry: Sendable, Equatable {
     public var finishedAt: Int64?
     /// Why it failed.
     public var error: String?
+    /// Why a loaded file looks incomplete (its trailer disagrees with what was read); nil when it does not.
+    public var incomplete: String? = nil
 
     /// Creates a registry row.
     public init(
@@ -87,12 +89,43 @@ public struct LoadCounts: Sendable, Equatable {
     public var duplicates: Int64 = 0
     /// Records written to the rejects file.
     public var rejected: Int64 = 0
+    /// Records of kinds that describe no call (an MSC's SMS, location-update records), by kind: not stored.
+    public var skipped: [String: Int64] = [:]
 
     /// Creates counts.
-    public init(stored: Int64 = 0, duplicates: Int64 = 0, rejected: Int64 = 0) {
+    public init(stored: Int64 = 0, duplicates: Int64 = 0, rejected: Int64 = 0, skipped: [String: Int64] = [:]) {
         self.stored = stored
         self.duplicates = duplicates
         self.rejected = rejected
+        self.skipped = skipped
+    }
+
+    /// Records skipped by kind, all kinds together.
+    public var skippedTotal: Int64 { skipped.values.reduce(0, +) }
+
+    /// The skipped counts as stored: `kind=n` pairs, sorted, comma-separated.
+    public var skippedText: String {
+        skipped.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// Reads the stored form of ``skippedText``.
+    public static func skipped(fromText text: String) -> [String: Int64] {
+        var counts: [String: Int64] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let count = Int64(parts[1]) { counts[String(parts[0])] = count }
+        }
+        return counts
+    }
+
+    /// What a load added to `before`.
+    public func since(_ before: LoadCounts) -> LoadCounts {
+        LoadCounts(
+            stored: stored - before.stored,
+            duplicates: duplicates - before.duplicates,
+            rejected: rejected - before.rejected,
+            skipped: skipped.merging(before.skipped) { $0 - $1 }.filter { $0.value != 0 }
+        )
     }
 }
 

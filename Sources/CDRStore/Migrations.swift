@@ -230,7 +230,7 @@ enum Migrations {
             """,
             nil
         ),
-        (8, "", { store throws(StoreError) in try SQLiteStore.addEgressColumn(store) }),
+        (8, "", { store throws(StoreError) in try SQLiteStore.addLaterColumns(store) }),
         (
             9,
             """
@@ -244,6 +244,14 @@ enum Migrations {
             ) STRICT;
             """,
             nil
+        ),
+        (
+            10,
+            """
+            ALTER TABLE files ADD COLUMN skipped TEXT NOT NULL DEFAULT '';
+            ALTER TABLE files ADD COLUMN incomplete TEXT;
+            """,
+            { store throws(StoreError) in try SQLiteStore.addLaterColumns(store) }
         ),
     ]
 }

@@ -21,6 +21,10 @@ public struct RecordFacts {
     public var billable: Int64
     /// How the call ended.
     public var disposition: Disposition
+    /// Which leg of the call the record describes.
+    public var leg: CallLeg = .call
+    /// The partial-record sequence number (0 for a whole record).
+    public var part: Int = 0
 
     /// Creates facts from their fields.
     public init(

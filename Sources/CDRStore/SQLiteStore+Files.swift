@@ -6,37 +6,39 @@ extension SQLiteStore {
     func readFiles(_ statement: Statement) throws(StoreError) -> [FileEntry] {
         var entries: [FileEntry] = []
         while try statement.step() {
-            entries.append(
-                FileEntry(
-                    id: statement.int(0),
-                    path: statement.text(1),
-                    size: statement.int(2),
-                    headSHA256: statement.blob(15),
-                    sha256: statement.optionalBlob(3),
-                    prefixBytes: statement.int(16),
-                    prefixSHA256: statement.optionalBlob(17),
-                    dialect: statement.text(4),
-                    status: FileEntry.Status(rawValue: statement.text(5)) ?? .failed,
-                    counts: LoadCounts(
-                        stored: statement.int(6),
-                        duplicates: statement.int(7),
-                        rejected: statement.int(8)
-                    ),
-                    resumeOffset: statement.int(9),
-                    resumeLine: Int(statement.int(10)),
-                    firstRecordID: statement.int(11),
-                    startedAt: statement.int(12),
-                    finishedAt: statement.optionalInt(13),
-                    error: statement.optionalText(14)
-                )
+            var entry = FileEntry(
+                id: statement.int(0),
+                path: statement.text(1),
+                size: statement.int(2),
+                headSHA256: statement.blob(15),
+                sha256: statement.optionalBlob(3),
+                prefixBytes: statement.int(16),
+                prefixSHA256: statement.optionalBlob(17),
+                dialect: statement.text(4),
+                status: FileEntry.Status(rawValue: statement.text(5)) ?? .failed,
+                counts: LoadCounts(
+                    stored: statement.int(6),
+                    duplicates: statement.int(7),
+                    rejected: statement.int(8),
+                    skipped: LoadCounts.skipped(fromText: statement.text(18))
+                ),
+                resumeOffset: statement.int(9),
+                resumeLine: Int(statement.int(10)),
+                firstRecordID: statement.int(11),
+                startedAt: statement.int(12),
+                finishedAt: statement.optionalInt(13),
+                error: statement.optionalText(14)
             )
+            entry.incomplete = statement.optionalText(19)
+            entries.append(entry)
         }
         return entries
     }
 
     static let fileColumns = """
         id, path, size, sha256, dialect, status, records, duplicates, rejected, resume_offset, \
-        resume_line, first_record_id, started_at, finished_at, error, head_sha256, prefix_bytes, prefix_sha256
+        resume_line, first_record_id, started_at, finished_at, error, head_sha256, prefix_bytes, prefix_sha256, \
+        skipped, incomplete
         """
 
     /// The fully loaded file with this content hash, if any.
@@ -133,7 +135,8 @@ extension SQLiteStore {
         size: Int64,
         offset: Int64,
         line: Int,
-        counts: LoadCounts
+        counts: LoadCounts,
+        incomplete: String? = nil
     ) throws(StoreError) {
         try updateFile(
             fileID: id,
@@ -142,7 +145,8 @@ extension SQLiteStore {
             counts: counts,
             status: .loaded,
             sha256: sha256,
-            size: size
+            size: size,
+            incomplete: incomplete
         )
         try commit()
     }
@@ -190,14 +194,16 @@ extension SQLiteStore {
         sha256: [UInt8]? = nil,
         size: Int64? = nil,
         prefix: (bytes: Int64, sha256: [UInt8])? = nil,
-        error: String? = nil
+        error: String? = nil,
+        incomplete: String? = nil
     ) throws(StoreError) {
         let statement = try connection.prepare(
             """
             UPDATE files SET resume_offset = ?1, resume_line = ?2, records = ?3, duplicates = ?4, rejected = ?5,
                 status = coalesce(?6, status), sha256 = coalesce(?7, sha256), error = ?8,
                 finished_at = CASE WHEN ?6 IS NULL THEN finished_at ELSE ?9 END, size = coalesce(?10, size),
-                prefix_bytes = coalesce(?11, prefix_bytes), prefix_sha256 = coalesce(?12, prefix_sha256)
+                prefix_bytes = coalesce(?11, prefix_bytes), prefix_sha256 = coalesce(?12, prefix_sha256),
+                skipped = ?14, incomplete = ?15
             WHERE id = ?13
             """
         )
@@ -214,6 +220,8 @@ extension SQLiteStore {
         statement.bind(11, prefix?.bytes)
         if let prefix { prefix.sha256.withUnsafeBytes { statement.bind(12, blob: $0) } }
         statement.bind(13, fileID)
+        statement.bind(14, counts.skippedText)
+        statement.bind(15, incomplete)
         try statement.step()
         let sequence = try cached(
             "saveNextRecordID",

@@ -7,7 +7,7 @@ extension SQLiteStore {
     /// The columns of a partition, in order.
     static let recordColumns = """
         id, day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec, disposition, \
-        carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress
+        carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress, leg, part
         """
 
     /// The columns of the single records table before partitioning (migrations 1–2).
@@ -72,7 +72,9 @@ extension SQLiteStore {
                 imsi TEXT NOT NULL DEFAULT '',
                 imei TEXT NOT NULL DEFAULT '',
                 cell TEXT NOT NULL DEFAULT '',
-                egress TEXT NOT NULL DEFAULT ''
+                egress TEXT NOT NULL DEFAULT '',
+                leg INTEGER NOT NULL DEFAULT 0,
+                part INTEGER NOT NULL DEFAULT 0
             ) STRICT;
             CREATE UNIQUE INDEX IF NOT EXISTS \(name)_by_calling ON \(name)(day, calling, key);
             CREATE INDEX IF NOT EXISTS \(name)_by_dialled ON \(name)(day, dialled);
@@ -185,16 +187,30 @@ extension SQLiteStore {
         try store.rebuildRecordsView()
     }
 
-    /// Adds the egress trunk column to partitions created before it existed (migration 8).
-    static func addEgressColumn(_ store: SQLiteStore) throws(StoreError) {
+    /// Adds the columns that came after partitioning (egress in migration 8; call leg and partial-record
+    /// number in migration 10) to partitions created before them; the view is rebuilt over all of them.
+    static func addLaterColumns(_ store: SQLiteStore) throws(StoreError) {
+        try addPartitionColumns(
+            store,
+            [
+                "egress": "TEXT NOT NULL DEFAULT ''", "leg": "INTEGER NOT NULL DEFAULT 0",
+                "part": "INTEGER NOT NULL DEFAULT 0",
+            ]
+        )
+    }
+
+    /// Adds each missing column to every partition, then rebuilds the view over them.
+    private static func addPartitionColumns(_ store: SQLiteStore, _ columns: [String: String]) throws(StoreError) {
         for month in try store.partitionMonths() {
             let name = partitionName(month: month)
-            let columns = try store.connection.prepare(
-                "SELECT count(*) FROM pragma_table_info('\(name)') WHERE name = 'egress'"
-            )
-            _ = try columns.step()
-            if columns.int(0) == 0 {
-                try store.connection.execute("ALTER TABLE \(name) ADD COLUMN egress TEXT NOT NULL DEFAULT ''")
+            for (column, type) in columns.sorted(by: { $0.key < $1.key }) {
+                let present = try store.connection.prepare(
+                    "SELECT count(*) FROM pragma_table_info('\(name)') WHERE name = '\(column)'"
+                )
+                _ = try present.step()
+                if present.int(0) == 0 {
+                    try store.connection.execute("ALTER TABLE \(name) ADD COLUMN \(column) \(type)")
+                }
             }
         }
         try store.rebuildRecordsView()

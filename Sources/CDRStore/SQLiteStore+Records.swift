@@ -39,7 +39,8 @@ extension SQLiteStore {
                 UNION SELECT v.record_id FROM days JOIN diversions v ON v.day = days.d AND v.number = ?3
             )
             SELECT r.id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, r.billsec,
-                r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path, r.imsi, r.imei, r.cell, r.egress
+                r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path, r.imsi, r.imei, r.cell, r.egress,
+                r.leg, r.part
             FROM ids JOIN \(table) r ON r.id = ids.id JOIN files f ON f.id = r.file_id
             WHERE r.start_at BETWEEN ?4 AND ?5
             """
@@ -70,6 +71,8 @@ extension SQLiteStore {
             record.imei = statement.text(17)
             record.cell = statement.text(18)
             record.egress = statement.text(19)
+            record.leg = CallLeg(rawValue: UInt8(truncatingIfNeeded: statement.int(20))) ?? .call
+            record.part = Int(statement.int(21))
             result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(15)))
         }
     }

@@ -64,7 +64,8 @@ extension SQLiteStore {
     ) throws {
         guard let table = existingPartition(day: day) else { return }
         let sql = """
-            SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition
+            SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition,
+                leg, part
             FROM \(table) WHERE day = ? AND start_at < ?
             """ + (excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : "")
         let statement = try cached(sql, sql)
@@ -91,7 +92,8 @@ extension SQLiteStore {
         guard knownPartitions.contains(month) else { return }
         let statement = try connection.prepare(
             """
-            SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition
+            SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition,
+                leg, part
             FROM \(Self.partitionName(month: month))
             """
         )
@@ -100,7 +102,7 @@ extension SQLiteStore {
 
     @inline(__always)
     static func facts(_ statement: Statement) -> RecordFacts {
-        RecordFacts(
+        var facts = RecordFacts(
             id: statement.int(0),
             calling: statement.bytes(1),
             dialled: statement.bytes(2),
@@ -111,6 +113,9 @@ extension SQLiteStore {
             billable: statement.int(7),
             disposition: Disposition(rawValue: UInt8(truncatingIfNeeded: statement.int(8))) ?? .unknown
         )
+        facts.leg = CallLeg(rawValue: UInt8(truncatingIfNeeded: statement.int(9))) ?? .call
+        facts.part = Int(statement.int(10))
+        return facts
     }
 
     /// Deletes the records (and their diversions) that ``forEachRecord(day:before:excludingHeld:_:)``

@@ -21,7 +21,7 @@ extension SQLiteStore {
             let statement = try connection.prepare(
                 """
                 SELECT id, file_id, calling, dialled, diverting, start_at, answer_at, end_at, duration, billsec,
-                    disposition, carrier, account, imsi, imei, cell, egress
+                    disposition, carrier, account, imsi, imei, cell, egress, leg, part
                 FROM \(table) WHERE day = ?1 ORDER BY start_at, id
                 """
             )
@@ -48,6 +48,8 @@ extension SQLiteStore {
                     record.imei = statement.text(14)
                     record.cell = statement.text(15)
                     record.egress = statement.text(16)
+                    record.leg = CallLeg(rawValue: UInt8(truncatingIfNeeded: statement.int(17))) ?? .call
+                    record.part = Int(statement.int(18))
                     body(statement.int(0), fileID, record)
                 }
             }

@@ -156,7 +156,7 @@ public final class SQLiteStore {
         } else {
             statement = try partitionInsert(day: day)
         }
-        statement.bind(22, nextRecordID)
+        statement.bind(24, nextRecordID)
         statement.bind(1, day)
         withUnsafeBytes(of: (key.high.bigEndian, key.low.bigEndian)) { statement.bind(2, blob: $0) }
         statement.bind(3, r.calling)
@@ -178,6 +178,8 @@ public final class SQLiteStore {
         statement.bind(19, r.imei)
         statement.bind(20, r.cell)
         statement.bind(21, r.egress)
+        statement.bind(22, Int64(r.leg.rawValue))
+        statement.bind(23, Int64(r.part))
         defer { statement.reset() }
         try statement.step()
         guard connection.changes == 1 else { return false }
@@ -197,8 +199,9 @@ public final class SQLiteStore {
         let statement = try connection.prepare(
             """
             INSERT INTO \(name)(day, key, calling, dialled, diverting, start_at, answer_at, end_at, duration,
-                billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress, id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei, cell, egress, leg, part,
+                id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (day, calling, key) DO NOTHING
             """
         )

@@ -7,7 +7,7 @@ public enum RecordExport {
     /// The record columns, in order.
     public static let recordColumns = [
         "id", "calling", "dialled", "diverting", "start", "answer", "end", "duration", "billsec", "disposition",
-        "carrier", "channel", "account", "source_id", "file", "line", "imsi", "imei", "cell", "egress",
+        "carrier", "channel", "account", "source_id", "file", "line", "imsi", "imei", "cell", "egress", "leg", "part",
     ]
 
     static func fields(_ s: StoredRecord) -> [String] {
@@ -16,7 +16,7 @@ public enum RecordExport {
             String(s.id), r.calling, r.dialled, r.diverting.joined(separator: ";"), CivilTime.iso8601(r.start),
             r.answer.map(CivilTime.iso8601) ?? "", CivilTime.iso8601(r.end), String(r.duration), String(r.billable),
             r.disposition.name, r.carrier, r.channel, r.account, r.sourceID, s.file, String(r.sourceLine), r.imsi,
-            r.imei, r.cell, r.egress,
+            r.imei, r.cell, r.egress, r.leg.name, String(r.part),
         ]
     }
 
@@ -33,6 +33,7 @@ public enum RecordExport {
             object["duration"] = row.record.duration
             object["billsec"] = row.record.billable
             object["line"] = row.record.sourceLine
+            object["part"] = row.record.part
             object["diverting"] = row.record.diverting
             object["answer"] = row.record.answer.map { CivilTime.iso8601($0) as Any } ?? NSNull()
             return object

@@ -62,6 +62,7 @@ struct PartitionTests {
                 ALTER TABLE legacy RENAME TO records;
                 CREATE UNIQUE INDEX records_by_calling ON records(day, calling, key);
                 CREATE INDEX records_by_dialled ON records(day, dialled);
+                ALTER TABLE files DROP COLUMN skipped; ALTER TABLE files DROP COLUMN incomplete;
                 DELETE FROM schema_migrations WHERE version >= 4;
                 """
             )
