@@ -6,6 +6,12 @@ The BER structure is encoded by asn1tools (PyPI) compiled from the ASN.1 modules
 (TBCD, BCD numbers, TimeStamps) are encoded here from their 3GPP definitions. Each .ber file gets a .json
 file with the values cdrpipe must decode (numbers normalised under the UK plan).
 
+It also builds msc-file.ber: an MSC CallEventDataFile (header, records, trailer, long-form lengths) holding
+every voice-call record kind but MO/MT/forwarding (roaming, gateways, transit, terminating CAMEL, MTRF), a
+long call cut into three partial records, and SMS and HLR records that describe no call; msc-file.json
+lists what cdrpipe must make of it, and msc-file-cut.ber is the same file with one record cut out (its
+trailer still counts it).
+
 Usage: pip install asn1tools && python3 scripts/make-ber-testdata.py
 """
 import glob
@@ -104,7 +110,6 @@ def build(spec, count, seed):
             "callDuration": duration,
             "causeForTerm": 0 if answered else 3,
             "callReference": reference,
-            "sequenceNumber": n,
         }
         if answered:
             fields["answerTime"] = timestamp(answer, offset)
@@ -158,6 +163,143 @@ def ts32297(records):
     return header + body
 
 
+def tlv(tag, content):
+    """A context-specific constructed TLV, long-form length when over 127 octets."""
+    if len(content) < 128:
+        length = bytes([len(content)])
+    else:
+        octets = len(content).to_bytes((len(content).bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(octets)]) + octets
+    return bytes([tag]) + length + content
+
+
+def retag(encoded, tag):
+    """Implicitly re-tags an encoded SEQUENCE (30 ...) as a context-specific constructed [n]."""
+    assert encoded[0] == 0x30
+    return bytes([0xA0 | tag]) + encoded[1:]
+
+
+def long_form(encoded):
+    """Re-encodes an outer length in the long form of 3 octets (`30 83 xx xx xx`), as MSCs write it."""
+    first = encoded[1]
+    octets = 1 + (first & 0x7F if first & 0x80 else 0)
+    length = int.from_bytes(encoded[2:1 + octets], "big") if first & 0x80 else first
+    return encoded[:1] + bytes([0x83]) + length.to_bytes(3, "big") + encoded[1 + octets:]
+
+
+def build_msc(spec):
+    """The records of one MSC file, their expected decodes and the file's header and trailer."""
+    cs = spec.modules["CSChargingDataTypes"]["CSRecord"]
+    entity = address("8613900022")
+    base = 1767600000
+    records, expected = [], []
+
+    def call(choice, fields, kind, calling, dialled, seizure, answer, release, trunk_in, trunk_out, part=0):
+        fields.update({
+            "callDuration": (release - answer) if answer else 0,
+            "causeForTerm": 0,
+        })
+        records.append(cs.encode((choice, fields)))
+        expected.append({
+            "record": len(records), "kind": kind, "calling": calling, "dialled": dialled,
+            "start": seizure, "answer": answer, "end": release, "duration": release - seizure,
+            "billable": (release - answer) if answer else 0, "carrier": trunk_in, "egress": trunk_out,
+            "part": part,
+        })
+
+    def trunks(incoming, outgoing, tag_in, tag_out):
+        return {tag_in: ("tkgpName", incoming), tag_out: ("tkgpName", outgoing)}
+
+    s = base + 100
+    fields = {"recordType": 3, "callingNumber": bcd_number("442071234567"), "calledNumber": bcd_number("8613905228809"),
+              "recordingEntity": entity, "seizureTime": timestamp(s, 480), "answerTime": timestamp(s + 4, 480),
+              "releaseTime": timestamp(s + 64, 480), "callReference": b"\x00\x01\x01"}
+    fields.update(trunks("INTL-IN", "RNC34", "mscIncomingTKGP", "mscOutgoingTKGP"))
+    call("incGatewayRecord", fields, "gateway-in", "+442071234567", "+8613905228809", s, s + 4, s + 64, "INTL-IN", "RNC34")
+
+    s = base + 200
+    fields = {"recordType": 4, "callingNumber": bcd_number("8613905228809"), "calledNumber": bcd_number("2693123456"),
+              "recordingEntity": entity, "seizureTime": timestamp(s, 480), "answerTime": timestamp(s + 9, 480),
+              "releaseTime": timestamp(s + 20, 480), "callReference": b"\x00\x01\x02"}
+    fields.update(trunks("RNC34", "INTL-OUT", "mscIncomingTKGP", "mscOutgoingTKGP"))
+    call("outGatewayRecord", fields, "gateway-out", "+8613905228809", "+2693123456", s, s + 9, s + 20, "RNC34", "INTL-OUT")
+
+    s = base + 300
+    fields = {"recordType": 5, "callingNumber": bcd_number("13905520464", international=False),
+              "calledNumber": bcd_number("13905228809", international=False), "recordingEntity": entity,
+              "seizureTimestamp": timestamp(s, 480), "answerTimestamp": timestamp(s + 2, 480),
+              "releaseTimestamp": timestamp(s + 30, 480), "callReference": b"\x00\x01\x03"}
+    fields.update(trunks("SCTP_IN", "SCTP_OUT", "mscIncomingTKGP", "mscOutgoingTKGP"))
+    call("transitRecord", fields, "transit", "+8613905520464", "+8613905228809", s, s + 2, s + 30, "SCTP_IN", "SCTP_OUT")
+
+    s = base + 400
+    fields = {"recordType": 2, "servedIMSI": tbcd("460077552000464"), "servedMSISDN": address("8613905520464"),
+              "callingNumber": bcd_number("8613905228809"), "roamingNumber": address("13900022407", False),
+              "recordingEntity": entity, "seizureTime": timestamp(s, 480), "answerTime": timestamp(s + 5, 480),
+              "releaseTime": timestamp(s + 13, 480), "callReference": b"\x00\x01\x04"}
+    fields.update(trunks("RNC34", "ROAM-OUT", "mscIncomingTKGP", "mscOutgoingTKGP"))
+    call("roamingRecord", fields, "roaming", "+8613905228809", "+8613905520464", s, s + 5, s + 13, "RNC34", "ROAM-OUT")
+
+    s = base + 500
+    fields = {"recordType": 1, "servedIMSI": tbcd("460077552000230"), "servedMSISDN": address("8613905220230"),
+              "callingNumber": bcd_number("8613905220229"), "recordingEntity": entity,
+              "seizureTime": timestamp(s, 480), "answerTime": timestamp(s + 3, 480),
+              "releaseTime": timestamp(s + 7, 480), "callReference": b"\x00\x01\x05"}
+    fields.update(trunks("RNC35", "MTRF-OUT", "mscIncomingTKGP", "mscOutgoingTKGP"))
+    call("mMTRFRecord", fields, "mtrf", "+8613905220229", "+8613905220230", s, s + 3, s + 7, "RNC35", "MTRF-OUT")
+
+    s = base + 600
+    fields = {"recordtype": 16, "servedIMSI": tbcd("460077552000231"), "servedMSISDN": address("8613905220231"),
+              "recordingEntity": entity, "interrogationTime": timestamp(s, 480),
+              "destinationRoutingAddress": [bcd_number("8613905220231")],
+              "gsm-SCFAddress": address("8613179878"), "serviceKey": 17,
+              "calledNumber": bcd_number("13905220231", international=False),
+              "callingNumber": bcd_number("8613905220229"), "answerTime": timestamp(s + 5, 480),
+              "releaseTime": timestamp(s + 9, 480), "callReference": b"\x00\x01\x06"}
+    fields.update(trunks("CAMEL-IN", "CAMEL-OUT", "mscIncomingTKGP", "mscOutgoingTKGP"))
+    call("termCAMELRecord", fields, "camel-terminating", "+8613905220229", "+8613905220231", s, s + 5, s + 9,
+         "CAMEL-IN", "CAMEL-OUT")
+
+    records.append(cs.encode(("moSMSRecord", {
+        "recordType": 6, "servedIMSI": tbcd("460077552000464"), "serviceCentre": address("8613800200500"),
+        "recordingEntity": entity, "messageReference": b"\x01", "originationTime": timestamp(base + 700, 480)})))
+    expected.append({"record": len(records), "kind": "skipped", "name": "moSMSRecord"})
+    records.append(cs.encode(("hlrIntRecord", {
+        "recordType": 11, "servedIMSI": tbcd("460077552000464"), "servedMSISDN": address("8613905520464"),
+        "recordingEntity": entity, "routingNumber": ("roaming", address("13900022407", False)),
+        "interrogationTime": timestamp(base + 710, 480)})))
+    expected.append({"record": len(records), "kind": "skipped", "name": "hlrIntRecord"})
+
+    s = base + 800
+    parts = [(s, s + 6, s + 66), (s + 66, s + 66, s + 126), (s + 126, s + 126, s + 150)]
+    for number, (start, answer, release) in enumerate(parts, 1):
+        fields = {"recordType": 0, "servedIMSI": tbcd("460881104008809"), "servedMSISDN": address("8613905228809"),
+                  "calledNumber": bcd_number("13905520464", international=False), "recordingEntity": entity,
+                  "seizureTime": timestamp(s, 480), "answerTime": timestamp(answer, 480),
+                  "releaseTime": timestamp(release, 480), "callReference": b"\x00\x01\x07", "sequenceNumber": number}
+        if number < 3:
+            fields["partialRecordType"] = "timeLimit"
+        fields.update(trunks("RNC34", "RNC36", "mscIncomingTKGP", "mscOutgoingTKGP"))
+        call("moCallRecord", fields, "mo", "+8613905228809", "+8613905520464", start, answer, release, "RNC34", "RNC36",
+             part=number)
+
+    huawei = spec.modules["Huawei-CS"]
+    header = huawei["HeaderRecord"].encode({"productionDateTime": timestamp(base + 1000, 480),
+                                            "recordingEntity": entity, "extensions": []})
+    trailer = huawei["TrailerRecord"].encode({"productionDateTime": timestamp(base + 1000, 480),
+                                              "recordingEntity": entity, "firstCallDateTime": timestamp(base + 100, 480),
+                                              "lastCallDateTime": timestamp(base + 926, 480),
+                                              "noOfRecords": len(records), "extensions": []})
+    return records, expected, header, trailer
+
+
+def msc_file(records, header, trailer):
+    """A CallEventDataFile: header [0], the trailer [2] before the records [1] (as Huawei MSCs may write
+    it), long-form outer length."""
+    body = retag(header, 0) + retag(trailer, 2) + tlv(0xA1, b"".join(records))
+    return long_form(tlv(0x30, body))
+
+
 def main():
     spec = compile_spec()
     os.makedirs(OUT, exist_ok=True)
@@ -172,6 +314,13 @@ def main():
             f.write(data)
     with open(os.path.join(OUT, "cs-records.json"), "w") as f:
         json.dump(expected, f, indent=1)
+    msc_records, msc_expected, header, trailer = build_msc(spec)
+    with open(os.path.join(OUT, "msc-file.ber"), "wb") as f:
+        f.write(msc_file(msc_records, header, trailer))
+    with open(os.path.join(OUT, "msc-file-cut.ber"), "wb") as f:
+        f.write(msc_file(msc_records[:3] + msc_records[4:], header, trailer))
+    with open(os.path.join(OUT, "msc-file.json"), "w") as f:
+        json.dump(msc_expected, f, indent=1)
     print("wrote", ", ".join(variants), "and cs-records.json to", OUT)
 
 

@@ -119,7 +119,9 @@ public struct FormatDetector: Sendable {
             return CSVRecordReader(source: source, dialect: CUCMDialect(), context: context, resume: resume)
         case .ber:
             guard let framing = BERRecordReader<BoxedSource>.sniff(head) else {
-                throw SourceError("not 3GPP BER: the file starts neither with a CSRecord tag nor a TS 32.297 header")
+                throw SourceError(
+                    "not 3GPP BER: the file starts neither with an MSC CallEventDataFile, a CSRecord tag nor a TS 32.297 header"
+                )
             }
             return BERRecordReader(source: source, framing: framing, context: context, resume: resume)
         case .mapped:

@@ -25,6 +25,9 @@ public struct RecordReject: Sendable, Equatable {
 public enum ReadEvent {
     case record(CallRecord, raw: UnsafeRawBufferPointer)
     case reject(RecordReject)
+    /// A record of a kind that describes no call (an MSC's SMS or location-update record), by kind name:
+    /// counted on the file and not stored.
+    case skipped(kind: String)
 }
 
 /// Where a reader stands in its decoded byte stream: enough to resume after a crash.
@@ -52,6 +55,14 @@ public protocol RecordReader: AnyObject {
     var resumePoint: ResumePoint { get }
     /// The next record or reject; nil at the end of the file. Throws only for file-level faults.
     func next() throws(SourceError) -> ReadEvent?
+    /// Once the end is reached, why the file looks incomplete (its own trailer disagrees with what was
+    /// read); nil when it is complete or its format cannot tell.
+    var incompleteness: String? { get }
+}
+
+extension RecordReader {
+    /// Formats without a trailer cannot tell.
+    public var incompleteness: String? { nil }
 }
 
 /// Reads records from a CSV stream with a ``CSVDialect``.

@@ -257,6 +257,7 @@ public final class IngestJob {
                     }
                     for reject in batch.rejects { rejects.write(reject, file: path) }
                     counts.rejected += Int64(batch.rejects.count)
+                    counts.skipped.merge(batch.skipped, uniquingKeysWith: +)
                     sinceCheckpoint += batch.records.count + batch.rejects.count
                     recordsSeen += Int64(batch.records.count + batch.rejects.count)
                     if sinceCheckpoint >= options.checkpointEvery, path != "-" {
@@ -299,7 +300,7 @@ public final class IngestJob {
                         try store.failFile(id: id, reason: reason)
                     }
                     return .failed(path, reason, dialect: dialect)
-                case .finished(let end, let rawSHA256, let rawBytes):
+                case .finished(let end, let rawSHA256, let rawBytes, let incompleteness):
                     guard let id = fileID else { return .failed(path, "no records and no format") }
                     try rejects.flush()
                     try store.finishFile(
@@ -308,14 +309,11 @@ public final class IngestJob {
                         size: rawBytes,
                         offset: end.offset,
                         line: end.line,
-                        counts: counts
+                        counts: counts,
+                        incomplete: incompleteness
                     )
-                    let delta = LoadCounts(
-                        stored: counts.stored - countsBefore.stored,
-                        duplicates: counts.duplicates - countsBefore.duplicates,
-                        rejected: counts.rejected - countsBefore.rejected
-                    )
-                    return FileOutcome(
+                    let delta = counts.since(countsBefore)
+                    var outcome = FileOutcome(
                         path: path,
                         status: interrupted == nil ? .loaded : .resumed,
                         dialect: dialect,
@@ -324,6 +322,9 @@ public final class IngestJob {
                         rejected: delta.rejected,
                         reason: interrupted.map { "resumed at line \($0.resumeLine) after an interrupted run" }
                     )
+                    outcome.skippedRecords = delta.skipped
+                    outcome.incomplete = incompleteness
+                    return outcome
                 }
             }
             return .failed(path, "the parsing thread stopped without finishing")

@@ -21,6 +21,16 @@ public struct FileOutcome: Sendable, Encodable {
     public var rejected: Int64
     /// Why the file failed or was skipped.
     public var reason: String?
+    /// Records of kinds that describe no call (an MSC's SMS, location-update records), by kind: counted,
+    /// not stored.
+    public var skippedRecords: [String: Int64] = [:]
+    /// Why a loaded file looks incomplete: its trailer disagrees with the records read.
+    public var incomplete: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, status, dialect, records, duplicates, rejected, reason, incomplete
+        case skippedRecords = "skipped_records"
+    }
 
     /// A file that failed for `reason`; nothing of it stays stored.
     static func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
@@ -63,6 +73,10 @@ public struct IngestSummary: Sendable, Encodable {
     public var skippedFiles: Int
     /// Files that failed, with their reasons.
     public var failedFiles: [FileOutcome]
+    /// Records of kinds that describe no call, by kind, across the run's files.
+    public var skippedRecords: [String: Int64]
+    /// Loaded files whose own trailer says records are missing.
+    public var incompleteFiles: [FileOutcome]
     /// Wall-clock seconds for the run.
     public var seconds: Double
     /// Where rejects were written, when there were any.
@@ -90,6 +104,8 @@ public struct IngestSummary: Sendable, Encodable {
         case skippedFiles = "skipped_files"
         case failedFiles = "failed_files"
         case rejectsFile = "rejects_file"
+        case skippedRecords = "skipped_records"
+        case incompleteFiles = "incomplete_files"
     }
 
     /// Builds the totals from per-file outcomes.
@@ -101,10 +117,16 @@ public struct IngestSummary: Sendable, Encodable {
         duplicates = details.reduce(0) { $0 + $1.duplicates }
         skippedFiles = details.filter { $0.status == .skipped }.count
         failedFiles = details.filter { $0.status == .failed }
+        skippedRecords = details.reduce(into: [:]) { total, file in
+            total.merge(file.skippedRecords, uniquingKeysWith: +)
+        }
+        incompleteFiles = details.filter { $0.incomplete != nil }
         self.seconds = seconds
         self.rejectsFile = rejected > 0 ? rejectsFile : nil
     }
 
-    /// 0 when everything loaded cleanly, 1 when records were rejected or files failed.
-    public var exitCode: Int32 { rejected > 0 || !failedFiles.isEmpty || fraudFailure != nil ? 1 : 0 }
+    /// 0 when everything loaded cleanly, 1 when records were rejected, files failed or look incomplete.
+    public var exitCode: Int32 {
+        rejected > 0 || !failedFiles.isEmpty || !incompleteFiles.isEmpty || fraudFailure != nil ? 1 : 0
+    }
 }

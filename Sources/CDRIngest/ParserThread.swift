@@ -6,6 +6,10 @@ import Foundation
 struct ParsedBatch: Sendable {
     var records: [(CallRecord, RecordKey)] = []
     var rejects: [RecordReject] = []
+    /// Records of kinds that describe no call, by kind (not stored).
+    var skipped: [String: Int64] = [:]
+    /// All skipped records together.
+    var skippedCount = 0
     /// The resume point just after the batch.
     var resume = ResumePoint.start
     /// Raw file bytes read so far, and their SHA-256 (stored at checkpoints to verify a resume).
@@ -18,7 +22,8 @@ enum ParserMessage: Sendable {
     case opened(dialect: String)
     case batch(ParsedBatch)
     case failed(SourceError)
-    case finished(ResumePoint, sha256: [UInt8], rawBytes: Int64)
+    /// The end of the file, with why it looks incomplete (its trailer disagrees), if it does.
+    case finished(ResumePoint, sha256: [UInt8], rawBytes: Int64, incompleteness: String?)
 }
 
 /// Reads one file on its own thread: open, detect, decode, key, and hand batches to the writer.
@@ -86,8 +91,11 @@ final class ParserThread: @unchecked Sendable {
                     batch.records.append((record, keyer.key(for: record, raw: raw)))
                 case .reject(let reject):
                     batch.rejects.append(reject)
+                case .skipped(let kind):
+                    batch.skipped[kind, default: 0] += 1
+                    batch.skippedCount += 1
                 }
-                if batch.records.count + batch.rejects.count >= options.batchSize {
+                if batch.records.count + batch.rejects.count + batch.skippedCount >= options.batchSize {
                     batch.resume = reader.resumePoint
                     batch.rawBytes = source.bytesRead
                     batch.prefixSHA256 = source.finalize()
@@ -100,7 +108,14 @@ final class ParserThread: @unchecked Sendable {
             try source.drain()
             batch.rawBytes = source.bytesRead
             guard queue.push(.batch(batch)) else { return }
-            _ = queue.push(.finished(reader.resumePoint, sha256: source.finalize(), rawBytes: batch.rawBytes))
+            _ = queue.push(
+                .finished(
+                    reader.resumePoint,
+                    sha256: source.finalize(),
+                    rawBytes: batch.rawBytes,
+                    incompleteness: reader.incompleteness
+                )
+            )
         } catch {
             _ = queue.push(.failed(error))
         }

@@ -1,6 +1,7 @@
 import CDRFormats
 import CDRModel
 import CDRPostgres
+import CDRStore
 import Foundation
 
 /// One ingest worker loading into PostgreSQL. Any number of workers, on any machines, may run over the
@@ -112,6 +113,7 @@ public final class PostgresIngestJob {
         defer { queue.close() }
         var dialect = "unknown"
         var rejected: Int64 = 0
+        var skipped: [String: Int64] = [:]
         var batch = CopyBatch()
         let writer = BatchWriter(
             store: store,
@@ -133,6 +135,7 @@ public final class PostgresIngestJob {
                     for reject in records.rejects { rejects.write(reject, file: path) }
                     batch.rejected += records.rejects.count
                     rejected += Int64(records.rejects.count)
+                    skipped.merge(records.skipped, uniquingKeysWith: +)
                     if batch.count >= copyBatch {
                         try rejects.flush()
                         if !writer.write(batch) { _ = try written() }
@@ -147,12 +150,18 @@ public final class PostgresIngestJob {
                     _ = try? written()
                     try store.fail(fileID: fileID, worker: worker, reason: error.reason)
                     return .failed(path, error.reason, dialect: dialect)
-                case .finished:
+                case .finished(_, _, _, let incompleteness):
                     try rejects.flush()
                     if !writer.write(batch) { _ = try written() }
                     let counts = try written()
-                    try store.finish(fileID: fileID, worker: worker, dialect: dialect)
-                    return FileOutcome(
+                    try store.finish(
+                        fileID: fileID,
+                        worker: worker,
+                        dialect: dialect,
+                        skipped: LoadCounts(skipped: skipped).skippedText,
+                        incomplete: incompleteness
+                    )
+                    var outcome = FileOutcome(
                         path: path,
                         status: takenOver ? .resumed : .loaded,
                         dialect: dialect,
@@ -161,6 +170,9 @@ public final class PostgresIngestJob {
                         rejected: rejected,
                         reason: takenOver ? "taken over after the previous worker's lease ran out" : nil
                     )
+                    outcome.skippedRecords = skipped
+                    outcome.incomplete = incompleteness
+                    return outcome
                 }
             }
             _ = try? written()

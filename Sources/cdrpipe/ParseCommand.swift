@@ -28,6 +28,7 @@ struct ParseCommand: ParsableCommand {
         let started = Date()
         var records = 0
         var rejects = 0
+        var skipped = 0
         if stage == .tokenize {
             let tokenizer = CSVTokenizer(source: try FileSource(path: path))
             while let record = try tokenizer.next() {
@@ -50,15 +51,17 @@ struct ParseCommand: ParsableCommand {
                     records += 1
                     if stage == .key { _ = keyer.key(for: record, raw: raw) }
                 case .reject: rejects += 1
+                case .skipped: skipped += 1
                 }
             }
         }
         let seconds = Date().timeIntervalSince(started)
         print(
             String(
-                format: "%d records, %d rejects in %.3f s: %.0f records/s",
+                format: "%d records, %d rejects, %d skipped (no call) in %.3f s: %.0f records/s",
                 records,
                 rejects,
+                skipped,
                 seconds,
                 Double(records) / seconds
             )

@@ -17,8 +17,14 @@ enum SummaryPrinter {
             if let dialect = file.dialect { line += " [\(dialect)]" }
             if file.status == .loaded || file.status == .resumed {
                 line += ": \(file.records) stored, \(file.duplicates) duplicates, \(file.rejected) rejected"
+                let skipped = file.skippedRecords.values.reduce(0, +)
+                if skipped > 0 {
+                    let kinds = file.skippedRecords.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    line += ", \(skipped) skipped (no call: \(kinds.joined(separator: ", ")))"
+                }
             }
             if let reason = file.reason { line += " — \(reason)" }
+            if let incomplete = file.incomplete { line += "\n         INCOMPLETE: \(incomplete)" }
             lines.append(line)
         }
         let rate = s.seconds > 0 ? Double(s.records + s.duplicates + s.rejected) / s.seconds : 0

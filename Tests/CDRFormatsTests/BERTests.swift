@@ -103,14 +103,17 @@ struct BERTests {
         #expect(events >= 1)
     }
 
-    @Test("unknown fields are skipped and other record types are rejected by name")
+    @Test("records of kinds that describe no call are skipped by name; unknown kinds are rejected")
     func unknownFieldsAndTypes() throws {
         var bytes = try BERFixtures.bytes("cs-records.ber")
         let expected = try BERFixtures.expected()
         let smsLike: [UInt8] = [0xA7, 0x03, 0x80, 0x01, 0x07]
-        bytes += smsLike
-        let (records, rejects) = try BERFixtures.read(bytes)
+        let unknown: [UInt8] = [0xBF, 0x32, 0x03, 0x80, 0x01, 0x07]
+        bytes += smsLike + unknown
+        let reader = try FormatDetector(format: .auto, mapping: nil, context: utcContext).open(MemorySource(bytes))
+        let (records, rejects, skipped) = try readEvents(reader)
         #expect(records.count == expected.count)
-        #expect(rejects.count == 1 && rejects[0].reason.contains("mtSMSRecord") && rejects[0].line == 31)
+        #expect(skipped == ["mtSMSRecord"])
+        #expect(rejects.count == 1 && rejects[0].reason == "unknown record kind [50]" && rejects[0].line == 32)
     }
 }

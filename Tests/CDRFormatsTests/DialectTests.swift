@@ -11,6 +11,7 @@ func readAll(_ reader: any RecordReader) throws -> (records: [CallRecord], rejec
         switch event {
         case .record(let record, _): records.append(record)
         case .reject(let reject): rejects.append(reject)
+        case .skipped: break
         }
     }
     return (records, rejects)

@@ -1,11 +1,13 @@
 import CDRModel
 
-/// Reads 3GPP TS 32.298 CS CDRs in BER as a stream: concatenated `CSRecord`s, or a TS 32.297 CDR file
-/// (file header, then each CDR behind a 5-octet CDR header).
+/// Reads CS-domain CDRs in BER as a stream: an MSC's `CallEventDataFile` (header, records, trailer), a
+/// TS 32.297 CDR file (file header, then each CDR behind a 5-octet CDR header), or concatenated
+/// `CSRecord`s.
 ///
 /// Nothing read from the file can make it allocate without bound or recurse without limit: records are
 /// capped at ``maxRecordBytes``, nesting at 32 levels, and a length that overruns the file ends the read
-/// with a reject for the remaining bytes.
+/// with a reject for the remaining bytes. A `CallEventDataFile` is never held whole: its outer SEQUENCE
+/// and record list are entered by their headers and the records read one at a time.
 public final class BERRecordReader<Source: ByteSource>: RecordReader {
     /// How a file frames its records.
     public enum Framing: Sendable, Equatable {
@@ -13,6 +15,8 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
         case concatenated
         /// TS 32.297: a file header of `headerLength` octets, then 5-octet CDR headers.
         case ts32297(headerLength: Int)
+        /// An MSC's `CallEventDataFile` SEQUENCE (or several in a row), as Huawei and other MSCs write.
+        case callEventDataFile
     }
 
     /// The largest record accepted.
@@ -25,6 +29,12 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
     private let resume: ResumePoint
     private var started = false
     private var slots = FieldSlots()
+    private var dataFile: CallEventDataFile?
+    private var dataFileEnd: Int64?
+    private var recordsEnd: Int64?
+    private var inRecords = false
+    private var dataFiles = 0
+    private var issues: [String] = []
 
     /// Creates a reader; `resume` skips records an interrupted run already committed.
     public init(
@@ -41,18 +51,30 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
         self.maxRecordBytes = maxRecordBytes
     }
 
-    /// `3gpp-ber`.
-    public var dialectName: String { "3gpp-ber" }
+    /// `3gpp-ber`, or `msc-ber` for a `CallEventDataFile`.
+    public var dialectName: String { framing == .callEventDataFile ? "msc-ber" : "3gpp-ber" }
 
     /// The stream offset after the last record, and the next record's number.
     public var resumePoint: ResumePoint { ResumePoint(offset: window.offset, line: number + 1) }
 
+    /// Where the trailers disagree with the records read, once the end is reached.
+    public var incompleteness: String? { issues.isEmpty ? nil : issues.joined(separator: "; ") }
+
+    /// The largest length an outer `CallEventDataFile` or its record list may declare (4 octets of length).
+    private static var outerLimit: Int { Int(UInt32.max) }
+
     /// How a stream whose first bytes are `head` frames BER records, or nil if it is not BER.
     public static func sniff(_ head: [UInt8]) -> Framing? {
         guard let first = head.first else { return nil }
+        if first == 0x30 {
+            let outer = head.withUnsafeBytes { try? BERHeader.read($0, at: 0, limit: outerLimit) }
+            guard let outer, outer.headerLength < head.count else { return nil }
+            let element = head[outer.headerLength]
+            return [0xA0, 0xA1, 0xA2].contains(element) ? .callEventDataFile : nil
+        }
         if first & 0xE0 == 0xA0 {
             let parsed = head.withUnsafeBytes { try? BERHeader.read($0, at: 0, limit: 1 << 20) }
-            guard let parsed, parsed.tag <= 22 || parsed.tag == 100 else { return nil }
+            guard let parsed, parsed.tag <= 23 || (96...100).contains(parsed.tag) else { return nil }
             return .concatenated
         }
         guard head.count >= 60 else { return nil }
@@ -68,6 +90,8 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
     private func rejectRest(_ reason: String) throws(SourceError) -> ReadEvent {
         stopped = true
         number += 1
+        if let file = dataFile { issues.append("CallEventDataFile \(file.index) is cut short: \(reason)") }
+        dataFile = nil
         func unread() -> [UInt8] {
             Array(UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<window.filled]).prefix(4096))
         }
@@ -85,12 +109,13 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
             if case .ts32297(let headerLength) = framing, resume.offset == 0 {
                 _ = try window.skip(to: Int64(headerLength))
             }
-            if resume.offset > 0 {
+            if resume.offset > 0, framing != .callEventDataFile {
                 _ = try window.skip(to: resume.offset)
                 number = resume.line - 1
             }
         }
         guard !stopped else { return nil }
+        if framing == .callEventDataFile { return try nextInDataFile() }
         while true {
             guard try window.ensure(1) else { return nil }
             let first = window.buffer[window.begin]
@@ -98,56 +123,209 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
                 window.begin += 1
                 continue
             }
-            var recordStart = window.begin
-            var recordLength: Int
             if case .ts32297 = framing {
                 guard try window.ensure(5) else { return try rejectRest("truncated CDR header at the end of the file") }
-                recordLength = Int(window.buffer[window.begin]) << 8 | Int(window.buffer[window.begin + 1])
-                recordStart = window.begin + 5
-                guard try window.ensure(5 + recordLength) else {
-                    return try rejectRest("CDR length \(recordLength) overruns the end of the file")
+                let length = Int(window.buffer[window.begin]) << 8 | Int(window.buffer[window.begin + 1])
+                guard try window.ensure(5 + length) else {
+                    return try rejectRest("CDR length \(length) overruns the end of the file")
                 }
-                recordStart = window.begin + 5
-            } else {
-                while true {
-                    let view = UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<window.filled])
-                    do {
-                        recordLength = try BERHeader.extent(view, at: 0, limit: maxRecordBytes)
-                        break
-                    } catch {
-                        switch error {
-                        case .incomplete:
-                            guard try window.refill() else {
-                                return try rejectRest("truncated record: its length overruns the end of the file")
-                            }
-                            recordStart = window.begin
-                        case .invalid(let why):
-                            return try rejectRest("unreadable BER (\(why)); the rest of the file cannot be framed")
-                        }
+                window.begin += 5
+                return decodeRecord(length: length)
+            }
+            switch try frameRecord() {
+            case .success(let length): return decodeRecord(length: length)
+            case .failure(let failure): return try rejectRest(failure.reason)
+            }
+        }
+    }
+
+    /// Why a TLV could not be framed.
+    private struct FramingFailure: Error {
+        var reason: String
+    }
+
+    /// The size of the TLV starting at ``ByteWindow/begin``, with all of it in the window.
+    private func frameRecord() throws(SourceError) -> Result<Int, FramingFailure> {
+        while true {
+            let view = UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<window.filled])
+            do {
+                return .success(try BERHeader.extent(view, at: 0, limit: maxRecordBytes))
+            } catch {
+                switch error {
+                case .incomplete:
+                    guard try window.refill() else {
+                        return .failure(
+                            FramingFailure(reason: "truncated record: its length overruns the end of the file")
+                        )
                     }
+                case .invalid(let why):
+                    return .failure(
+                        FramingFailure(reason: "unreadable BER (\(why)); the rest of the file cannot be framed")
+                    )
                 }
             }
-            number += 1
-            let raw = UnsafeRawBufferPointer(rebasing: window.buffer[recordStart..<(recordStart + recordLength)])
-            window.begin = recordStart + recordLength
+        }
+    }
+
+    /// The tag and length header at ``ByteWindow/begin`` (lengths up to 4 GiB), or nil at the end.
+    private func peekHeader() throws(SourceError) -> Result<BERHeader, FramingFailure>? {
+        while true {
+            let view = UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<window.filled])
             do {
-                var record = try CSRecordDecoder.decode(
-                    raw,
-                    number: number,
-                    context: &context,
-                    slots: &slots,
-                    limit: maxRecordBytes
-                )
+                return .success(try BERHeader.read(view, at: 0, limit: Self.outerLimit))
+            } catch {
+                switch error {
+                case .incomplete:
+                    guard try window.refill() else {
+                        return window.begin == window.filled
+                            ? nil : .failure(FramingFailure(reason: "truncated BER header at the end of the file"))
+                    }
+                case .invalid(let why):
+                    return .failure(
+                        FramingFailure(reason: "unreadable BER (\(why)); the rest of the file cannot be framed")
+                    )
+                }
+            }
+        }
+    }
+
+    /// Decodes the `length`-byte record at ``ByteWindow/begin`` and consumes it.
+    private func decodeRecord(length: Int) -> ReadEvent {
+        number += 1
+        let raw = UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<(window.begin + length)])
+        window.begin += length
+        dataFile?.records += 1
+        do {
+            switch try CSRecordDecoder.decode(
+                raw,
+                number: number,
+                context: &context,
+                slots: &slots,
+                limit: maxRecordBytes
+            ) {
+            case .skipped(let kind):
+                return .skipped(kind: kind)
+            case .call(var record):
                 record.sourceLine = number
+                dataFile?.saw(start: record.start)
                 if let problem = record.validate() {
                     return .reject(
                         RecordReject(line: number, field: problem.field, reason: problem.reason, raw: Array(raw))
                     )
                 }
                 return .record(record, raw: raw)
-            } catch {
-                return .reject(RecordReject(line: number, field: error.field, reason: error.reason, raw: Array(raw)))
             }
+        } catch {
+            return .reject(RecordReject(line: number, field: error.field, reason: error.reason, raw: Array(raw)))
+        }
+    }
+
+    /// Closes the `CallEventDataFile` being read, checking it against its trailer.
+    private func closeDataFile() {
+        if let file = dataFile { issues.append(contentsOf: file.mismatches) }
+        dataFile = nil
+        dataFileEnd = nil
+        inRecords = false
+    }
+
+    /// Whether two end-of-contents octets are next (consuming them), for indefinite lengths.
+    private func endOfContents() throws(SourceError) -> Bool {
+        guard try window.ensure(2), window.buffer[window.begin] == 0, window.buffer[window.begin + 1] == 0 else {
+            return false
+        }
+        window.begin += 2
+        return true
+    }
+
+    /// The next event of a `CallEventDataFile` stream. Records before a resume point are read again (to
+    /// keep the trailer's tally) but not returned.
+    private func nextInDataFile() throws(SourceError) -> ReadEvent? {
+        while true {
+            if inRecords {
+                if let end = recordsEnd, window.offset >= end {
+                    inRecords = false
+                    continue
+                }
+                if recordsEnd == nil, try endOfContents() {
+                    inRecords = false
+                    continue
+                }
+                guard try window.ensure(1) else {
+                    return try rejectRest("the file ends inside its callEventRecords")
+                }
+                let length: Int
+                switch try frameRecord() {
+                case .success(let size): length = size
+                case .failure(let failure): return try rejectRest(failure.reason)
+                }
+                if let end = recordsEnd, window.offset + Int64(length) > end {
+                    return try rejectRest("a record overruns the callEventRecords that hold it")
+                }
+                let event = decodeRecord(length: length)
+                if window.offset <= resume.offset { continue }
+                return event
+            }
+            if dataFile != nil {
+                if let end = dataFileEnd, window.offset >= end {
+                    closeDataFile()
+                    continue
+                }
+                if dataFileEnd == nil, try endOfContents() {
+                    closeDataFile()
+                    continue
+                }
+                let element: BERHeader
+                switch try peekHeader() {
+                case .success(let header)?: element = header
+                case .failure(let failure)?: return try rejectRest(failure.reason)
+                case nil: return try rejectRest("the file ends before its CallEventDataFile does")
+                }
+                if element.tagClass == 2, element.tag == 1, element.constructed {
+                    recordsEnd = element.length.map { window.offset + Int64(element.headerLength + $0) }
+                    if let end = recordsEnd, let fileEnd = dataFileEnd, end > fileEnd {
+                        return try rejectRest("callEventRecords overrun the CallEventDataFile that holds them")
+                    }
+                    window.begin += element.headerLength
+                    inRecords = true
+                    continue
+                }
+                let length: Int
+                switch try frameRecord() {
+                case .success(let size): length = size
+                case .failure(let failure): return try rejectRest(failure.reason)
+                }
+                let content = UnsafeRawBufferPointer(
+                    rebasing: window.buffer[(window.begin + element.headerLength)..<(window.begin + length)]
+                )
+                if element.tagClass == 2, element.tag == 2, element.length != nil {
+                    dataFile?.trailer = CallEventDataFile.trailer(content, clock: &context.clock)
+                } else if element.tagClass == 2, element.tag == 0 {
+                    dataFile?.sawHeader = true
+                }
+                window.begin += length
+                continue
+            }
+            guard try window.ensure(1) else { return nil }
+            let first = window.buffer[window.begin]
+            if first == 0x00 || first == 0xFF {
+                window.begin += 1
+                continue
+            }
+            guard first == 0x30 else {
+                return try rejectRest(
+                    "expected a CallEventDataFile (a SEQUENCE, 30) at byte \(window.offset), found \(BERValue.hex(UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<(window.begin + 1)])))"
+                )
+            }
+            let outer: BERHeader
+            switch try peekHeader() {
+            case .success(let header)?: outer = header
+            case .failure(let failure)?: return try rejectRest(failure.reason)
+            case nil: return nil
+            }
+            dataFiles += 1
+            dataFile = CallEventDataFile(index: dataFiles)
+            dataFileEnd = outer.length.map { window.offset + Int64(outer.headerLength + $0) }
+            window.begin += outer.headerLength
         }
     }
 }

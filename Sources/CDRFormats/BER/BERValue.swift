@@ -11,13 +11,9 @@ enum BERValue {
     }
 
     /// TBCD digits (IMSI, IMEI, and the digits of address strings): low nibble first, `F` filler.
-    static func tbcd(_ b: UnsafeRawBufferPointer, plus: Bool = false) -> String? {
-        String(unsafeUninitializedCapacity: b.count * 2 + 1) { out in
+    static func tbcd(_ b: UnsafeRawBufferPointer) -> String? {
+        String(unsafeUninitializedCapacity: b.count * 2) { out in
             var n = 0
-            if plus {
-                out[0] = UInt8(ascii: "+")
-                n = 1
-            }
             for byte in b {
                 let low = byte & 0x0F
                 guard low != 0x0F else { return n }
@@ -43,25 +39,31 @@ enum BERValue {
     }
 
     /// An AddressString (MSISDN, recording entity, MSC address): a nature-of-address octet, then TBCD.
-    /// International numbers (nature 1) come back with `+`.
-    static func address(_ b: UnsafeRawBufferPointer) -> String? {
-        guard b.count >= 2 else { return nil }
-        return tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst()), plus: (b[0] >> 4) & 0x07 == 1)
+    static func address(_ b: UnsafeRawBufferPointer) -> BCDNumber? {
+        guard b.count >= 2, let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst())) else { return nil }
+        return BCDNumber(nature: .init(typeOfNumber: (b[0] >> 4) & 0x07), digits: digits)
     }
 
     /// A BCDDirectoryNumber (calling, called, connected numbers; TS 24.008): a type-of-number octet, an
     /// optional presentation/screening octet when its top bit is clear, then TBCD digits.
-    static func directoryNumber(_ b: UnsafeRawBufferPointer) -> String? {
+    static func directoryNumber(_ b: UnsafeRawBufferPointer) -> BCDNumber? {
         guard b.count >= 1 else { return nil }
         let skip = b[0] & 0x80 == 0 ? 2 : 1
-        guard b.count > skip else { return b.count == skip ? "" : nil }
-        return tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst(skip)), plus: (b[0] >> 4) & 0x07 == 1)
+        let nature = BCDNumber.Nature(typeOfNumber: (b[0] >> 4) & 0x07)
+        guard b.count > skip else { return b.count == skip ? BCDNumber(nature: nature, digits: "") : nil }
+        guard let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst(skip))) else { return nil }
+        return BCDNumber(nature: nature, digits: digits)
     }
 
-    /// A TimeStamp (TS 32.298): BCD `YYMMDDhhmmss`, an ASCII sign and BCD `hhmm` offset from UTC;
-    /// returns UTC epoch seconds. Years 00–69 are 2000–2069, 70–99 are 1970–1999.
-    static func timestamp(_ b: UnsafeRawBufferPointer) -> Int64? {
-        guard b.count == 9 else { return nil }
+    /// A TimeStamp as UTC epoch seconds; `.some(nil)` for the all-zero "not given" value, nil when malformed.
+    ///
+    /// Accepted: TS 32.298's 9 octets (BCD `YYMMDDhhmmss`, an ASCII sign, BCD `hhmm` offset from UTC); the
+    /// vendor variants with one more BCD octet of tenths or hundredths after the seconds (10 octets with an
+    /// offset, 7 without); and 6 octets without an offset, read as the switch's local time under `clock`.
+    /// Fractions of a second are dropped. Years 00–69 are 2000–2069, 70–99 are 1970–1999.
+    static func timestamp(_ b: UnsafeRawBufferPointer, clock: inout LocalTimeConverter) -> Int64?? {
+        guard [6, 7, 9, 10].contains(b.count) else { return nil }
+        if b.allSatisfy({ $0 == 0 }) { return .some(nil) }
         func bcd(_ i: Int) -> Int64? {
             let high = b[i] >> 4
             let low = b[i] & 0x0F
@@ -69,8 +71,7 @@ enum BERValue {
             return Int64(high) * 10 + Int64(low)
         }
         guard let yy = bcd(0), let month = bcd(1), let day = bcd(2), let hour = bcd(3), let minute = bcd(4),
-            let second = bcd(5), let offsetHours = bcd(7), let offsetMinutes = bcd(8),
-            b[6] == UInt8(ascii: "+") || b[6] == UInt8(ascii: "-")
+            let second = bcd(5)
         else { return nil }
         let year = yy < 70 ? 2000 + yy : 1900 + yy
         guard
@@ -83,7 +84,14 @@ enum BERValue {
                 second: second
             )
         else { return nil }
-        let offset = (offsetHours * 3600 + offsetMinutes * 60) * (b[6] == UInt8(ascii: "+") ? 1 : -1)
+        if b.count == 7, bcd(6) == nil { return nil }
+        guard b.count >= 9 else { return clock.utc(fromLocal: local) }
+        let sign = b.count - 3
+        guard b[sign] == UInt8(ascii: "+") || b[sign] == UInt8(ascii: "-"), let offsetHours = bcd(sign + 1),
+            let offsetMinutes = bcd(sign + 2), offsetHours <= 14, offsetMinutes < 60
+        else { return nil }
+        if b.count == 10, bcd(6) == nil { return nil }
+        let offset = (offsetHours * 3600 + offsetMinutes * 60) * (b[sign] == UInt8(ascii: "+") ? 1 : -1)
         return local - offset
     }
 
@@ -105,4 +113,31 @@ enum BERValue {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+/// The digits of a BCD-coded number with the nature its type-of-number bits give.
+struct BCDNumber: Equatable {
+    /// How the digits are to be read.
+    enum Nature: Equatable {
+        /// Country code first (type of number 1).
+        case international
+        /// A national significant number, without trunk prefix (type of number 2).
+        case national
+        /// Unknown, network-specific or subscriber number: read as dialled.
+        case other
+
+        init(typeOfNumber: UInt8) {
+            switch typeOfNumber {
+            case 1: self = .international
+            case 2: self = .national
+            default: self = .other
+            }
+        }
+    }
+
+    var nature: Nature
+    var digits: String
+
+    /// The number as written, `+` before an international one (recording entities, MSC addresses).
+    var text: String { nature == .international ? "+" + digits : digits }
 }

@@ -1,79 +1,23 @@
 import CDRModel
 
-/// Decodes one 3GPP TS 32.298 `CSRecord` (a context-tagged CHOICE of `SET`s) into a ``CallRecord``.
+/// Decodes one 3GPP TS 32.298 `CSRecord` / Huawei `CallEventRecord` (a context-tagged CHOICE of `SET`s)
+/// into a ``CallRecord``.
 ///
-/// Supported: `moCallRecord [0]`, `mtCallRecord [1]`, and the call-forwarding record `[100]`
-/// (`MOCFCallRecord`, as Huawei MSCs write it). Unknown fields are skipped; other record types are
-/// rejected by name (they describe no call: SMS, location updates, supplementary-service actions).
+/// Every voice-call record kind is read (``MSCRecordLayout``): MO, MT, roaming, incoming and outgoing
+/// gateway, transit, terminating CAMEL, MTRF and call forwarding. Records that describe no voice call
+/// (SMS, supplementary-service actions, HLR interrogations, location updates, common equipment, LCS)
+/// come back as ``Outcome/skipped(_:)`` with their name. Unknown fields are skipped.
 enum CSRecordDecoder {
-    /// Field tags inside each record type's SET.
-    private struct Tags {
-        var imsi: UInt32, imei: UInt32, msisdn: UInt32, calling: UInt32, called: UInt32?, translated: UInt32?
-        var connected: UInt32, recordingEntity: UInt32, incomingTrunk: UInt32, location: UInt32
-        var seizure: UInt32, answer: UInt32, release: UInt32, duration: UInt32, cause: UInt32, reference: UInt32
-        var originalCalled: UInt32?
+    /// What one record turned out to be.
+    enum Outcome {
+        /// A voice-call record.
+        case call(CallRecord)
+        /// A record of a kind that describes no call, by name.
+        case skipped(String)
     }
-
-    private static let mobileOriginated = Tags(
-        imsi: 1,
-        imei: 2,
-        msisdn: 3,
-        calling: 4,
-        called: 5,
-        translated: 6,
-        connected: 7,
-        recordingEntity: 9,
-        incomingTrunk: 10,
-        location: 12,
-        seizure: 22,
-        answer: 23,
-        release: 24,
-        duration: 25,
-        cause: 30,
-        reference: 32,
-        originalCalled: nil
-    )
-    private static let mobileTerminated = Tags(
-        imsi: 1,
-        imei: 2,
-        msisdn: 3,
-        calling: 4,
-        called: nil,
-        translated: nil,
-        connected: 5,
-        recordingEntity: 6,
-        incomingTrunk: 7,
-        location: 9,
-        seizure: 19,
-        answer: 20,
-        release: 21,
-        duration: 22,
-        cause: 27,
-        reference: 29,
-        originalCalled: nil
-    )
-    private static var forwarding: Tags {
-        var tags = mobileOriginated
-        tags.originalCalled = 142
-        return tags
-    }
-
-    private static let otherRecords: [UInt32: String] = [
-        2: "roamingRecord", 3: "incGatewayRecord", 4: "outGatewayRecord", 5: "transitRecord", 6: "moSMSRecord",
-        7: "mtSMSRecord", 8: "moSMSIWRecord", 9: "mtSMSGWRecord", 10: "ssActionRecord", 11: "hlrIntRecord",
-        12: "locUpdateHLRRecord", 13: "locUpdateVLRRecord", 14: "commonEquipRecord", 15: "recTypeExtensions",
-        16: "termCAMELRecord", 17: "mtLCSRecord", 18: "moLCSRecord", 19: "niLCSRecord",
-    ]
 
     /// The record's name for messages, by CHOICE tag.
-    static func name(_ tag: UInt32) -> String {
-        switch tag {
-        case 0: "moCallRecord"
-        case 1: "mtCallRecord"
-        case 100: "forwardCallRecord"
-        default: otherRecords[tag] ?? "record [\(tag)]"
-        }
-    }
+    static func name(_ tag: UInt32) -> String { MSCRecordLayout.name(tag) }
 
     /// Decodes the record whose TLV is `b` (header included).
     static func decode(
@@ -82,7 +26,7 @@ enum CSRecordDecoder {
         context: inout DecodeContext,
         slots fields: inout FieldSlots,
         limit: Int
-    ) throws(RecordProblem) -> CallRecord {
+    ) throws(RecordProblem) -> Outcome {
         let header: BERHeader
         do {
             header = try BERHeader.read(b, at: 0, limit: limit)
@@ -92,13 +36,9 @@ enum CSRecordDecoder {
         guard header.tagClass == 2, header.constructed else {
             throw RecordProblem(field: "record", reason: "not a CSRecord (expected a context-tagged SET)")
         }
-        let tags: Tags
-        switch header.tag {
-        case 0: tags = mobileOriginated
-        case 1: tags = mobileTerminated
-        case 100: tags = forwarding
-        default:
-            throw RecordProblem(field: "recordType", reason: "\(name(header.tag)) carries no call; not loaded")
+        guard let layout = MSCRecordLayout.of(header.tag) else {
+            if let known = MSCRecordLayout.otherRecords[header.tag] { return .skipped(known) }
+            throw RecordProblem(field: "recordType", reason: "unknown record kind [\(header.tag)]")
         }
         fields.clear()
         var i = header.headerLength
@@ -117,78 +57,89 @@ enum CSRecordDecoder {
                 throw RecordProblem(field: "record", reason: "a field overruns the record")
             }
             if field.tagClass == 2, field.length != nil {
-                fields[field.tag] = UnsafeRawBufferPointer(
-                    rebasing: b[(i + field.headerLength)..<(i + size)]
-                )
+                fields[field.tag] = UnsafeRawBufferPointer(rebasing: b[(i + field.headerLength)..<(i + size)])
             }
             i += size
         }
-        return try record(fields, tags: tags, kind: header.tag, number: number, context: &context, limit: limit)
+        return .call(try record(fields, layout: layout, number: number, context: &context, limit: limit))
     }
 
     private static func record(
         _ f: FieldSlots,
-        tags: Tags,
-        kind: UInt32,
+        layout: MSCRecordLayout,
         number: Int,
         context: inout DecodeContext,
         limit: Int
     ) throws(RecordProblem) -> CallRecord {
         func party(_ tag: UInt32?, _ name: String, address: Bool = false) throws(RecordProblem) -> String? {
             guard let tag, let bytes = f[tag] else { return nil }
-            guard let digits = address ? BERValue.address(bytes) : BERValue.directoryNumber(bytes) else {
-                throw RecordProblem(field: name, reason: "not a BCD number")
+            let parsed = address ? BERValue.address(bytes) : BERValue.directoryNumber(bytes)
+            guard let parsed else { throw RecordProblem(field: name, reason: "not a BCD number") }
+            if parsed.digits.isEmpty { return nil }
+            return try context.number(parsed, field: name)
+        }
+        func time(_ tag: UInt32?, _ name: String) throws(RecordProblem) -> Int64? {
+            guard let tag, let bytes = f[tag] else { return nil }
+            switch BERValue.timestamp(bytes, clock: &context.clock) {
+            case .some(let value?): return value
+            case .some(nil): return nil
+            case nil:
+                throw RecordProblem(
+                    field: name,
+                    reason: "not a TimeStamp (BCD YYMMDDhhmmss, optional tenths or hundredths, optional UTC offset)"
+                )
             }
-            return try context.number(digits, field: name)
         }
-        func time(_ tag: UInt32, _ name: String) throws(RecordProblem) -> Int64? {
-            guard let bytes = f[tag] else { return nil }
-            guard let value = BERValue.timestamp(bytes) else {
-                throw RecordProblem(field: name, reason: "not a TimeStamp (9 octets BCD with UTC offset)")
-            }
-            return value
+        let served = try party(layout.msisdn, "servedMSISDN", address: true)
+        let callingNumber = try party(layout.calling, "callingNumber")
+        var called = try party(layout.called, "calledNumber")
+        if called == nil { called = try party(layout.translated, "translatedNumber") }
+        let connected = try party(layout.connected, "connectedNumber")
+        let original = try party(layout.originalCalled, "originalCalledNumber")
+        var seizure = try time(layout.seizure, "seizureTime")
+        if seizure == nil { seizure = try time(layout.interrogation, "interrogationTime") }
+        let answer = try time(layout.answer, "answerTime")
+        let release = try time(layout.release, "releaseTime")
+        guard let durationBytes = f[layout.duration], let callDuration = BERValue.integer(durationBytes),
+            callDuration >= 0
+        else {
+            throw RecordProblem(field: "callDuration", reason: "missing, negative or not an INTEGER")
         }
-        let served = try party(tags.msisdn, "servedMSISDN", address: true)
-        let callingNumber = try party(tags.calling, "callingNumber")
-        var called = try party(tags.called, "calledNumber")
-        if called == nil { called = try party(tags.translated, "translatedNumber") }
-        let connected = try party(tags.connected, "connectedNumber")
-        let seizure = try time(tags.seizure, "seizureTime")
-        let answer = try time(tags.answer, "answerTime")
-        let release = try time(tags.release, "releaseTime")
-        guard let durationBytes = f[tags.duration], let callDuration = BERValue.integer(durationBytes) else {
-            throw RecordProblem(field: "callDuration", reason: "missing or not an INTEGER")
+        let sequence = layout.sequence.flatMap { f[$0] }.flatMap(BERValue.integer) ?? 0
+        guard sequence >= 0, sequence < 1 << 20 else {
+            throw RecordProblem(field: "sequenceNumber", reason: "sequence number \(sequence) out of range")
         }
-        guard let start = seizure ?? answer ?? release.map({ $0 - callDuration }) else {
+        let part = Int(sequence)
+        let callStart = part > 1 ? answer ?? seizure : seizure ?? answer
+        guard let start = callStart ?? release.map({ $0 - callDuration }) else {
             throw RecordProblem(field: "seizureTime", reason: "the record has no seizure, answer or release time")
         }
         let end = release ?? (answer ?? start) + callDuration
-        let cause = f[tags.cause].flatMap(BERValue.integer) ?? 0
-        var calling: String
-        var dialled: String
+        let cause = f[layout.cause].flatMap(BERValue.integer) ?? 0
+        var calling = callingNumber ?? ""
+        var dialled = called ?? connected ?? ""
         var diverting: [String] = []
-        switch kind {
-        case 1:
-            calling = callingNumber ?? ""
-            dialled = served ?? connected ?? ""
-        case 100:
-            calling = callingNumber ?? ""
-            dialled = called ?? connected ?? ""
-            let original = try party(tags.originalCalled, "originalCalledNumber")
+        switch layout.leg {
+        case .mobileOriginated:
+            calling = served ?? callingNumber ?? ""
+        case .forwarded:
             for number in [original, served].compactMap({ $0 }) where number != dialled && !diverting.contains(number) {
                 diverting.append(number)
             }
-        default:
-            calling = served ?? callingNumber ?? ""
-            dialled = called ?? connected ?? ""
+        case .mobileTerminated, .roaming, .terminatingCAMEL, .roamingForwarding:
+            dialled = served ?? called ?? connected ?? ""
+            if let original, original != dialled { diverting.append(original) }
+        case .call, .incomingGateway, .outgoingGateway, .transit:
+            break
         }
-        /// `TrunkGroup ::= CHOICE { tkgpNumber [0] INTEGER, tkgpName [1] GraphicString }`.
-        func trunkGroup(_ tag: UInt32) -> String {
-            guard let group = f[tag], let header = try? BERHeader.read(group, at: 0, limit: limit) else { return "" }
-            let content = UnsafeRawBufferPointer(rebasing: group[header.headerLength...])
+        /// `TrunkGroup ::= CHOICE { tkgpNumber [0] INTEGER, tkgpName [1] GraphicString }` (Huawei `ROUTE`).
+        func route(_ tag: UInt32?) -> String {
+            guard let tag, let group = f[tag], let header = try? BERHeader.read(group, at: 0, limit: limit),
+                let length = header.length, header.headerLength + length <= group.count
+            else { return "" }
+            let content = UnsafeRawBufferPointer(rebasing: group[header.headerLength..<(header.headerLength + length)])
             return header.tag == 0 ? String(BERValue.integer(content) ?? 0) : String(decoding: content, as: UTF8.self)
         }
-        let trunk = trunkGroup(tags.incomingTrunk)
         var record = CallRecord(
             calling: calling,
             dialled: dialled,
@@ -197,17 +148,19 @@ enum CSRecordDecoder {
             answer: answer,
             end: end,
             duration: end - start,
-            billable: answer == nil ? 0 : callDuration,
+            billable: answer == nil ? 0 : min(callDuration, end - start),
             disposition: answer != nil ? .answered : cause == 3 || cause == 4 ? .failed : .noAnswer,
-            carrier: trunk,
-            channel: f[tags.recordingEntity].flatMap(BERValue.address) ?? "",
-            sourceID: f[tags.reference].map(BERValue.hex) ?? "",
+            carrier: route(layout.incomingRoute),
+            channel: layout.recordingEntity.flatMap { f[$0] }.flatMap { BERValue.address($0)?.text } ?? "",
+            sourceID: f[layout.reference].map(BERValue.hex) ?? "",
             sourceLine: number
         )
-        record.imsi = f[tags.imsi].flatMap { BERValue.tbcd($0) } ?? ""
-        record.imei = f[tags.imei].flatMap { BERValue.tbcd($0) } ?? ""
-        record.cell = f[tags.location].map(location) ?? ""
-        record.egress = trunkGroup(tags.incomingTrunk + 1)
+        record.imsi = layout.imsi.flatMap { f[$0] }.flatMap { BERValue.tbcd($0) } ?? ""
+        record.imei = layout.imei.flatMap { f[$0] }.flatMap { BERValue.tbcd($0) } ?? ""
+        record.cell = layout.location.flatMap { f[$0] }.map(location) ?? ""
+        record.egress = route(layout.outgoingRoute)
+        record.leg = layout.leg
+        record.part = part
         return record
     }
 
@@ -238,39 +191,39 @@ enum CSRecordDecoder {
 }
 
 extension DecodeContext {
-    /// Normalises a number already decoded from BCD.
-    func number(_ digits: String, field: String) throws(RecordProblem) -> String {
+    /// Normalises a number decoded from BCD: international numbers as they are, national numbers behind
+    /// the home country code, numbers of unknown type through the number plan as dialled.
+    func number(_ parsed: BCDNumber, field: String) throws(RecordProblem) -> String {
         do {
-            return try numbers.normalise(digits).number
+            switch parsed.nature {
+            case .international: return try numbers.normalise("+" + parsed.digits).number
+            case .national: return try numbers.normalise("+" + numbers.plan.countryCode + parsed.digits).number
+            case .other: return try numbers.normalise(parsed.digits).number
+            }
         } catch {
             throw RecordProblem(field: field, reason: error.description)
         }
     }
 }
 
-/// The fields of one record by context tag: a fixed table for the tags cdrpipe reads (0–63 and the
-/// forwarding record's 142), so decoding allocates nothing per field.
+/// The fields of one record by context tag: a fixed table for tags 0–511 (Huawei's extensions reach past
+/// 270), so decoding allocates nothing per field; only the slots a record set are cleared.
 struct FieldSlots {
-    private var low = [UnsafeRawBufferPointer?](repeating: nil, count: 64)
-    private var originalCalled: UnsafeRawBufferPointer?
+    private var slots = [UnsafeRawBufferPointer?](repeating: nil, count: 512)
     private var used: [Int] = []
 
     /// Forgets the previous record's fields, touching only the slots it set.
     mutating func clear() {
-        for slot in used { low[slot] = nil }
+        for slot in used { slots[slot] = nil }
         used.removeAll(keepingCapacity: true)
-        originalCalled = nil
     }
 
     subscript(tag: UInt32) -> UnsafeRawBufferPointer? {
-        get { tag < 64 ? low[Int(tag)] : tag == 142 ? originalCalled : nil }
+        get { tag < 512 ? slots[Int(tag)] : nil }
         set {
-            if tag < 64 {
-                low[Int(tag)] = newValue
-                used.append(Int(tag))
-            } else if tag == 142 {
-                originalCalled = newValue
-            }
+            guard tag < 512 else { return }
+            slots[Int(tag)] = newValue
+            used.append(Int(tag))
         }
     }
 }

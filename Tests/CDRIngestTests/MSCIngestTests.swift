@@ -1,0 +1,95 @@
+import CDRFormats
+import CDRGenerator
+import CDRModel
+import CDRStore
+import Foundation
+import Testing
+
+@testable import CDRIngest
+
+@Suite("Loading MSC CallEventDataFiles")
+struct MSCIngestTests {
+    /// Writes `rows` generated calls as one MSC file whose trailer counts `trailerCount` records (the true
+    /// count unless given), leaving out the records numbered in `cut`; returns the end offset of each record.
+    @discardableResult
+    static func writeMSCFile(_ path: String, rows: Int, trailerCount: Int? = nil, cut: Set<Int> = []) throws -> [Int] {
+        let calls = Array(TrafficGenerator(rows: rows, seed: 5, start: 1_767_571_200, days: 1))
+        var records: [[UInt8]] = []
+        for (index, call) in calls.enumerated() where !cut.contains(index + 1) {
+            records.append(BERWriter.record(call, number: index + 1))
+        }
+        let frame = BERWriter.callEventDataFile(
+            recordBytes: records.map(\.count).reduce(0, +),
+            records: trailerCount ?? records.count,
+            firstCall: calls.map(\.start).min()!,
+            lastCall: calls.map(\.start).max()!,
+            produced: 1_767_657_600
+        )
+        var bytes = frame.head
+        var ends: [Int] = []
+        for record in records {
+            bytes += record
+            ends.append(bytes.count)
+        }
+        bytes += frame.tail
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return ends
+    }
+
+    @Test("an MSC file loads whole, its trailer agreeing; the files registry says it is complete")
+    func loads() throws {
+        let dir = try temporaryDirectory()
+        try Self.writeMSCFile(dir + "/msc.dat", rows: 500)
+        let summary = try ingest(dir + "/cdr.db", [dir + "/msc.dat"])
+        #expect(summary.records == 500 && summary.rejected == 0 && summary.exitCode == 0)
+        #expect(summary.details.first?.dialect == "msc-ber")
+        #expect(summary.incompleteFiles.isEmpty)
+        let entry = try SQLiteStore(path: dir + "/cdr.db").files().first
+        #expect(entry?.incomplete == nil && entry?.counts.stored == 500)
+    }
+
+    @Test("a file whose trailer counts a record it does not hold is loaded but reported incomplete, and exits 1")
+    func incomplete() throws {
+        let dir = try temporaryDirectory()
+        try Self.writeMSCFile(dir + "/msc.dat", rows: 300, trailerCount: 300, cut: [150])
+        let summary = try ingest(dir + "/cdr.db", [dir + "/msc.dat"])
+        #expect(summary.records == 299)
+        #expect(summary.exitCode == 1)
+        let reason = "CallEventDataFile 1: the trailer counts 300 records, the file holds 299"
+        #expect(summary.incompleteFiles.map(\.incomplete) == [reason])
+        #expect(try SQLiteStore(path: dir + "/cdr.db").files().first?.incomplete == reason)
+        let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+        #expect(json.contains("\"incomplete_files\"") && json.contains("the trailer counts 300 records"))
+    }
+
+    @Test("an interrupted MSC load resumes inside the record list and still checks the whole file's trailer")
+    func resumes() throws {
+        let dir = try temporaryDirectory()
+        let db = dir + "/cdr.db"
+        let ends = try Self.writeMSCFile(dir + "/msc.dat", rows: 400)
+        _ = try ingest(db, [dir + "/msc.dat"])
+        let store = try SQLiteStore(path: db)
+        let kept = 250
+        for month in try store.partitionMonths() {
+            try store.connection.execute("DELETE FROM \(SQLiteStore.partitionName(month: month)) WHERE line > \(kept)")
+        }
+        let prefix = try HashingSource<FileSource>.sha256(path: dir + "/msc.dat", limit: 1000)
+        let statement = try store.connection.prepare(
+            """
+            UPDATE files SET status = 'loading', sha256 = NULL, resume_offset = ?, resume_line = ?, records = ?,
+                prefix_bytes = 1000, prefix_sha256 = ?
+            """
+        )
+        statement.bind(1, Int64(ends[kept - 1]))
+        statement.bind(2, Int64(kept + 1))
+        statement.bind(3, Int64(kept))
+        prefix.withUnsafeBytes { statement.bind(4, blob: $0) }
+        try statement.step()
+        let resumed = try ingest(db, [dir + "/msc.dat"])
+        #expect(resumed.details.first?.status == .resumed)
+        #expect(resumed.records == 150 && resumed.duplicates == 0 && resumed.rejected == 0)
+        #expect(resumed.incompleteFiles.isEmpty)
+        #expect(try count(db, "SELECT count(*) FROM records") == 400)
+        #expect(try count(db, "SELECT count(DISTINCT line) FROM records") == 400)
+    }
+}
