@@ -33,6 +33,44 @@ public enum BERWriter {
         return tlv(c.diverting == nil ? 0 : 100, constructed: fields)
     }
 
+    /// How generated records are framed in a file.
+    public enum Framing: String, Sendable, CaseIterable {
+        /// `CSRecord` after `CSRecord`.
+        case records
+        /// One MSC `CallEventDataFile`: header, the records, and a trailer with their count and first and
+        /// last call times, every length definite (4-octet long form).
+        case msc
+    }
+
+    /// The bytes an MSC `CallEventDataFile` puts before and after `recordBytes` bytes of `records` records
+    /// whose calls start between `firstCall` and `lastCall`, produced at `produced`.
+    public static func callEventDataFile(
+        recordBytes: Int,
+        records: Int,
+        firstCall: Int64,
+        lastCall: Int64,
+        produced: Int64
+    ) -> (head: [UInt8], tail: [UInt8]) {
+        let entity = [UInt8(0x91)] + tbcd("447700900001")
+        let header = tlv(
+            0,
+            constructed: tlv(0, primitive: timestamp(produced)) + tlv(1, primitive: entity) + tlv(2, constructed: [])
+        )
+        let trailer = tlv(
+            2,
+            constructed: tlv(0, primitive: timestamp(produced)) + tlv(1, primitive: entity)
+                + tlv(2, primitive: timestamp(firstCall)) + tlv(3, primitive: timestamp(lastCall))
+                + tlv(4, primitive: integer(Int64(records))) + tlv(5, constructed: [])
+        )
+        let list = [0xA1, 0x84] + fourOctets(recordBytes)
+        let outer = header.count + list.count + recordBytes + trailer.count
+        return ([0x30, 0x84] + fourOctets(outer) + header + list, trailer)
+    }
+
+    private static func fourOctets(_ value: Int) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) }
+    }
+
     /// `07911123456` → `447911123456`; numbers already international keep their digits.
     private static func international(_ number: String) -> String {
         if number.hasPrefix("00") { return String(number.dropFirst(2)) }

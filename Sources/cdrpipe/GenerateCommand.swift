@@ -4,6 +4,7 @@ import CDRModel
 import Foundation
 
 extension CallFileWriter.Format: ExpressibleByArgument {}
+extension BERWriter.Framing: ExpressibleByArgument {}
 
 /// `cdrpipe generate`: deterministic synthetic traffic for demos, tests and benchmarks.
 struct GenerateCommand: ParsableCommand {
@@ -17,6 +18,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "Number of records.")
     var rows: Int
+
+    @Option(help: "With --format 3gpp-ber: records (CSRecord after CSRecord) or msc (an MSC CallEventDataFile).")
+    var framing: BERWriter.Framing = .records
 
     @Option(help: "Random seed: the same seed writes the same file.")
     var seed: UInt64 = 1
@@ -61,6 +65,7 @@ struct GenerateCommand: ParsableCommand {
         }
         if labels != nil && inject == nil { throw ValidationError("--labels needs --inject") }
         guard subtle >= 0 else { throw ValidationError("--subtle must be 0 or more") }
+        if framing == .msc && format != .ber { throw ValidationError("--framing msc needs --format 3gpp-ber") }
         if subtle > 0 && inject == nil { throw ValidationError("--subtle needs --inject") }
     }
 
@@ -76,7 +81,8 @@ struct GenerateCommand: ParsableCommand {
             inject: inject.flatMap(ScenarioInjector.parse),
             labels: labels,
             lookalikes: lookalikes,
-            subtle: subtle
+            subtle: subtle,
+            framing: framing
         )
     }
 
@@ -93,7 +99,8 @@ struct GenerateCommand: ParsableCommand {
         inject: [(type: ScenarioType, count: Int)]? = nil,
         labels: String? = nil,
         lookalikes: Int = 0,
-        subtle: Int = 0
+        subtle: Int = 0,
+        framing: BERWriter.Framing = .records
     ) throws {
         let sink = try OutputSink(path: path, gzip: gzip)
         let writer = CallFileWriter(format: format)
@@ -107,25 +114,57 @@ struct GenerateCommand: ParsableCommand {
             (injected, truth) = injector.calls()
         }
         var storedIDs: [String] = []
-        var next = 0
-        var number = 0
-        for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
-            while next < injected.count && injected[next].start <= call.start {
+        /// Every call in file order, numbered, and whether it was injected; run twice for an MSC file (to
+        /// learn its lengths first).
+        func calls(_ body: (GeneratedCall, Int, Bool) throws -> Void, extra: (() throws -> Void)? = nil) rethrows {
+            var next = 0
+            var number = 0
+            for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
+                while next < injected.count && injected[next].start <= call.start {
+                    number += 1
+                    try body(injected[next], number, true)
+                    next += 1
+                }
                 number += 1
-                storedIDs.append(writer.storedID(injected[next], number: number))
-                try sink.write(bytes: writer.encode(injected[next], number: number))
+                try body(call, number, false)
+                if index == rows / 2 { try extra?() }
+            }
+            while next < injected.count {
+                number += 1
+                try body(injected[next], number, true)
                 next += 1
             }
-            number += 1
-            try sink.write(bytes: writer.encode(call, number: number))
-            if index == rows / 2 { for line in extraLines { try sink.write(line) } }
         }
-        while next < injected.count {
-            number += 1
-            storedIDs.append(writer.storedID(injected[next], number: number))
-            try sink.write(bytes: writer.encode(injected[next], number: number))
-            next += 1
+        var tail: [UInt8] = []
+        if framing == .msc {
+            var bytes = 0
+            var count = 0
+            var first = Int64.max
+            var last = Int64.min
+            calls { call, number, _ in
+                bytes += writer.encode(call, number: number).count
+                count += 1
+                first = min(first, call.start)
+                last = max(last, call.start)
+            }
+            let frame = BERWriter.callEventDataFile(
+                recordBytes: bytes,
+                records: count,
+                firstCall: count == 0 ? start : first,
+                lastCall: count == 0 ? start : last,
+                produced: start + Int64(days) * 86_400
+            )
+            try sink.write(bytes: frame.head)
+            tail = frame.tail
         }
+        try calls(
+            { call, number, isInjected in
+                if isInjected { storedIDs.append(writer.storedID(call, number: number)) }
+                try sink.write(bytes: writer.encode(call, number: number))
+            },
+            extra: { for line in extraLines { try sink.write(line) } }
+        )
+        try sink.write(bytes: tail)
         try sink.close()
         if let labels {
             for index in truth.indices { truth[index].uniqueID = storedIDs[index] }
