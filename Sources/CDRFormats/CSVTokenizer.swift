@@ -44,7 +44,7 @@ struct CSVField {
 
 /// A byte-level RFC 4180 tokenizer over large reused chunks of a ``ByteSource``.
 ///
-/// Quoted fields may hold delimiters, doubled quotes and line breaks; lines end in LF or CRLF; a record
+/// Quoted fields may hold delimiters, doubled quotes and line breaks; lines end in LF, CRLF or CR; a record
 /// may straddle any number of chunk boundaries. Memory is one buffer (grown only for a record longer
 /// than a chunk, up to ``maxRecordBytes``) and one scratch area for fields that needed unescaping.
 /// A record that breaks quoting rules is still returned, with ``CSVRecord/problem`` set; one that
@@ -61,6 +61,7 @@ public final class CSVTokenizer<Source: ByteSource> {
     private var fieldCount = 0
     private var scratchUsed = 0
     private var nextLine = 1
+    private var checkedByteOrderMark = false
 
     /// Creates a tokenizer; `startOffset`/`startLine` resume after a checkpoint (bytes before the
     /// offset are read and discarded).
@@ -103,8 +104,17 @@ public final class CSVTokenizer<Source: ByteSource> {
         nextLine = line
     }
 
-    /// The next record, or nil at the end of the stream. Blank lines are skipped.
+    /// The next record, or nil at the end of the stream. Blank lines are skipped, and a UTF-8 byte order
+    /// mark at the start of the stream.
     public func next() throws(SourceError) -> CSVRecord? {
+        if !checkedByteOrderMark {
+            checkedByteOrderMark = true
+            if window.offset == 0, try window.ensure(3), window.buffer[window.begin] == 0xEF,
+                window.buffer[window.begin + 1] == 0xBB, window.buffer[window.begin + 2] == 0xBF
+            {
+                window.begin += 3
+            }
+        }
         while true {
             if window.begin == window.filled, !(try window.refill()) { return nil }
             if let record = try scanRecord() { return record }

@@ -10,7 +10,10 @@ public struct MappedDialect: CSVDialect {
     public let delimiter: UInt8
     /// The mapping's quote character.
     public let quote: UInt8
-    private let timeFormat: TimeFormat
+    private let timeFormats: [TimeFormat]
+    private let durations: DurationFormat
+    private let nulls: [[UInt8]]
+    private let cleaners: [String: FieldCleaner]
     private var bound: Bound?
 
     /// Resolved 0-based column indexes.
@@ -18,7 +21,11 @@ public struct MappedDialect: CSVDialect {
         var calling: Int?, dialled: Int, diverting: [Int], start: Int, answer: Int?, end: Int?
         var duration: Int?, billable: Int?, disposition: Int?, carrier: Int?, channel: Int?, account: Int?
         var sourceID: Int?, egress: Int?
+        /// The highest bound column + 1: a record needs at least this many fields.
         var width: Int
+        /// How many fields a well-formed record has (the header's, or the first record's), for lenient
+        /// quote recovery.
+        var fields = 0
     }
 
     /// Creates a dialect from a validated mapping.
@@ -26,7 +33,12 @@ public struct MappedDialect: CSVDialect {
         self.mapping = mapping
         delimiter = mapping.delimiter?.utf8.first ?? UInt8(ascii: ",")
         quote = mapping.quote?.utf8.first ?? UInt8(ascii: "\"")
-        timeFormat = try TimeFormat(mapping.timeFormat ?? TimeFormat.defaultPattern)
+        var formats: [TimeFormat] = []
+        for format in mapping.allTimeFormats { formats.append(try TimeFormat(format)) }
+        timeFormats = formats
+        durations = mapping.durationFormat ?? .seconds
+        nulls = (mapping.nulls ?? MappingFile.defaultNulls).map { Array($0.utf8) }
+        cleaners = (mapping.transforms ?? [:]).mapValues(FieldCleaner.init)
         if mapping.header == false { bound = try Self.bind(mapping.columns, header: nil) }
     }
 
@@ -36,7 +48,10 @@ public struct MappedDialect: CSVDialect {
             case nil: return nil
             case .position(let p): return p - 1
             case .name(let n):
-                guard let header, let i = header.firstIndex(of: n) else {
+                guard let header else { throw SourceError("mapped CSV: header has no column \"\(n)\"") }
+                if let i = header.firstIndex(of: n) { return i }
+                let trimmed = header.map { $0.trimmingSpaces.lowercased() }
+                guard let i = trimmed.firstIndex(of: n.trimmingSpaces.lowercased()) else {
                     throw SourceError("mapped CSV: header has no column \"\(n)\"")
                 }
                 return i
@@ -66,6 +81,7 @@ public struct MappedDialect: CSVDialect {
                 b.calling, b.dialled, b.start, b.answer, b.end, b.duration, b.billable, b.disposition, b.carrier,
                 b.channel, b.account, b.sourceID, b.egress,
             ].compactMap { $0 } + diverting).max()! + 1
+        b.fields = header?.count ?? 0
         return b
     }
 
@@ -78,96 +94,241 @@ public struct MappedDialect: CSVDialect {
             guard matches(record) else {
                 throw SourceError("line \(record.line) has \(record.count) fields; the mapping needs \(bound!.width)")
             }
+            if record.problem == nil { bound?.fields = record.count }
             return false
         }
         bound = try Self.bind(mapping.columns, header: (0..<record.count).map { record.string($0) })
         return true
     }
 
-    private func time(
-        _ b: UnsafeRawBufferPointer,
-        field: String,
-        context: inout DecodeContext
-    ) throws(RecordProblem) -> Int64 {
-        guard let (seconds, isLocal) = timeFormat.read(b) else {
-            throw RecordProblem(
-                field: field,
-                reason:
-                    "does not match time format \(mapping.timeFormat ?? TimeFormat.defaultPattern): \(DecodeContext.show(b))"
+    /// Decodes one record; missing end, duration or billable seconds are derived from the others (an
+    /// answered call with neither an answer time nor billable seconds bills its whole duration).
+    public func decode(_ record: CSVRecord, context: inout DecodeContext) throws(RecordProblem) -> CallRecord {
+        try decode(line: record.line, count: record.count, context: &context) { record[$0] }
+    }
+
+    /// In lenient quote mode, splits a row that broke quoting again: a quoted field runs to the first quote
+    /// followed by the delimiter (or the end of the row). Ambiguous rows (another field count) are rejected.
+    public func recover(_ record: CSVRecord, context: inout DecodeContext) -> Result<CallRecord, RecordProblem>? {
+        guard mapping.quotes == .lenient, let b = bound else { return nil }
+        let raw = record.raw
+        var cuts: [Range<Int>] = []
+        var i = 0
+        while true {
+            if i < raw.count, raw[i] == quote {
+                var close = i + 1
+                while close < raw.count,
+                    !(raw[close] == quote && (close + 1 == raw.count || raw[close + 1] == delimiter))
+                {
+                    close += 1
+                }
+                guard close < raw.count else {
+                    return .failure(
+                        RecordProblem(field: "record", reason: "unterminated quoted field \(cuts.count + 1)")
+                    )
+                }
+                cuts.append((i + 1)..<close)
+                i = close + 1
+            } else {
+                var end = i
+                while end < raw.count, raw[end] != delimiter { end += 1 }
+                cuts.append(i..<end)
+                i = end
+            }
+            guard i < raw.count else { break }
+            i += 1
+        }
+        let expected = max(b.fields, b.width)
+        guard cuts.count == expected || (b.fields == 0 && cuts.count >= b.width) else {
+            return .failure(
+                RecordProblem(
+                    field: "record",
+                    reason:
+                        "unescaped quotes, ambiguous: splitting at quote-delimiter boundaries gives \(cuts.count) fields, the file has \(expected)"
+                )
             )
         }
-        return isLocal ? context.clock.utc(fromLocal: seconds) : seconds
-    }
-
-    private func text(_ record: CSVRecord, _ index: Int?) -> String {
-        index.map { String(decoding: record[$0], as: UTF8.self) } ?? ""
-    }
-
-    /// Decodes one record; missing end, duration or billable seconds are derived from the others.
-    public func decode(_ record: CSVRecord, context: inout DecodeContext) throws(RecordProblem) -> CallRecord {
-        guard let b = bound else { throw RecordProblem(field: "record", reason: "mapping not bound to a header") }
-        guard record.count >= b.width else {
-            throw RecordProblem(field: "record", reason: "\(record.count) fields; the mapping needs \(b.width)")
+        do {
+            return .success(
+                try decode(line: record.line, count: cuts.count, context: &context) {
+                    UnsafeRawBufferPointer(rebasing: raw[cuts[$0]])
+                }
+            )
+        } catch {
+            return .failure(error)
         }
-        let start = try time(record[b.start], field: "start", context: &context)
-        let answer: Int64? = try b.answer.flatMap { i throws(RecordProblem) in
-            record[i].isEmpty || FieldDecoding.integer(record[i]) == 0
-                ? nil : try time(record[i], field: "answer", context: &context)
+    }
+
+    private func decode(
+        line: Int,
+        count: Int,
+        context: inout DecodeContext,
+        raw: (Int) -> UnsafeRawBufferPointer
+    ) throws(RecordProblem) -> CallRecord {
+        guard let b = bound else { throw RecordProblem(field: "record", reason: "mapping not bound to a header") }
+        guard count >= b.width else {
+            throw RecordProblem(field: "record", reason: "\(count) fields; the mapping needs \(b.width)")
+        }
+        func field(_ i: Int) -> UnsafeRawBufferPointer {
+            let bytes = raw(i)
+            for null in nulls where null.count == bytes.count && null.elementsEqual(bytes) {
+                return UnsafeRawBufferPointer(rebasing: bytes[0..<0])
+            }
+            return bytes
+        }
+        func cleaned(_ i: Int, _ name: String) -> UnsafeRawBufferPointer {
+            cleaners[name].map { $0.apply(field(i)) } ?? field(i)
+        }
+        func number(_ i: Int, _ name: String) throws(RecordProblem) -> String {
+            try context.number(cleaned(i, name), field: name)
+        }
+        func text(_ i: Int?, _ name: String) -> String {
+            guard let i else { return mapping.constants?[name] ?? "" }
+            let value = cleaned(i, name)
+            return value.isEmpty ? mapping.constants?[name] ?? "" : String(decoding: value, as: UTF8.self)
+        }
+        func seconds(_ i: Int, _ name: String) throws(RecordProblem) -> Int64 {
+            guard let value = durations.read(field(i)), value >= 0 else {
+                throw RecordProblem(
+                    field: name,
+                    reason: "not a duration (\(durations.rawValue), or HH:MM:SS): \(DecodeContext.show(field(i)))"
+                )
+            }
+            return value
+        }
+        let start = try time(field(b.start), field: "start", context: &context)
+        var answer: Int64?
+        if let i = b.answer, !field(i).isEmpty, FieldDecoding.integer(field(i)) != 0 {
+            answer = try time(field(i), field: "answer", context: &context)
+        }
+        var end: Int64?
+        if let i = b.end, !field(i).isEmpty { end = try time(field(i), field: "end", context: &context) }
+        if end == nil, b.duration == nil {
+            throw RecordProblem(field: "end", reason: "empty, and the mapping has no duration column")
         }
         let timing = CallTiming(
             start: start,
             answer: answer,
-            end: try b.end.map { i throws(RecordProblem) in try time(record[i], field: "end", context: &context) },
-            duration: try b.duration.map { i throws(RecordProblem) in
-                try context.integer(record[i], field: "duration")
-            },
-            billable: try b.billable.map { i throws(RecordProblem) in
-                try context.integer(record[i], field: "billable")
+            end: end,
+            duration: try b.duration.map { i throws(RecordProblem) in try seconds(i, "duration") },
+            billable: try b.billable.flatMap { i throws(RecordProblem) in
+                field(i).isEmpty ? nil : try seconds(i, "billable")
             }
         )
         var disposition: Disposition
-        if let i = b.disposition {
-            let raw = record[i]
+        if let i = b.disposition, !field(i).isEmpty {
+            let value = field(i)
             if let table = mapping.dispositions {
-                guard let name = table[String(decoding: raw, as: UTF8.self)], let mapped = Disposition(name: name)
+                guard let name = table[String(decoding: value, as: UTF8.self)], let mapped = Disposition(name: name)
                 else {
                     throw RecordProblem(
                         field: "disposition",
-                        reason: "value \(DecodeContext.show(raw)) is not in the mapping's dispositions"
+                        reason: "value \(DecodeContext.show(value)) is not in the mapping's dispositions"
                     )
                 }
                 disposition = mapped
             } else {
-                guard let parsed = Disposition(bytes: raw) else {
-                    throw RecordProblem(field: "disposition", reason: "unknown disposition \(DecodeContext.show(raw))")
+                guard let parsed = Disposition(bytes: value) else {
+                    throw RecordProblem(
+                        field: "disposition",
+                        reason: "unknown disposition \(DecodeContext.show(value))"
+                    )
                 }
                 disposition = parsed
             }
         } else {
             disposition = answer != nil || timing.billable > 0 ? .answered : .noAnswer
         }
+        var billable = timing.billable
+        if disposition == .answered, b.billable == nil, answer == nil { billable = timing.duration }
         var diverting: [String] = []
-        for i in b.diverting where !record[i].isEmpty {
-            diverting.append(try context.number(record[i], field: "diverting"))
+        for i in b.diverting where !cleaned(i, "diverting").isEmpty {
+            diverting.append(try number(i, "diverting"))
         }
         var decoded = CallRecord(
-            calling: try b.calling.map { i throws(RecordProblem) in try context.number(record[i], field: "calling") }
-                ?? "",
-            dialled: try context.number(record[b.dialled], field: "dialled"),
+            calling: try b.calling.map { i throws(RecordProblem) in try number(i, "calling") } ?? "",
+            dialled: try number(b.dialled, "dialled"),
             diverting: diverting,
             start: start,
             answer: answer,
             end: timing.end,
             duration: timing.duration,
-            billable: timing.billable,
+            billable: billable,
             disposition: disposition,
-            carrier: text(record, b.carrier),
-            channel: text(record, b.channel),
-            account: text(record, b.account),
-            sourceID: text(record, b.sourceID),
-            sourceLine: record.line
+            carrier: text(b.carrier, "carrier"),
+            channel: text(b.channel, "channel"),
+            account: text(b.account, "account"),
+            sourceID: text(b.sourceID, "sourceID"),
+            sourceLine: line
         )
-        decoded.egress = text(record, b.egress)
+        decoded.egress = text(b.egress, "egress")
         return decoded
+    }
+
+    /// Reads a time with the first of the mapping's formats that fits.
+    private func time(
+        _ b: UnsafeRawBufferPointer,
+        field: String,
+        context: inout DecodeContext
+    ) throws(RecordProblem) -> Int64 {
+        for format in timeFormats {
+            if let (seconds, isLocal) = format.read(b) {
+                return isLocal ? context.clock.utc(fromLocal: seconds) : seconds
+            }
+        }
+        throw RecordProblem(
+            field: field,
+            reason:
+                "does not match time format \(mapping.allTimeFormats.joined(separator: " or ")): \(DecodeContext.show(b))"
+        )
+    }
+}
+
+/// A mapping's ``MappingFile/Transform`` as byte slicing: no copies.
+struct FieldCleaner: Sendable {
+    private let nameAddr: Bool
+    private let prefixes: [[UInt8]]
+    private let suffixes: [[UInt8]]
+
+    init(_ transform: MappingFile.Transform) {
+        nameAddr = transform.nameAddr ?? false
+        prefixes = (transform.stripPrefix ?? []).map { Array($0.utf8) }
+        suffixes = (transform.stripSuffix ?? []).map { Array($0.utf8) }
+    }
+
+    func apply(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var slice = bytes[...]
+        if nameAddr {
+            if let open = slice.lastIndex(of: UInt8(ascii: "<")),
+                let close = slice[open...].firstIndex(of: UInt8(ascii: ">"))
+            {
+                slice = slice[(open + 1)..<close]
+            } else if slice.last == UInt8(ascii: ")"), let open = slice.lastIndex(of: UInt8(ascii: "(")),
+                slice[(open + 1)..<(slice.endIndex - 1)].allSatisfy({ $0 &- 0x30 < 10 || $0 == UInt8(ascii: "+") })
+            {
+                slice = slice[(open + 1)..<(slice.endIndex - 1)]
+            }
+        }
+        while let first = slice.first, first == 0x20 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 { slice = slice.dropLast() }
+        for prefix in prefixes where slice.starts(with: prefix) {
+            slice = slice.dropFirst(prefix.count)
+            break
+        }
+        for suffix in suffixes where slice.count >= suffix.count && slice.suffix(suffix.count).elementsEqual(suffix) {
+            slice = slice.dropLast(suffix.count)
+            break
+        }
+        return UnsafeRawBufferPointer(rebasing: slice)
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
     }
 }

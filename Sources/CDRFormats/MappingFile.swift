@@ -67,14 +67,41 @@ public struct MappingFile: Codable, Sendable {
         public var sourceID: Column?
     }
 
+    /// How a text or number column is cleaned before use.
+    public struct Transform: Codable, Sendable, Equatable {
+        /// Take what is inside the last `<…>` (`"Ramana Ulsa" <1115>` gives `1115`), or the number in a
+        /// trailing `(…)` (`Reception (100)` gives `100`).
+        public var nameAddr: Bool?
+        /// Prefixes removed when present (the first that matches).
+        public var stripPrefix: [String]?
+        /// Suffixes removed when present (the first that matches).
+        public var stripSuffix: [String]?
+
+        /// Creates a transform.
+        public init(nameAddr: Bool? = nil, stripPrefix: [String]? = nil, stripSuffix: [String]? = nil) {
+            self.nameAddr = nameAddr
+            self.stripPrefix = stripPrefix
+            self.stripSuffix = stripSuffix
+        }
+    }
+
+    /// How quotes are read.
+    public enum Quotes: String, Codable, Sendable {
+        /// RFC 4180: a row that breaks quoting is rejected.
+        case strict
+        /// A row whose quoted fields hold unescaped quotes (`""Name" <1115>"`) is split again on
+        /// quote-delimiter-quote boundaries; it is rejected only when that is ambiguous.
+        case lenient
+    }
+
     /// The field delimiter (one character), default `,`.
     public var delimiter: String?
     /// The quote character, default `"`.
     public var quote: String?
     /// Whether the first line is a header, default true.
     public var header: Bool?
-    /// `epoch`, `epoch_ms`, or a pattern of `%Y %m %d %H %M %S %f` and literal characters; default
-    /// `%Y-%m-%d %H:%M:%S`.
+    /// `epoch`, `epoch_ms`, `iso8601`, or a pattern of `%Y %y %m %b %d %H %I %M %S %f %p %z` and literal
+    /// characters; default `%Y-%m-%d %H:%M:%S`.
     public var timeFormat: String?
     /// The zone the times are written in (IANA name), default UTC; `--timezone` overrides it.
     public var timezone: String?
@@ -82,6 +109,34 @@ public struct MappingFile: Codable, Sendable {
     public var columns: Columns
     /// The file's disposition values mapped to cdrpipe names (`"16": "answered"`).
     public var dispositions: [String: String]?
+    /// More time formats, tried in order after `timeFormat` (the first that reads a value wins).
+    public var timeFormats: [String]?
+    /// `seconds` (default) or `milliseconds`; `HH:MM:SS` and `MM:SS` are read as such in either.
+    public var durationFormat: DurationFormat?
+    /// Values read as empty, default `NULL`, `null`, `\N` and `-`.
+    public var nulls: [String]?
+    /// `strict` (default) or `lenient` quote reading.
+    public var quotes: Quotes?
+    /// Cleaning per field (`calling`, `dialled`, `diverting`, `carrier`, `egress`, `channel`, `account`,
+    /// `sourceID`).
+    public var transforms: [String: Transform]?
+    /// Fixed values for text fields the file does not carry (`{"carrier": "VOIP-GW-1"}`).
+    public var constants: [String: String]?
+
+    /// The null spellings used when a mapping names none.
+    public static let defaultNulls = ["NULL", "null", "\\N", "-"]
+    /// The fields `transforms` may name.
+    public static let transformable = [
+        "calling", "dialled", "diverting", "carrier", "egress", "channel", "account", "sourceID",
+    ]
+    /// The fields `constants` may name.
+    public static let constantFields = ["carrier", "egress", "channel", "account"]
+
+    /// Every time format, `timeFormat` first, then `timeFormats`; the default when neither is given.
+    public var allTimeFormats: [String] {
+        let all = (timeFormat.map { [$0] } ?? []) + (timeFormats ?? [])
+        return all.isEmpty ? [TimeFormat.defaultPattern] : all
+    }
 
     /// Reads and validates a mapping file, with errors that name the file and the problem.
     public static func load(path: String) throws(SourceError) -> MappingFile {
@@ -124,7 +179,17 @@ public struct MappingFile: Codable, Sendable {
         if let timezone, LocalTimeConverter(identifier: timezone) == nil {
             throw SourceError("mapping file \(path): unknown time zone \"\(timezone)\"")
         }
-        _ = try TimeFormat(timeFormat ?? TimeFormat.defaultPattern)
+        for format in allTimeFormats { _ = try TimeFormat(format) }
+        for field in (transforms ?? [:]).keys where !Self.transformable.contains(field) {
+            throw SourceError(
+                "mapping file \(path): transforms.\(field) is not a field that can be transformed (\(Self.transformable.joined(separator: ", ")))"
+            )
+        }
+        for field in (constants ?? [:]).keys where !Self.constantFields.contains(field) {
+            throw SourceError(
+                "mapping file \(path): constants.\(field) is not a field that can be constant (\(Self.constantFields.joined(separator: ", ")))"
+            )
+        }
         if header == false {
             let all =
                 [columns.calling, columns.dialled, columns.start, columns.answer, columns.end]
