@@ -12,6 +12,7 @@ struct Cdrpipe: ParsableCommand {
             AggregatesCommand.self, AlertsCommand.self, DetectCommand.self, UsersCommand.self, SubjectCommand.self,
             AuditCommand.self,
             ServeCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, ParseCommand.self,
+            MappingCommand.self,
         ]
     )
 
