@@ -1,7 +1,7 @@
 import CDRFormats
 import CDRModel
 
-/// libFuzzer entry point: every input is read as BER (concatenated and TS 32.297 framing) and through
+/// libFuzzer entry point: every input is read as BER (concatenated, TS 32.297 and MSC CallEventDataFile framing) and through
 /// format detection (CSV dialects, gzip), in small chunks. Any crash, hang or unbounded allocation is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFormats(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -9,7 +9,7 @@ public func fuzzFormats(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let context = DecodeContext(
         numbers: NumberNormaliser(plan: NumberPlan()), clock: LocalTimeConverter(identifier: "UTC")!)
     let chunk = Int(bytes.first ?? 7) % 64 + 1
-    for framing in [BERRecordReader<MemorySource>.Framing.concatenated, .ts32297(headerLength: 50)] {
+    for framing in [BERRecordReader<MemorySource>.Framing.concatenated, .ts32297(headerLength: 50), .callEventDataFile] {
         let reader = BERRecordReader(source: MemorySource(bytes, chunk: chunk), framing: framing, context: context)
         var events = 0
         while (try? reader.next()) != nil, events < 10_000 { events += 1 }

@@ -21,7 +21,9 @@ struct FuzzRegressionTests {
     @Test("each saved input is read to the end", arguments: inputs)
     func replay(name: String) throws {
         let bytes = Array(try Data(contentsOf: Self.folder.appendingPathComponent(name)))
-        for framing in [BERRecordReader<MemorySource>.Framing.concatenated, .ts32297(headerLength: 60)] {
+        for framing in [
+            BERRecordReader<MemorySource>.Framing.concatenated, .ts32297(headerLength: 60), .callEventDataFile,
+        ] {
             let reader = BERRecordReader(source: MemorySource(bytes, chunk: 5), framing: framing, context: utcContext)
             var events = 0
             while try reader.next() != nil {
