@@ -63,32 +63,41 @@ public struct MappingSuggester {
             ["billsec", "billable", "talk time", "talktime", "talking", "talk", "conversation", "billed", "bill sec"]
         ),
         ("duration", ["duration", "dur", "length", "call duration", "total time", "totals", "total"]),
-        ("answer", ["answer", "answered", "answer time", "answer_time", "connect", "connected", "answerstamp"]),
+        (
+            "answer",
+            [
+                "answer", "answered", "answer time", "answer_time", "connect", "connected", "answerstamp",
+                "datetimeconnect",
+            ]
+        ),
         (
             "end",
-            ["end", "end time", "end_time", "hangup", "hangup time", "endtime", "release", "stop", "ended", "endstamp"]
+            [
+                "end", "end time", "end_time", "hangup", "hangup time", "endtime", "release", "stop", "ended",
+                "endstamp", "datetimedisconnect",
+            ]
         ),
         (
             "start",
             [
                 "start", "calldate", "call date", "date", "start time", "start_time", "starttime", "call time", "begin",
-                "setup", "started", "time", "datetime", "startstamp", "timestamp",
+                "setup", "started", "time", "datetime", "startstamp", "timestamp", "datetimeorigination",
             ]
         ),
         (
             "calling",
             [
                 "src", "source", "caller", "calling", "calling number", "clid", "callerid", "caller id", "from",
-                "a number",
-                "a_number", "anumber", "ani", "cli", "origin", "originator", "caller_id_number", "from number",
+                "a number", "a_number", "anumber", "ani", "cli", "origin", "originator", "caller_id_number",
+                "from number", "callingpartynumber",
             ]
         ),
         (
             "dialled",
             [
                 "dst", "destination", "called", "called number", "callee", "to", "b number", "b_number", "bnumber",
-                "dnis",
-                "dialed", "dialled", "dialed number", "number", "to number", "destination_number",
+                "dnis", "dialed", "dialled", "dialed number", "number", "to number", "destination_number",
+                "finalcalledpartynumber",
             ]
         ),
         ("carrier", ["trunk", "carrier", "provider", "route", "gateway", "trunk in", "incoming trunk"]),
@@ -131,7 +140,9 @@ public struct MappingSuggester {
         }
         let hasHeader = looksLikeHeader(rows[0], data: Array(rows.dropFirst().prefix(50)))
         let header = hasHeader ? rows[0] : nil
-        let data = Array(rows.dropFirst(hasHeader ? 1 : 0))
+        let data = rows.dropFirst(hasHeader ? 1 : 0).filter { row in
+            row.contains { $0.first.map { $0.isNumber || $0 == "+" } ?? false }
+        }
         let width =
             data.map(\.count).reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }.max { $0.value < $1.value }?
             .key ?? rows[0].count
@@ -151,7 +162,9 @@ public struct MappingSuggester {
                     guard let index = keys.indices.first(where: { keys[$0] == word && $0 < width }),
                         !chosen.values.contains(index)
                     else { continue }
-                    let fits = columns[index].fits(field)
+                    let fits =
+                        columns[index].fits(field)
+                        || (["calling", "dialled"].contains(field) && columns[index].digitsOnly)
                     guard fits || loose.contains(field) else { continue }
                     chosen[field] = index
                     confidence[field] = fits ? .high : .medium
@@ -165,14 +178,19 @@ public struct MappingSuggester {
             chosen["start"] = first
             confidence["start"] = .medium
         }
-        if chosen["end"] == nil, chosen["duration"] == nil, times.count >= 2, let last = times.last,
-            last != chosen["start"]
-        {
-            chosen["end"] = last
-            confidence["end"] = .low
+        if let start = chosen["start"], let startFormat = columns[start].timeFormat?.name {
+            let alike = times.filter { $0 > start && columns[$0].timeFormat?.name == startFormat }
+            if chosen["end"] == nil, chosen["duration"] == nil, let last = alike.last {
+                chosen["end"] = last
+                confidence["end"] = .low
+            }
+            if chosen["answer"] == nil, alike.count >= 2, let middle = alike.first, middle != chosen["end"] {
+                chosen["answer"] = middle
+                confidence["answer"] = .low
+            }
         }
         let numbers = columns.filter { $0.isNumberLike && !chosen.values.contains($0.index) }.map(\.index)
-        for field in ["calling", "dialled"] where chosen[field] == nil {
+        for field in numbers.count == 1 ? ["dialled"] : ["calling", "dialled"] where chosen[field] == nil {
             if let next = numbers.first(where: { !chosen.values.contains($0) }) {
                 chosen[field] = next
                 confidence[field] = .low
@@ -424,6 +442,8 @@ struct ColumnProfile {
     var timeFormat: Format?
     var isNumberLike = false
     var hasNameAddr = false
+    /// Every value is digits (or `+` digits): a number, an epoch or a count.
+    var digitsOnly = false
     var isDuration = false
     var hasClock = false
     var total: Int64 = 0
@@ -439,8 +459,12 @@ struct ColumnProfile {
         self.values = present
         guard !present.isEmpty else { return }
         distinct = Set(present.prefix(200))
-        timeFormat = Self.timeFormat(present)
+        let times = present.filter { $0 != "0" }
+        timeFormat = times.isEmpty ? nil : Self.timeFormat(times)
         let numbers = present.map { Self.numberPart($0) }
+        digitsOnly = present.allSatisfy { value in
+            value.drop { $0 == "+" }.allSatisfy { $0.isASCII && $0.isNumber } && !value.isEmpty
+        }
         hasNameAddr = present.contains { value in
             (value.contains("<") && value.contains(">"))
                 || (value.hasSuffix(")") && value.contains("(") && Self.numberPart(value).allSatisfy(\.isNumber))
@@ -490,14 +514,24 @@ struct ColumnProfile {
     private static func timeFormat(_ values: [String]) -> Format? {
         let sample = Array(values.prefix(200))
         let bytes = sample.map { Array($0.utf8) }
+        /// Whether the format reads every value as a plausible call time; epoch values must also lie within
+        /// two years of each other and have no leading zero (ten-digit phone numbers read as epoch seconds
+        /// spread over decades, national ones start with 0).
         func readsAll(_ name: String) -> Bool {
             guard let format = try? TimeFormat(name) else { return false }
-            return bytes.allSatisfy { value in
+            var low = Int64.max
+            var high = Int64.min
+            let all = bytes.allSatisfy { value in
                 value.withUnsafeBytes { b in
                     guard let (seconds, _) = format.read(b) else { return false }
+                    low = min(low, seconds)
+                    high = max(high, seconds)
                     return seconds >= CallRecord.earliestStart && seconds < 4_102_444_800
                 }
             }
+            guard all else { return false }
+            return !name.hasPrefix("epoch")
+                || (bytes.allSatisfy { $0.first != UInt8(ascii: "0") } && high - low <= 2 * 366 * 86_400)
         }
         for name in MappingSuggester.timeFormats where readsAll(name) {
             let twin: String? =
