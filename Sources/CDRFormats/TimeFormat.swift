@@ -257,11 +257,12 @@ public enum DurationFormat: String, Sendable, Codable {
                 var value: Int64 = 0
                 var digits = 0
                 while i < b.count, b[i] &- 0x30 < 10 {
+                    guard digits < 9 else { return nil }
                     value = value * 10 + Int64(b[i] &- 0x30)
                     digits += 1
                     i += 1
                 }
-                guard digits >= 1, digits <= 9 else { return nil }
+                guard digits >= 1 else { return nil }
                 if parts > 0 { guard value < 60 else { return nil } }
                 total = total * 60 + value
                 parts += 1

@@ -52,14 +52,15 @@ extension PostgresStore: ServingStore {
         let (rows, _) = try session.query(
             """
             SELECT id, path, size, sha256, dialect, status, stored, duplicates, rejected,
-                extract(epoch FROM started_at)::bigint, extract(epoch FROM finished_at)::bigint, error
+                extract(epoch FROM started_at)::bigint, extract(epoch FROM finished_at)::bigint, error, skipped,
+                incomplete
             FROM files ORDER BY id DESC LIMIT \(Int64(limit)) OFFSET \(Int64(offset))
             """,
             "listing files"
         )
         return try rows.map { row in
             let cells = row.makeRandomAccess()
-            return FileEntry(
+            var entry = FileEntry(
                 id: try cells[0].decode(Int64.self),
                 path: try cells[1].decode(String.self),
                 size: try cells[2].decode(Int64.self),
@@ -72,7 +73,8 @@ extension PostgresStore: ServingStore {
                 counts: LoadCounts(
                     stored: try cells[6].decode(Int64.self),
                     duplicates: try cells[7].decode(Int64.self),
-                    rejected: try cells[8].decode(Int64.self)
+                    rejected: try cells[8].decode(Int64.self),
+                    skipped: LoadCounts.skipped(fromText: try cells[12].decode(String.self))
                 ),
                 resumeOffset: 0,
                 resumeLine: 0,
@@ -81,6 +83,8 @@ extension PostgresStore: ServingStore {
                 finishedAt: try cells[10].decode(Int64?.self),
                 error: try cells[11].decode(String?.self)
             )
+            entry.incomplete = try cells[13].decode(String?.self)
+            return entry
         }
     }
 

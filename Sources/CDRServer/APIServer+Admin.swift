@@ -21,14 +21,15 @@ extension APIServer {
             }
             let page = files.prefix(limit)
             let header = [
-                "id", "path", "dialect", "status", "stored", "duplicates", "rejected", "started_at", "finished_at",
-                "error",
+                "id", "path", "dialect", "status", "stored", "duplicates", "rejected", "skipped", "started_at",
+                "finished_at", "error", "incomplete",
             ]
             let rows = page.map { file in
                 [
                     String(file.id), file.path, file.dialect, file.status.rawValue, String(file.counts.stored),
-                    String(file.counts.duplicates), String(file.counts.rejected), CivilTime.iso8601(file.startedAt),
-                    file.finishedAt.map(CivilTime.iso8601) ?? "", file.error ?? "",
+                    String(file.counts.duplicates), String(file.counts.rejected), file.counts.skippedText,
+                    CivilTime.iso8601(file.startedAt), file.finishedAt.map(CivilTime.iso8601) ?? "", file.error ?? "",
+                    file.incomplete ?? "",
                 ]
             }
             if try query.format() == .csv { return Self.csv(RecordExport.csv(header: header, rows)) }

@@ -85,6 +85,8 @@ struct MappedExportTests {
         #expect(seconds(.seconds, "1:2:3:4") == nil)
         #expect(seconds(.seconds, "abc") == nil)
         #expect(seconds(.seconds, ":") == nil)
+        #expect(seconds(.seconds, "99999999999999999999:00") == nil)
+        #expect(seconds(.milliseconds, "9999999999999999999") == nil)
     }
 
     @Test("a list of time formats is tried in order; a value none reads is a reject naming them all")
