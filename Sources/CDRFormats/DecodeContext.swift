@@ -6,6 +6,9 @@ public struct DecodeContext: Sendable {
     public var numbers: NumberNormaliser
     /// Converts the switch's wall-clock times to UTC.
     public var clock: LocalTimeConverter
+    /// How many units of a BER `callDuration` make one second: 1 (TS 32.298), 10 or 100 for switches
+    /// configured to write tenths or hundredths.
+    public var berDurationTicks: Int64 = 1
 
     /// Creates a context.
     public init(numbers: NumberNormaliser, clock: LocalTimeConverter) {

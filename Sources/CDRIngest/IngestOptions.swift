@@ -19,6 +19,8 @@ public struct IngestOptions: Sendable {
     public var batchSize = 4096
     /// Records between commits (each commit stores the resume point of the file).
     public var checkpointEvery = 250_000
+    /// Units per second of BER `callDuration` (1, 10 or 100).
+    public var berDurationTicks: Int64 = 1
 
     /// Creates default options.
     public init() {}
@@ -29,6 +31,8 @@ public struct IngestOptions: Sendable {
         guard let clock = LocalTimeConverter(identifier: zone) else {
             throw SourceError("unknown time zone \"\(zone)\"")
         }
-        return DecodeContext(numbers: NumberNormaliser(plan: plan), clock: clock)
+        var context = DecodeContext(numbers: NumberNormaliser(plan: plan), clock: clock)
+        context.berDurationTicks = berDurationTicks
+        return context
     }
 }

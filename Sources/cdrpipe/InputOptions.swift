@@ -40,6 +40,12 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("access-prefix"), help: "PBX outside-line code(s) dialled before numbers, e.g. 9.")
     var accessPrefixes: [String] = []
 
+    @Option(
+        name: .customLong("ber-duration-unit"),
+        help: "Unit of BER callDuration for switches set to write fractions: s (TS 32.298), 100ms or 10ms."
+    )
+    var berDurationUnit: String = "s"
+
     func validate() throws {
         guard homeCountry.allSatisfy(\.isNumber), !homeCountry.isEmpty, homeCountry.count <= 3,
             CountryCodes.resolve(Array(homeCountry.utf8) + Array("0000000".utf8))?.code == Int(homeCountry)
@@ -48,6 +54,9 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("--timezone \(timezone) is not a known time zone")
         }
         if format == .mapped && mapping == nil { throw ValidationError("--format mapped needs --mapping FILE") }
+        guard ["s", "100ms", "10ms"].contains(berDurationUnit) else {
+            throw ValidationError("--ber-duration-unit \(berDurationUnit): use s, 100ms or 10ms")
+        }
         if template != nil && templateFile != nil {
             throw ValidationError("give --template or --template-file, not both")
         }
@@ -74,6 +83,7 @@ struct InputOptions: ParsableArguments {
             throw CommandFailure(error.reason, code: 2)
         }
         options.timezone = timezone
+        options.berDurationTicks = ["s": 1, "100ms": 10, "10ms": 100][berDurationUnit] ?? 1
         var plan = NumberPlan.forCountry(homeCountry, accessPrefixes: accessPrefixes)
         if !internationalPrefixes.isEmpty {
             plan.internationalPrefixes = internationalPrefixes.sorted { $0.count > $1.count }

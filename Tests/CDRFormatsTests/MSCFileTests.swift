@@ -68,6 +68,19 @@ struct MSCFileTests {
         #expect(reader.incompleteness == nil)
     }
 
+    @Test("callDuration in tenths or hundredths of a second, for switches configured so", arguments: [10, 100])
+    func durationUnits(ticks: Int64) throws {
+        var context = chinaContext
+        context.berDurationTicks = ticks
+        let reader = try FormatDetector(format: .auto, mapping: nil, context: context)
+            .open(MemorySource(try BERFixtures.bytes("msc-file.ber")))
+        let (records, rejects, _) = try readEvents(reader)
+        #expect(rejects.isEmpty)
+        let expected = try Self.expected().filter { $0.kind != "skipped" }
+        #expect(records.map(\.billable) == expected.map { ($0.billable! + ticks / 2) / ticks })
+        #expect(records.map(\.end) == expected.map(\.end!))
+    }
+
     @Test("a file with one record cut out is reported incomplete by its trailer's count")
     func cutFileIsIncomplete() throws {
         let (records, rejects, _, reader) = try Self.read("msc-file-cut.ber")

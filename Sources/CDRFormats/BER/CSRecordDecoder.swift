@@ -100,11 +100,10 @@ enum CSRecordDecoder {
         if seizure == nil { seizure = try time(layout.interrogation, "interrogationTime") }
         let answer = try time(layout.answer, "answerTime")
         let release = try time(layout.release, "releaseTime")
-        guard let durationBytes = f[layout.duration], let callDuration = BERValue.integer(durationBytes),
-            callDuration >= 0
-        else {
+        guard let durationBytes = f[layout.duration], let ticks = BERValue.integer(durationBytes), ticks >= 0 else {
             throw RecordProblem(field: "callDuration", reason: "missing, negative or not an INTEGER")
         }
+        let callDuration = (ticks + context.berDurationTicks / 2) / context.berDurationTicks
         let sequence = layout.sequence.flatMap { f[$0] }.flatMap(BERValue.integer) ?? 0
         guard sequence >= 0, sequence < 1 << 20 else {
             throw RecordProblem(field: "sequenceNumber", reason: "sequence number \(sequence) out of range")
