@@ -16,6 +16,8 @@ public final class FraudEngine {
     private let ranges: RiskRanges
     private let slack: Int64
     private var buffer = ReorderBuffer()
+    private var partials = PartialCallStitcher()
+    private var addedSinceExpiry = 0
     private var maxEnd = Int64.min
     private var released = Int64.min
     private var emitted = Set<String>()
@@ -62,27 +64,56 @@ public final class FraudEngine {
         self.slack = slack
     }
 
-    /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The later
-    /// parts of a long call an MSC cut into partial records are not observed: the call was seen at part 1.
+    /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The partial
+    /// records of a long call are joined into one call first (``PartialCallStitcher``).
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
-        guard call.part <= 1 else { return }
         maxEnd = max(maxEnd, call.end)
-        var kept = call
-        kept.channel = ""
-        kept.sourceID = ""
-        buffer.push(id: id, source: source, call: kept)
+        for ready in stitched(.init(id: id, call: call, source: source), watermark: maxEnd) {
+            var kept = ready.call
+            kept.channel = ""
+            kept.sourceID = ""
+            buffer.push(id: ready.id, source: ready.source, call: kept)
+        }
         let watermark = maxEnd - slack
         while let start = buffer.peekStart, start <= watermark, let next = buffer.pop() { release(next, emit) }
     }
 
     /// Takes one record from input already in start order (a scan of the store): no reorder buffer.
     public func addInOrder(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
-        guard call.part <= 1 else { return }
-        process(FraudRecord(id: id, call: call, source: source, classifier: classifier, ranges: ranges), emit)
+        for ready in stitched(.init(id: id, call: call, source: source), watermark: call.start) {
+            process(
+                FraudRecord(
+                    id: ready.id,
+                    call: ready.call,
+                    source: ready.source,
+                    classifier: classifier,
+                    ranges: ranges
+                ),
+                emit
+            )
+        }
     }
 
-    /// Releases everything still buffered (end of input).
+    /// Passes a record through the partial-record stitcher, closing chains the watermark has left behind
+    /// (checked every 1,024 records).
+    private func stitched(_ record: PartialCallStitcher.Pending, watermark: Int64) -> [PartialCallStitcher.Pending] {
+        var ready = partials.take(record)
+        addedSinceExpiry += 1
+        if addedSinceExpiry >= 1024 {
+            addedSinceExpiry = 0
+            ready += partials.expire(before: watermark)
+        }
+        return ready
+    }
+
+    /// Releases everything still buffered (end of input), open partial-record chains included.
     public func finish(emit: (Alert) -> Void) {
+        for ready in partials.finish() {
+            var kept = ready.call
+            kept.channel = ""
+            kept.sourceID = ""
+            buffer.push(id: ready.id, source: ready.source, call: kept)
+        }
         while let next = buffer.pop() { release(next, emit) }
     }
 
@@ -103,6 +134,7 @@ public final class FraudEngine {
     /// Withdraws the still-buffered records of a source whose records were removed (a failed file).
     public func discard(source: Int64) {
         buffer.removeAll(source: source)
+        partials.discard(source: source)
     }
 
     /// Live keys across detectors.
