@@ -13,6 +13,8 @@ public enum FieldDecoding {
             negative = true
             index = 1
             guard bytes.count > 1 else { return nil }
+        } else if bytes.count > 18 {
+            return nil
         }
         while index < bytes.count {
             let digit = bytes[index] &- UInt8(ascii: "0")

@@ -290,7 +290,7 @@ public enum DurationFormat: String, Sendable, Codable {
             guard let value = FieldDecoding.integer(b) else { return nil }
             whole = value
         }
-        guard whole < Int64.max / 2 else { return nil }
+        guard whole >= 0, whole < Int64.max / 2 else { return nil }
         switch self {
         case .seconds: return whole + (roundUp ? 1 : 0)
         case .milliseconds: return (whole + 500) / 1000
