@@ -62,11 +62,12 @@ struct DemoCommand: ParsableCommand {
             start: start,
             days: 3,
             gzip: false,
-            to: "\(folder)/msc-01.ber"
+            to: "\(folder)/msc-01.ber",
+            framing: .msc
         )
         try? FileManager.default.removeItem(atPath: db)
         try? FileManager.default.removeItem(atPath: db + ".rejects.jsonl")
-        print("\nIngesting Asterisk (plain and gzip), FreeSWITCH and 3GPP BER files into \(db), format by content,")
+        print("\nIngesting Asterisk (plain and gzip), FreeSWITCH and MSC BER files into \(db), format by content,")
         print("with fraud detection on (switch-a carries injected IRSF, Wangiri, PBX-hack, premium, robocall and")
         print("simultaneous-call scenarios):")
         var input = try InputOptions.parse([])
