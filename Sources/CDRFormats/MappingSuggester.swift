@@ -238,8 +238,19 @@ public struct MappingSuggester {
                 formats.append(other.name)
             }
         }
+        func label(_ index: Int) -> String {
+            if let header, index < header.count, !header[index].isEmpty { return header[index] }
+            return "column \(index + 1)"
+        }
         func column(_ field: String) -> MappingFile.Column? {
-            chosen[field].map { index in header.map { .name($0[index]) } ?? .position(index + 1) }
+            chosen[field].map { index in
+                if let header, index < header.count, !header[index].isEmpty,
+                    header.firstIndex(of: header[index]) == index
+                {
+                    return .name(header[index])
+                }
+                return .position(index + 1)
+            }
         }
         let mappedColumns = MappingFile.Columns(
             calling: column("calling"),
@@ -289,13 +300,13 @@ public struct MappingSuggester {
             }
         }
         for index in [chosen["duration"], chosen["billable"]].compactMap({ $0 }) where columns[index].hasClock {
-            notes.append("\(header?[index] ?? "column \(index + 1)") holds HH:MM:SS durations: read as such")
+            notes.append("\(label(index)) holds HH:MM:SS durations: read as such")
         }
         if let index = chosen["duration"], !columns[index].hasClock, columns[index].median > 4 * 3600 {
             mapping.durationFormat = .milliseconds
             confidence["duration"] = .low
             notes.append(
-                "\(header?[index] ?? "column \(index + 1)") has a median over 4 hours as seconds: read as milliseconds, check it"
+                "\(label(index)) has a median over 4 hours as seconds: read as milliseconds, check it"
             )
         }
         if columns.contains(where: { $0.nullsSeen > 0 }) {
