@@ -97,6 +97,12 @@ public enum TimeFormat: Sendable {
         }
     }
 
+    /// The decimal number in `count` bytes at `at`, or nil when they run past the value or are not digits.
+    private static func number(_ b: UnsafeRawBufferPointer, at: Int, count: Int) -> Int64? {
+        guard at >= 0, at + count <= b.count else { return nil }
+        return CivilTime.decimal(b, at: at, count: count)
+    }
+
     /// Whole seconds of an epoch value, a fraction after `.` dropped.
     private static func epoch(_ b: UnsafeRawBufferPointer) -> Int64? {
         guard let dot = b.firstIndex(of: UInt8(ascii: ".")) else { return FieldDecoding.integer(b) }
@@ -129,12 +135,12 @@ public enum TimeFormat: Sendable {
         if b[i] | 0x20 == UInt8(ascii: "z") { return (0, 1) }
         guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
         let sign: Int64 = b[i] == UInt8(ascii: "+") ? 1 : -1
-        guard let hours = CivilTime.decimal(b, at: i + 1, count: 2), hours <= 14 else { return nil }
+        guard let hours = number(b, at: i + 1, count: 2), hours <= 14 else { return nil }
         var taken = 3
         var minutes: Int64 = 0
         if i + 3 < b.count {
             let colon = b[i + 3] == UInt8(ascii: ":") ? 1 : 0
-            guard let m = CivilTime.decimal(b, at: i + 3 + colon, count: 2), m < 60 else { return nil }
+            guard let m = number(b, at: i + 3 + colon, count: 2), m < 60 else { return nil }
             minutes = m
             taken += 2 + colon
         }
@@ -214,14 +220,14 @@ public enum TimeFormat: Sendable {
     private static func iso8601(_ b: UnsafeRawBufferPointer) -> (seconds: Int64, isLocal: Bool)? {
         guard b.count >= 16, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
             b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "t"),
-            b[13] == UInt8(ascii: ":"), let year = CivilTime.decimal(b, at: 0, count: 4),
-            let month = CivilTime.decimal(b, at: 5, count: 2), let day = CivilTime.decimal(b, at: 8, count: 2),
-            let hour = CivilTime.decimal(b, at: 11, count: 2), let minute = CivilTime.decimal(b, at: 14, count: 2)
+            b[13] == UInt8(ascii: ":"), let year = number(b, at: 0, count: 4),
+            let month = number(b, at: 5, count: 2), let day = number(b, at: 8, count: 2),
+            let hour = number(b, at: 11, count: 2), let minute = number(b, at: 14, count: 2)
         else { return nil }
         var i = 16
         var second: Int64 = 0
         if i < b.count, b[i] == UInt8(ascii: ":") {
-            guard let s = CivilTime.decimal(b, at: i + 1, count: 2) else { return nil }
+            guard let s = number(b, at: i + 1, count: 2) else { return nil }
             second = s
             i += 3
             if i < b.count, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
