@@ -26,6 +26,30 @@ public final class Retainer {
         CivilTime.adding(months: Int64(-policy.fullRecordMonths), to: asOf)
     }
 
+    /// The days after the cut-off's day that hold due records under the month-end rule, each with the
+    /// instant before which its records are due.
+    ///
+    /// A record is due ``RetentionPolicy/fullRecordMonths`` calendar months after its start, on the same day
+    /// of the month or the month's last day when it has fewer (31 August → 28/29 February), at the same time
+    /// of day. When `asOf` falls on the last day of a month, the source month's later days (31 May for
+    /// 30 November) all fall due on that day, each up to `asOf`'s time of day; ``recordCutoff(asOf:)``
+    /// alone would keep them.
+    public func monthEndWindows(asOf: Int64) -> [(day: Int64, before: Int64)] {
+        let asOfDay = CallRecord.dayOf(asOf)
+        let timeOfDay = asOf - asOfDay * 86_400
+        let (year, month, day) = CivilTime.date(days: asOfDay)
+        guard day == CivilTime.daysInMonth(year: year, month: month) else { return [] }
+        let index = year * 12 + (month - 1) - Int64(policy.fullRecordMonths)
+        let sourceYear = index >= 0 ? index / 12 : (index - 11) / 12
+        let sourceMonth = index - sourceYear * 12 + 1
+        let last = CivilTime.daysInMonth(year: sourceYear, month: sourceMonth)
+        guard last > day else { return [] }
+        return ((day + 1)...last).map { sourceDay in
+            let dayNumber = CivilTime.days(year: sourceYear, month: sourceMonth, day: sourceDay)
+            return (dayNumber, dayNumber * 86_400 + timeOfDay)
+        }
+    }
+
     /// Aggregates of days before this day number are due at `asOf`.
     public func aggregateCutoffDay(asOf: Int64) -> Int64 {
         CallRecord.dayOf(CivilTime.adding(months: Int64(-12 * policy.aggregateYears), to: asOf))
@@ -108,6 +132,24 @@ public final class Retainer {
             count(month: CivilTime.monthIndex(days: next), rolledUp: rolledUp, held: held)
             report.cellsWritten += cells
             progress(next)
+        }
+        for window in monthEndWindows(asOf: asOf)
+        where try store.nextRecordDay(after: window.day - 1, through: window.day) == window.day {
+            let (rolledUp, held, cells) = try batch {
+                try rollUp(
+                    day: window.day,
+                    cutoff: cutoff,
+                    before: window.before,
+                    holds: holds,
+                    openClosings: openClosings,
+                    runID: runID,
+                    dryRun: dryRun
+                )
+            }
+            if rolledUp == 0 && held == 0 { continue }
+            count(month: CivilTime.monthIndex(days: window.day), rolledUp: rolledUp, held: held)
+            report.cellsWritten += cells
+            progress(window.day)
         }
         report.months = months.values.sorted { $0.month < $1.month }
         report.aggregatesDeleted = try batch { () throws -> Int64 in
@@ -205,12 +247,13 @@ public final class Retainer {
     private func rollUp(
         day: Int64,
         cutoff: Int64,
+        before dueBefore: Int64? = nil,
         holds: [Hold],
         openClosings: Set<Int64>,
         runID: Int64,
         dryRun: Bool
     ) throws -> (Int64, Int64, Int64) {
-        let before = min(cutoff, (day + 1) * 86_400)
+        let before = dueBefore ?? min(cutoff, (day + 1) * 86_400)
         let held = try heldRecords(day: day, before: before, holds: holds)
         if !held.isEmpty { try store.setExcludedRecords(held) }
         let (records, cells) = try aggregate(
