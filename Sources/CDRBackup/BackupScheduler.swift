@@ -65,7 +65,14 @@ public final class BackupScheduler: Sendable {
             do {
                 let manifest = try shelf.create(database: database, key: key)
                 try offsite?.send(manifest, from: shelf)
-                let removed = try shelf.prune(keepDays: keepDays, now: SQLiteStore.now())
+                let good: (BackupShelf.Entry) -> Bool = { [shelf, key] in shelf.health($0, key: key) == .good }
+                var removed = try shelf.prune(keepDays: keepDays, now: SQLiteStore.now(), isGood: good)
+                if case .directory(let folder) = offsite {
+                    let remote = try BackupShelf(directory: folder, create: false)
+                    removed += try remote.prune(keepDays: keepDays, now: SQLiteStore.now()) { entry in
+                        remote.health(entry, key: key) == .good
+                    }
+                }
                 line =
                     "scheduled backup \(manifest.payload): \(manifest.records) records"
                     + (offsite == nil ? "" : ", off-site copy checked") + "; pruned \(removed.count)"

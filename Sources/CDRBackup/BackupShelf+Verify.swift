@@ -27,9 +27,19 @@ extension BackupShelf {
         guard manifest.isAuthentic(key) else {
             throw .corrupt(path: entry.manifestPath, problem: "the manifest does not authenticate")
         }
-        let target = snapshotPath ?? directory + "/." + manifest.payload + ".verify.tmp"
+        let target: String
+        if let snapshotPath {
+            target = snapshotPath
+        } else {
+            let scratch = try PlaintextScratch.privateFolder()
+            PlaintextScratch.sweep(scratch)
+            target = PlaintextScratch.path(in: scratch, purpose: "verify")
+        }
         var keep = false
-        defer { if !keep { unlink(target) } }
+        defer {
+            if !keep { unlink(target) }
+            for suffix in ["-wal", "-shm"] { unlink(target + suffix) }
+        }
         let reader = try SealedReader(file: try RawFile(reading: payloadPath), key: key.key)
         let output = try RawFile(writing: target)
         let inflater = try ZlibStream(compressLevel: nil)

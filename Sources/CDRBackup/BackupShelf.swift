@@ -28,24 +28,58 @@ public struct BackupShelf: Sendable {
     /// The folder.
     public let directory: String
 
-    /// A shelf in `directory`, created (mode 0700) when missing.
-    public init(directory: String) throws(BackupError) {
+    /// A shelf in `directory`, created (mode 0700) when missing and `create` is set; a shelf only read
+    /// (listed, verified, pruned) must exist.
+    public init(directory: String, create: Bool = true) throws(BackupError) {
         self.directory = directory
+        if !create {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else { throw .refused("no backup folder \(directory)") }
+            return
+        }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw .io(path: directory, problem: String(cString: strerror(errno)))
         }
     }
 
+    /// What a backup is worth for a restore.
+    public enum Health: Sendable, Equatable {
+        /// Verified end to end under the key.
+        case good
+        /// Verification failed, with the reason.
+        case corrupt(String)
+        /// Not verified (no key at hand, or a quick listing); the payload is present and of the right size
+        /// unless `problem` says otherwise.
+        case unverified(problem: String?)
+    }
+
+    /// Checks one backup: end to end with `key`, or only its files without one.
+    public func health(_ entry: Entry, key: BackupKey?) -> Health {
+        guard let key else { return .unverified(problem: entry.problem) }
+        do {
+            try verify(entry, key: key)
+            return .good
+        } catch {
+            return .corrupt(error.description)
+        }
+    }
+
     /// Takes a consistent snapshot of the database at `database` while others keep reading and writing it
     /// (SQLite's online backup in one step, inside one read transaction), then compresses, seals and writes
-    /// it here with its manifest. Returns the manifest.
+    /// it here with its manifest. Returns the manifest. The plaintext snapshot is written beside the
+    /// database, never here (``PlaintextScratch``); leftovers of a crashed run are removed first.
     public func create(database: String, key: BackupKey, level: Int32 = 1) throws(BackupError) -> BackupManifest {
         let createdAt = SQLiteStore.now()
         var name = "cdrpipe-" + Self.stamp(createdAt)
         while FileManager.default.fileExists(atPath: directory + "/" + name + ".cdrbackup") {
             name += "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         }
-        let snapshot = directory + "/." + name + ".snapshot.tmp"
+        let beside = (database as NSString).deletingLastPathComponent
+        let scratch = beside.isEmpty ? "." : beside
+        PlaintextScratch.sweep(scratch)
+        PlaintextScratch.sweep(directory, backupFolder: true)
+        let snapshot = PlaintextScratch.path(in: scratch, purpose: "snapshot")
         let payloadTemporary = directory + "/." + name + ".cdrbackup.tmp"
         defer {
             for path in [snapshot, snapshot + "-wal", snapshot + "-shm", payloadTemporary] { unlink(path) }
@@ -169,12 +203,18 @@ public struct BackupShelf: Sendable {
         }
     }
 
-    /// Removes backups older than `keepDays` as of `now`, but never the newest good one; also removes
-    /// leftovers of interrupted runs older than a day. Returns the manifests removed.
+    /// Removes backups older than `keepDays` as of `now`, but never the newest good one (the newest for
+    /// which `isGood` holds, asked newest first: pass a full verification, so a corrupt newest backup does
+    /// not cost the last good one); also removes leftovers of interrupted runs older than a day. Returns the
+    /// manifests removed.
     @discardableResult
-    public func prune(keepDays: Int, now: Int64) throws(BackupError) -> [BackupManifest] {
+    public func prune(
+        keepDays: Int,
+        now: Int64,
+        isGood: (Entry) -> Bool = { $0.problem == nil }
+    ) throws(BackupError) -> [BackupManifest] {
         let entries = list()
-        let newestGood = entries.last { $0.problem == nil }?.manifestPath
+        let newestGood = entries.reversed().first(where: isGood)?.manifestPath
         var removed: [BackupManifest] = []
         for entry in entries {
             guard let manifest = entry.manifest, entry.manifestPath != newestGood,
@@ -186,6 +226,7 @@ public struct BackupShelf: Sendable {
             }
             removed.append(manifest)
         }
+        PlaintextScratch.sweep(directory, backupFolder: true)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         where name.hasPrefix(".cdrpipe-") && name.hasSuffix(".tmp") {
             let path = directory + "/" + name

@@ -21,8 +21,24 @@ struct BackupCommand: ParsableCommand {
         @Option(help: "The backup key file (32 bytes, mode 0600; default: backup.key in the database's key folder).")
         var key: String?
 
-        func shelf() throws -> BackupShelf {
-            do { return try BackupShelf(directory: directory) } catch { throw CommandFailure(error.description) }
+        /// The shelf; only `backup create` makes the folder.
+        func shelf(create: Bool = false) throws -> BackupShelf {
+            do {
+                return try BackupShelf(directory: directory, create: create)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+        }
+
+        /// The backup key when one is given or sits in the database's key folder; nil otherwise.
+        func existingKey(database: String?) throws -> BackupKey? {
+            guard let path = key ?? database.map({ KeyVault.defaultDirectory(forDatabase: $0) + "/backup.key" }),
+                FileManager.default.fileExists(atPath: path)
+            else {
+                if let key { throw CommandFailure("no backup key at \(key)") }
+                return nil
+            }
+            do { return try BackupKey(path: path, create: false) } catch { throw CommandFailure(error.description) }
         }
 
         func backupKey(database: String?, create: Bool = false) throws -> BackupKey {
@@ -78,7 +94,7 @@ struct BackupCommand: ParsableCommand {
                 throw CommandFailure("no database at \(db)", code: 2)
             }
             let key = try shelf.backupKey(database: db, create: true)
-            let target = try shelf.shelf()
+            let target = try shelf.shelf(create: true)
             let started = Date()
             do {
                 let manifest = try target.create(database: db, key: key, level: level)
@@ -111,16 +127,34 @@ struct BackupCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List backups, oldest first, and what is wrong with any."
+            abstract: "List backups, oldest first, each verified end to end when the backup key is at hand."
         )
 
         @OptionGroup var shelf: Shelf
+        @Option(help: "The database whose key folder holds backup.key (when --key is not given).") var db: String?
+        @Flag(help: "Do not verify: check only that each payload is present and of the right size.") var quick = false
 
         func run() throws {
-            let entries = try shelf.shelf().list()
-            print("created (UTC)          records       MB  status  backup")
+            let target = try shelf.shelf()
+            let key = quick ? nil : try shelf.existingKey(database: db)
+            let entries = target.list()
+            print("created (UTC)          records       MB  status      backup")
+            var corrupt = 0
             for entry in entries {
                 let manifest = entry.manifest
+                let health = target.health(entry, key: key)
+                let status: String
+                var note = entry.problem
+                switch health {
+                case .good: status = "good      "
+                case .corrupt(let why):
+                    status = "CORRUPT   "
+                    note = why
+                    corrupt += 1
+                case .unverified(let problem):
+                    status = problem == nil ? "unverified" : "BAD       "
+                    if problem != nil { corrupt += 1 }
+                }
                 print(
                     [
                         (manifest.map { CivilTime.iso8601($0.createdAt) } ?? "?").padding(
@@ -130,12 +164,16 @@ struct BackupCommand: ParsableCommand {
                         ),
                         String(manifest?.records ?? 0).leftPad(8),
                         String((manifest?.payloadBytes ?? 0) / 1_000_000).leftPad(8),
-                        entry.problem == nil ? "good  " : "BAD   ",
-                        (manifest?.payload ?? entry.manifestPath) + (entry.problem.map { " (\($0))" } ?? ""),
+                        status,
+                        (manifest?.payload ?? entry.manifestPath) + (note.map { " (\($0))" } ?? ""),
                     ].joined(separator: "  ")
                 )
             }
-            print("\(entries.count) backups")
+            print(
+                "\(entries.count) backups"
+                    + (key == nil ? "; not verified (give --db or --key to verify each one end to end)" : "")
+            )
+            if corrupt > 0 { throw CommandFailure("\(corrupt) of \(entries.count) backups are not usable") }
         }
     }
 
@@ -185,24 +223,43 @@ struct BackupCommand: ParsableCommand {
 
     struct Prune: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove backups older than the kept days (never the newest good one)."
+            abstract: "Remove backups older than the kept days, locally and off-site (never the newest good one)."
         )
 
         @OptionGroup var shelf: Shelf
+        @Option(help: "The database whose key folder holds backup.key (when --key is not given).") var db: String?
         @Option(name: .customLong("keep-days"), help: "Days backups are kept.") var keepDays: Int = 30
+        @Option(help: "The off-site folder to prune by the same rule.") var offsite: String?
 
         func validate() throws { guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") } }
 
         func run() throws {
-            let target = try shelf.shelf()
-            do {
-                let removed = try target.prune(keepDays: keepDays, now: SQLiteStore.now())
-                for manifest in removed {
-                    print("removed \(manifest.payload) (\(CivilTime.iso8601(manifest.createdAt)))")
+            guard let key = try shelf.existingKey(database: db) else {
+                throw CommandFailure(
+                    "prune verifies backups so it never removes the last good one: give --db or --key",
+                    code: 2
+                )
+            }
+            var shelves = [try shelf.shelf()]
+            if let offsite {
+                do { shelves.append(try BackupShelf(directory: offsite, create: false)) } catch {
+                    throw CommandFailure(error.description)
                 }
-                print("\(removed.count) backups removed; keeping \(keepDays) days")
-            } catch {
-                throw CommandFailure(error.description)
+            }
+            for target in shelves {
+                do {
+                    let removed = try target.prune(keepDays: keepDays, now: SQLiteStore.now()) {
+                        target.health($0, key: key) == .good
+                    }
+                    for manifest in removed {
+                        print(
+                            "removed \(target.directory)/\(manifest.payload) (\(CivilTime.iso8601(manifest.createdAt)))"
+                        )
+                    }
+                    print("\(target.directory): \(removed.count) backups removed; keeping \(keepDays) days")
+                } catch {
+                    throw CommandFailure(error.description)
+                }
             }
         }
     }
@@ -225,12 +282,10 @@ struct RestoreCommand: ParsableCommand {
         let folder = (from as NSString).deletingLastPathComponent
         let keyDirectory = options.keyDir ?? KeyVault.defaultDirectory(forDatabase: options.db)
         do {
+            let shelf = try BackupShelf(directory: folder.isEmpty ? "." : folder, create: false)
+            _ = try shelf.entry(from)
             let backupKey = try BackupKey(path: key ?? keyDirectory + "/backup.key", create: false)
-            let restorer = Restorer(
-                shelf: try BackupShelf(directory: folder.isEmpty ? "." : folder),
-                key: backupKey,
-                actor: PolicyOptions.actor
-            )
+            let restorer = Restorer(shelf: shelf, key: backupKey, actor: PolicyOptions.actor)
             let outcome = try restorer.restore(
                 from,
                 into: options.db,

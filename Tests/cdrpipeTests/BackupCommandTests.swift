@@ -18,8 +18,20 @@ struct BackupCommandTests {
         #expect(created.out.contains("2000 records"))
         #expect(created.out.contains("off-site copy written and its SHA-256 checked"))
         #expect(created.err.contains("keep a copy away from this machine"))
-        let list = try CLI.run(["backup", "list", "--to", dir + "/backups"])
-        #expect(list.out.contains("good"))
+        let list = try CLI.run(["backup", "list", "--to", dir + "/backups", "--db", db])
+        #expect(list.status == 0 && list.out.contains("good"))
+        let quick = try CLI.run(["backup", "list", "--to", dir + "/backups", "--quick"])
+        #expect(quick.out.contains("unverified") && !quick.out.contains("good"))
+        let typo = try CLI.run(["backup", "list", "--to", dir + "/backupz"])
+        #expect(typo.status == 1 && typo.err.contains("no backup folder"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/backupz"))
+        #expect(try CLI.run(["backup", "prune", "--to", dir + "/backups"]).status == 2)
+        let pruned = try CLI.run([
+            "backup", "prune", "--to", dir + "/backups", "--db", db, "--offsite", dir + "/remote",
+        ])
+        #expect(pruned.status == 0 && pruned.out.contains("/remote: 0 backups removed"))
+        let missing = try CLI.run(["restore", "--from", dir + "/backups/nothing.cdrbackup", "--db", dir + "/new.db"])
+        #expect(missing.status == 1 && missing.err.contains("no backup"))
         #expect(try CLI.run(["backup", "verify", "--to", dir + "/remote", "--db", db]).status == 0)
 
         let payload = try FileManager.default.contentsOfDirectory(atPath: dir + "/backups")
