@@ -29,7 +29,7 @@ enum BERValue {
     }
 
     @inline(__always)
-    private static func symbol(_ nibble: UInt8) -> UInt8 {
+    static func symbol(_ nibble: UInt8) -> UInt8 {
         switch nibble {
         case 0...9: nibble + 0x30
         case 0x0A: UInt8(ascii: "*")
@@ -42,17 +42,6 @@ enum BERValue {
     static func address(_ b: UnsafeRawBufferPointer) -> BCDNumber? {
         guard b.count >= 2, let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst())) else { return nil }
         return BCDNumber(nature: .init(typeOfNumber: (b[0] >> 4) & 0x07), digits: digits)
-    }
-
-    /// A BCDDirectoryNumber (calling, called, connected numbers; TS 24.008): a type-of-number octet, an
-    /// optional presentation/screening octet when its top bit is clear, then TBCD digits.
-    static func directoryNumber(_ b: UnsafeRawBufferPointer) -> BCDNumber? {
-        guard b.count >= 1 else { return nil }
-        let skip = b[0] & 0x80 == 0 ? 2 : 1
-        let nature = BCDNumber.Nature(typeOfNumber: (b[0] >> 4) & 0x07)
-        guard b.count > skip else { return b.count == skip ? BCDNumber(nature: nature, digits: "") : nil }
-        guard let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst(skip))) else { return nil }
-        return BCDNumber(nature: nature, digits: digits)
     }
 
     /// A TimeStamp as UTC epoch seconds; `.some(nil)` for the all-zero "not given" value, nil when malformed.
@@ -104,15 +93,17 @@ enum BERValue {
 
     /// Octets as lower-case hex (call reference numbers).
     static func hex(_ b: UnsafeRawBufferPointer) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(b.count * 2)
-        for byte in b {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        String(unsafeUninitializedCapacity: b.count * 2) { out in
+            for (i, byte) in b.enumerated() {
+                out[2 * i] = hexDigit(byte >> 4)
+                out[2 * i + 1] = hexDigit(byte & 0x0F)
+            }
+            return b.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 0x30 : nibble - 10 + 0x61 }
 }
 
 /// The digits of a BCD-coded number with the nature its type-of-number bits give.

@@ -49,7 +49,11 @@ enum CSRecordDecoder {
             let size: Int
             do {
                 field = try BERHeader.read(b, at: i, limit: limit)
-                size = try BERHeader.extent(b, at: i, limit: limit)
+                if let length = field.length {
+                    size = field.headerLength + length
+                } else {
+                    size = try BERHeader.extent(b, at: i, limit: limit)
+                }
             } catch {
                 throw RecordProblem(field: "record", reason: "malformed field at byte \(i) of the record")
             }
@@ -73,10 +77,7 @@ enum CSRecordDecoder {
     ) throws(RecordProblem) -> CallRecord {
         func party(_ tag: UInt32?, _ name: String, address: Bool = false) throws(RecordProblem) -> String? {
             guard let tag, let bytes = f[tag] else { return nil }
-            let parsed = address ? BERValue.address(bytes) : BERValue.directoryNumber(bytes)
-            guard let parsed else { throw RecordProblem(field: name, reason: "not a BCD number") }
-            if parsed.digits.isEmpty { return nil }
-            return try context.number(parsed, field: name)
+            return try context.number(bcd: bytes, address: address, field: name)
         }
         func time(_ tag: UInt32?, _ name: String) throws(RecordProblem) -> Int64? {
             guard let tag, let bytes = f[tag] else { return nil }
@@ -190,18 +191,48 @@ enum CSRecordDecoder {
 }
 
 extension DecodeContext {
-    /// Normalises a number decoded from BCD: international numbers as they are, national numbers behind
-    /// the home country code, numbers of unknown type through the number plan as dialled.
-    func number(_ parsed: BCDNumber, field: String) throws(RecordProblem) -> String {
-        do {
-            switch parsed.nature {
-            case .international: return try numbers.normalise("+" + parsed.digits).number
-            case .national: return try numbers.normalise("+" + numbers.plan.countryCode + parsed.digits).number
-            case .other: return try numbers.normalise(parsed.digits).number
+    /// Normalises a BCD-coded number (an AddressString, or a BCDDirectoryNumber with its optional octet
+    /// 3a) without building intermediate strings: international numbers (type 1) as they are, national
+    /// ones (type 2) behind the home country code, numbers of unknown type through the number plan as
+    /// dialled. Nil when the number has no digits.
+    func number(bcd b: UnsafeRawBufferPointer, address: Bool, field: String) throws(RecordProblem) -> String? {
+        guard b.count >= 1, b.count <= 24 else { throw RecordProblem(field: field, reason: "not a BCD number") }
+        let skip = address || b[0] & 0x80 != 0 ? 1 : 2
+        guard b.count >= skip else { throw RecordProblem(field: field, reason: "not a BCD number") }
+        if address && b.count < 2 { throw RecordProblem(field: field, reason: "not a BCD number") }
+        let typeOfNumber = (b[0] >> 4) & 0x07
+        let result = withUnsafeTemporaryAllocation(byteCount: 64, alignment: 1) {
+            out -> Result<String?, RecordProblem> in
+            var n = 0
+            if typeOfNumber == 1 || typeOfNumber == 2 {
+                out[0] = UInt8(ascii: "+")
+                n = 1
+                if typeOfNumber == 2 {
+                    for digit in numbers.plan.countryCode.utf8 where n < 8 {
+                        out[n] = digit
+                        n += 1
+                    }
+                }
             }
-        } catch {
-            throw RecordProblem(field: field, reason: error.description)
+            let prefix = n
+            for byte in b[skip...] {
+                let low = byte & 0x0F
+                if low == 0x0F { break }
+                out[n] = BERValue.symbol(low)
+                n += 1
+                let high = byte >> 4
+                if high == 0x0F { break }
+                out[n] = BERValue.symbol(high)
+                n += 1
+            }
+            if n == prefix { return .success(nil) }
+            do throws(NumberProblem) {
+                return .success(try numbers.normalise(UnsafeRawBufferPointer(rebasing: out[0..<n])).number)
+            } catch {
+                return .failure(RecordProblem(field: field, reason: error.description))
+            }
         }
+        return try result.get()
     }
 }
 
