@@ -20,7 +20,13 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let result: AuditVerification
-            do { result = try database.open().verifyAudit() } catch { throw CommandFailure("\(error)") }
+            do {
+                result = try database.open(mustExist: true).verifyAudit()
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw CommandFailure("\(error)")
+            }
             switch result {
             case .intact(let entries): print("audit log intact: \(entries) entries, every hash and link checks")
             case .broken(let id, let reason): throw CommandFailure("audit log broken at entry \(id): \(reason)")
@@ -47,7 +53,11 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let entries: [AuditEntry]
-            do { entries = try database.open().auditEntries(after: after, limit: limit) } catch {
+            do {
+                entries = try database.open(mustExist: true).auditEntries(after: after, limit: limit)
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
                 throw CommandFailure("\(error)")
             }
             let encoder = JSONEncoder()

@@ -36,8 +36,14 @@ struct HoldCommand: ParsableCommand {
             let policy = try options.resolvedPolicy()
             let normalised: String
             do {
-                normalised = try NumberNormaliser(plan: .forCountry(policy.homeCountryCode)).normalise(number).number
-            } catch {
+                let (value, kind) = try NumberNormaliser(plan: .forCountry(policy.homeCountryCode)).normalise(number)
+                guard kind != .identifier, kind != .absent else {
+                    throw ValidationError(
+                        "--number \(number) is not a telephone number or extension (digits, E.164 or as dialled)"
+                    )
+                }
+                normalised = value
+            } catch let error as NumberProblem {
                 throw ValidationError("--number: \(error.description)")
             }
             let holds = LegalHolds(

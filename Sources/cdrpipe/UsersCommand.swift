@@ -23,10 +23,14 @@ struct UsersCommand: ParsableCommand {
             guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
         }
 
-        /// Opens the database, SQLite or PostgreSQL.
-        func open() throws -> any ServingStore {
+        /// Opens the database, SQLite or PostgreSQL; a command that only reads (`mustExist`) never creates
+        /// a SQLite file where none is.
+        func open(mustExist: Bool = false) throws -> any ServingStore {
             do {
                 if PostgresLocation.isURL(db) { return try PostgresStore(try PostgresLocation(url: db)) }
+                if mustExist, !FileManager.default.fileExists(atPath: db) {
+                    throw CommandFailure("no database at \(db)", code: 2)
+                }
                 return try SQLiteStore(path: db)
             } catch let error as PostgresStoreError {
                 throw CommandFailure(error.description)
@@ -89,7 +93,7 @@ struct UsersCommand: ParsableCommand {
         func run() throws {
             let users: [UserRow]
             do {
-                users = try database.open().users()
+                users = try database.open(mustExist: true).users()
             } catch let failure as CommandFailure {
                 throw failure
             } catch {

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+@Suite("Commands that only read create nothing, and refuse what is not a number")
+struct ReadOnlyCommandTests {
+    @Test("audit verify and audit list on a mistyped database fail without creating it")
+    func auditOnMissingDatabase() throws {
+        let dir = try CLI.temporaryDirectory()
+        for arguments in [["audit", "verify"], ["audit", "list"], ["users", "list"]] {
+            let result = try CLI.run(arguments + ["--db", dir + "/typo.db"])
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.err.contains("no database at"), "\(arguments)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test("a hold on something that is not a telephone number or extension is refused")
+    func holdOnWord() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "5", "-o", dir + "/a.csv"])
+        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--no-fraud", dir + "/a.csv"]).status == 0)
+        let refused = try CLI.run([
+            "hold", "add", "--db", dir + "/cdr.db", "--number", "hello", "--case", "C-1", "--reason", "dispute",
+        ])
+        #expect(refused.status == 2)
+        #expect(refused.err.contains("not a telephone number"))
+        let accepted = try CLI.run([
+            "hold", "add", "--db", dir + "/cdr.db", "--number", "201", "--case", "C-2", "--reason", "dispute",
+        ])
+        #expect(accepted.status == 0, "\(accepted.err)")
+    }
+}
