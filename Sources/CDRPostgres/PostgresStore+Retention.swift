@@ -231,6 +231,17 @@ extension PostgresStore: RetentionStore {
         )
     }
 
+    /// The latest record cut-off of a finished retention run.
+    public func publishedThrough() throws -> Int64? {
+        let (rows, _) = try session.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT max(record_cutoff)::bigint FROM retention_runs WHERE finished_at IS NOT NULL"
+            ),
+            "reading the last finished cut-off"
+        )
+        return try rows.first?.decode(Int64?.self) ?? nil
+    }
+
     static let factColumns =
         "id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition::bigint, "
         + "leg::bigint, part::bigint"

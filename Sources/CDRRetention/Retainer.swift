@@ -10,6 +10,8 @@ public final class Retainer {
     private let policy: RetentionPolicy
     private let vault: KeyVault
     private let vocabulary: CellVocabulary
+    /// The cut-off of the last finished run, read at the start of each run (see ``Rollup/lateBefore``).
+    private var lateBefore: Int64?
     private let actor: String
 
     /// Creates a retainer; `actor` names who runs it in the audit log.
@@ -90,6 +92,7 @@ public final class Retainer {
         }
         let holds = try store.activeHolds()
         let openClosings = try store.openMemberCells()
+        lateBefore = try store.publishedThrough()
         var months: [String: RetentionReport.Month] = [:]
         func count(month: Int64, rolledUp: Int64, held: Int64) {
             let name = CivilTime.monthName(month)
@@ -306,7 +309,9 @@ public final class Retainer {
             let key = dryRun ? try vault.existingPeriodKey(month: month) : try vault.periodKey(month: month)
             identity = .keyed(key ?? SymmetricKey(size: .bits256))
         }
-        return Rollup(day: day, vocabulary: vocabulary, identity: identity)
+        let rollup = Rollup(day: day, vocabulary: vocabulary, identity: identity)
+        rollup.lateBefore = lateBefore
+        return rollup
     }
 
     /// Writes a roll-up's cells under the small-cell rule; returns how many cells were written.

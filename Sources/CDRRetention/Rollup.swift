@@ -54,6 +54,10 @@ public final class Rollup {
     private let identity: Identity
     private var groups: [Key: Group] = [:]
     private static let folded: UInt8 = 255
+    /// Calls started before this instant are late: their day's cells were published by an earlier run
+    /// (a released hold, a file loaded after the cut-off passed). They go into the day's fully folded cell
+    /// only, so a before/after comparison of the published cells cannot single them out.
+    public var lateBefore: Int64?
 
     /// Creates an empty roll-up of `day`; roll-ups of many days share one vocabulary.
     public init(day: Int64, vocabulary: CellVocabulary, identity: Identity) {
@@ -71,13 +75,16 @@ public final class Rollup {
         let continuation = facts.part > 1
         let calling = vocabulary.place(facts.calling)
         let dialled = vocabulary.place(facts.dialled)
-        let key = Key(
+        var key = Key(
             hour: Int8((facts.start - day * 86_400) / 3_600),
             carrier: vocabulary.carrierID(facts.carrier),
             destination: dialled.general,
             direction: vocabulary.direction(calling: calling.site, dialled: dialled.site),
             disposition: facts.disposition.rawValue
         )
+        if let lateBefore, facts.start < lateBefore {
+            for level in 1...Self.ladder.count { key = coarsen(key, to: level) }
+        }
         let group: Group
         if let existing = groups[key] {
             group = existing

@@ -52,6 +52,9 @@ public protocol RetentionStore: AuditLog {
     func addRetentionMonth(runID: Int64, month: String, rolledUp: Int64, held: Int64) throws
     /// Completes a run's record.
     func finishRetentionRun(id: Int64, aggregatesDeleted: Int64, keysDestroyed: Int64) throws
+    /// The latest record cut-off of a finished run: the aggregates of every call started before it are
+    /// published.
+    func publishedThrough() throws -> Int64?
 
     /// Adds measures to a cell and its summaries.
     func addAggregate(_ cell: AggregateCell, _ counts: AggregateCounts) throws

@@ -234,6 +234,15 @@ extension SQLiteStore {
         try statement.step()
     }
 
+    /// The latest record cut-off of a finished retention run.
+    public func publishedThrough() throws(StoreError) -> Int64? {
+        let statement = try connection.prepare(
+            "SELECT max(record_cutoff) FROM retention_runs WHERE finished_at IS NOT NULL"
+        )
+        _ = try statement.step()
+        return statement.optionalInt(0)
+    }
+
     /// The per-month counts a run recorded, by month.
     public func retentionMonths(runID: Int64) throws(StoreError) -> [(month: String, rolledUp: Int64, held: Int64)] {
         let statement = try connection.prepare(
