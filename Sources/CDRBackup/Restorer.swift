@@ -22,6 +22,10 @@ public struct Restorer {
         public var expired: Int64
         /// Records the erasure ledger removed again.
         public var erased: Int64
+        /// Holds placed after the backup, replayed from the replaced database before retention ran.
+        public var holdsPlaced = 0
+        /// Hold releases made after the backup, replayed from the replaced database.
+        public var holdsReleased = 0
 
         /// The sentence to tell customers.
         public var recoveredTo: String { "data recovered to \(CivilTime.iso8601(manifest.createdAt))" }
@@ -51,12 +55,29 @@ public struct Restorer {
         into database: String,
         keyDirectory: String,
         policy: RetentionPolicy,
-        force: Bool
+        force: Bool,
+        withoutLaterHolds: Bool = false
     ) throws(BackupError) -> Outcome {
         let entry = try shelf.entry(backup)
         let exists = FileManager.default.fileExists(atPath: database)
         if exists && !force {
             throw .refused("\(database) exists: pass --force to replace it (it will be kept aside)")
+        }
+        if !exists && !withoutLaterHolds {
+            throw .refused(
+                "no database at \(database) to take the legal holds and releases made after the backup from: "
+                    + "restoring alone could bring back records a released hold let expire, or roll up records "
+                    + "a later hold protects. Restore over the live database (--force), or pass "
+                    + "--without-later-holds to accept that"
+            )
+        }
+        var laterHolds: [Hold] = []
+        if exists {
+            do {
+                laterHolds = try SQLiteStore(path: database).holds(includeReleased: true)
+            } catch {
+                throw .store("reading the legal holds of \(database) before replacing it failed: \(error)")
+            }
         }
         var lock: Int32 = -1
         if exists {
@@ -83,18 +104,23 @@ public struct Restorer {
         do {
             let store = try SQLiteStore(path: database)
             let vault = try KeyVault(directory: keyDirectory)
+            let replayed = try store.atomically { try store.replayHolds(laterHolds) }
             let before = try store.recordCount()
             _ = try Retainer(store: store, policy: policy, vault: vault, actor: actor).run(asOf: SQLiteStore.now())
             let expired = before - (try store.recordCount())
             let desk = SubjectDesk(store: store, vault: vault, actor: actor, homeCountryCode: policy.homeCountryCode)
             let erased = try ErasureLedger(vault: vault).reapply(with: desk, vault: vault, store: store)
             var outcome = Outcome(manifest: manifest, keptAside: keptAside, expired: expired, erased: erased)
+            outcome.holdsPlaced = replayed.placed
+            outcome.holdsReleased = replayed.released
             try store.appendAudit(
                 actor: actor,
                 action: "restore",
                 outcome: "ok",
                 detail:
-                    "\(outcome.recoveredTo) from \(manifest.payload); \(expired) expired and \(erased) erased records removed again"
+                    "\(outcome.recoveredTo) from \(manifest.payload); \(replayed.placed) holds and "
+                    + "\(replayed.released) releases made since replayed; \(expired) expired and \(erased) erased "
+                    + "records removed again"
                     + (keptAside.map { "; replaced database kept at \($0)" } ?? "")
             )
             outcome.keptAside = keptAside

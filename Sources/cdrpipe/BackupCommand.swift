@@ -277,6 +277,11 @@ struct RestoreCommand: ParsableCommand {
     @OptionGroup var options: PolicyOptions
     @Option(help: "The backup key file (default: backup.key in the database's key folder).") var key: String?
     @Flag(help: "Replace an existing database (kept aside as <db>.replaced-<time>).") var force = false
+    @Flag(
+        name: .customLong("without-later-holds"),
+        help: "Restore where no database is, accepting that legal holds placed or released after the backup are lost."
+    )
+    var withoutLaterHolds = false
 
     func run() throws {
         let folder = (from as NSString).deletingLastPathComponent
@@ -291,9 +296,13 @@ struct RestoreCommand: ParsableCommand {
                 into: options.db,
                 keyDirectory: keyDirectory,
                 policy: try options.resolvedPolicy(),
-                force: force
+                force: force,
+                withoutLaterHolds: withoutLaterHolds
             )
             print(outcome.recoveredTo)
+            print(
+                "\(outcome.holdsPlaced) legal holds placed and \(outcome.holdsReleased) released since the backup were replayed before retention"
+            )
             print(
                 "\(outcome.manifest.records) records restored; \(outcome.expired) expired since the backup and \(outcome.erased) erased since it were removed again"
             )

@@ -76,7 +76,8 @@ struct BackupFixture {
     func restore(
         _ manifest: BackupManifest,
         into path: String? = nil,
-        force: Bool = true
+        force: Bool = true,
+        withoutLaterHolds: Bool = false
     ) throws
         -> Restorer.Outcome
     {
@@ -85,7 +86,8 @@ struct BackupFixture {
             into: path ?? db,
             keyDirectory: db + ".keys",
             policy: policy,
-            force: force
+            force: force,
+            withoutLaterHolds: withoutLaterHolds
         )
     }
 }
@@ -115,7 +117,7 @@ struct BackupTests {
         try fixture.shelf.verify(try fixture.shelf.entry(manifest.payload), key: fixture.key)
 
         let target = fixture.directory + "/restored.db"
-        let outcome = try fixture.restore(manifest, into: target, force: false)
+        let outcome = try fixture.restore(manifest, into: target, force: false, withoutLaterHolds: true)
         #expect(outcome.keptAside == nil)
         #expect(outcome.recoveredTo == "data recovered to \(CivilTime.iso8601(manifest.createdAt))")
         let (counts, _) = try BackupShelf.census(target)
