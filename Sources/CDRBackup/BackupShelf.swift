@@ -69,7 +69,12 @@ public struct BackupShelf: Sendable {
     /// (SQLite's online backup in one step, inside one read transaction), then compresses, seals and writes
     /// it here with its manifest. Returns the manifest. The plaintext snapshot is written beside the
     /// database, never here (``PlaintextScratch``); leftovers of a crashed run are removed first.
-    public func create(database: String, key: BackupKey, level: Int32 = 1) throws(BackupError) -> BackupManifest {
+    public func create(
+        database: String,
+        key: BackupKey,
+        level: Int32 = 1,
+        keyDirectory: String? = nil
+    ) throws(BackupError) -> BackupManifest {
         let createdAt = SQLiteStore.now()
         var name = "cdrpipe-" + Self.stamp(createdAt)
         while FileManager.default.fileExists(atPath: directory + "/" + name + ".cdrbackup") {
@@ -101,6 +106,10 @@ public struct BackupShelf: Sendable {
         )
         let payload = name + ".cdrbackup"
         try RawFile.rename(payloadTemporary, to: directory + "/" + payload)
+        try LegalBundle.collect(keyDirectory: keyDirectory ?? database + ".keys").write(
+            to: directory + "/" + LegalBundle.fileName(payload: payload),
+            key: key
+        )
         var manifest = BackupManifest(
             format: 1,
             createdAt: createdAt,
@@ -221,6 +230,7 @@ public struct BackupShelf: Sendable {
                 manifest.createdAt < now - Int64(keepDays) * 86_400
             else { continue }
             unlink(directory + "/" + manifest.payload)
+            unlink(directory + "/" + LegalBundle.fileName(payload: manifest.payload))
             guard unlink(entry.manifestPath) == 0 else {
                 throw .io(path: entry.manifestPath, problem: String(cString: strerror(errno)))
             }

@@ -17,7 +17,9 @@ public enum OffsiteCopy: Sendable {
 
     /// Copies the backup's payload and manifest from `shelf` and checks each copy's SHA-256.
     public func send(_ manifest: BackupManifest, from shelf: BackupShelf) throws(BackupError) {
-        for name in [manifest.payload, BackupManifest.fileName(payload: manifest.payload)] {
+        let legal = LegalBundle.fileName(payload: manifest.payload)
+        let bundle = FileManager.default.fileExists(atPath: shelf.directory + "/" + legal) ? [legal] : []
+        for name in [manifest.payload] + bundle + [BackupManifest.fileName(payload: manifest.payload)] {
             let source = shelf.directory + "/" + name
             let expected = try Self.sha256(of: source)
             switch self {

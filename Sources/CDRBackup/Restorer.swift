@@ -9,8 +9,9 @@ import Glibc
 #endif
 
 /// Puts a verified backup in place of a database and brings it back to what the law and the data subjects
-/// require now: retention is re-applied as of now and the erasure ledger is applied again, so nothing that
-/// expired or was erased after the backup was taken comes back.
+/// require now: the legal holds of the replaced database are replayed, the erasure ledgers every backup on
+/// the shelf carries are merged into the key folder, retention is re-applied as of now and the erasure
+/// ledger is applied again, so nothing that expired or was erased after the backup was taken comes back.
 public struct Restorer {
     /// What a restore did.
     public struct Outcome: Sendable {
@@ -103,6 +104,15 @@ public struct Restorer {
         try RawFile.rename(staged, to: database)
         do {
             let store = try SQLiteStore(path: database)
+            for entry in shelf.list() {
+                guard let payload = entry.manifest?.payload, entry.manifest?.keyFingerprint == key.fingerprint else {
+                    continue
+                }
+                let path = shelf.directory + "/" + LegalBundle.fileName(payload: payload)
+                if let bundle = try LegalBundle.read(path: path, key: key) {
+                    _ = try bundle.install(into: keyDirectory)
+                }
+            }
             let vault = try KeyVault(directory: keyDirectory)
             let replayed = try store.atomically { try store.replayHolds(laterHolds) }
             let before = try store.recordCount()

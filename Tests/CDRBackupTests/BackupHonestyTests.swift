@@ -86,9 +86,13 @@ struct BackupHonestyTests {
         #expect(!FileManager.default.fileExists(atPath: legacy))
         #expect(!FileManager.default.fileExists(atPath: crashed))
         let names = try FileManager.default.contentsOfDirectory(atPath: fixture.shelf.directory).sorted()
-        #expect(names == [manifest.payload, BackupManifest.fileName(payload: manifest.payload)].sorted())
+        let expected = [
+            manifest.payload, LegalBundle.fileName(payload: manifest.payload),
+            BackupManifest.fileName(payload: manifest.payload),
+        ]
+        #expect(names == expected.sorted())
         try fixture.shelf.verify(try fixture.shelf.entry(manifest.payload), key: fixture.key)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.shelf.directory).count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.shelf.directory).count == 3)
         for name in try FileManager.default.contentsOfDirectory(atPath: fixture.shelf.directory) {
             let data = try Data(contentsOf: URL(fileURLWithPath: fixture.shelf.directory + "/" + name))
             #expect(data.range(of: Data("+447700900777".utf8)) == nil)

@@ -1,6 +1,7 @@
 import CDRModel
 import CDRRetention
 import CDRStore
+import CDRSubjects
 import Foundation
 import Testing
 
@@ -69,5 +70,43 @@ struct RestoreLegalStateTests {
         #expect(!FileManager.default.fileExists(atPath: target))
         let outcome = try fixture.restore(manifest, into: target, force: false, withoutLaterHolds: true)
         #expect(outcome.manifest.records == 10)
+    }
+}
+
+@Suite("The erasure ledger and audit key travel with every backup")
+struct LegalBundleTests {
+    @Test("an erasure after the backup is honoured by a restore elsewhere from the off-site copy, with the key only")
+    func erasureTravels() throws {
+        let fixture = try BackupFixture()
+        let now = SQLiteStore.now()
+        try fixture.load(count: 25, caller: "+447700900005", start: now - 3 * 86_400, tag: 5)
+        try fixture.load(count: 15, caller: "+447700900006", start: now - 3 * 86_400, tag: 6)
+        let first = try fixture.shelf.create(database: fixture.db, key: fixture.key)
+        let store = try SQLiteStore(path: fixture.db)
+        let vault = try KeyVault(directory: fixture.db + ".keys")
+        let desk = SubjectDesk(store: store, vault: vault, actor: "test", homeCountryCode: "44")
+        #expect(try desk.erase("+447700900005").erased == 25)
+        let offsite = try BackupShelf(directory: fixture.directory + "/offsite")
+        let second = try fixture.shelf.create(database: fixture.db, key: fixture.key)
+        for manifest in [first, second] {
+            try OffsiteCopy.directory(offsite.directory).send(manifest, from: fixture.shelf)
+        }
+
+        let elsewhere = fixture.directory + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let outcome = try Restorer(shelf: offsite, key: fixture.key, actor: "test").restore(
+            first.payload,
+            into: elsewhere + "/cdr.db",
+            keyDirectory: elsewhere + "/cdr.db.keys",
+            policy: fixture.policy,
+            force: false,
+            withoutLaterHolds: true
+        )
+        #expect(outcome.erased == 25)
+        let restored = try SQLiteStore(path: elsewhere + "/cdr.db")
+        #expect(try restored.records(number: "+447700900005").isEmpty)
+        #expect(try restored.records(number: "+447700900006").count == 15)
+        let key = FileManager.default.contents(atPath: elsewhere + "/cdr.db.keys/audit.key")
+        #expect(key != nil && key == FileManager.default.contents(atPath: fixture.db + ".keys/audit.key"))
     }
 }
