@@ -90,6 +90,13 @@ struct MSCSampleTests {
             .sorted()
     }
 
+    /// Whether the vendor samples are beside the project; says the test is skipped when they are not.
+    static var present: Bool {
+        if Corpus.path(folder) != nil { return true }
+        print("skipped: ../shared/corpus/\(folder) is absent")
+        return false
+    }
+
     static let callKinds: [String: CallLeg] = [
         "moCallRecord": .mobileOriginated, "mtCallRecord": .mobileTerminated, "roamingRecord": .roaming,
         "incGatewayRecord": .incomingGateway, "outGatewayRecord": .outgoingGateway, "transitRecord": .transit,
@@ -124,19 +131,13 @@ struct MSCSampleTests {
 
     @Test("all 38 samples are found, or the folder is absent")
     func sampleCount() {
-        guard Corpus.path(Self.folder) != nil else {
-            print("skipped: ../shared/corpus/\(Self.folder) is absent")
-            return
-        }
+        guard Self.present else { return }
         #expect(Self.samples.count == 38)
     }
 
     @Test("every call sample loads by --format auto with the vendor's A, B, times, duration, IMSI and routes")
     func callSamplesMatchTheVendorDecode() throws {
-        guard Corpus.path(Self.folder) != nil else {
-            print("skipped: ../shared/corpus/\(Self.folder) is absent")
-            return
-        }
+        guard Self.present else { return }
         var checked = 0
         for name in Self.samples {
             let decode = try Self.decode(name)
@@ -190,10 +191,7 @@ struct MSCSampleTests {
 
     @Test("every non-call sample is skipped by its kind, neither stored nor rejected")
     func nonCallSamplesAreSkippedByKind() throws {
-        guard Corpus.path(Self.folder) != nil else {
-            print("skipped: ../shared/corpus/\(Self.folder) is absent")
-            return
-        }
+        guard Self.present else { return }
         var checked = 0
         for name in Self.samples {
             let decode = try Self.decode(name)
@@ -208,10 +206,7 @@ struct MSCSampleTests {
 
     @Test("the trailers agree with the records read, but for 024, whose trailer counts 2 records and holds 1")
     func trailersAreReconciled() throws {
-        guard Corpus.path(Self.folder) != nil else {
-            print("skipped: ../shared/corpus/\(Self.folder) is absent")
-            return
-        }
+        guard Self.present else { return }
         for name in Self.samples {
             let reader = try Self.read(name).reader
             if name.hasPrefix("024-") {
@@ -224,10 +219,7 @@ struct MSCSampleTests {
 
     @Test("the seven partial records of one long call add up to the whole call, 388 s from seizure to release")
     func partialRecordsAddUp() throws {
-        guard Corpus.path(Self.folder) != nil else {
-            print("skipped: ../shared/corpus/\(Self.folder) is absent")
-            return
-        }
+        guard Self.present else { return }
         let parts = try Self.samples.filter { $0.contains("CallRecord(parti") }.map { try Self.read($0).records[0] }
         #expect(parts.map(\.part) == Array(1...7))
         #expect(Set(parts.map(\.sourceID)).count == 1)
