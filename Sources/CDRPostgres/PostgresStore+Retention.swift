@@ -231,6 +231,33 @@ extension PostgresStore: RetentionStore {
         )
     }
 
+    /// The ids of the records of `day` started before `before` that a fraud alert cites as evidence.
+    public func evidenceRecordIDs(day: Int64, before: Int64) throws -> Set<Int64> {
+        let (rows, _) = try session.query(
+            sql: """
+                SELECT r.id FROM records r
+                WHERE r.start_at >= ? AND r.start_at < ? AND r.id IN (SELECT unnest(evidence) FROM alerts)
+                """,
+            [day * 86_400, min(before, (day + 1) * 86_400)],
+            "finding fraud evidence"
+        )
+        return Set(try rows.map { try $0.decode(Int64.self) })
+    }
+
+    /// Deletes the alerts whose last event is before `cutoff` and the cases left without alerts.
+    public func deleteAlerts(lastBefore cutoff: Int64) throws -> Int64 {
+        let (_, deleted) = try session.query(
+            sql: "DELETE FROM alerts WHERE last_at < ?",
+            [cutoff],
+            "deleting expired alerts"
+        )
+        try session.execute(
+            "DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM alerts)",
+            "deleting cases without alerts"
+        )
+        return Int64(deleted)
+    }
+
     /// The latest record cut-off of a finished retention run.
     public func publishedThrough() throws -> Int64? {
         let (rows, _) = try session.query(

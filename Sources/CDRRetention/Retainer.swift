@@ -90,6 +90,7 @@ public final class Retainer {
         let runID = try batch {
             try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay * 86_400)
         }
+        report.alertsDeleted = try batch { try store.deleteAlerts(lastBefore: cutoff) }
         let holds = try store.activeHolds()
         let openClosings = try store.openMemberCells()
         lateBefore = try store.publishedThrough()
@@ -176,7 +177,8 @@ public final class Retainer {
                 outcome: "ok",
                 detail:
                     "run \(runID) as of \(CivilTime.iso8601(asOf)): rolled up \(report.rolledUp), held \(report.held), "
-                    + "aggregate cells deleted \(report.aggregatesDeleted), keys destroyed \(report.keysDestroyed)"
+                    + "aggregate cells deleted \(report.aggregatesDeleted), keys destroyed \(report.keysDestroyed), "
+                    + "alerts expired \(report.alertsDeleted)"
             )
         }
         for month in destroy { try vault.destroyPeriodKey(month: month) }
@@ -200,6 +202,7 @@ public final class Retainer {
         var day = CivilTime.firstDay(ofMonth: month) - 1
         while let next = try store.nextRecordDay(after: day, through: lastDay) {
             if !(try heldRecords(day: next, before: (next + 1) * 86_400, holds: holds)).isEmpty { return nil }
+            if !(try store.evidenceRecordIDs(day: next, before: (next + 1) * 86_400)).isEmpty { return nil }
             days.append(next)
             day = next
         }
@@ -258,6 +261,7 @@ public final class Retainer {
     ) throws -> (Int64, Int64, Int64) {
         let before = dueBefore ?? min(cutoff, (day + 1) * 86_400)
         let held = try heldRecords(day: day, before: before, holds: holds)
+            .union(try store.evidenceRecordIDs(day: day, before: before))
         if !held.isEmpty { try store.setExcludedRecords(held) }
         let (records, cells) = try aggregate(
             day: day,

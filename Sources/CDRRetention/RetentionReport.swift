@@ -31,10 +31,12 @@ public struct RetentionReport: Sendable, Codable, Equatable {
     public var keysDestroyed: Int64
     /// The audit id of the run (nil for a dry run).
     public var runID: Int64?
+    /// Fraud alerts deleted with the full records they cite (their last event before the cut-off).
+    public var alertsDeleted: Int64 = 0
 
     /// Records rolled up in total.
     public var rolledUp: Int64 { months.reduce(0) { $0 + $1.rolledUp } }
-    /// Records held back in total.
+    /// Records held back in total (under a legal hold, or cited by a fraud alert that is still kept).
     public var held: Int64 { months.reduce(0) { $0 + $1.held } }
 
     /// A human-readable summary.
@@ -42,7 +44,8 @@ public struct RetentionReport: Sendable, Codable, Equatable {
         var lines = [
             "\(dryRun ? "dry run: would roll up" : "rolled up") \(rolledUp) records (cut-off \(CivilTime.iso8601(recordCutoff)))"
                 + ", \(held) held; \(cellsWritten) aggregate cells written, \(aggregatesDeleted) expired aggregate cells "
-                + "deleted (before \(CivilTime.iso8601(aggregateCutoffDay * 86_400).prefix(10))), \(keysDestroyed) keys destroyed"
+                + "deleted (before \(CivilTime.iso8601(aggregateCutoffDay * 86_400).prefix(10))), \(keysDestroyed) keys destroyed, "
+                + "\(alertsDeleted) fraud alerts expired"
         ]
         if !months.isEmpty {
             lines.append("month      rolled-up       held")

@@ -25,6 +25,11 @@ public protocol RetentionStore: AuditLog {
     func nextRecordDay(after day: Int64?, through limit: Int64) throws -> Int64?
     /// The ids of the records of `day` concerning `number` (A, B or diverting party) started in `window`.
     func recordIDs(day: Int64, number: String, window: ClosedRange<Int64>) throws -> Set<Int64>
+    /// The ids of the records of `day` started before `before` that a fraud alert cites as evidence.
+    func evidenceRecordIDs(day: Int64, before: Int64) throws -> Set<Int64>
+    /// Deletes the fraud alerts whose last event is before `cutoff`, and the cases left without alerts;
+    /// returns how many alerts went.
+    func deleteAlerts(lastBefore cutoff: Int64) throws -> Int64
     /// Sets the held record ids that the day visits and deletes skip, for the current transaction.
     func setExcludedRecords(_ ids: Set<Int64>) throws
     /// Calls `body` with the facts of each record of `day` started before `before`.

@@ -234,6 +234,32 @@ extension SQLiteStore {
         try statement.step()
     }
 
+    /// The ids of the records of `day` started before `before` that a fraud alert cites as evidence.
+    public func evidenceRecordIDs(day: Int64, before: Int64) throws(StoreError) -> Set<Int64> {
+        guard let table = existingPartition(day: day) else { return [] }
+        let statement = try connection.prepare(
+            """
+            SELECT r.id FROM \(table) r
+            WHERE r.day = ? AND r.start_at < ? AND r.id IN (SELECT e.value FROM alerts a, json_each(a.evidence) e)
+            """
+        )
+        statement.bind(1, day)
+        statement.bind(2, before)
+        var ids = Set<Int64>()
+        while try statement.step() { ids.insert(statement.int(0)) }
+        return ids
+    }
+
+    /// Deletes the alerts whose last event is before `cutoff` and the cases left without alerts.
+    public func deleteAlerts(lastBefore cutoff: Int64) throws(StoreError) -> Int64 {
+        let alerts = try connection.prepare("DELETE FROM alerts WHERE last_at < ?")
+        alerts.bind(1, cutoff)
+        try alerts.step()
+        let deleted = Int64(connection.changes)
+        try connection.execute("DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM alerts)")
+        return deleted
+    }
+
     /// The latest record cut-off of a finished retention run.
     public func publishedThrough() throws(StoreError) -> Int64? {
         let statement = try connection.prepare(
