@@ -96,6 +96,10 @@ struct BackupCommand: ParsableCommand {
             let key = try shelf.backupKey(database: db, create: true)
             let target = try shelf.shelf(create: true)
             let started = Date()
+            if ProgressBar.isTerminal {
+                FileHandle.standardError.write(Data("backup: snapshot, compress and seal \(db) …".utf8))
+            }
+            defer { if ProgressBar.isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
             do {
                 let manifest = try target.create(database: db, key: key, level: level)
                 let seconds = Date().timeIntervalSince(started)

@@ -30,12 +30,21 @@ struct RetainCommand: ParsableCommand {
         let lock = dryRun ? nil : try RetentionLock(vault: vault)
         defer { withExtendedLifetime(lock) {} }
         let report: RetentionReport
+        let terminal = ProgressBar.isTerminal && !json
+        var lastDraw = Date.distantPast
         do {
             report = try Retainer(store: store, policy: policy, vault: vault, actor: PolicyOptions.actor)
-                .run(asOf: clock, dryRun: dryRun)
+                .run(asOf: clock, dryRun: dryRun) { day in
+                    guard terminal, Date().timeIntervalSince(lastDraw) >= 0.2 else { return }
+                    lastDraw = Date()
+                    let line = "retain: rolled up through \(CivilTime.iso8601(day * 86_400).prefix(10))"
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+                }
         } catch {
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             throw CommandFailure(error.description)
         }
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
