@@ -63,7 +63,39 @@ public struct ErasureLedger {
     /// how many records went.
     public func reapply(with desk: SubjectDesk, vault: KeyVault, store: any SubjectStore) throws(SubjectError) -> Int64
     {
-        let wanted = Dictionary(grouping: try entries(), by: \.subject)
+        try reapply(try entries(), with: desk, vault: vault, store: store)
+    }
+
+    /// Erases the records an erasure kept only for their billing window once that window has passed: the
+    /// entries whose window was still open at `since` (the previous retention run) are applied again as of
+    /// `now`. Returns how many records went; nothing is scanned when no window is pending.
+    public func eraseAfterBillingWindows(
+        with desk: SubjectDesk,
+        vault: KeyVault,
+        store: any SubjectStore,
+        since: Int64?,
+        now: Int64
+    ) throws(SubjectError) -> Int64 {
+        let pending = try entries().filter { $0.billingDays > 0 && $0.at + $0.billingDays * 86_400 > (since ?? 0) }
+        return try reapply(
+            pending,
+            with: desk,
+            vault: vault,
+            store: store,
+            now: now,
+            action: "subject erase (billing window passed)"
+        )
+    }
+
+    private func reapply(
+        _ chosen: [Entry],
+        with desk: SubjectDesk,
+        vault: KeyVault,
+        store: any SubjectStore,
+        now: Int64? = nil,
+        action: String? = nil
+    ) throws(SubjectError) -> Int64 {
+        let wanted = Dictionary(grouping: chosen, by: \.subject)
         if wanted.isEmpty { return 0 }
         var matches: [(String, Entry)] = []
         do {
@@ -81,7 +113,15 @@ public struct ErasureLedger {
         }
         var erased: Int64 = 0
         for (number, entry) in matches {
-            erased += try desk.erase(number, through: entry.at, billingDays: entry.billingDays, reapplying: true).erased
+            erased +=
+                try desk.erase(
+                    number,
+                    through: entry.at,
+                    billingDays: entry.billingDays,
+                    reapplying: true,
+                    now: now,
+                    action: action
+                ).erased
         }
         return erased
     }

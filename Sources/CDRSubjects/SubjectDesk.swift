@@ -85,16 +85,19 @@ public struct SubjectDesk {
     /// Erases `number`'s full records except those a legal hold, a fraud alert or the billing period
     /// requires keeping; `dryRun` only reports. Audited either way, and entered in the erasure ledger so a
     /// restore can erase again; aggregates are not touched. `through` limits it to calls started by then
-    /// and `reapplying` marks a ledger entry applied again after a restore (not entered twice).
+    /// and `reapplying` marks a ledger entry applied again (not entered twice); `now` and `action` are for
+    /// re-applying at another time under another audit action.
     public func erase(
         _ number: String,
         dryRun: Bool = false,
         through: Int64? = nil,
         billingDays: Int64? = nil,
-        reapplying: Bool = false
+        reapplying: Bool = false,
+        now: Int64? = nil,
+        action: String? = nil
     ) throws(SubjectError) -> ErasureOutcome {
         let number = try normalise(number)
-        let now = SQLiteStore.now()
+        let now = now ?? SQLiteStore.now()
         let billingDays = billingDays ?? self.billingDays
         let pseudonym: String
         do { pseudonym = try vault.auditPseudonym(number) } catch { throw .key(error) }
@@ -127,9 +130,10 @@ public struct SubjectDesk {
                 let outcome = ErasureOutcome(erased: erased, kept: kept, dryRun: dryRun)
                 try store.appendAudit(
                     actor: actor,
-                    action: dryRun
-                        ? "subject erase (dry run)"
-                        : reapplying ? "subject erase (re-applied after restore)" : "subject erase",
+                    action: action
+                        ?? (dryRun
+                            ? "subject erase (dry run)"
+                            : reapplying ? "subject erase (re-applied after restore)" : "subject erase"),
                     subject: pseudonym,
                     outcome: "ok",
                     detail: outcome.summary.split(separator: "\n").joined(separator: "; ")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CDRModel
 import CDRRetention
+import CDRStore
+import CDRSubjects
 import Foundation
 
 /// `cdrpipe retain`: apply the retention policy now (or as of a given time).
@@ -29,6 +31,7 @@ struct RetainCommand: ParsableCommand {
         let vault = try options.vault(readOnly: dryRun)
         let lock = dryRun ? nil : try RetentionLock(vault: vault)
         defer { withExtendedLifetime(lock) {} }
+        let previousRun = try? store.counters().lastRetentionRun
         let report: RetentionReport
         let terminal = ProgressBar.isTerminal && !json
         var lastDraw = Date.distantPast
@@ -45,12 +48,35 @@ struct RetainCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        var billingErased: Int64 = 0
+        if !dryRun {
+            let desk = SubjectDesk(
+                store: store,
+                vault: vault,
+                actor: PolicyOptions.actor,
+                homeCountryCode: policy.homeCountryCode
+            )
+            do {
+                billingErased = try ErasureLedger(vault: vault).eraseAfterBillingWindows(
+                    with: desk,
+                    vault: vault,
+                    store: store,
+                    since: previousRun,
+                    now: clock
+                )
+            } catch {
+                throw CommandFailure("retention done, but erasing records whose billing window passed failed: \(error)")
+            }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.text)
+            if billingErased > 0 {
+                print("\(billingErased) records kept for a billing window after an erasure were erased")
+            }
         }
     }
 }
