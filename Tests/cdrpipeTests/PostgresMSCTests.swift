@@ -10,14 +10,18 @@ struct PostgresMSCTests {
         let cut = CLI.root.appendingPathComponent("fixtures/ber/msc-file-cut.ber").path
         let dir = try CLI.temporaryDirectory()
         for db in [database.url, dir + "/cdr.db"] {
-            let result = try CLI.run(["ingest", "--db", db, "--home-country", "86", "--json", "--no-fraud", fixture, cut])
+            let result = try CLI.run([
+                "ingest", "--db", db, "--home-country", "86", "--json", "--no-fraud", fixture, cut,
+            ])
             #expect(result.status == 1, "\(result.err)")
             let summary = try CLI.json(result.out)
             #expect(summary["records"] as? Int == 9, "\(db)")
             #expect(summary["duplicates"] as? Int == 8, "\(db)")
             let skipped = summary["skipped_records"] as? [String: Int]
             #expect(skipped == ["moSMSRecord": 2, "hlrIntRecord": 2], "\(db)")
-            let incomplete = (summary["incomplete_files"] as? [[String: Any]])?.compactMap { $0["incomplete"] as? String }
+            let incomplete = (summary["incomplete_files"] as? [[String: Any]])?.compactMap {
+                $0["incomplete"] as? String
+            }
             #expect(incomplete == ["CallEventDataFile 1: the trailer counts 11 records, the file holds 10"], "\(db)")
         }
         #expect(try database.value("SELECT count(*) FROM records WHERE leg = 1 AND part > 0") == 3)
