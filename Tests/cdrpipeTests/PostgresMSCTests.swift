@@ -11,7 +11,9 @@ struct PostgresMSCTests {
         let dir = try CLI.temporaryDirectory()
         for db in [database.url, dir + "/cdr.db"] {
             let result = try CLI.run([
-                "ingest", "--db", db, "--home-country", "86", "--json", "--no-fraud", fixture, cut,
+                "ingest", "--db", db, "--home-country", "86", "--json", "--no-fraud", "--rejects", dir + "/r.jsonl",
+                fixture,
+                cut,
             ])
             #expect(result.status == 1, "\(result.err)")
             let summary = try CLI.json(result.out)
