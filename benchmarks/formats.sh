@@ -16,14 +16,16 @@ mkdir -p "$data"
 swift build -c release --product cdrpipe >/dev/null
 bin=.build/release/cdrpipe
 results=$(mktemp)
+# generate FORMAT ROWS FILE: the same traffic in each format (msc-ber: BER records in an MSC CallEventDataFile).
+generate() {
+  local how=(--format "$1")
+  [ "$1" = msc-ber ] && how=(--format 3gpp-ber --framing msc)
+  $bin generate "${how[@]}" --rows "$2" --seed 42 --days 30 -o "$3"
+}
 trap 'rm -rf "$results" "$data"/formats.db*' EXIT
 for format in $formats; do
   file=$data/formats-$rows.$format
-  case $format in
-  msc-ber) how=(--format 3gpp-ber --framing msc) ;;
-  *) how=(--format "$format") ;;
-  esac
-  [ -s "$file" ] || $bin generate "${how[@]}" --rows "$rows" --seed 42 --days 30 -o "$file"
+  [ -s "$file" ] || generate "$format" "$rows" "$file"
   cat "$file" >/dev/null
 done
 timed() {
@@ -71,11 +73,7 @@ if command -v valgrind >/dev/null; then
   declare -A counted
   for format in $formats; do
     file=$data/formats-$small.$format
-    case $format in
-    msc-ber) how=(--format 3gpp-ber --framing msc) ;;
-    *) how=(--format "$format") ;;
-    esac
-    [ -s "$file" ] || $bin generate "${how[@]}" --rows "$small" --seed 42 --days 30 -o "$file"
+    [ -s "$file" ] || generate "$format" "$small" "$file"
     rm -rf "$data"/formats.db*
     counted[$format]=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$stripped" ingest \
       --db "$data/formats.db" --no-fraud "$file" 2>&1 | awk '/Collected/ {print $NF}')

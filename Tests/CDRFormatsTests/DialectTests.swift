@@ -5,15 +5,7 @@ import Testing
 @testable import CDRFormats
 
 func readAll(_ reader: any RecordReader) throws -> (records: [CallRecord], rejects: [RecordReject]) {
-    var records: [CallRecord] = []
-    var rejects: [RecordReject] = []
-    while let event = try reader.next() {
-        switch event {
-        case .record(let record, _): records.append(record)
-        case .reject(let reject): rejects.append(reject)
-        case .skipped: break
-        }
-    }
+    let (records, rejects, _) = try readEvents(reader)
     return (records, rejects)
 }
 
