@@ -29,6 +29,17 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var keyFingerprint: String
     /// HMAC-SHA256 of the other fields under the manifest key, hex.
     public var mac: String = ""
+    /// The audit log's last entry when the snapshot was taken (id and hash, hex): an anchor outside the
+    /// database, so a log later cut short or rewritten from before it fails ``AuditAnchors/check``.
+    public var auditHead: AuditHead?
+
+    /// The id and hash of an audit log's last entry.
+    public struct AuditHead: Codable, Sendable, Equatable {
+        /// The entry's id.
+        public var id: Int64
+        /// Its chain hash, hex.
+        public var hash: String
+    }
 
     enum CodingKeys: String, CodingKey {
         case format, source, counts, payload, mac
@@ -39,6 +50,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         case snapshotBytes = "snapshot_bytes"
         case snapshotSHA256 = "snapshot_sha256"
         case keyFingerprint = "key_fingerprint"
+        case auditHead = "audit_head"
     }
 
     /// The manifest file name for a payload name.

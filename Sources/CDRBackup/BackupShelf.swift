@@ -91,10 +91,14 @@ public struct BackupShelf: Sendable {
         }
         let counts: [String: Int64]
         let schema: Int64
+        var auditHead: BackupManifest.AuditHead?
         do {
             let source = try SQLiteConnection(path: database, readOnly: true)
             try source.copy(to: snapshot)
             (counts, schema) = try Self.census(snapshot)
+            let head = try SQLiteConnection(path: snapshot, readOnly: true)
+                .prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            if try head.step() { auditHead = .init(id: head.int(0), hash: hex(head.blob(1))) }
         } catch {
             throw .store("snapshot of \(database) failed: \(error)")
         }
@@ -123,6 +127,7 @@ public struct BackupShelf: Sendable {
             snapshotSHA256: hex(snapshotDigest),
             keyFingerprint: key.fingerprint
         )
+        manifest.auditHead = auditHead
         manifest.sign(key)
         try Self.writeAtomically(manifest.encoded(), to: directory + "/" + BackupManifest.fileName(payload: payload))
         return manifest

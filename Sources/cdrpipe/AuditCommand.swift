@@ -1,5 +1,7 @@
 import ArgumentParser
+import CDRBackup
 import CDRModel
+import CDRRetention
 import CDRStore
 import Foundation
 
@@ -17,19 +19,51 @@ struct AuditCommand: ParsableCommand {
         )
 
         @OptionGroup var database: UsersCommand.Database
+        @Option(help: "A backup folder: each backup's manifest anchors the log's last entry when it was taken.")
+        var backups: String?
+        @Option(help: "The backup key (default: backup.key in the database's key folder).") var key: String?
 
         func run() throws {
             let result: AuditVerification
+            let store: any ServingStore
             do {
-                result = try database.open(mustExist: true).verifyAudit()
+                store = try database.open(mustExist: true)
+                result = try store.verifyAudit()
             } catch let failure as CommandFailure {
                 throw failure
             } catch {
                 throw CommandFailure("\(error)")
             }
-            switch result {
-            case .intact(let entries): print("audit log intact: \(entries) entries, every hash and link checks")
-            case .broken(let id, let reason): throw CommandFailure("audit log broken at entry \(id): \(reason)")
+            guard case .intact(let entries) = result else {
+                if case .broken(let id, let reason) = result {
+                    throw CommandFailure("audit log broken at entry \(id): \(reason)")
+                }
+                return
+            }
+            guard let backups else {
+                print("audit log intact: \(entries) entries, every hash and link checks")
+                return
+            }
+            do {
+                let shelf = try BackupShelf(directory: backups, create: false)
+                let keyPath = key ?? KeyVault.defaultDirectory(forDatabase: database.db) + "/backup.key"
+                let (anchors, problems) = try AuditAnchors.check(
+                    store,
+                    shelf: shelf,
+                    key: try BackupKey(path: keyPath, create: false)
+                )
+                if let first = problems.first {
+                    throw CommandFailure(
+                        "audit log broken: \(first)" + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")
+                    )
+                }
+                print(
+                    "audit log intact: \(entries) entries, every hash and link checks, anchored by \(anchors) backups"
+                )
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw CommandFailure("\(error)")
             }
         }
     }
