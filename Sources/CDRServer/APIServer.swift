@@ -71,7 +71,8 @@ public final class APIServer: Sendable {
                 _ = try? withStore { store in
                     try store.appendAudit(
                         actor: user.name,
-                        action: "\(request.method.rawValue) \(request.uri.path)".prefix(120).description,
+                        action: "\(request.method.rawValue) \(Self.auditPath(request.uri.path))".prefix(120)
+                            .description,
                         subject: pseudonym ?? "",
                         outcome: "denied",
                         detail: "role \(user.role)"
@@ -129,6 +130,15 @@ public final class APIServer: Sendable {
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
             throw HTTPError(.internalServerError, message: "server error; see the server log")
         }
+    }
+
+    /// A request path as the audit log may keep it: a segment with three or more digits (a number in
+    /// `/v1/subjects/{number}/export`, percent-encoded or not) becomes `{number}`, so no number is kept in
+    /// clear in the append-only log; the entry's subject carries its pseudonym.
+    static func auditPath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.filter(\.isNumber).count >= 3 ? "{number}" : String(segment)
+        }.joined(separator: "/")
     }
 
     /// A number named in the query, unvalidated, to pseudonymise in the audit entry of a refused request.

@@ -186,6 +186,9 @@ struct APIServerTests {
         let refused = try fixture.audit().last!
         #expect(refused.outcome == "denied")
         #expect(refused.subject == entries[0].subject)
+        #expect(refused.action == "GET /v1/subjects/{number}/export")
+        #expect(try fixture.audit().allSatisfy { !"\($0.action) \($0.detail)".contains("7700900001") })
+        #expect(APIServer.auditPath("/v1/subjects/%2B447700900001/erase") == "/v1/subjects/{number}/erase")
         #expect(try SQLiteStore(path: fixture.path).verifyAudit() == .intact(entries: 3))
     }
 
