@@ -114,8 +114,29 @@ public final class CellVocabulary {
         return id
     }
 
-    /// The id of a carrier name.
-    func carrierID(_ name: String) -> Int32 { carriers.id(name) }
+    /// The id of a carrier name, as aggregates may show it (``publishable(carrier:)``).
+    func carrierID(_ name: String) -> Int32 { carriers.id(Self.publishable(carrier: name)) }
+
+    /// A carrier or trunk name with every run of six or more digits written `#`: a trunk named by a
+    /// telephone number (`SIP/441632960999`) must not put that number in an anonymous aggregate.
+    static func publishable(carrier name: String) -> String {
+        var out = ""
+        var digits = ""
+        func flush() {
+            out += digits.count >= 6 ? "#" : digits
+            digits = ""
+        }
+        for character in name {
+            if character.isASCII && character.isNumber {
+                digits.append(character)
+            } else {
+                flush()
+                out.append(character)
+            }
+        }
+        flush()
+        return out
+    }
 
     /// The carrier name of an id.
     func carrier(_ id: Int32) -> String { carriers.values[Int(id)] }
