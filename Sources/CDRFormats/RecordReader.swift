@@ -8,15 +8,22 @@ public struct RecordReject: Sendable, Equatable {
     public var field: String
     /// Why it was rejected.
     public var reason: String
-    /// The record's raw bytes without the line terminator.
+    /// The record's raw bytes without the line terminator: the first ``maxRawBytes`` of them.
     public var raw: [UInt8]
+    /// How many bytes the record had (more than `raw` holds when it was cut).
+    public var rawLength: Int
 
-    /// Creates a reject.
+    /// The most raw bytes a reject keeps: enough for a person to see the record, bounded so that a
+    /// hostile file (a gigabyte with no line break) cannot make memory or the rejects file grow with it.
+    public static let maxRawBytes = 64 * 1024
+
+    /// Creates a reject, keeping at most ``maxRawBytes`` of `raw`.
     public init(line: Int, field: String, reason: String, raw: [UInt8]) {
         self.line = line
         self.field = field
         self.reason = reason
-        self.raw = raw
+        self.rawLength = raw.count
+        self.raw = raw.count > Self.maxRawBytes ? Array(raw.prefix(Self.maxRawBytes)) : raw
     }
 }
 

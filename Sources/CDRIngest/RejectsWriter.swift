@@ -2,7 +2,9 @@ import CDRFormats
 import Foundation
 
 /// Appends rejected records to a JSON-lines file created with mode 0600: one object per record with
-/// `file`, `line`, `field`, `reason` and `raw` (or `raw_base64` when the bytes are not UTF-8).
+/// `file`, `line`, `field`, `reason` and `raw` (or `raw_base64` when the bytes are not UTF-8); a record
+/// longer than ``RecordReject/maxRawBytes`` keeps its first bytes and says its length in `raw_bytes`.
+/// Queued rejects are written once they pass 1 MiB, so memory stays bounded whatever the file holds.
 public final class RejectsWriter {
     private let handle: FileHandle
     /// The rejects file path.
@@ -22,11 +24,12 @@ public final class RejectsWriter {
     /// Queues one reject; written at the next ``flush()``.
     public func write(_ reject: RecordReject, file: String) {
         var object: [String: Any] = ["file": file, "line": reject.line, "field": reject.field, "reason": reject.reason]
-        if let text = String(validating: reject.raw, as: UTF8.self) {
+        if let text = String(validating: reject.raw, as: UTF8.self), !reject.raw.contains(0) {
             object["raw"] = text
         } else {
             object["raw_base64"] = Data(reject.raw).base64EncodedString()
         }
+        if reject.rawLength > reject.raw.count { object["raw_bytes"] = reject.rawLength }
         if let data = try? JSONSerialization.data(
             withJSONObject: object,
             options: [.sortedKeys, .withoutEscapingSlashes]
@@ -34,6 +37,7 @@ public final class RejectsWriter {
             pending.append(data)
             pending.append(0x0A)
         }
+        if pending.count >= 1 << 20 { try? flush() }
     }
 
     /// Writes queued rejects to disk.

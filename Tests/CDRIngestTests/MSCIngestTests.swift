@@ -93,3 +93,25 @@ struct MSCIngestTests {
         #expect(try count(db, "SELECT count(DISTINCT line) FROM records") == 400)
     }
 }
+
+@Suite("Hostile input: bounded rejects")
+struct HostileInputTests {
+    @Test("a file of a few rows then megabytes without a line break keeps the rows and small rejects")
+    func zerosAfterRows() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/good.csv", rows: 3, seed: 8)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/good.csv")))
+        bytes += [UInt8](repeating: 0, count: 6 << 20)
+        let sink = try OutputSink(path: dir + "/bomb.csv.gz", gzip: true)
+        try sink.write(bytes: bytes)
+        try sink.close()
+        let summary = try ingest(dir + "/cdr.db", [dir + "/bomb.csv.gz"])
+        #expect(summary.records == 3)
+        #expect(summary.rejected >= 1)
+        let rejects = try Data(contentsOf: URL(fileURLWithPath: dir + "/cdr.db.rejects.jsonl"))
+        #expect(rejects.count < Int(summary.rejected) * 100_000)
+        let first = try JSONSerialization.jsonObject(with: rejects.split(separator: 0x0A)[0]) as? [String: Any]
+        #expect((first?["raw_bytes"] as? Int ?? 0) > RecordReject.maxRawBytes)
+        #expect(first?["raw_base64"] != nil)
+    }
+}
