@@ -149,6 +149,14 @@ public final class IngestJob {
         storedAlerts.removeAll { dropped.contains($0) }
     }
 
+    /// The outcome for a path that names something other than a regular file (a FIFO, socket or device,
+    /// which would block or never end), found without opening it; nil for a regular or missing file.
+    static func notRegularFile(_ path: String) -> FileOutcome? {
+        var status = stat()
+        guard path != "-", stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG else { return nil }
+        return .skipped(path, reason: "not a regular file (a FIFO, socket or device): not read")
+    }
+
     /// A file's size in bytes (0 for standard input or a missing file).
     static func size(of path: String) -> Int64 {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
@@ -156,6 +164,7 @@ public final class IngestJob {
 
     /// Loads one file (or standard input).
     public func ingest(file path: String) -> FileOutcome {
+        if let outcome = Self.notRegularFile(path) { return outcome }
         let isStdin = path == "-"
         var sha256: [UInt8]?
         var headSHA256: [UInt8] = []

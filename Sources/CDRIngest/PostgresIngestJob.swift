@@ -83,6 +83,7 @@ public final class PostgresIngestJob {
         guard path != "-" else {
             return .done(.failed(path, "standard input cannot be claimed across workers: write it to a file first"))
         }
+        if let outcome = IngestJob.notRegularFile(path) { return .done(outcome) }
         let claim: PostgresStore.Claim
         do {
             let sha256 = try HashingSource<FileSource>.sha256(path: path)

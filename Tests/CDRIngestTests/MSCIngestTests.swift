@@ -115,3 +115,19 @@ struct HostileInputTests {
         #expect(first?["raw_base64"] != nil)
     }
 }
+
+@Suite("Input folders with more than files")
+struct SpecialFileTests {
+    @Test("a FIFO in an input folder is skipped without being opened, and the files after it load")
+    func fifoSkipped() throws {
+        let dir = try temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        try generate(dir + "/in/a.csv", rows: 20, seed: 1)
+        #expect(mkfifo(dir + "/in/b.pipe", 0o600) == 0)
+        try generate(dir + "/in/c.csv", rows: 30, seed: 2)
+        let summary = try ingest(dir + "/cdr.db", [dir + "/in"])
+        #expect(summary.records == 50)
+        let pipe = summary.details.first { $0.path.hasSuffix("b.pipe") }
+        #expect(pipe?.status == .skipped && pipe?.reason?.contains("not a regular file") == true)
+    }
+}
