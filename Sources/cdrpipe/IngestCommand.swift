@@ -75,10 +75,35 @@ struct IngestCommand: ParsableCommand {
             fraud: fraud,
             detectionMode: detectionMode
         )
-        let report = try fraud.writeReport(db: db, alertIDs: summary.alertIDs)
+        let report: String?
+        do {
+            report = try fraud.writeReport(db: db, alertIDs: summary.alertIDs)
+        } catch {
+            print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
+            throw CommandFailure(
+                "the records are stored and the \(summary.alertIDs.count) alerts are in the database, but the alert "
+                    + "report could not be written: \(Self.describe(error)); `cdrpipe alerts` reads them"
+            )
+        }
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
         if let report, !json { print("\(summary.alertIDs.count) fraud alerts; report: \(report)") }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    /// A file-system error for a person: the system's own reason (`No space left on device`) rather than
+    /// Foundation's bare domain and code.
+    static func describe(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            let path = ns.userInfo[NSFilePathErrorKey].map { " (\($0))" } ?? ""
+            return String(cString: strerror(Int32(underlying.code))) + path
+        }
+        if let failure = error as? CommandFailure { return failure.message }
+        if ns.domain == NSCocoaErrorDomain {
+            return "cannot write" + (ns.userInfo[NSFilePathErrorKey].map { " at \($0)" } ?? "")
+                + " (file error \(ns.code))"
+        }
+        return "\(error)"
     }
 
     /// Runs an ingest; shared with `demo`.

@@ -30,3 +30,20 @@ struct ReadOnlyCommandTests {
         #expect(accepted.status == 0, "\(accepted.err)")
     }
 }
+
+@Suite("An alert report that cannot be written")
+struct ReportFailureTests {
+    @Test("ingest still prints its summary, exits 1 (not 2) and says where the alerts are")
+    func unwritableOutbox() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "3000", "--inject", "irsf:2", "-o", dir + "/calls.csv"])
+        try Data().write(to: URL(fileURLWithPath: dir + "/file"))
+        let result = try CLI.run([
+            "ingest", "--db", dir + "/cdr.db", "--outbox", dir + "/file/outbox", dir + "/calls.csv",
+        ])
+        #expect(result.status == 1)
+        #expect(result.out.contains("records stored"))
+        #expect(result.err.contains("alert report could not be written") && result.err.contains("cdrpipe alerts"))
+        #expect(!result.err.contains("(null)"))
+    }
+}
