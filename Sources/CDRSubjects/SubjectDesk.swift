@@ -83,8 +83,9 @@ public struct SubjectDesk {
     }
 
     /// Erases `number`'s full records except those a legal hold, a fraud alert or the billing period
-    /// requires keeping; `dryRun` only reports. Audited either way, and entered in the erasure ledger so a
-    /// restore can erase again; aggregates are not touched. `through` limits it to calls started by then
+    /// requires keeping; `dryRun` only reports. Audited either way, and entered in the erasure ledger
+    /// (synced before anything is deleted, so no erasure can exist without its entry) so a restore can
+    /// erase again; aggregates are not touched. `through` limits it to calls started by then
     /// and `reapplying` marks a ledger entry applied again (not entered twice); `now` and `action` are for
     /// re-applying at another time under another audit action.
     public func erase(
@@ -101,6 +102,11 @@ public struct SubjectDesk {
         let billingDays = billingDays ?? self.billingDays
         let pseudonym: String
         do { pseudonym = try vault.auditPseudonym(number) } catch { throw .key(error) }
+        if !dryRun && !reapplying {
+            try ErasureLedger(vault: vault).append(
+                ErasureLedger.Entry(at: now, subject: pseudonym, billingDays: billingDays)
+            )
+        }
         do {
             let outcome = try store.atomically { () throws -> ErasureOutcome in
                 let records = try store.records(number: number)
@@ -139,11 +145,6 @@ public struct SubjectDesk {
                     detail: outcome.summary.split(separator: "\n").joined(separator: "; ")
                 )
                 return outcome
-            }
-            if !dryRun && !reapplying {
-                try ErasureLedger(vault: vault).append(
-                    ErasureLedger.Entry(at: now, subject: pseudonym, billingDays: billingDays)
-                )
             }
             return outcome
         } catch let error as StoreError {

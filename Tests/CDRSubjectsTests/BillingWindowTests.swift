@@ -48,3 +48,19 @@ struct BillingWindowTests {
         #expect(nothing == 0)
     }
 }
+
+@Suite("No erasure without its ledger entry")
+struct LedgerFirstTests {
+    @Test("when the ledger cannot be written, nothing is deleted")
+    func ledgerBeforeDelete() throws {
+        let fixture = try SubjectFixture()
+        let before = try fixture.store.records(number: SubjectFixture.alice).count
+        try FileManager.default.createDirectory(
+            atPath: fixture.vault.directory + "/erasures.jsonl",
+            withIntermediateDirectories: true
+        )
+        #expect(throws: SubjectError.self) { try fixture.desk().erase(SubjectFixture.alice) }
+        #expect(try fixture.store.records(number: SubjectFixture.alice).count == before)
+        #expect(before > 0)
+    }
+}
