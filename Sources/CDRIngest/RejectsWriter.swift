@@ -18,6 +18,12 @@ public final class RejectsWriter {
         guard fd >= 0 else {
             throw SourceError("cannot open rejects file \(path): \(String(cString: strerror(errno)))")
         }
+        guard fchmod(fd, 0o600) == 0 else {
+            close(fd)
+            throw SourceError(
+                "cannot make rejects file \(path) private (mode 0600): \(String(cString: strerror(errno)))"
+            )
+        }
         handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 

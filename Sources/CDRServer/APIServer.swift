@@ -56,10 +56,12 @@ public final class APIServer: Sendable {
 
     /// The user behind the request's bearer token, if their role allows `resource`.
     func authorize(_ request: Request, for resource: Resource, subject: String? = nil) throws -> UserRow {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let header = request.headers[.authorization], header.count > 7,
+            header.prefix(7).lowercased() == "bearer "
+        else {
             throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
         }
-        let token = String(header.dropFirst("Bearer ".count))
+        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard token.utf8.count <= 128,
             let user = try withStore({ store in try store.user(token: token) })
         else { throw HTTPError(.unauthorized, message: "unknown or revoked token") }

@@ -27,9 +27,16 @@ public struct ServerSettings: Sendable {
         self.insecure = insecure
     }
 
-    /// True for addresses only this machine can reach.
+    /// True for addresses only this machine can reach: `localhost`, `::1`, or an IPv4 address in
+    /// 127.0.0.0/8 (four decimal octets, so a name such as `127.evil.example` is not one).
     public static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy { $0.isASCII && $0.isNumber }
+                && Int(octet).map { $0 <= 255 } == true
+        }
     }
 
     /// Checks the combination, naming what to change.

@@ -60,7 +60,11 @@ struct SubjectCommand: ParsableCommand {
                     print(report.json())
                 }
             } else if let out {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: out,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
                 for file in report.csvFiles() { try write(file.text, to: out + "/" + file.name) }
             }
             let summary =

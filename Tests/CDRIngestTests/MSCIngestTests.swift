@@ -131,3 +131,28 @@ struct SpecialFileTests {
         #expect(pipe?.status == .skipped && pipe?.reason?.contains("not a regular file") == true)
     }
 }
+
+@Suite("Files as operators hand them over")
+struct HandedOverFileTests {
+    @Test("an Asterisk Master.csv saved with a UTF-8 byte order mark loads every record")
+    func byteOrderMark() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv", rows: 50, seed: 4)
+        let plain = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.csv"))
+        try (Data([0xEF, 0xBB, 0xBF]) + plain).write(to: URL(fileURLWithPath: dir + "/bom.csv"))
+        let summary = try ingest(dir + "/cdr.db", [dir + "/bom.csv"])
+        #expect(summary.records == 50 && summary.rejected == 0)
+        #expect(summary.details.first?.dialect == "asterisk")
+    }
+
+    @Test("a rejects file that already existed readable by others is made private before rejects go in")
+    func rejectsMode() throws {
+        let dir = try temporaryDirectory()
+        let path = dir + "/cdr.db.rejects.jsonl"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(), attributes: [.posixPermissions: 0o644]))
+        try generate(dir + "/a.csv", rows: 10, seed: 3, extra: ["not,a,cdr\n"])
+        _ = try ingest(dir + "/cdr.db", [dir + "/a.csv"])
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+}
