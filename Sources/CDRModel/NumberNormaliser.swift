@@ -19,6 +19,9 @@ public enum NumberProblem: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLong(digits: Int)
     case unknownCountryCode
     case badCharacter
+    /// The field's bytes are not valid UTF-8 (a corrupt file): keeping them would store a number no lookup,
+    /// export or erasure could find.
+    case invalidText
 
     /// A sentence for the rejects file that never repeats the full number.
     public var description: String {
@@ -27,6 +30,7 @@ public enum NumberProblem: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLong(let n): "number has \(n) digits, more than the 15 E.164 allows"
         case .unknownCountryCode: "no country uses this country code"
         case .badCharacter: "number mixes digits with characters other than + * #"
+        case .invalidText: "the field is not valid UTF-8 text"
         }
     }
 }
@@ -85,6 +89,11 @@ public struct NumberNormaliser: Sendable {
         }
         if !numeric || count == 0 {
             if input.first == UInt8(ascii: "+") { throw .badCharacter }
+            if input.contains(where: { $0 >= 0x80 }),
+                String(validating: UnsafeRawBufferPointer(rebasing: input), as: UTF8.self) == nil
+            {
+                throw .invalidText
+            }
             return (String(decoding: input, as: UTF8.self), .identifier)
         }
         return try dialBuffer.withDigits(count) { dial throws(NumberProblem) in

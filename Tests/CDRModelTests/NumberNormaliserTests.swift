@@ -104,3 +104,17 @@ struct CountryCodesTests {
         #expect(CountryCodes.resolve(Array("999123456".utf8)) == nil)
     }
 }
+
+@Suite("Numbers that are not text")
+struct InvalidTextTests {
+    @Test("invalid UTF-8 before a number is a fault, not an identifier no lookup can find; valid names stay")
+    func invalidUTF8() throws {
+        let normaliser = NumberNormaliser(plan: NumberPlan())
+        let corrupt: [UInt8] = [0xFF, 0xFE, 0xFD] + Array("07400024044".utf8)
+        #expect(throws: NumberProblem.invalidText) {
+            try corrupt.withUnsafeBytes { try normaliser.normalise($0) }
+        }
+        #expect(try normaliser.normalise("José").kind == .identifier)
+        #expect(try normaliser.normalise("07400024044").number == "+447400024044")
+    }
+}
