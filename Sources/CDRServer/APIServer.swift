@@ -64,26 +64,47 @@ public final class APIServer: Sendable {
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
         guard token.utf8.count <= 128,
             let user = try withStore({ store in try store.user(token: token) })
-        else { throw HTTPError(.unauthorized, message: "unknown or revoked token") }
+        else {
+            if resource.isPersonal {
+                auditRefusal(request, actor: "(unknown or revoked token)", subject: subject, outcome: "unauthorized")
+            }
+            throw HTTPError(.unauthorized, message: "unknown or revoked token")
+        }
         guard let role = Role(rawValue: user.role), role.may(resource) else {
             if resource.isPersonal {
-                let normaliser = NumberNormaliser(plan: .forCountry(policy.homeCountryCode))
-                let number = subject.map { (try? normaliser.normalise($0).number) ?? $0 }
-                let pseudonym = (try? number.map { try vault.auditPseudonym($0) }) ?? nil
-                _ = try? withStore { store in
-                    try store.appendAudit(
-                        actor: user.name,
-                        action: "\(request.method.rawValue) \(Self.auditPath(request.uri.path))".prefix(120)
-                            .description,
-                        subject: pseudonym ?? "",
-                        outcome: "denied",
-                        detail: "role \(user.role)"
-                    )
-                }
+                auditRefusal(
+                    request,
+                    actor: user.name,
+                    subject: subject,
+                    outcome: "denied",
+                    detail: "role \(user.role)"
+                )
             }
             throw HTTPError(.forbidden, message: "role \(user.role) may not read \(resource.rawValue)")
         }
         return user
+    }
+
+    /// Appends a refused attempt at personal data to the audit log, the number pseudonymised.
+    private func auditRefusal(
+        _ request: Request,
+        actor: String,
+        subject: String?,
+        outcome: String,
+        detail: String = ""
+    ) {
+        let normaliser = NumberNormaliser(plan: .forCountry(policy.homeCountryCode))
+        let number = subject.map { (try? normaliser.normalise($0).number) ?? $0 }
+        let pseudonym = (try? number.map { try vault.auditPseudonym($0) }) ?? nil
+        _ = try? withStore { store in
+            try store.appendAudit(
+                actor: actor,
+                action: "\(request.method.rawValue) \(Self.auditPath(request.uri.path))".prefix(120).description,
+                subject: pseudonym ?? "",
+                outcome: outcome,
+                detail: detail
+            )
+        }
     }
 
     /// Runs `body` on the store, turning a store failure into a 500 whose details go to the log only.

@@ -1,4 +1,5 @@
 import CDRAccess
+import CDRStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -32,5 +33,26 @@ struct HardeningTests {
                 }
             }
         }
+    }
+}
+
+@Suite("Refusals of personal data by token")
+struct UnknownTokenTests {
+    @Test("an unknown or revoked token asking for personal data is refused and audited, number pseudonymised")
+    func unknownTokenAudited() async throws {
+        let fixture = try APIFixture()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/records?number=%2B447700900001",
+                method: .get,
+                headers: [.authorization: "Bearer cdr_0000000000000000000000000000000000000000000000000000000000000000"]
+            ) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+        let entry = try #require(try fixture.audit().last)
+        #expect(entry.outcome == "unauthorized" && entry.actor == "(unknown or revoked token)")
+        #expect(entry.action == "GET /v1/records" && !entry.subject.isEmpty)
+        #expect(!"\(entry.subject)\(entry.detail)\(entry.action)".contains("7700900001"))
     }
 }
