@@ -40,6 +40,7 @@ public final class APIServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: MethodCheckMiddleware())
         router.get("/") { _, _ in Self.html(AnalystPage.html) }
         router.get("healthz") { _, _ in "ok\n" }

@@ -56,3 +56,21 @@ struct UnknownTokenTests {
         #expect(!"\(entry.subject)\(entry.detail)\(entry.action)".contains("7700900001"))
     }
 }
+
+@Suite("Request bodies")
+struct BodyLimitTests {
+    @Test("a body declared larger than 16 KiB is refused with 413 before authentication or reading")
+    func tooLarge() async throws {
+        let fixture = try APIFixture()
+        try await fixture.app().test(.router) { client in
+            let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            try await client.execute(uri: "/v1/subjects/+447700900001/erase", method: .post, body: big) {
+                #expect($0.status == .contentTooLarge)
+            }
+            let small = ByteBuffer(repeating: UInt8(ascii: "x"), count: 100)
+            try await client.execute(uri: "/v1/subjects/+447700900001/erase", method: .post, body: small) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+    }
+}
