@@ -11,7 +11,7 @@ public final class IngestLock {
         guard fd >= 0 else { throw IngestError("cannot open \(databasePath) to lock it") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw IngestError("another cdrpipe ingest is running on \(databasePath)")
+            throw IngestError("another cdrpipe ingest is running on \(databasePath)", busy: true)
         }
     }
 
@@ -25,7 +25,12 @@ public final class IngestLock {
 public struct IngestError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
+    /// Another ingest holds the database: try again once it has finished.
+    public var busy: Bool
 
     /// Creates an error.
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String, busy: Bool = false) {
+        self.description = description
+        self.busy = busy
+    }
 }

@@ -140,7 +140,7 @@ struct IngestCommand: ParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(error.description)
         } catch let error as IngestError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error.description, code: error.busy ? 3 : 1)
         } catch let error as SourceError {
             throw CommandFailure(error.reason)
         }

@@ -47,3 +47,19 @@ struct ReportFailureTests {
         #expect(!result.err.contains("(null)"))
     }
 }
+
+@Suite("Exit codes a script can act on")
+struct ExitCodeTests {
+    @Test("an ingest while another holds the database exits 3, not 1 (some records rejected)")
+    func busyDatabase() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "5", "-o", dir + "/a.csv"])
+        #expect(try CLI.run(["ingest", "--db", dir + "/cdr.db", "--no-fraud", dir + "/a.csv"]).status == 0)
+        let fd = open(dir + "/cdr.db", O_RDONLY)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let busy = try CLI.run(["ingest", "--db", dir + "/cdr.db", "--no-fraud", dir + "/a.csv"])
+        #expect(busy.status == 3)
+        #expect(busy.err.contains("another cdrpipe ingest is running"))
+    }
+}
