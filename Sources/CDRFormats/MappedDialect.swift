@@ -198,11 +198,11 @@ public struct MappedDialect: CSVDialect {
         }
         let start = try time(field(b.start), field: "start", context: &context)
         var answer: Int64?
-        if let i = b.answer, !field(i).isEmpty, FieldDecoding.integer(field(i)) != 0 {
-            answer = try time(field(i), field: "answer", context: &context)
+        if let value = b.answer.map(field), !value.isEmpty, FieldDecoding.integer(value) != 0 {
+            answer = try time(value, field: "answer", context: &context)
         }
         var end: Int64?
-        if let i = b.end, !field(i).isEmpty { end = try time(field(i), field: "end", context: &context) }
+        if let value = b.end.map(field), !value.isEmpty { end = try time(value, field: "end", context: &context) }
         if end == nil, b.duration == nil {
             throw RecordProblem(field: "end", reason: "empty, and the mapping has no duration column")
         }
@@ -216,8 +216,7 @@ public struct MappedDialect: CSVDialect {
             }
         )
         var disposition: Disposition
-        if let i = b.disposition, !field(i).isEmpty {
-            let value = field(i)
+        if let value = b.disposition.map(field), !value.isEmpty {
             if let table = mapping.dispositions {
                 guard let name = table[String(decoding: value, as: UTF8.self)], let mapped = Disposition(name: name)
                 else {

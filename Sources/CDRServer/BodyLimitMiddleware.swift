@@ -11,18 +11,12 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > APIServer.maxBody {
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            headers[.connection] = "close"
-            return Response(
-                status: .contentTooLarge,
-                headers: headers,
-                body: ResponseBody(
-                    byteBuffer: ByteBuffer(
-                        string: "{\"error\":{\"message\":\"request body over \(APIServer.maxBody) bytes\"}}"
-                    )
-                )
+            var response = APIServer.json(
+                "{\"error\":{\"message\":\"request body over \(APIServer.maxBody) bytes\"}}",
+                status: .contentTooLarge
             )
+            response.headers[.connection] = "close"
+            return response
         }
         return try await next(request, context)
     }

@@ -29,18 +29,12 @@ struct MethodCheckMiddleware<Context: RequestContext>: RouterMiddleware {
                 && zip(route.pattern, segments).allSatisfy { $0 == "*" || $0 == $1 }
         }
         if let allowed = matching.first?.method, !matching.contains(where: { $0.method == request.method }) {
-            var headers = HTTPFields()
-            headers[.allow] = allowed.rawValue
-            headers[.contentType] = "application/json"
-            return Response(
-                status: .methodNotAllowed,
-                headers: headers,
-                body: ResponseBody(
-                    byteBuffer: ByteBuffer(
-                        string: "{\"error\":{\"message\":\"this address takes \(allowed.rawValue) only\"}}"
-                    )
-                )
+            var response = APIServer.json(
+                "{\"error\":{\"message\":\"this address takes \(allowed.rawValue) only\"}}",
+                status: .methodNotAllowed
             )
+            response.headers[.allow] = allowed.rawValue
+            return response
         }
         return try await next(request, context)
     }

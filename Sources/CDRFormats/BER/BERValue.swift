@@ -38,10 +38,11 @@ enum BERValue {
         }
     }
 
-    /// An AddressString (MSISDN, recording entity, MSC address): a nature-of-address octet, then TBCD.
-    static func address(_ b: UnsafeRawBufferPointer) -> BCDNumber? {
+    /// An AddressString (recording entity, MSC address) as written: `+` and the digits for an international
+    /// one (nature of address 1), the digits alone otherwise.
+    static func address(_ b: UnsafeRawBufferPointer) -> String? {
         guard b.count >= 2, let digits = tbcd(UnsafeRawBufferPointer(rebasing: b.dropFirst())) else { return nil }
-        return BCDNumber(nature: .init(typeOfNumber: (b[0] >> 4) & 0x07), digits: digits)
+        return (b[0] >> 4) & 0x07 == 1 ? "+" + digits : digits
     }
 
     /// A TimeStamp as UTC epoch seconds; `.some(nil)` for the all-zero "not given" value, nil when malformed.
@@ -104,31 +105,4 @@ enum BERValue {
 
     @inline(__always)
     private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? nibble + 0x30 : nibble - 10 + 0x61 }
-}
-
-/// The digits of a BCD-coded number with the nature its type-of-number bits give.
-struct BCDNumber: Equatable {
-    /// How the digits are to be read.
-    enum Nature: Equatable {
-        /// Country code first (type of number 1).
-        case international
-        /// A national significant number, without trunk prefix (type of number 2).
-        case national
-        /// Unknown, network-specific or subscriber number: read as dialled.
-        case other
-
-        init(typeOfNumber: UInt8) {
-            switch typeOfNumber {
-            case 1: self = .international
-            case 2: self = .national
-            default: self = .other
-            }
-        }
-    }
-
-    var nature: Nature
-    var digits: String
-
-    /// The number as written, `+` before an international one (recording entities, MSC addresses).
-    var text: String { nature == .international ? "+" + digits : digits }
 }

@@ -151,7 +151,7 @@ enum CSRecordDecoder {
             billable: answer == nil ? 0 : min(callDuration, end - start),
             disposition: answer != nil ? .answered : cause == 3 || cause == 4 ? .failed : .noAnswer,
             carrier: route(layout.incomingRoute),
-            channel: layout.recordingEntity.flatMap { f[$0] }.flatMap { BERValue.address($0)?.text } ?? "",
+            channel: layout.recordingEntity.flatMap { f[$0] }.flatMap { BERValue.address($0) } ?? "",
             sourceID: f[layout.reference].map(BERValue.hex) ?? "",
             sourceLine: number
         )
