@@ -1,3 +1,4 @@
+import CDRStore
 import CDRSubjects
 import Foundation
 
@@ -13,6 +14,8 @@ struct LegalBundle: Codable, Equatable {
     var auditKey: String?
     /// The erasure ledger's entries.
     var erasures: [ErasureLedger.Entry]
+    /// The audit chain key file, base64; nil when the key folder had none yet.
+    var auditChainKey: String?
 
     static func fileName(payload: String) -> String { payload + ".legal" }
 
@@ -31,7 +34,11 @@ struct LegalBundle: Codable, Equatable {
                 entries.append(entry)
             }
         }
-        return LegalBundle(auditKey: key?.base64EncodedString(), erasures: entries)
+        return LegalBundle(
+            auditKey: key?.base64EncodedString(),
+            erasures: entries,
+            auditChainKey: AuditChain.keyFile(directory: keyDirectory)?.base64EncodedString()
+        )
     }
 
     /// Seals the bundle into `path` (written aside, synced, renamed).
@@ -49,6 +56,15 @@ struct LegalBundle: Codable, Equatable {
         _ = try writer.finish()
         try file.syncAndClose()
         try RawFile.rename(temporary, to: path)
+    }
+
+    /// Makes the key folder's audit chain key the one the restored database's log was keyed with.
+    func installChainKey(into keyDirectory: String) throws(BackupError) {
+        do {
+            try AuditChain.install(auditChainKey.flatMap { Data(base64Encoded: $0) }, into: keyDirectory)
+        } catch {
+            throw .io(path: keyDirectory, problem: error.description)
+        }
     }
 
     /// Opens a sealed bundle; nil when there is none at `path`.

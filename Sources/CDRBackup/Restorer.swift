@@ -103,7 +103,10 @@ public struct Restorer {
         }
         try RawFile.rename(staged, to: database)
         do {
-            let store = try SQLiteStore(path: database)
+            let own = shelf.directory + "/" + LegalBundle.fileName(payload: manifest.payload)
+            try (try LegalBundle.read(path: own, key: key) ?? LegalBundle(erasures: []))
+                .installChainKey(into: keyDirectory)
+            let store = try SQLiteStore(path: database, keyDirectory: keyDirectory)
             for entry in shelf.list() {
                 guard let payload = entry.manifest?.payload, entry.manifest?.keyFingerprint == key.fingerprint else {
                     continue

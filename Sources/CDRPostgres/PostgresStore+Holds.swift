@@ -87,14 +87,15 @@ extension PostgresStore: AuditLog {
         outcome: String,
         detail: String
     ) throws -> AuditEntry {
-        try atomically {
+        let (entry, chain) = try atomically {
             try session.execute("SELECT pg_advisory_xact_lock(72436103)", "locking the audit log")
-            let (last, _) = try session.query(
-                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
-                "reading the last audit entry"
-            )
+            let (top, _) = try session.query("SELECT max(id) FROM audit_log", "reading the last audit entry")
+            let last = try top.first?.decode(Int64?.self).map { try auditEntries(after: $0 - 1, limit: 1) }?.first
+            let chain = try AuditChain.forWriting(directory: auditKeyDirectory, last: last)
             let entry = AuditEntry.chained(
-                after: try last.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) },
+                id: (last?.id ?? 0) + 1,
+                after: last?.hash,
+                chain: chain,
                 at: Self.now(),
                 actor: actor,
                 action: action,
@@ -102,19 +103,18 @@ extension PostgresStore: AuditLog {
                 outcome: outcome,
                 detail: detail
             )
-            let (rows, _) = try session.query(
+            _ = try session.query(
                 """
-                INSERT INTO audit_log(at, actor, action, subject, outcome, detail, previous_hash, hash)
-                VALUES (\(entry.at), \(actor), \(action), \(subject), \(outcome), \(detail),
+                INSERT INTO audit_log(id, at, actor, action, subject, outcome, detail, previous_hash, hash)
+                VALUES (\(entry.id), \(entry.at), \(actor), \(action), \(subject), \(outcome), \(detail),
                     \(ByteBuffer(bytes: entry.previousHash)), \(ByteBuffer(bytes: entry.hash)))
-                RETURNING id
                 """,
                 "appending to the audit log"
             )
-            var stored = entry
-            stored.id = try rows.first?.decode(Int64.self) ?? 0
-            return stored
+            return (entry, chain)
         }
+        if !session.inTransaction { chain?.checkpoint(entry) }
+        return entry
     }
 
     /// The entries with id greater than `after`, oldest first, at most `limit`.

@@ -17,6 +17,8 @@ public final class PostgresStore {
     var knownPartitions = Set<Int64>()
     var vacuumDue = Set<Int64>()
     var pendingCells: [AggregateCell: AggregateCounts] = [:]
+    /// The key folder holding the audit chain key; without one only an unkeyed audit log can be appended to.
+    public var auditKeyDirectory: String?
     private var stagingGeneration = 0
     private var stagedFiles = Set<Int64>()
 

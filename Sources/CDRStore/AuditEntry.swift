@@ -45,9 +45,12 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.hash = hash
     }
 
-    /// The entry that follows one whose hash is `previous` (32 zero bytes for the first), hashed.
+    /// Entry `id`, following one whose hash is `previous` (32 zero bytes for the first), hashed under `chain`
+    /// (plain SHA-256 without one).
     public static func chained(
+        id: Int64,
         after previous: [UInt8]?,
+        chain: AuditChain?,
         at: Int64,
         actor: String,
         action: String,
@@ -56,7 +59,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         detail: String
     ) -> AuditEntry {
         var entry = AuditEntry(
-            id: 0,
+            id: id,
             at: at,
             actor: actor,
             action: action,
@@ -66,20 +69,26 @@ public struct AuditEntry: Sendable, Hashable, Codable {
             previousHash: previous ?? [UInt8](repeating: 0, count: 32),
             hash: []
         )
-        entry.hash = chainHash(entry)
+        entry.hash = chain?.hash(entry) ?? chainHash(entry)
         return entry
     }
 
-    /// SHA-256 of the previous hash and the entry's fields, each length-prefixed so no two entries collide.
+    /// SHA-256 of the previous hash and the entry's fields, each length-prefixed so no two entries collide
+    /// (the unkeyed chain of entries written before the log had a chain key).
     public static func chainHash(_ entry: AuditEntry) -> [UInt8] {
         var hasher = SHA256()
-        hasher.update(data: entry.previousHash)
+        feed(entry) { hasher.update(data: $0) }
+        return Array(hasher.finalize())
+    }
+
+    /// Feeds the previous hash and the length-prefixed fields, in the order every chain hashes them.
+    static func feed(_ entry: AuditEntry, into update: ([UInt8]) -> Void) {
+        update(entry.previousHash)
         for field in [String(entry.at), entry.actor, entry.action, entry.subject, entry.outcome, entry.detail] {
             let bytes = Array(field.utf8)
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
-            hasher.update(data: bytes)
+            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { update(Array($0)) }
+            update(bytes)
         }
-        return Array(hasher.finalize())
     }
 }
 

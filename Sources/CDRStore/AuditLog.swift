@@ -12,6 +12,8 @@ public protocol AuditLog: AnyObject {
         -> AuditEntry
     /// The entries with id greater than `after`, oldest first, at most `limit`.
     func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry]
+    /// The key folder holding the chain key and checkpoint (nil: the log is checked as unkeyed).
+    var auditKeyDirectory: String? { get }
 }
 
 extension AuditLog {
@@ -21,25 +23,45 @@ extension AuditLog {
         try appendAudit(actor: actor, action: action, subject: "", outcome: outcome, detail: detail)
     }
 
-    /// Walks the whole log and checks every hash and link.
+    /// Walks the whole log and checks every hash and link, under the chain key when the key folder has one,
+    /// and that the log reaches the entry the key folder's checkpoint names.
     public func verifyAudit() throws -> AuditVerification {
+        let chain = try auditKeyDirectory.flatMap { directory throws(StoreError) in
+            try AuditChain.load(directory: directory)
+        }
+        let checkpoint: (id: Int64, hash: [UInt8])?
+        do { checkpoint = try chain?.readCheckpoint() } catch {
+            return .broken(atID: 0, reason: error.description)
+        }
         var previous = [UInt8](repeating: 0, count: 32)
         var after: Int64 = 0
         var count: Int64 = 0
         while true {
             let page = try auditEntries(after: after, limit: 10_000)
-            if page.isEmpty { return .intact(entries: count) }
+            if page.isEmpty { break }
             for entry in page {
                 if entry.previousHash != previous {
                     return .broken(atID: entry.id, reason: "does not link to the entry before it")
                 }
-                if entry.hash != AuditEntry.chainHash(entry) {
-                    return .broken(atID: entry.id, reason: "its contents do not match its hash")
+                if entry.hash != (chain?.hash(entry) ?? AuditEntry.chainHash(entry)) {
+                    let hint =
+                        chain == nil ? " (or the log is keyed and \(AuditChain.keyName) is not in the key folder)" : ""
+                    return .broken(atID: entry.id, reason: "its contents do not match its hash" + hint)
+                }
+                if let checkpoint, checkpoint.id == entry.id, checkpoint.hash != entry.hash {
+                    return .broken(atID: entry.id, reason: "differs from the entry the checkpoint recorded")
                 }
                 previous = entry.hash
                 after = entry.id
                 count += 1
             }
         }
+        if let checkpoint, checkpoint.id > after {
+            return .broken(
+                atID: checkpoint.id,
+                reason: "is missing, though the checkpoint recorded it: the log was cut short after entry \(after)"
+            )
+        }
+        return .intact(entries: count)
     }
 }

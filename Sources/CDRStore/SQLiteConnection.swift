@@ -92,6 +92,9 @@ public final class SQLiteConnection {
     /// Rows changed by the last statement.
     public var changes: Int32 { sqlite3_changes(handle) }
 
+    /// True outside any transaction.
+    public var autocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
     func error(_ status: Int32, _ context: String) -> StoreError {
         StoreError(
             code: status & 0xFF,

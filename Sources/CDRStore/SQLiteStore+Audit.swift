@@ -10,9 +10,12 @@ extension SQLiteStore {
         outcome: String,
         detail: String = ""
     ) throws(StoreError) -> AuditEntry {
-        let last = try connection.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        var entry = AuditEntry.chained(
-            after: try last.step() ? last.blob(0) : nil,
+        let last = try lastAuditEntry()
+        let chain = try AuditChain.forWriting(directory: auditKeyDirectory, last: last)
+        let entry = AuditEntry.chained(
+            id: (last?.id ?? 0) + 1,
+            after: last?.hash,
+            chain: chain,
             at: Self.now(),
             actor: actor,
             action: action,
@@ -22,21 +25,32 @@ extension SQLiteStore {
         )
         let insert = try connection.prepare(
             """
-            INSERT INTO audit_log(at, actor, action, subject, outcome, detail, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO audit_log(id, at, actor, action, subject, outcome, detail, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         )
-        insert.bind(1, entry.at)
-        insert.bind(2, entry.actor)
-        insert.bind(3, entry.action)
-        insert.bind(4, entry.subject)
-        insert.bind(5, entry.outcome)
-        insert.bind(6, entry.detail)
-        entry.previousHash.withUnsafeBytes { insert.bind(7, blob: $0) }
-        entry.hash.withUnsafeBytes { insert.bind(8, blob: $0) }
+        insert.bind(1, entry.id)
+        insert.bind(2, entry.at)
+        insert.bind(3, entry.actor)
+        insert.bind(4, entry.action)
+        insert.bind(5, entry.subject)
+        insert.bind(6, entry.outcome)
+        insert.bind(7, entry.detail)
+        entry.previousHash.withUnsafeBytes { insert.bind(8, blob: $0) }
+        entry.hash.withUnsafeBytes { insert.bind(9, blob: $0) }
         try insert.step()
-        entry.id = connection.lastInsertID
+        if let chain {
+            pendingCheckpoint = (chain, entry)
+            flushCheckpoint()
+        }
         return entry
+    }
+
+    /// The newest audit entry, or nil for an empty log.
+    func lastAuditEntry() throws(StoreError) -> AuditEntry? {
+        let statement = try connection.prepare("SELECT max(id) FROM audit_log")
+        guard try statement.step(), let id = statement.optionalInt(0) else { return nil }
+        return try auditEntries(after: id - 1, limit: 1).first
     }
 
     /// The audit entries with id greater than `after`, oldest first, at most `limit`.

@@ -19,13 +19,19 @@ public final class SQLiteStore {
     var knownPartitions = Set<Int64>()
     /// The id the next stored record gets.
     var nextRecordID: Int64 = 1
+    /// The audit entry to record in the chain's checkpoint once the open transaction commits.
+    var pendingCheckpoint: (chain: AuditChain, entry: AuditEntry)?
+    /// The key folder holding the audit chain key (default `<db>.keys`).
+    public let auditKeyDirectory: String?
 
     /// The schema version this build writes.
     public static let schemaVersion = Migrations.all.last!.version
 
     /// Opens or creates the database at `path` (mode 0600) and brings its schema up to date.
-    /// `cacheMiB` bounds SQLite's page cache, and so most of the process's memory.
-    public init(path: String, cacheMiB: Int = 16) throws(StoreError) {
+    /// `cacheMiB` bounds SQLite's page cache, and so most of the process's memory; `keyDirectory` is where
+    /// the audit chain key lives (default `<path>.keys`).
+    public init(path: String, cacheMiB: Int = 16, keyDirectory: String? = nil) throws(StoreError) {
+        auditKeyDirectory = path == ":memory:" ? keyDirectory : keyDirectory ?? path + ".keys"
         let existed = access(path, F_OK) == 0
         connection = try SQLiteConnection(path: path)
         if !existed { try connection.execute("PRAGMA page_size = 8192; PRAGMA auto_vacuum = INCREMENTAL;") }
@@ -114,11 +120,20 @@ public final class SQLiteStore {
         do {
             let result = try body()
             try connection.execute("COMMIT")
+            flushCheckpoint()
             return result
         } catch {
             try? connection.execute("ROLLBACK")
+            pendingCheckpoint = nil
             throw error
         }
+    }
+
+    /// Records the last audit entry a committed transaction wrote in the chain's checkpoint.
+    func flushCheckpoint() {
+        guard let pending = pendingCheckpoint, connection.autocommit else { return }
+        pending.chain.checkpoint(pending.entry)
+        pendingCheckpoint = nil
     }
 
     func begin() throws(StoreError) {
@@ -132,6 +147,7 @@ public final class SQLiteStore {
         if inTransaction {
             try connection.execute("COMMIT")
             inTransaction = false
+            flushCheckpoint()
         }
     }
 
@@ -140,6 +156,7 @@ public final class SQLiteStore {
         if inTransaction {
             try? connection.execute("ROLLBACK")
             inTransaction = false
+            pendingCheckpoint = nil
         }
     }
 

@@ -18,6 +18,12 @@ struct AlertsCommand: ParsableCommand {
     @Option(help: "The SQLite database file, or postgres://user@host[:port]/dbname (default: $CDRPIPE_DB).")
     var db: String = ProcessInfo.processInfo.environment["CDRPIPE_DB"] ?? ""
 
+    @Option(
+        name: .customLong("key-dir"),
+        help: "The key folder holding the audit chain key (default: <db>.keys; needed with PostgreSQL)."
+    )
+    var keyDir: String?
+
     @Option(help: "Only alerts whose first event is at or after this date (ISO 8601, UTC).")
     var since: String?
 
@@ -52,8 +58,14 @@ struct AlertsCommand: ParsableCommand {
         }
         let rows: [AlertRow]
         do {
-            let store: any DetectionStore & AuditLog =
-                postgres ? try PostgresStore(try PostgresLocation(url: db)) : try SQLiteStore(path: db)
+            let store: any DetectionStore & AuditLog
+            if postgres {
+                let postgresStore = try PostgresStore(try PostgresLocation(url: db))
+                postgresStore.auditKeyDirectory = keyDir
+                store = postgresStore
+            } else {
+                store = try SQLiteStore(path: db, keyDirectory: keyDir)
+            }
             rows = try store.alerts(since: from, criticalOnly: severity == .critical, limit: max(1, limit))
             try store.appendAudit(
                 actor: PolicyOptions.actor,

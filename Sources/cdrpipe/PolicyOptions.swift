@@ -63,13 +63,19 @@ struct PolicyOptions: ParsableArguments {
             )
         }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("no database at \(db)", code: 2) }
-        do { return try SQLiteStore(path: db) } catch { throw CommandFailure(error.description) }
+        do { return try SQLiteStore(path: db, keyDirectory: keyDir) } catch { throw CommandFailure(error.description) }
     }
 
     /// Opens the existing database, SQLite or PostgreSQL.
     func openStore() throws -> any ServingStore {
         guard PostgresLocation.isURL(db) else { return try openSQLiteStore() }
-        do { return try PostgresStore(try PostgresLocation(url: db)) } catch { throw CommandFailure(error.description) }
+        do {
+            let store = try PostgresStore(try PostgresLocation(url: db))
+            store.auditKeyDirectory = keyDir
+            return store
+        } catch {
+            throw CommandFailure(error.description)
+        }
     }
 
     /// Opens the key directory.

@@ -19,6 +19,12 @@ struct UsersCommand: ParsableCommand {
         )
         var db: String = ProcessInfo.processInfo.environment["CDRPIPE_DB"] ?? ""
 
+        @Option(
+            name: .customLong("key-dir"),
+            help: "The key folder holding the audit chain key (default: <db>.keys; needed with PostgreSQL)."
+        )
+        var keyDir: String?
+
         func validate() throws {
             guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
         }
@@ -27,11 +33,15 @@ struct UsersCommand: ParsableCommand {
         /// a SQLite file where none is.
         func open(mustExist: Bool = false) throws -> any ServingStore {
             do {
-                if PostgresLocation.isURL(db) { return try PostgresStore(try PostgresLocation(url: db)) }
+                if PostgresLocation.isURL(db) {
+                    let store = try PostgresStore(try PostgresLocation(url: db))
+                    store.auditKeyDirectory = keyDir
+                    return store
+                }
                 if mustExist, !FileManager.default.fileExists(atPath: db) {
                     throw CommandFailure("no database at \(db)", code: 2)
                 }
-                return try SQLiteStore(path: db)
+                return try SQLiteStore(path: db, keyDirectory: keyDir)
             } catch let error as PostgresStoreError {
                 throw CommandFailure(error.description)
             } catch let error as StoreError {

@@ -5,6 +5,10 @@ import Testing
 
 @testable import CDRBackup
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("The audit log is anchored by the backups")
 struct AuditAnchorTests {
     func entries(_ store: SQLiteStore, _ count: Int) throws {
@@ -27,6 +31,12 @@ struct AuditAnchorTests {
         #expect(manifest.auditHead?.id == 10)
         #expect(try AuditAnchors.check(store, shelf: fixture.shelf, key: fixture.key).problems.isEmpty)
         try store.connection.execute("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 7")
+        guard case .broken(10, let reason) = try store.verifyAudit() else {
+            Issue.record("the checkpoint should name entry 10 as missing")
+            return
+        }
+        #expect(reason.contains("cut short"))
+        unlink(fixture.db + ".keys/audit-chain.head")
         #expect(try store.verifyAudit() == .intact(entries: 7))
         let (anchors, problems) = try AuditAnchors.check(store, shelf: fixture.shelf, key: fixture.key)
         #expect(anchors == 1)
@@ -53,7 +63,7 @@ struct AuditAnchorTests {
             try update.step()
             previous = entry.hash
         }
-        #expect(try store.verifyAudit() == .intact(entries: 5))
+        #expect(try store.verifyAudit() == .broken(atID: 4, reason: "its contents do not match its hash"))
         let problems = try AuditAnchors.check(store, shelf: fixture.shelf, key: fixture.key).problems
         #expect(problems.count == 1 && problems[0].contains("rewritten"))
     }

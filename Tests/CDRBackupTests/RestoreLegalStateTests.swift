@@ -81,8 +81,9 @@ struct LegalBundleTests {
         let now = SQLiteStore.now()
         try fixture.load(count: 25, caller: "+447700900005", start: now - 3 * 86_400, tag: 5)
         try fixture.load(count: 15, caller: "+447700900006", start: now - 3 * 86_400, tag: 6)
-        let first = try fixture.shelf.create(database: fixture.db, key: fixture.key)
         let store = try SQLiteStore(path: fixture.db)
+        try store.appendAudit(actor: "test", action: "records", outcome: "ok", detail: "before the backup")
+        let first = try fixture.shelf.create(database: fixture.db, key: fixture.key)
         let vault = try KeyVault(directory: fixture.db + ".keys")
         let desk = SubjectDesk(store: store, vault: vault, actor: "test", homeCountryCode: "44")
         #expect(try desk.erase("+447700900005").erased == 25)
@@ -108,5 +109,10 @@ struct LegalBundleTests {
         #expect(try restored.records(number: "+447700900006").count == 15)
         let key = FileManager.default.contents(atPath: elsewhere + "/cdr.db.keys/audit.key")
         #expect(key != nil && key == FileManager.default.contents(atPath: fixture.db + ".keys/audit.key"))
+        guard case .intact(let entries) = try restored.verifyAudit() else {
+            Issue.record("the restored audit log does not verify with the chain key its backup carried")
+            return
+        }
+        #expect(entries >= 3)
     }
 }

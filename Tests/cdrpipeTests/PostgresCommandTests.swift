@@ -148,7 +148,7 @@ struct PostgresCommandTests {
             )
             #expect(aggregates.status == 0, "\(aggregates.err)")
             answers.append(aggregates.out)
-            let audit = try CLI.run(["audit", "verify", "--db", db])
+            let audit = try CLI.run(["audit", "verify", "--db", db] + keys)
             #expect(audit.status == 0 && audit.out.contains("intact: 2 entries"), "\(audit.out)\(audit.err)")
         }
         #expect(answers[0].split(separator: "\n").count >= 4)
@@ -270,7 +270,7 @@ struct PostgresCommandTests {
             let exported = try CLI.json(export.out)["records"] as? [Any]
             let erase = try CLI.run(["subject", "erase", "--db", db, "--number", number] + keys)
             let after = try CLI.run(["records", "--db", db, "--number", number, "--csv"] + keys)
-            let audit = try CLI.run(["audit", "verify", "--db", db])
+            let audit = try CLI.run(["audit", "verify", "--db", db] + keys)
             #expect(
                 records.status == 0 && export.status == 0 && erase.status == 0,
                 "\(records.err)\(export.err)\(erase.err)"
