@@ -135,6 +135,7 @@ public enum CivilTime {
         } else if b.count != index + 3 {
             return nil
         }
+        guard oh * 60 + om <= 14 * 60, om < 60 else { return nil }
         let offset = (oh * 3600 + om * 60) * (b[index] == 43 ? 1 : -1)
         result -= offset
         return result

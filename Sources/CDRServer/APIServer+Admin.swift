@@ -83,8 +83,8 @@ extension APIServer {
             return Self.json(RecordExport.json(body))
         }
         router.get("v1/subjects/:number/export") { [self] request, context -> Response in
+            let user = try authorize(request, for: .subjectExport, subject: Self.rawPathNumber(context))
             let number = try Self.pathNumber(context)
-            let user = try authorize(request, for: .subjectExport, subject: number)
             let query = try QueryParameters(request, allowed: ["format", "part"])
             let report = try withDesk(user) { desk throws(SubjectError) in try desk.export(number) }
             guard try query.format() == .csv else { return Self.json(report.json()) }
@@ -95,8 +95,8 @@ extension APIServer {
             return Self.csv(file.text)
         }
         router.post("v1/subjects/:number/erase") { [self] request, context -> Response in
+            let user = try authorize(request, for: .subjectErase, subject: Self.rawPathNumber(context))
             let number = try Self.pathNumber(context)
-            let user = try authorize(request, for: .subjectErase, subject: number)
             let query = try QueryParameters(request, allowed: ["dry_run"])
             let dryRun = try query.flag("dry_run")
             let outcome = try withDesk(user) { desk throws(SubjectError) in try desk.erase(number, dryRun: dryRun) }
@@ -117,10 +117,19 @@ extension APIServer {
         }
     }
 
+    /// The path's number as sent, unvalidated, to pseudonymise in the audit entry of a refused request.
+    static func rawPathNumber(_ context: BasicRequestContext) -> String? {
+        context.parameters.get("number").map { $0.removingPercentEncoding ?? $0 }
+    }
+
+    /// The path's number, validated.
     static func pathNumber(_ context: BasicRequestContext) throws -> String {
-        guard let number = context.parameters.get("number"), !number.isEmpty, number.utf8.count <= 32 else {
-            throw HTTPError(.badRequest, message: "the path needs a number (E.164, e.g. +447700900123)")
+        guard let number = rawPathNumber(context), QueryParameters.isNumber(number) else {
+            throw HTTPError(
+                .badRequest,
+                message: "the path needs a number: an optional + and 3 to 15 ASCII digits (E.164, e.g. +447700900123)"
+            )
         }
-        return number.removingPercentEncoding ?? number
+        return number
     }
 }

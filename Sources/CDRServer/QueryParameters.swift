@@ -94,7 +94,21 @@ struct QueryParameters {
     /// A phone number; a `+` sent unencoded arrives as a space and is put back.
     func number(_ name: String) throws -> String {
         let text = try required(name, "a number, E.164 as %2B447700900123 or national")
-        return text.first == " " ? "+" + text.dropFirst() : text
+        let number = text.first == " " ? "+" + text.dropFirst() : text
+        guard Self.isNumber(number) else {
+            throw HTTPError(
+                .badRequest,
+                message: "\(name) is not a number: an optional + and 3 to 15 ASCII digits (E.164 as %2B447700900123)"
+            )
+        }
+        return number
+    }
+
+    /// True for what the API accepts as a phone number: an optional `+` and 3–15 ASCII digits, nothing else
+    /// (no spaces, punctuation, other scripts' digits or percent-encoding left over).
+    static func isNumber(_ text: String) -> Bool {
+        let digits = text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
+        return (3...15).contains(digits.count) && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// `from...to` as an epoch range, checked for order.

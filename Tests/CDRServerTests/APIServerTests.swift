@@ -239,6 +239,16 @@ struct APIServerTests {
             (.fraud, "/v1/cases/abc", "case id"),
             (.auditor, "/v1/audit?verify=maybe", "verify"),
             (.admin, "/v1/subjects/+447700900001/export?format=xml", "format"),
+            (.fraud, "/v1/records?number=%27%20OR%201%3D1--", "number"),
+            (.fraud, "/v1/records?number=%F0%9F%93%9E447700900001", "number"),
+            (.fraud, "/v1/records?number=%EF%BC%94%EF%BC%94%EF%BC%97%EF%BC%97%EF%BC%90%EF%BC%90", "number"),
+            (.fraud, "/v1/records?number=%2B44%207700%20900001", "number"),
+            (.fraud, "/v1/records?number=%2B4477009000011234567", "number"),
+            (.fraud, "/v1/trace?victim=%2e%2e", "victim"),
+            (.fraud, "/v1/records?number=%2B447700900001&from=2026-01-01T00:00:00%2B99:00", "from"),
+            (.fraud, "/v1/alerts?since=2026-01-01T00:00:00-14:30", "since"),
+            (.admin, "/v1/subjects/%2e%2e/export", "number"),
+            (.admin, "/v1/subjects/%EF%BC%94%EF%BC%94%EF%BC%97%EF%BC%97%EF%BC%90%EF%BC%90/export", "number"),
         ]
         try await fixture.app().test(.router) { client in
             for (role, uri, named) in cases {
