@@ -57,6 +57,7 @@ public final class CSVTokenizer<Source: ByteSource> {
     private let quote: UInt8
     private let trimsSpaceBeforeQuote: Bool
     private var scratch: UnsafeMutableRawBufferPointer
+    private let overflowHead: UnsafeMutableRawBufferPointer = .allocate(byteCount: 4096, alignment: 16)
     private var fields: UnsafeMutableBufferPointer<CSVField>
     private var fieldCount = 0
     private var scratchUsed = 0
@@ -89,6 +90,7 @@ public final class CSVTokenizer<Source: ByteSource> {
     deinit {
         scratch.deallocate()
         fields.deallocate()
+        overflowHead.deallocate()
     }
 
     /// The stream offset just past the last record returned: a safe point to resume from.
@@ -249,6 +251,24 @@ public final class CSVTokenizer<Source: ByteSource> {
         )
     }
 
+    /// Discards the stream up to and including the next line feed (or to its end), a chunk at a time, so an
+    /// oversized record never grows the buffer; returns how many bytes of the record were skipped.
+    private func skipPastLineBreak(from startOffset: Int64) throws(SourceError) -> Int64 {
+        window.begin = window.filled
+        while try window.refill() {
+            let base = window.base
+            if let hit = memchr(base + window.begin, 0x0A, window.filled - window.begin) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                window.begin = at
+                let skipped = window.offset - startOffset
+                window.begin = at + 1
+                return skipped
+            }
+            window.begin = window.filled
+        }
+        return window.offset - startOffset
+    }
+
     /// Handles a record that runs past the data in hand: read more, or at the end of the stream (or
     /// past the size limit) cut the record at its first line break and report the quoting fault.
     private func incomplete(atEOF reason: String?) throws(SourceError) -> CSVRecord? {
@@ -259,12 +279,29 @@ public final class CSVTokenizer<Source: ByteSource> {
             _ = try window.refill()
             return nil
         }
-        let why =
-            pending >= maxRecordBytes
-            ? "record longer than \(maxRecordBytes) bytes (runaway quote?)" : (reason ?? "unterminated quoted field")
+        let startOffset = window.offset
         let base = window.base
         var cut = begin
         while cut < filled, base[cut] != 0x0A { cut += 1 }
+        if pending >= maxRecordBytes {
+            let head = min(pending, overflowHead.count)
+            overflowHead.baseAddress!.copyMemory(from: base + begin, byteCount: head)
+            let skipped = cut < filled ? Int64(cut - begin) : try skipPastLineBreak(from: startOffset)
+            let line = nextLine
+            nextLine += 1
+            if cut < filled { window.begin = cut + 1 }
+            fieldCount = 0
+            return CSVRecord(
+                line: line,
+                raw: UnsafeRawBufferPointer(start: overflowHead.baseAddress, count: head),
+                problem: "record at byte \(startOffset) longer than \(maxRecordBytes) bytes (runaway quote?): "
+                    + "\(skipped) bytes skipped to the next line break; first \(head) bytes kept",
+                fields: UnsafeBufferPointer(start: fields.baseAddress, count: 0),
+                buffer: UnsafeRawPointer(window.base),
+                scratch: UnsafeRawPointer(scratch.baseAddress!)
+            )
+        }
+        let why = reason ?? "unterminated quoted field"
         var rawEnd = cut
         if rawEnd > begin, base[rawEnd - 1] == 0x0D { rawEnd -= 1 }
         let raw = UnsafeRawBufferPointer(start: base + begin, count: rawEnd - begin)

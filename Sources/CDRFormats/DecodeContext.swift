@@ -9,6 +9,9 @@ public struct DecodeContext: Sendable {
     /// How many units of a BER `callDuration` make one second: 1 (TS 32.298), 10 or 100 for switches
     /// configured to write tenths or hundredths.
     public var berDurationTicks: Int64 = 1
+    /// The longest record read whole (CSV line with its quoted line breaks, or one BER record); a longer one
+    /// is rejected by byte offset with its first bytes only, and the reader resumes after it.
+    public var maxRecordBytes = 1 << 20
 
     /// Creates a context.
     public init(numbers: NumberNormaliser, clock: LocalTimeConverter) {

@@ -123,7 +123,13 @@ public struct FormatDetector: Sendable {
                     "not 3GPP BER: the file starts neither with an MSC CallEventDataFile, a CSRecord tag nor a TS 32.297 header"
                 )
             }
-            return BERRecordReader(source: source, framing: framing, context: context, resume: resume)
+            return BERRecordReader(
+                source: source,
+                framing: framing,
+                context: context,
+                resume: resume,
+                maxRecordBytes: context.maxRecordBytes
+            )
         case .mapped:
             guard let mapping else { throw SourceError("--format mapped needs --mapping FILE") }
             return CSVRecordReader(

@@ -86,6 +86,7 @@ public final class CSVRecordReader<Source: ByteSource, Dialect: CSVDialect>: Rec
             source: source,
             delimiter: dialect.delimiter,
             quote: dialect.quote,
+            maxRecordBytes: context.maxRecordBytes,
             trimsSpaceBeforeQuote: dialect.trimsSpaceBeforeQuote
         )
         self.dialect = dialect

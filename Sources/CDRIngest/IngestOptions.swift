@@ -21,6 +21,8 @@ public struct IngestOptions: Sendable {
     public var checkpointEvery = 250_000
     /// Units per second of BER `callDuration` (1, 10 or 100).
     public var berDurationTicks: Int64 = 1
+    /// The longest record read whole; a longer one is rejected by byte offset and skipped.
+    public var maxRecordBytes = 1 << 20
 
     /// Creates default options.
     public init() {}
@@ -33,6 +35,7 @@ public struct IngestOptions: Sendable {
         }
         var context = DecodeContext(numbers: NumberNormaliser(plan: plan), clock: clock)
         context.berDurationTicks = berDurationTicks
+        context.maxRecordBytes = maxRecordBytes
         return context
     }
 }

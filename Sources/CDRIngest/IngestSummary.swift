@@ -93,6 +93,8 @@ public struct IngestSummary: Sendable, Encodable {
     public var fraudObserved: Int64 = 0
     /// Detector state keys live at the end of the run (bounded by the key caps).
     public var fraudLiveKeys = 0
+    /// The process's peak resident memory, in bytes, when the summary was printed.
+    public var peakMemoryBytes: Int64?
 
     enum CodingKeys: String, CodingKey {
         case files, records, rejected, duplicates, seconds, details
@@ -106,6 +108,7 @@ public struct IngestSummary: Sendable, Encodable {
         case rejectsFile = "rejects_file"
         case skippedRecords = "skipped_records"
         case incompleteFiles = "incomplete_files"
+        case peakMemoryBytes = "peak_memory_bytes"
     }
 
     /// Builds the totals from per-file outcomes.

@@ -46,10 +46,19 @@ struct InputOptions: ParsableArguments {
     )
     var berDurationUnit: String = "s"
 
+    @Option(
+        name: .customLong("max-record-bytes"),
+        help: "Longest record read whole (1 KiB–64 MiB); a longer one is rejected by byte offset and skipped."
+    )
+    var maxRecordBytes: Int = 1 << 20
+
     func validate() throws {
         guard homeCountry.allSatisfy(\.isNumber), !homeCountry.isEmpty, homeCountry.count <= 3,
             CountryCodes.resolve(Array(homeCountry.utf8) + Array("0000000".utf8))?.code == Int(homeCountry)
         else { throw ValidationError("--home-country \(homeCountry) is not an ITU country calling code") }
+        guard (1 << 10...1 << 26).contains(maxRecordBytes) else {
+            throw ValidationError("--max-record-bytes \(maxRecordBytes) must be from 1024 to 67108864")
+        }
         if let timezone, LocalTimeConverter(identifier: timezone) == nil {
             throw ValidationError("--timezone \(timezone) is not a known time zone")
         }
@@ -84,6 +93,7 @@ struct InputOptions: ParsableArguments {
         }
         options.timezone = timezone
         options.berDurationTicks = ["s": 1, "100ms": 10, "10ms": 100][berDurationUnit] ?? 1
+        options.maxRecordBytes = maxRecordBytes
         var plan = NumberPlan.forCountry(homeCountry, accessPrefixes: accessPrefixes)
         if !internationalPrefixes.isEmpty {
             plan.internationalPrefixes = internationalPrefixes.sorted { $0.count > $1.count }

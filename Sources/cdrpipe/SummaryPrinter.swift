@@ -7,7 +7,16 @@ enum SummaryPrinter {
     static func json(_ summary: IngestSummary) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var summary = summary
+        summary.peakMemoryBytes = peakMemoryBytes()
         return String(decoding: (try? encoder.encode(summary)) ?? Data(), as: UTF8.self)
+    }
+
+    /// This process's peak resident memory so far (Linux reports `ru_maxrss` in KiB).
+    static func peakMemoryBytes() -> Int64 {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int64(usage.ru_maxrss) * 1024
     }
 
     static func text(_ s: IngestSummary) -> String {

@@ -90,6 +90,26 @@ struct CSVTokenizerTests {
         #expect(got.last?.1 == ["line 599", "x"])
     }
 
+    @Test("a record far over the limit, quoted or not, is one problem on its own line; the lines after it keep theirs")
+    func oversized() throws {
+        let head = (1...100).map { "row \($0),x" }.joined(separator: "\n") + "\n"
+        let tail = (102...111).map { "row \($0),x" }.joined(separator: "\n") + "\n"
+        for huge in [
+            "\"" + String(repeating: "z", count: 100_000) + "\",x", String(repeating: "z", count: 100_000) + ",x",
+        ] {
+            for chunk in [7, 1000, 1 << 20] {
+                let got = try tokenize(head + huge + "\n" + tail, chunk: chunk)
+                #expect(got.count == 111, "chunk \(chunk)")
+                let problems = got.filter { $0.2 != nil }
+                #expect(problems.map(\.0) == [101], "chunk \(chunk)")
+                #expect(problems.first?.2?.contains("at byte \(head.utf8.count) longer than 4096 bytes") == true)
+                #expect(problems.first?.2?.contains("\(huge.utf8.count) bytes skipped") == true, "\(problems)")
+                #expect(got.last?.1 == ["row 111", "x"])
+                #expect(got[101].0 == 102 && got[101].1 == ["row 102", "x"])
+            }
+        }
+    }
+
     @Test("resume offsets skip exactly the records already seen")
     func resume() throws {
         let text = "a,1\nb,2\n\"c\nc\",3\nd,4\n"

@@ -111,7 +111,11 @@ struct HostileInputTests {
         let rejects = try Data(contentsOf: URL(fileURLWithPath: dir + "/cdr.db.rejects.jsonl"))
         #expect(rejects.count < Int(summary.rejected) * 100_000)
         let first = try JSONSerialization.jsonObject(with: rejects.split(separator: 0x0A)[0]) as? [String: Any]
-        #expect((first?["raw_bytes"] as? Int ?? 0) > RecordReject.maxRawBytes)
+        #expect(
+            (first?["reason"] as? String)?.contains("\(6 << 20) bytes skipped") == true,
+            "\(String(describing: first))"
+        )
+        #expect(summary.rejected == 1)
         #expect(first?["raw_base64"] != nil)
     }
 }
