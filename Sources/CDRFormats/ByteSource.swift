@@ -16,11 +16,14 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// True when the file is deliberately not loaded (e.g. a CUCM CMR file) rather than broken.
     public var skip: Bool
+    /// True when the operating system failed a read or write (permissions, disk full, device), not the data.
+    public var io: Bool
 
     /// Creates an error with a reason.
-    public init(_ reason: String, skip: Bool = false) {
+    public init(_ reason: String, skip: Bool = false, io: Bool = false) {
         self.reason = reason
         self.skip = skip
+        self.io = io
     }
 
     /// The reason.
@@ -38,7 +41,7 @@ public final class FileSource: ByteSource {
             return
         }
         let opened = open(path, O_RDONLY | O_CLOEXEC)
-        guard opened >= 0 else { throw SourceError("cannot open: \(String(cString: strerror(errno)))") }
+        guard opened >= 0 else { throw SourceError("cannot open: \(String(cString: strerror(errno)))", io: true) }
         fd = opened
     }
 
@@ -50,7 +53,7 @@ public final class FileSource: ByteSource {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            throw SourceError("read failed: \(String(cString: strerror(errno)))")
+            throw SourceError("read failed: \(String(cString: strerror(errno)))", io: true)
         }
     }
 }

@@ -192,10 +192,8 @@ public final class IngestJob {
                     interrupted = partial
                 }
             }
-        } catch let error as SourceError {
-            return .failed(path, error.reason)
         } catch {
-            return .failed(path, "\(error)")
+            return .failed(path, error, database: store.connection.path)
         }
         let resume = interrupted.map { ResumePoint(offset: $0.resumeOffset, line: $0.resumeLine) } ?? .start
         let context: DecodeContext
@@ -308,7 +306,7 @@ public final class IngestJob {
                         )
                         try store.failFile(id: id, reason: reason)
                     }
-                    return .failed(path, reason, dialect: dialect)
+                    return .failed(path, reason, dialect: dialect, io: error.io)
                 case .finished(let end, let rawSHA256, let rawBytes, let incompleteness):
                     guard let id = fileID else { return .failed(path, "no records and no format") }
                     try rejects.flush()
@@ -345,7 +343,7 @@ public final class IngestJob {
                 withdraw(fileID: id)
                 try? store.failFile(id: id, reason: "\(error)")
             }
-            return .failed(path, "\(error)", dialect: dialect)
+            return .failed(path, error, database: store.connection.path, dialect: dialect)
         }
     }
 }

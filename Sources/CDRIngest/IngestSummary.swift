@@ -1,3 +1,4 @@
+import CDRFormats
 import CDRStore
 
 /// What happened to one input file.
@@ -26,15 +27,18 @@ public struct FileOutcome: Sendable, Encodable {
     public var skippedRecords: [String: Int64] = [:]
     /// Why a loaded file looks incomplete: its trailer disagrees with the records read.
     public var incomplete: String?
+    /// True when the file failed because the operating system failed a read or write (exit status 4).
+    public var ioError = false
 
     enum CodingKeys: String, CodingKey {
         case path, status, dialect, records, duplicates, rejected, reason, incomplete
         case skippedRecords = "skipped_records"
+        case ioError = "io_error"
     }
 
     /// A file that failed for `reason`; nothing of it stays stored.
-    static func failed(_ path: String, _ reason: String, dialect: String? = nil) -> FileOutcome {
-        FileOutcome(
+    static func failed(_ path: String, _ reason: String, dialect: String? = nil, io: Bool = false) -> FileOutcome {
+        var outcome = FileOutcome(
             path: path,
             status: .failed,
             dialect: dialect,
@@ -43,6 +47,18 @@ public struct FileOutcome: Sendable, Encodable {
             rejected: 0,
             reason: reason
         )
+        outcome.ioError = io
+        return outcome
+    }
+
+    /// A file that failed on `error`: an operating-system failure of a read or write is marked as such, and
+    /// a database one names the database file.
+    static func failed(_ path: String, _ error: any Error, database: String, dialect: String? = nil) -> FileOutcome {
+        if let error = error as? SourceError { return failed(path, error.reason, dialect: dialect, io: error.io) }
+        if let error = error as? StoreError, error.isIO {
+            return failed(path, "\(database): \(error.message) (\(error.context))", dialect: dialect, io: true)
+        }
+        return failed(path, "\(error)", dialect: dialect)
     }
 
     /// A file left alone for `reason`, having stored nothing.
@@ -128,8 +144,10 @@ public struct IngestSummary: Sendable, Encodable {
         self.rejectsFile = rejected > 0 ? rejectsFile : nil
     }
 
-    /// 0 when everything loaded cleanly, 1 when records were rejected, files failed or look incomplete.
+    /// 0 when everything loaded cleanly; 4 when a file failed on an operating-system read or write error;
+    /// otherwise 1 when records were rejected, files failed or look incomplete.
     public var exitCode: Int32 {
-        rejected > 0 || !failedFiles.isEmpty || !incompleteFiles.isEmpty || fraudFailure != nil ? 1 : 0
+        if failedFiles.contains(where: \.ioError) { return 4 }
+        return rejected > 0 || !failedFiles.isEmpty || !incompleteFiles.isEmpty || fraudFailure != nil ? 1 : 0
     }
 }

@@ -95,7 +95,7 @@ public final class PostgresIngestJob {
                 leaseSeconds: leaseSeconds
             )
         } catch let error as SourceError {
-            return .done(.failed(path, error.reason))
+            return .done(.failed(path, error.reason, io: error.io))
         } catch {
             return .done(.failed(path, "\(error)"))
         }
@@ -150,7 +150,7 @@ public final class PostgresIngestJob {
                     try? rejects.flush()
                     _ = try? written()
                     try store.fail(fileID: fileID, worker: worker, reason: error.reason)
-                    return .failed(path, error.reason, dialect: dialect)
+                    return .failed(path, error.reason, dialect: dialect, io: error.io)
                 case .finished(_, _, _, let incompleteness):
                     try rejects.flush()
                     if !writer.write(batch) { _ = try written() }

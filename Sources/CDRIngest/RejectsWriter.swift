@@ -16,7 +16,7 @@ public final class RejectsWriter {
         self.path = path
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SourceError("cannot open rejects file \(path): \(String(cString: strerror(errno)))")
+            throw SourceError("cannot open rejects file \(path): \(String(cString: strerror(errno)))", io: true)
         }
         guard fchmod(fd, 0o600) == 0 else {
             close(fd)
@@ -52,7 +52,7 @@ public final class RejectsWriter {
         do {
             try handle.write(contentsOf: pending)
         } catch {
-            throw SourceError("cannot write rejects file \(path): \(error)")
+            throw SourceError("cannot write rejects file \(path): \(error)", io: true)
         }
         pending.removeAll(keepingCapacity: true)
     }

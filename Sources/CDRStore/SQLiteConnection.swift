@@ -23,7 +23,11 @@ public final class SQLiteConnection {
         if !readOnly, path != ":memory:" {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
-                throw StoreError(code: -1, message: String(cString: strerror(errno)), context: "creating \(path)")
+                throw StoreError(
+                    code: SQLITE_CANTOPEN,
+                    message: String(cString: strerror(errno)),
+                    context: "creating \(path)"
+                )
             }
             close(fd)
         }

@@ -83,8 +83,11 @@ public final class SQLiteStore {
                 context: "opening \(connection.path)"
             )
         }
+        // Another process may migrate the same new database at once: each step re-reads the version under
+        // the write lock and skips what the other has applied.
         for migration in Migrations.all where migration.version > current {
             try connection.transaction { () throws(StoreError) in
+                guard try schemaVersionInDatabase() < migration.version else { return }
                 try connection.execute(migration.sql)
                 try migration.step?(self)
                 try connection.execute(

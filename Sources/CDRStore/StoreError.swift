@@ -15,6 +15,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.context = context
     }
 
+    /// True when the operating system failed SQLite (disk full, I/O error, cannot open, read-only, permission),
+    /// not the data or the SQL.
+    public var isIO: Bool { [3, 8, 10, 13, 14].contains(code & 0xFF) }
+
     /// `database error 19 (…) while …`.
     public var description: String { "database error \(code): \(message) — while \(context)" }
 }

@@ -1,7 +1,20 @@
 import ArgumentParser
 import Foundation
 
-/// The `cdrpipe` command tree. Exit status: 0 success, 1 rejects or failed files, 2 usage errors.
+/// The exit statuses a script can tell apart.
+enum ExitStatus {
+    /// Records rejected, files failed or incomplete, or a command's own failure.
+    static let failure: Int32 = 1
+    /// A usage error: a bad option, a missing file or database.
+    static let usage: Int32 = 2
+    /// Another ingest holds the database.
+    static let busy: Int32 = 3
+    /// The operating system failed a read or write (disk full, permission, I/O error); the message names the
+    /// file and the reason.
+    static let ioError: Int32 = 4
+}
+
+/// The `cdrpipe` command tree. Exit status: see ``ExitStatus``.
 @main
 struct Cdrpipe: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -82,7 +82,8 @@ struct IngestCommand: ParsableCommand {
             print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
             throw CommandFailure(
                 "the records are stored and the \(summary.alertIDs.count) alerts are in the database, but the alert "
-                    + "report could not be written: \(Self.describe(error)); `cdrpipe alerts` reads them"
+                    + "report could not be written: \(Self.describe(error)); `cdrpipe alerts` reads them",
+                code: ExitStatus.ioError
             )
         }
         print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
@@ -138,11 +139,14 @@ struct IngestCommand: ParsableCommand {
             bar?.finish()
             return summary
         } catch let error as StoreError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(
+                error.isIO ? "\(db): \(error.message) (\(error.context))" : error.description,
+                code: error.isIO ? ExitStatus.ioError : 1
+            )
         } catch let error as IngestError {
-            throw CommandFailure(error.description, code: error.busy ? 3 : 1)
+            throw CommandFailure(error.description, code: error.busy ? ExitStatus.busy : 1)
         } catch let error as SourceError {
-            throw CommandFailure(error.reason)
+            throw CommandFailure(error.reason, code: error.io ? ExitStatus.ioError : 1)
         }
     }
 }

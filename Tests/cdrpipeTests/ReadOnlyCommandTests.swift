@@ -41,7 +41,7 @@ struct ReportFailureTests {
         let result = try CLI.run([
             "ingest", "--db", dir + "/cdr.db", "--outbox", dir + "/file/outbox", dir + "/calls.csv",
         ])
-        #expect(result.status == 1)
+        #expect(result.status == 4)
         #expect(result.out.contains("records stored"))
         #expect(result.err.contains("alert report could not be written") && result.err.contains("cdrpipe alerts"))
         #expect(!result.err.contains("(null)"))
@@ -61,5 +61,36 @@ struct ExitCodeTests {
         let busy = try CLI.run(["ingest", "--db", dir + "/cdr.db", "--no-fraud", dir + "/a.csv"])
         #expect(busy.status == 3)
         #expect(busy.err.contains("another cdrpipe ingest is running"))
+    }
+
+    @Test("an operating-system failure to read or write exits 4, naming the file and the reason")
+    func ioError() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "5", "-o", dir + "/a.csv"])
+        let rejects = try CLI.run([
+            "ingest", "--db", dir + "/cdr.db", "--no-fraud", "--rejects", dir + "/missing/r.jsonl", dir + "/a.csv",
+        ])
+        #expect(rejects.status == 4)
+        #expect(rejects.err.contains(dir + "/missing/r.jsonl") && rejects.err.contains("No such file or directory"))
+        try FileManager.default.createDirectory(atPath: dir + "/ro", withIntermediateDirectories: true)
+        let database = try CLI.run(["ingest", "--db", dir + "/ro", "--no-fraud", dir + "/a.csv"])
+        #expect(database.status == 4, "\(database.err)")
+        #expect(database.err.contains(dir + "/ro"), "\(database.err)")
+    }
+
+    @Test("two processes opening one new database at once both migrate it without a clash")
+    func concurrentMigration() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.run(["generate", "--rows", "5", "-o", dir + "/a.csv"])
+        for round in 0..<4 {
+            let db = dir + "/cdr-\(round).db"
+            let runs = (0..<4).map { CLI.process(["users", "add", "--db", db, "--role", "analyst", "u\($0)"]) }
+            for run in runs { try run.run() }
+            for run in runs {
+                let err = (run.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+                run.waitUntilExit()
+                #expect(run.terminationStatus == 0, "\(String(decoding: err, as: UTF8.self))")
+            }
+        }
     }
 }
