@@ -52,6 +52,13 @@ public struct ServerSettings: Sendable {
         }
     }
 
+    /// The TLS 1.2 suites offered: ECDHE key exchange (forward secrecy) with AEAD ciphers only; no plain-RSA
+    /// key exchange, no CBC, no SHA-1. TLS 1.3's own suites all have forward secrecy.
+    static let forwardSecretSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
     /// The HTTP server builder: TLS 1.2+ with the given pair, or plain HTTP/1.1.
     func serverBuilder() throws(ServerError) -> HTTPServerBuilder {
         guard let certificate, let key else { return .http1() }
@@ -63,6 +70,7 @@ public struct ServerSettings: Sendable {
                 privateKey: .privateKey(privateKey)
             )
             configuration.minimumTLSVersion = .tlsv12
+            configuration.cipherSuites = Self.forwardSecretSuites
             return try .tls(.http1(), tlsConfiguration: configuration)
         } catch {
             throw ServerError("TLS certificate \(certificate) / key \(key): \(error)")

@@ -48,6 +48,19 @@ struct ServeCommandTests {
             ["-s", "--max-time", "5", url.replacingOccurrences(of: "https://", with: "http://") + "healthz"]
         )
         #expect(plain?.out != "ok\n")
+        for (suite, accepted) in [
+            ("ECDHE-RSA-AES128-GCM-SHA256", true), ("ECDHE-RSA-CHACHA20-POLY1305", true), ("AES128-SHA", false),
+            ("AES256-GCM-SHA384", false), ("ECDHE-RSA-AES128-SHA", false), ("DHE-RSA-AES128-SHA", false),
+        ] {
+            let tls12 = try Self.tool(
+                "/usr/bin/curl",
+                ["-s", "--max-time", "5", "--tls-max", "1.2", "--ciphers", suite, "--cacert", dir + "/cert.pem"]
+                    + [url + "healthz"]
+            )
+            #expect((tls12?.out == "ok\n") == accepted, "TLS 1.2 \(suite)")
+        }
+        let old = try Self.tool("/usr/bin/curl", ["-s", "--max-time", "5", "--tls-max", "1.1", "-k", url + "healthz"])
+        #expect(old?.out != "ok\n")
         server.terminate()
         server.waitUntilExit()
         #expect(server.terminationStatus == 0)
