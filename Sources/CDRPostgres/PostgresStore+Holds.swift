@@ -88,6 +88,7 @@ extension PostgresStore: AuditLog {
         detail: String
     ) throws -> AuditEntry {
         let (entry, chain) = try atomically {
+            try session.execute("SET LOCAL statement_timeout = 0", "lifting the time limit for the audit entry")
             try session.execute("SELECT pg_advisory_xact_lock(72436103)", "locking the audit log")
             let (top, _) = try session.query("SELECT max(id) FROM audit_log", "reading the last audit entry")
             let last = try top.first?.decode(Int64?.self).map { try auditEntries(after: $0 - 1, limit: 1) }?.first

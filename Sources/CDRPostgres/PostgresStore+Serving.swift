@@ -122,4 +122,17 @@ extension PostgresStore: ServingStore {
         )
         return try rows.first?.decode(Int64.self) ?? 0
     }
+
+    /// Sets the session's `statement_timeout` (only when it changes: one round trip).
+    public func limitTime(seconds: Double?) throws {
+        let milliseconds = seconds.map { max(1, Int(($0 * 1000).rounded())) } ?? 0
+        guard milliseconds != statementTimeout else { return }
+        try session.execute("SET statement_timeout = \(milliseconds)", "setting the statement time limit")
+        statementTimeout = milliseconds
+    }
+
+    /// True for SQLSTATE 57014 (canceled by `statement_timeout`).
+    public func exceededTimeLimit(_ error: any Error) -> Bool {
+        "\(error)".contains("SQLSTATE 57014")
+    }
 }

@@ -19,6 +19,8 @@ public final class PostgresStore {
     var pendingCells: [AggregateCell: AggregateCounts] = [:]
     /// The key folder holding the audit chain key; without one only an unkeyed audit log can be appended to.
     public var auditKeyDirectory: String?
+    /// The session's `statement_timeout` in milliseconds (0: none).
+    var statementTimeout = 0
     private var stagingGeneration = 0
     private var stagedFiles = Set<Int64>()
 

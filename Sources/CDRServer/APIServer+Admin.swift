@@ -12,11 +12,11 @@ import Synchronization
 extension APIServer {
     func addAdminRoutes(_ router: Router<BasicRequestContext>) {
         router.get("v1/files") { [self] request, _ -> Response in
-            _ = try authorize(request, for: .files)
+            _ = try await authorize(request, for: .files)
             let query = try QueryParameters(request, allowed: ["offset", "limit", "format"])
             let offset = try query.int("offset", default: 0, in: 0...10_000_000)
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-            let files = try withStore { store in
+            let files = try await withStore { store in
                 try store.files(offset: offset, limit: limit + 1)
             }
             let page = files.prefix(limit)
@@ -37,10 +37,10 @@ extension APIServer {
             return Self.page(objects, offset: offset, limit: limit, more: files.count > limit)
         }
         router.get("v1/holds") { [self] request, _ -> Response in
-            let user = try authorize(request, for: .holds)
+            let user = try await authorize(request, for: .holds)
             let query = try QueryParameters(request, allowed: ["released", "format"])
             let released = try query.flag("released")
-            let holds = try withStore { store in
+            let holds = try await withStore { store in
                 let holds = try store.holds(includeReleased: released)
                 try store.appendAudit(
                     actor: user.name,
@@ -54,12 +54,12 @@ extension APIServer {
             return Self.json(RecordExport.json(RecordExport.objects(holds)))
         }
         router.get("v1/audit") { [self] request, _ -> Response in
-            _ = try authorize(request, for: .audit)
+            _ = try await authorize(request, for: .audit)
             let query = try QueryParameters(request, allowed: ["after", "limit", "verify"])
             let after = try query.int("after", default: 0, in: 0...Int(Int32.max))
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
             let verify = try query.flag("verify")
-            let (entries, check) = try withStore { store in
+            let (entries, check) = try await withStore { store in
                 (
                     try store.auditEntries(after: Int64(after), limit: limit),
                     verify ? try StoreError.wrapping("verifying the audit log") { try store.verifyAudit() } : nil
@@ -83,10 +83,10 @@ extension APIServer {
             return Self.json(RecordExport.json(body))
         }
         router.get("v1/subjects/:number/export") { [self] request, context -> Response in
-            let user = try authorize(request, for: .subjectExport, subject: Self.rawPathNumber(context))
+            let user = try await authorize(request, for: .subjectExport, subject: Self.rawPathNumber(context))
             let number = try Self.pathNumber(context)
             let query = try QueryParameters(request, allowed: ["format", "part"])
-            let report = try withDesk(user) { desk throws(SubjectError) in try desk.export(number) }
+            let report = try await withDesk(user) { desk throws(SubjectError) in try desk.export(number) }
             guard try query.format() == .csv else { return Self.json(report.json()) }
             let part = (query["part"] ?? "records") + ".csv"
             guard let file = report.csvFiles().first(where: { $0.name == part }) else {
@@ -95,11 +95,13 @@ extension APIServer {
             return Self.csv(file.text)
         }
         router.post("v1/subjects/:number/erase") { [self] request, context -> Response in
-            let user = try authorize(request, for: .subjectErase, subject: Self.rawPathNumber(context))
+            let user = try await authorize(request, for: .subjectErase, subject: Self.rawPathNumber(context))
             let number = try Self.pathNumber(context)
             let query = try QueryParameters(request, allowed: ["dry_run"])
             let dryRun = try query.flag("dry_run")
-            let outcome = try withDesk(user) { desk throws(SubjectError) in try desk.erase(number, dryRun: dryRun) }
+            let outcome = try await withDesk(user, limited: false) { desk throws(SubjectError) in
+                try desk.erase(number, dryRun: dryRun)
+            }
             cache.withLock { $0.clear() }
             let kept = outcome.kept.sorted { $0.key.description < $1.key.description }.map {
                 reason,

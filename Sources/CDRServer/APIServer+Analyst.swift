@@ -11,12 +11,12 @@ import Synchronization
 extension APIServer {
     func addAnalystRoutes(_ router: Router<BasicRequestContext>) {
         router.get("v1/aggregates") { [self] request, _ -> Response in
-            _ = try authorize(request, for: .aggregates)
+            _ = try await authorize(request, for: .aggregates)
             let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
             let dimensions = try Self.dimensions(query["by"] ?? "day")
             let format = try query.format()
             let names = dimensions.map(\.rawValue)
-            let text = try aggregateAnswer(query, dimensions, key: "aggregates|\(format)") { rows in
+            let text = try await aggregateAnswer(query, dimensions, key: "aggregates|\(format)") { rows in
                 guard format == .csv else { return AggregateRow.json(rows, dimensions: names) }
                 return RecordExport.csv(
                     header: names + ["calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes", "callers"],
@@ -32,14 +32,15 @@ extension APIServer {
             return Self.response(text, type: format == .csv ? "text/csv; charset=utf-8" : "application/json")
         }
         router.get("v1/kpis") { [self] request, _ -> Response in
-            _ = try authorize(request, for: .kpis)
+            _ = try await authorize(request, for: .kpis)
             let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
             let period = query["by"] ?? "day"
             guard ["day", "month", "hour"].contains(period) else {
                 throw HTTPError(.badRequest, message: "by \"\(period)\" must be day, month or hour")
             }
             let format = try query.format()
-            let text = try aggregateAnswer(query, [AggregateDimension(rawValue: period)!], key: "kpis|\(format)") {
+            let text = try await aggregateAnswer(query, [AggregateDimension(rawValue: period)!], key: "kpis|\(format)")
+            {
                 rows in
                 if format == .csv {
                     let header = [period, "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes"]
@@ -67,38 +68,39 @@ extension APIServer {
     }
 
     /// The rendered answer to an aggregate query over a validated date range (at most six years), from the
-    /// cache while the data is unchanged, else computed and rendered by `render` under the store lock.
+    /// cache while the data is unchanged (no pooled connection needed), else computed on the pool and
+    /// rendered by `render`.
     func aggregateAnswer(
         _ query: QueryParameters,
         _ dimensions: [AggregateDimension],
         key prefix: String,
-        render: @Sendable ([AggregateRow]) -> String
-    ) throws -> ByteBuffer {
+        render: @escaping @Sendable ([AggregateRow]) -> String
+    ) async throws -> ByteBuffer {
         let first = try query.day("from")
         let last = try query.day("to")
         guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
         guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
         let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
+        let version = try await dataVersion()
+        if let hit = cache.withLock({ $0.lookup(key, version: version) }) { return hit }
         let policy = policy
-        let answer = store.withLock { handle -> Result<ByteBuffer, RetentionError> in
-            let store = handle.store
-            return Result { () throws(RetentionError) -> ByteBuffer in
-                let version = try Result { () throws(StoreError) in
-                    try StoreError.wrapping("reading the data version") { try store.dataVersion() }
-                }
-                .mapError(RetentionError.store).get()
-                if let hit = cache.withLock({ $0.lookup(key, version: version) }) { return hit }
+        let answer = try await pooled(on: analysis) { store -> Result<ByteBuffer, RetentionError> in
+            let outcome = Result { () throws(RetentionError) -> ByteBuffer in
                 let rows = try AggregateQuery(store: store, policy: policy).run(days: first...last, by: dimensions)
                 guard rows.count <= 100 * Self.maxRows else {
                     throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
                 }
-                let text = ByteBuffer(string: render(rows))
-                cache.withLock { $0.store(key, text, version: version) }
-                return text
+                return ByteBuffer(string: render(rows))
             }
+            if case .failure(.store(let error)) = outcome, store.exceededTimeLimit(error) {
+                throw StorePool.Refusal.timeLimit
+            }
+            return outcome
         }
         switch answer {
-        case .success(let text): return text
+        case .success(let text):
+            cache.withLock { $0.store(key, text, version: version) }
+            return text
         case .failure(.invalid(let message)): throw HTTPError(.badRequest, message: message)
         case .failure(let error):
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))

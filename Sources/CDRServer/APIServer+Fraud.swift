@@ -10,7 +10,7 @@ import Hummingbird
 extension APIServer {
     func addFraudRoutes(_ router: Router<BasicRequestContext>) {
         router.get("v1/alerts") { [self] request, _ -> Response in
-            let user = try authorize(request, for: .alerts)
+            let user = try await authorize(request, for: .alerts)
             let query = try QueryParameters(request, allowed: ["since", "severity", "offset", "limit", "format"])
             let since = try query.time("since")
             let severity = query["severity"] ?? "warning"
@@ -19,7 +19,7 @@ extension APIServer {
             }
             let offset = try query.int("offset", default: 0, in: 0...1_000_000)
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-            let rows = try withStore { store in
+            let rows = try await withStore { store in
                 let rows = try store.alerts(
                     since: since,
                     criticalOnly: severity == "critical",
@@ -39,13 +39,13 @@ extension APIServer {
             return Self.page(RecordExport.objects(page), offset: offset, limit: limit, more: rows.count > limit)
         }
         router.get("v1/cases/:id") { [self] request, context -> Response in
-            let user = try authorize(request, for: .cases)
+            let user = try await authorize(request, for: .cases)
             _ = try QueryParameters(request, allowed: [])
             guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
                 throw HTTPError(.badRequest, message: "case id must be a positive whole number")
             }
             let vault = vault
-            let found = try withStore { store throws -> (FraudCase, [AlertRow])? in
+            let found = try await withStore { store throws -> (FraudCase, [AlertRow])? in
                 guard let fraudCase = try store.fraudCase(id: id) else { return nil }
                 let alerts = try store.alerts(caseID: id)
                 try store.appendAudit(
@@ -70,13 +70,13 @@ extension APIServer {
             )
         }
         router.get("v1/records") { [self] request, _ -> Response in
-            let user = try authorize(request, for: .records, subject: Self.queryNumber(request, "number"))
+            let user = try await authorize(request, for: .records, subject: Self.queryNumber(request, "number"))
             let query = try QueryParameters(request, allowed: ["number", "from", "to", "offset", "limit", "format"])
             let number = try query.number("number")
             let (from, to) = try query.timeRange()
             let offset = try query.int("offset", default: 0, in: 0...10_000_000)
             let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-            let rows = try withDesk(user) { desk throws(SubjectError) in
+            let rows = try await withDesk(user) { desk throws(SubjectError) in
                 try desk.records(number, from: from, to: to, action: "GET /v1/records")
             }
             let page = Array(rows.dropFirst(offset).prefix(limit))
@@ -89,11 +89,13 @@ extension APIServer {
             )
         }
         router.get("v1/trace") { [self] request, _ -> Response in
-            let user = try authorize(request, for: .trace, subject: Self.queryNumber(request, "victim"))
+            let user = try await authorize(request, for: .trace, subject: Self.queryNumber(request, "victim"))
             let query = try QueryParameters(request, allowed: ["victim", "from", "to", "format"])
             let victim = try query.number("victim")
             let (from, to) = try query.timeRange()
-            let trace = try withDesk(user) { desk throws(SubjectError) in try desk.trace(victim, from: from, to: to) }
+            let trace = try await withDesk(user) { desk throws(SubjectError) in
+                try desk.trace(victim, from: from, to: to)
+            }
             return try query.format() == .csv ? Self.csv(trace.csv()) : Self.json(trace.json())
         }
     }

@@ -9,10 +9,14 @@ import Synchronization
 
 /// The HTTP API: every request but `/healthz` and the analysts' page names its user with a bearer token,
 /// and the user's role must allow the resource (401 without a valid token, 403 with the wrong role; a
-/// refused attempt on personal data is audited). Store work is serialised through one connection, SQLite
-/// or PostgreSQL.
+/// refused attempt on personal data is audited). Store work runs on a pool of connections of its own, under
+/// a time limit, never on the server's event loops; when the pool is saturated a request gets 503.
 public final class APIServer: Sendable {
-    let store: Mutex<StoreHandle>
+    /// Connections for interactive work: token checks, files, holds, records, audit, subject requests.
+    let pool: StorePool
+    /// Connections for aggregate queries the cache cannot answer, so slow ones never hold up the others.
+    let analysis: StorePool
+    let tokens = Mutex(TokenCache())
     let vault: KeyVault
     let policy: RetentionPolicy
     let billingDays: Int64
@@ -23,14 +27,20 @@ public final class APIServer: Sendable {
     /// Largest request body accepted.
     static let maxBody = 16 * 1024
 
-    /// Creates the API over an opened store and its key directory.
+    /// Creates the API over connections opened with `open` (SQLite or PostgreSQL): `readers` for aggregate
+    /// queries (at most `maxWaiting` queued) and two for everything else; each request's store work is cut
+    /// short after `queryTimeout` seconds.
     public init(
-        store: consuming sending any ServingStore,
+        readers: Int = 3,
+        maxWaiting: Int = 64,
+        queryTimeout: Double = 10,
         vault: KeyVault,
         policy: RetentionPolicy,
-        billingDays: Int64 = 0
-    ) {
-        self.store = Mutex(StoreHandle(store))
+        billingDays: Int64 = 0,
+        open: () throws -> any ServingStore
+    ) throws {
+        pool = try StorePool(size: 2, maxWaiting: 1024, timeLimit: queryTimeout, open: open)
+        analysis = try StorePool(size: readers, maxWaiting: maxWaiting, timeLimit: queryTimeout, open: open)
         self.vault = vault
         self.policy = policy
         self.billingDays = billingDays
@@ -45,8 +55,8 @@ public final class APIServer: Sendable {
         router.get("/") { _, _ in Self.html(AnalystPage.html) }
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { [self] request, _ in
-            _ = try authorize(request, for: .metrics)
-            let counters = try withStore { store in try store.counters() }
+            _ = try await authorize(request, for: .metrics)
+            let counters = try await withStore { store in try store.counters() }
             return Self.text(metrics.render(counters), type: "text/plain; version=0.0.4")
         }
         addAnalystRoutes(router)
@@ -56,24 +66,27 @@ public final class APIServer: Sendable {
     }
 
     /// The user behind the request's bearer token, if their role allows `resource`.
-    func authorize(_ request: Request, for resource: Resource, subject: String? = nil) throws -> UserRow {
+    func authorize(_ request: Request, for resource: Resource, subject: String? = nil) async throws -> UserRow {
         guard let header = request.headers[.authorization], header.count > 7,
             header.prefix(7).lowercased() == "bearer "
         else {
             throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
         }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard token.utf8.count <= 128,
-            let user = try withStore({ store in try store.user(token: token) })
-        else {
+        guard token.utf8.count <= 128, let user = try await user(token: token) else {
             if resource.isPersonal {
-                auditRefusal(request, actor: "(unknown or revoked token)", subject: subject, outcome: "unauthorized")
+                await auditRefusal(
+                    request,
+                    actor: "(unknown or revoked token)",
+                    subject: subject,
+                    outcome: "unauthorized"
+                )
             }
             throw HTTPError(.unauthorized, message: "unknown or revoked token")
         }
         guard let role = Role(rawValue: user.role), role.may(resource) else {
             if resource.isPersonal {
-                auditRefusal(
+                await auditRefusal(
                     request,
                     actor: user.name,
                     subject: subject,
@@ -86,6 +99,26 @@ public final class APIServer: Sendable {
         return user
     }
 
+    /// The active user of a token: from the cache while the data version is unchanged (a revocation moves
+    /// it), else from the store.
+    func user(token: String) async throws -> UserRow? {
+        let version = try await dataVersion()
+        if let hit = tokens.withLock({ $0.lookup(token, version: version) }) { return hit.user }
+        let user = try await withStore { store in try store.user(token: token) }
+        tokens.withLock { $0.store(token, user: user, version: version) }
+        return user
+    }
+
+    /// The data version, or a 500 when it cannot be read.
+    func dataVersion() async throws -> Int64 {
+        do {
+            return try await pool.dataVersion()
+        } catch {
+            FileHandle.standardError.write(Data("cdrpipe serve: reading the data version: \(error)\n".utf8))
+            throw HTTPError(.internalServerError, message: "database error; see the server log")
+        }
+    }
+
     /// Appends a refused attempt at personal data to the audit log, the number pseudonymised.
     private func auditRefusal(
         _ request: Request,
@@ -93,14 +126,15 @@ public final class APIServer: Sendable {
         subject: String?,
         outcome: String,
         detail: String = ""
-    ) {
+    ) async {
         let normaliser = NumberNormaliser(plan: .forCountry(policy.homeCountryCode))
         let number = subject.map { (try? normaliser.normalise($0).number) ?? $0 }
         let pseudonym = (try? number.map { try vault.auditPseudonym($0) }) ?? nil
-        _ = try? withStore { store in
+        let action = "\(request.method.rawValue) \(Self.auditPath(request.uri.path))".prefix(120).description
+        _ = try? await withStore { store in
             try store.appendAudit(
                 actor: actor,
-                action: "\(request.method.rawValue) \(Self.auditPath(request.uri.path))".prefix(120).description,
+                action: action,
                 subject: pseudonym ?? "",
                 outcome: outcome,
                 detail: detail
@@ -108,42 +142,79 @@ public final class APIServer: Sendable {
         }
     }
 
-    /// Runs `body` on the store, turning a store failure into a 500 whose details go to the log only.
-    func withStore<T: Sendable>(_ body: (any ServingStore) throws -> T) throws -> T {
-        do {
-            return try store.withLock { handle throws(StoreError) -> T in
-                let store = handle.store
-                return try StoreError.wrapping("answering a request") { try body(store) }
+    /// Runs `body` on a pooled store connection, turning a store failure into a 500 whose details go to the
+    /// log only, and a saturated pool or a query past its time limit into a 503 with `Retry-After`.
+    func withStore<T: Sendable>(
+        limited: Bool = true,
+        _ body: @escaping @Sendable (any ServingStore) throws -> T
+    ) async throws -> T {
+        let result = try await pooled(limited: limited) { store -> Result<T, StoreError> in
+            let outcome = Result { () throws(StoreError) -> T in
+                try StoreError.wrapping("answering a request") { try body(store) }
             }
-        } catch {
+            if case .failure(let error) = outcome, store.exceededTimeLimit(error) { throw StorePool.Refusal.timeLimit }
+            return outcome
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
             throw HTTPError(.internalServerError, message: "database error; see the server log")
         }
     }
 
+    /// Runs `body` on `pool` (the interactive one unless told), mapping its refusals to 503.
+    func pooled<T: Sendable>(
+        limited: Bool = true,
+        on pool: StorePool? = nil,
+        _ body: @escaping @Sendable (any ServingStore) throws -> T
+    ) async throws -> T {
+        let pool = pool ?? self.pool
+        do {
+            return try await pool.run(limited: limited, body)
+        } catch StorePool.Refusal.saturated {
+            throw HTTPError(
+                .serviceUnavailable,
+                headers: [.retryAfter: "1"],
+                message: "the server is busy: every database connection is in use and the queue is full; retry"
+            )
+        } catch StorePool.Refusal.timeLimit {
+            throw HTTPError(
+                .serviceUnavailable,
+                headers: [.retryAfter: "5"],
+                message: "the query ran past the \(Self.seconds(pool.timeLimit)) s limit and was stopped: narrow the "
+                    + "range or the dimensions, or retry when the server is less busy"
+            )
+        }
+    }
+
+    static func seconds(_ value: Double) -> String { String(format: "%g", value) }
+
     /// Runs `body` with a subject desk for `user`, mapping a bad number to 400.
-    func withDesk<T: Sendable>(_ user: UserRow, _ body: (SubjectDesk) throws(SubjectError) -> T) throws -> T {
+    func withDesk<T: Sendable>(
+        _ user: UserRow,
+        limited: Bool = true,
+        _ body: @escaping @Sendable (SubjectDesk) throws(SubjectError) -> T
+    ) async throws -> T {
         let vault = vault
         let home = policy.homeCountryCode
         let billingDays = billingDays
-        let result: Result<T, SubjectError>
-        do {
-            result = .success(
-                try store.withLock { handle throws(SubjectError) -> T in
-                    let store = handle.store
-                    return try body(
-                        SubjectDesk(
-                            store: store,
-                            vault: vault,
-                            actor: user.name,
-                            homeCountryCode: home,
-                            billingDays: billingDays
-                        )
+        let result = try await pooled(limited: limited) { store -> Result<T, SubjectError> in
+            let outcome = Result { () throws(SubjectError) -> T in
+                try body(
+                    SubjectDesk(
+                        store: store,
+                        vault: vault,
+                        actor: user.name,
+                        homeCountryCode: home,
+                        billingDays: billingDays
                     )
-                }
-            )
-        } catch {
-            result = .failure(error)
+                )
+            }
+            if case .failure(.store(let error)) = outcome, store.exceededTimeLimit(error) {
+                throw StorePool.Refusal.timeLimit
+            }
+            return outcome
         }
         switch result {
         case .success(let value): return value
@@ -202,10 +273,10 @@ public final class APIServer: Sendable {
     }
 }
 
-/// The server's one store connection, reached only while the server's mutex is held.
+/// One of the pool's store connections.
 ///
-/// `@unchecked Sendable` is sound: the store is used only inside `APIServer.store.withLock`, so never by
-/// two threads at once.
+/// `@unchecked Sendable` is sound: a handle is taken out of the pool's idle list (or its version mutex) for
+/// the length of one piece of work on one thread, so never used by two threads at once.
 final class StoreHandle: @unchecked Sendable {
     let store: any ServingStore
 

@@ -17,6 +17,11 @@ public struct ServerSettings: Sendable {
     public var key: String?
     /// Allow plain HTTP on a non-loopback address.
     public var insecure: Bool
+    /// Seconds a connection may stay without a complete request part (idle between requests, or sending
+    /// its headers or body slowly) before it is closed.
+    public var idleTimeout: Double = 30
+    /// Most connections open at once; more are answered 503 and closed.
+    public var maxConnections = 256
 
     /// Creates settings.
     public init(host: String, port: Int, certificate: String?, key: String?, insecure: Bool) {
@@ -59,9 +64,17 @@ public struct ServerSettings: Sendable {
         "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
     ].joined(separator: ":")
 
-    /// The HTTP server builder: TLS 1.2+ with the given pair, or plain HTTP/1.1.
+    /// The HTTP server builder: TLS 1.2+ with the given pair, or plain HTTP/1.1; connections capped and
+    /// closed when idle or slow.
     func serverBuilder() throws(ServerError) -> HTTPServerBuilder {
-        guard let certificate, let key else { return .http1() }
+        let count = ConnectionLimiter.Count(limit: maxConnections)
+        let http = HTTPServerBuilder.http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionLimiter(count: count)],
+                idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9))
+            )
+        )
+        guard let certificate, let key else { return http }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
             let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
@@ -71,7 +84,7 @@ public struct ServerSettings: Sendable {
             )
             configuration.minimumTLSVersion = .tlsv12
             configuration.cipherSuites = Self.forwardSecretSuites
-            return try .tls(.http1(), tlsConfiguration: configuration)
+            return try .tls(http, tlsConfiguration: configuration)
         } catch {
             throw ServerError("TLS certificate \(certificate) / key \(key): \(error)")
         }

@@ -9,6 +9,13 @@ public final class SQLiteConnection {
     let handle: OpaquePointer
     /// The database file's path.
     public let path: String
+    /// When the current time limit ends (CLOCK_MONOTONIC nanoseconds), 0 for none; read by the progress
+    /// handler, which interrupts a statement running past it.
+    private let deadline: UnsafeMutablePointer<Int64> = {
+        let pointer = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return pointer
+    }()
 
     /// Process-wide SQLite settings, applied once before the first connection opens.
     private static let configured: Bool = {
@@ -42,9 +49,34 @@ public final class SQLiteConnection {
         handle = db
         sqlite3_busy_timeout(db, 10_000)
         sqlite3_extended_result_codes(db, 1)
+        cdr_sqlite_install_deadline(db, deadline)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        sqlite3_progress_handler(handle, 0, nil, nil)
+        sqlite3_close_v2(handle)
+        deadline.deallocate()
+    }
+
+    /// Interrupts any statement still running `seconds` from now (SQLITE_INTERRUPT, see
+    /// ``StoreError/isInterrupted``); nil lifts the limit.
+    public func limitTime(seconds: Double?) {
+        guard let seconds else {
+            deadline.pointee = 0
+            return
+        }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        deadline.pointee = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) + Int64(seconds * 1e9)
+    }
+
+    /// Runs `body` with no time limit (a write that must not be cut short), then restores the limit.
+    public func withoutTimeLimit<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = deadline.pointee
+        deadline.pointee = 0
+        defer { deadline.pointee = saved }
+        return try body()
+    }
 
     /// Copies this database, page by page inside one read transaction, into a new file at `path` (mode
     /// 0600): SQLite's online backup, consistent while other connections keep writing (WAL).
@@ -124,7 +156,8 @@ public final class SQLiteConnection {
 /// A prepared statement, reset and re-bound for each use.
 public final class Statement {
     let handle: OpaquePointer
-    unowned let connection: SQLiteConnection
+    /// Kept alive by its statements: a statement used after its store is gone still finds its connection.
+    let connection: SQLiteConnection
     let sql: String
 
     init(handle: OpaquePointer, connection: SQLiteConnection, sql: String) {

@@ -1,7 +1,13 @@
 import Crypto
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension SQLiteStore {
-    /// Appends an audit entry chained to the last one (inside the caller's transaction, if any).
+    /// Appends an audit entry chained to the last one: inside the caller's transaction, if any; otherwise in
+    /// one of its own, retried with backoff for up to a minute while another process (an ingest) holds the
+    /// write lock, so an audited read is slowed, never failed, by a load. Never cut short by a time limit.
     @discardableResult
     public func appendAudit(
         actor: String,
@@ -9,6 +15,39 @@ extension SQLiteStore {
         subject: String = "",
         outcome: String,
         detail: String = ""
+    ) throws(StoreError) -> AuditEntry {
+        let append = { () throws(StoreError) -> AuditEntry in
+            try self.insertAudit(actor: actor, action: action, subject: subject, outcome: outcome, detail: detail)
+        }
+        let result = connection.withoutTimeLimit { () -> Result<AuditEntry, StoreError> in
+            guard connection.autocommit else { return Result { () throws(StoreError) in try append() } }
+            var pause: UInt32 = 20_000
+            var waited: UInt32 = 0
+            while true {
+                do throws(StoreError) {
+                    let entry = try connection.transaction(append)
+                    flushCheckpoint()
+                    return .success(entry)
+                } catch {
+                    pendingCheckpoint = nil
+                    guard error.code & 0xFF == 5 || error.code & 0xFF == 6, waited < 60_000_000 else {
+                        return .failure(error)
+                    }
+                    usleep(pause)
+                    waited += pause
+                    pause = min(pause * 2, 1_000_000)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private func insertAudit(
+        actor: String,
+        action: String,
+        subject: String,
+        outcome: String,
+        detail: String
     ) throws(StoreError) -> AuditEntry {
         let last = try lastAuditEntry()
         let chain = try AuditChain.forWriting(directory: auditKeyDirectory, last: last)

@@ -15,9 +15,19 @@ public protocol ServingStore: SubjectStore, AuditLog {
     func counters() throws -> StoreCounters
     /// A number that changes whenever the stored data may have changed.
     func dataVersion() throws -> Int64
+    /// Cuts short the statements of the work that follows once they run past `seconds` (nil: no limit).
+    func limitTime(seconds: Double?) throws
+    /// True when `error` is a statement cut short by that limit.
+    func exceededTimeLimit(_ error: any Error) -> Bool
 }
 
-extension SQLiteStore: ServingStore {}
+extension SQLiteStore: ServingStore {
+    /// Interrupts whatever runs `seconds` from now on this connection (SQLite's progress handler).
+    public func limitTime(seconds: Double?) { connection.limitTime(seconds: seconds) }
+
+    /// True for SQLITE_INTERRUPT.
+    public func exceededTimeLimit(_ error: any Error) -> Bool { (error as? StoreError)?.isInterrupted == true }
+}
 
 extension UserRow {
     /// A new random API token (`cdr_` and 64 hex digits).

@@ -19,6 +19,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// not the data or the SQL.
     public var isIO: Bool { [3, 8, 10, 13, 14].contains(code & 0xFF) }
 
+    /// True when the statement was cut short by the connection's time limit.
+    public var isInterrupted: Bool { code & 0xFF == 9 }
+
     /// `database error 19 (…) while …`.
     public var description: String { "database error \(code): \(message) — while \(context)" }
 }

@@ -38,6 +38,27 @@ struct ServeCommand: ParsableCommand {
     )
     var billingDays: Int64 = 0
 
+    @Option(help: "Database connections for aggregate queries the cache cannot answer (1–64; two more serve the rest).")
+    var readers = 3
+
+    @Option(name: .customLong("max-waiting"), help: "Aggregate queries that may wait for a connection; more get 503.")
+    var maxWaiting = 64
+
+    @Option(
+        name: .customLong("query-timeout"),
+        help: "Seconds one request's database work may run before it is stopped with 503."
+    )
+    var queryTimeout: Double = 10
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a connection may go without a complete request part (idle or slow) before it is closed."
+    )
+    var idleTimeout: Double = 30
+
+    @Option(name: .customLong("max-connections"), help: "Connections open at once; more get 503 and are closed.")
+    var maxConnections = 256
+
     @Option(help: "Run backups on a schedule inside the server: daily.")
     var schedule: String?
 
@@ -70,6 +91,17 @@ struct ServeCommand: ParsableCommand {
             guard backupTime != nil else { throw ValidationError("--backup-at \(backupAt) is not HH:MM") }
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        guard (1...64).contains(readers) else { throw ValidationError("--readers must be 1–64") }
+        guard (0...100_000).contains(maxWaiting) else { throw ValidationError("--max-waiting must be 0–100000") }
+        guard queryTimeout > 0, queryTimeout <= 3600 else {
+            throw ValidationError("--query-timeout must be over 0 and at most 3600 seconds")
+        }
+        guard idleTimeout >= 1, idleTimeout <= 3600 else {
+            throw ValidationError("--idle-timeout must be 1–3600 seconds")
+        }
+        guard (1...100_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be 1–100000")
+        }
         let settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
         do { try settings.validate() } catch { throw ValidationError(error.description) }
     }
@@ -83,13 +115,18 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
-        let server = APIServer(
-            store: try options.openStore(),
+        var settings = ServerSettings(host: host, port: port, certificate: tlsCert, key: tlsKey, insecure: insecure)
+        settings.idleTimeout = idleTimeout
+        settings.maxConnections = maxConnections
+        let options = options
+        let server = try APIServer(
+            readers: readers,
+            maxWaiting: maxWaiting,
+            queryTimeout: queryTimeout,
             vault: try options.vault(),
             policy: try options.resolvedPolicy(),
             billingDays: billingDays
-        )
+        ) { try options.openStore() }
         if schedule != nil, let backupTo, let (hour, minute) = backupTime {
             let plan = BackupScheduler.Plan(
                 database: options.db,

@@ -12,8 +12,16 @@ enum SummaryPrinter {
         return String(decoding: (try? encoder.encode(summary)) ?? Data(), as: UTF8.self)
     }
 
-    /// This process's peak resident memory so far (Linux reports `ru_maxrss` in KiB).
+    /// This process's peak resident memory so far: `VmHWM` of /proc/self/status (which starts afresh at exec,
+    /// where `ru_maxrss` may carry the high-water mark of the process that spawned this one), else
+    /// `ru_maxrss` (KiB on Linux).
     static func peakMemoryBytes() -> Int64 {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Int64(line.filter(\.isNumber))
+        {
+            return kib * 1024
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Int64(usage.ru_maxrss) * 1024

@@ -74,11 +74,11 @@ struct APIFixture {
     }
 
     func app() throws -> some ApplicationProtocol {
-        let server = APIServer(
-            store: try SQLiteStore(path: path),
+        let path = path
+        let server = try APIServer(
             vault: try KeyVault(directory: path + ".keys"),
             policy: RetentionPolicy()
-        )
+        ) { try SQLiteStore(path: path) }
         return Application(router: server.router())
     }
 

@@ -1,0 +1,98 @@
+import CDRStore
+import Hummingbird
+import NIOPosix
+import Synchronization
+
+/// A fixed set of store connections worked by as many threads of their own (never the server's event
+/// loops): each request's store work takes one connection, so that many queries run at once and a slow one
+/// holds only its own. Work beyond the connections waits in a bounded queue; a request that finds the queue
+/// full is refused at once with 503 and `Retry-After` rather than queued without bound. Every piece of work
+/// runs under a time limit (SQLite's progress handler, PostgreSQL's `statement_timeout`).
+final class StorePool: Sendable {
+    /// Store connections not in use (one per thread, so one is always free when a thread starts work).
+    private let idle: Connections
+    /// A connection used only to read the data version, so the version moves with every commit made by any
+    /// other connection, the pool's own included.
+    private let versionStore: Connections
+    private let threads: NIOThreadPool
+    private let versionThread = NIOThreadPool(numberOfThreads: 1)
+    private let admitted = Atomic<Int>(0)
+    /// How many connections (and threads) work at once.
+    let size: Int
+    /// How many requests may wait for a connection before more are refused.
+    let maxWaiting: Int
+    /// The time limit of one request's store work, in seconds.
+    let timeLimit: Double
+
+    /// Opens `size` connections (and one for the data version) with `open`.
+    init(size: Int, maxWaiting: Int, timeLimit: Double, open: () throws -> any ServingStore) throws {
+        self.size = max(1, size)
+        self.maxWaiting = max(0, maxWaiting)
+        self.timeLimit = timeLimit
+        var handles: [StoreHandle] = []
+        for _ in 0..<self.size { handles.append(StoreHandle(try open())) }
+        idle = Connections(handles)
+        versionStore = Connections([StoreHandle(try open())])
+        threads = NIOThreadPool(numberOfThreads: self.size)
+        threads.start()
+        versionThread.start()
+    }
+
+    deinit {
+        threads.shutdownGracefully { _ in }
+        versionThread.shutdownGracefully { _ in }
+    }
+
+    /// Runs `body` with a connection on a pool thread, under the time limit unless `limited` is false (a
+    /// write that must not be cut short). Throws ``StorePool/Refusal`` when saturated or cut short.
+    func run<T: Sendable>(
+        limited: Bool = true,
+        _ body: @escaping @Sendable (any ServingStore) throws -> T
+    ) async throws -> T {
+        let inFlight = admitted.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { admitted.wrappingSubtract(1, ordering: .relaxed) }
+        guard inFlight <= size + maxWaiting else { throw Refusal.saturated }
+        let timeLimit = limited ? timeLimit : nil
+        return try await threads.runIfActive { [idle] in
+            guard let handle = idle.take() else { throw Refusal.saturated }
+            defer { idle.give(handle) }
+            let store = handle.store
+            try store.limitTime(seconds: timeLimit)
+            do {
+                return try body(store)
+            } catch  where store.exceededTimeLimit(error) {
+                throw Refusal.timeLimit
+            }
+        }
+    }
+
+    /// The data version, read on its own connection and thread, so a cached answer never waits for a busy
+    /// pool.
+    func dataVersion() async throws -> Int64 {
+        try await versionThread.runIfActive { [versionStore] in
+            guard let handle = versionStore.take() else { throw Refusal.saturated }
+            defer { versionStore.give(handle) }
+            return try handle.store.dataVersion()
+        }
+    }
+
+    /// Connections free for work. Work items capture this, never the pool, so the pool is never released
+    /// (and shut down) on one of its own threads.
+    final class Connections: Sendable {
+        private let free: Mutex<[StoreHandle]>
+
+        init(_ handles: [StoreHandle]) { free = Mutex(handles) }
+
+        func take() -> StoreHandle? { free.withLock { $0.popLast() } }
+
+        func give(_ handle: StoreHandle) { free.withLock { $0.append(handle) } }
+    }
+
+    /// Why the pool did not answer.
+    enum Refusal: Error {
+        /// Every connection is busy and the queue is full.
+        case saturated
+        /// The work ran past the time limit and was cut short.
+        case timeLimit
+    }
+}

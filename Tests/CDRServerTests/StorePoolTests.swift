@@ -1,0 +1,112 @@
+import CDRStore
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+@testable import CDRServer
+
+@Suite("The server's pool of store connections")
+struct StorePoolTests {
+    func database() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-pool-\(UUID().uuidString)")
+            .path
+        _ = try SQLiteStore(path: path)
+        return path
+    }
+
+    @Test("two requests run at once on two connections: one waits for the other inside its work")
+    func concurrent() async throws {
+        let path = try database()
+        let pool = try StorePool(size: 2, maxWaiting: 4, timeLimit: 10) { try SQLiteStore(path: path) }
+        let met = DispatchSemaphore(value: 0)
+        async let first = pool.run { _ in met.wait(timeout: .now() + 5) == .success }
+        async let second = pool.run { _ in
+            met.signal()
+            return true
+        }
+        let (a, b) = try await (first, second)
+        #expect(a && b)
+    }
+
+    @Test("a request finding every connection busy and the queue full is refused at once")
+    func saturated() async throws {
+        let path = try database()
+        let pool = try StorePool(size: 1, maxWaiting: 0, timeLimit: 10) { try SQLiteStore(path: path) }
+        let started = Atomic<Bool>(false)
+        let release = DispatchSemaphore(value: 0)
+        let busy = Task {
+            try await pool.run { _ in
+                started.store(true, ordering: .relaxed)
+                return release.wait(timeout: .now() + 5) == .success
+            }
+        }
+        for _ in 0..<500 where !started.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
+        let running = started.load(ordering: .relaxed)
+        #expect(running)
+        await #expect(throws: StorePool.Refusal.saturated) { try await pool.run { _ in true } }
+        release.signal()
+        let finished = try await busy.value
+        #expect(finished)
+        #expect(try await pool.run { _ in true })
+    }
+
+    @Test("work running past the time limit is stopped; the connection then serves the next request")
+    func timeLimit() async throws {
+        let path = try database()
+        let pool = try StorePool(size: 1, maxWaiting: 4, timeLimit: 0.05) { try SQLiteStore(path: path) }
+        await #expect(throws: StorePool.Refusal.timeLimit) {
+            try await pool.run { store in
+                let sqlite = store as! SQLiteStore
+                let statement = try sqlite.connection.prepare(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+                )
+                return try statement.step()
+            }
+        }
+        #expect(try await pool.run { store in try store.dataVersion() } >= 0)
+    }
+
+    @Test("an audit entry waits out another process's write lock held past the busy timeout, and is written")
+    func auditWaitsForTheWriteLock() throws {
+        let path = try database()
+        let writer = try SQLiteStore(path: path)
+        try writer.connection.execute("BEGIN IMMEDIATE")
+        let reader = Unchecked(try SQLiteStore(path: path))
+        let done = DispatchSemaphore(value: 0)
+        let outcome = OutcomeBox()
+        Thread.detachNewThread {
+            outcome.set(
+                Result { try reader.value.appendAudit(actor: "fraud", action: "GET /v1/records", outcome: "ok") }
+            )
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 10.5)
+        try writer.connection.execute("COMMIT")
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(outcome.succeeded)
+        #expect(try writer.auditEntries(after: 0, limit: 10).count == 1)
+    }
+}
+
+/// A store handed to one other thread, which alone uses it.
+final class Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+}
+
+/// A result set by another thread.
+final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<AuditEntry, any Error>?
+
+    func set(_ result: Result<AuditEntry, any Error>) { lock.withLock { value = result } }
+
+    var succeeded: Bool {
+        lock.withLock {
+            if case .success = value { return true }
+            return false
+        }
+    }
+}
