@@ -29,7 +29,11 @@ extension APIServer {
                     }
                 )
             }
-            return Self.response(text, type: format == .csv ? "text/csv; charset=utf-8" : "application/json")
+            return Self.response(
+                text.text,
+                type: format == .csv ? "text/csv; charset=utf-8" : "application/json",
+                freshness: text.freshness
+            )
         }
         router.get("v1/kpis") { [self] request, _ -> Response in
             _ = try await authorize(request, for: .kpis)
@@ -63,30 +67,60 @@ extension APIServer {
                 }
                 return RecordExport.json(objects)
             }
-            return Self.response(text, type: format == .csv ? "text/csv; charset=utf-8" : "application/json")
+            return Self.response(
+                text.text,
+                type: format == .csv ? "text/csv; charset=utf-8" : "application/json",
+                freshness: text.freshness
+            )
         }
     }
 
-    /// The rendered answer to an aggregate query over a validated date range (at most six years), from the
-    /// cache while the data is unchanged (no pooled connection needed), else computed on the pool and
-    /// rendered by `render`.
+    /// The rendered answer to an aggregate query over a validated date range (at most six years), and how
+    /// fresh it is. An answer computed at the current data version comes from the cache with no database
+    /// connection. Otherwise one computation per query runs on the analysis pool (concurrent askers share
+    /// it); a request arriving while it runs is given the previous answer at once, marked stale, rather than
+    /// queued behind it, and one with no previous answer waits for it.
     func aggregateAnswer(
         _ query: QueryParameters,
         _ dimensions: [AggregateDimension],
         key prefix: String,
         render: @escaping @Sendable ([AggregateRow]) -> String
-    ) async throws -> ByteBuffer {
+    ) async throws -> (text: ByteBuffer, freshness: String) {
         let first = try query.day("from")
         let last = try query.day("to")
         guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
         guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
         let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
         let version = try await dataVersion()
-        if let hit = cache.withLock({ $0.lookup(key, version: version) }) { return hit }
+        let kept = cache.withLock { $0.lookup(key) }
+        if let kept, kept.version == version { return (kept.text, "cached") }
+        let (flight, started) = flights.withLock { running -> (Task<ByteBuffer, any Error>, Bool) in
+            if let flight = running[key] { return (flight, false) }
+            let task = Task { [self] in
+                let text = try await computeAnswer(key, days: first...last, by: dimensions, render: render)
+                cache.withLock { $0.store(key, text, version: version) }
+                return text
+            }
+            running[key] = task
+            return (task, true)
+        }
+        if !started, let kept { return (kept.text, "stale-while-refreshing") }
+        let result = await flight.result
+        if started { _ = flights.withLock { $0.removeValue(forKey: key) } }
+        return (try result.get(), started ? "computed" : "shared")
+    }
+
+    /// Computes and renders an aggregate answer on the analysis pool.
+    private func computeAnswer(
+        _ key: String,
+        days: ClosedRange<Int64>,
+        by dimensions: [AggregateDimension],
+        render: @escaping @Sendable ([AggregateRow]) -> String
+    ) async throws -> ByteBuffer {
         let policy = policy
         let answer = try await pooled(on: analysis) { store -> Result<ByteBuffer, RetentionError> in
             let outcome = Result { () throws(RetentionError) -> ByteBuffer in
-                let rows = try AggregateQuery(store: store, policy: policy).run(days: first...last, by: dimensions)
+                let rows = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
                 guard rows.count <= 100 * Self.maxRows else {
                     throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
                 }
@@ -98,9 +132,7 @@ extension APIServer {
             return outcome
         }
         switch answer {
-        case .success(let text):
-            cache.withLock { $0.store(key, text, version: version) }
-            return text
+        case .success(let text): return text
         case .failure(.invalid(let message)): throw HTTPError(.badRequest, message: message)
         case .failure(let error):
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))

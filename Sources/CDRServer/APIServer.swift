@@ -4,6 +4,7 @@ import CDRRetention
 import CDRStore
 import CDRSubjects
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Synchronization
 
@@ -17,6 +18,12 @@ public final class APIServer: Sendable {
     /// Connections for aggregate queries the cache cannot answer, so slow ones never hold up the others.
     let analysis: StorePool
     let tokens = Mutex(TokenCache())
+    /// Aggregate answers being computed, by query, so concurrent askers share one computation.
+    let flights = Mutex<[String: Task<ByteBuffer, any Error>]>([:])
+    /// The response header saying how fresh an aggregate answer is: `cached`, `computed`, `shared` (waited
+    /// for another request's computation) or `stale-while-refreshing` (the previous answer, served while the
+    /// current one is computed).
+    static let freshnessField = HTTPField.Name("X-Cdrpipe-Answer")!
     let vault: KeyVault
     let policy: RetentionPolicy
     let billingDays: Int64
@@ -256,10 +263,16 @@ public final class APIServer: Sendable {
     }
 
     /// A response with a body already rendered (shared, not copied, when it comes from the cache).
-    static func response(_ body: ByteBuffer, type: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func response(
+        _ body: ByteBuffer,
+        type: String,
+        status: HTTPResponse.Status = .ok,
+        freshness: String? = nil
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
         headers[.cacheControl] = "no-store"
+        if let freshness { headers[Self.freshnessField] = freshness }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 

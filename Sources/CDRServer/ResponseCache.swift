@@ -1,43 +1,45 @@
 import Hummingbird
 
-/// Rendered aggregate answers kept while the data they came from is unchanged: anonymised aggregates change
+/// Rendered aggregate answers, each with the data version it was computed at: anonymised aggregates change
 /// only when a load or retention run commits, so repeated analyst queries are answered without re-reading
-/// millions of cells. Bounded by total bytes; emptied whenever the store's data version moves.
+/// millions of cells. An answer of an older version is kept too, to be served while its refresh is being
+/// computed (see ``APIServer/aggregateAnswer(_:_:key:render:)``). Bounded by total bytes.
 struct ResponseCache: Sendable {
-    private var entries: [String: ByteBuffer] = [:]
+    /// One rendered answer.
+    struct Entry: Sendable {
+        var text: ByteBuffer
+        var version: Int64
+    }
+
+    private var entries: [String: Entry] = [:]
     private var bytes = 0
-    private var version: Int64 = -1
     /// Most bytes of rendered answers kept.
     let capacity: Int
 
     /// Creates an empty cache holding at most `capacity` bytes.
     init(capacity: Int = 64 << 20) { self.capacity = capacity }
 
-    /// The answer for `key`, if it was rendered at data version `current`.
-    mutating func lookup(_ key: String, version current: Int64) -> ByteBuffer? {
-        if current != version {
-            entries.removeAll()
-            bytes = 0
-            version = current
-        }
-        return entries[key]
-    }
+    /// The last answer kept for `key`, of whatever version.
+    func lookup(_ key: String) -> Entry? { entries[key] }
 
-    /// Keeps an answer rendered at data version `current`.
-    mutating func store(_ key: String, _ value: ByteBuffer, version current: Int64) {
-        guard current == version, value.readableBytes <= capacity / 4 else { return }
-        if bytes + value.readableBytes > capacity {
+    /// Keeps an answer computed at `version`, unless a newer one is already kept.
+    mutating func store(_ key: String, _ text: ByteBuffer, version: Int64) {
+        guard text.readableBytes <= capacity / 4 else { return }
+        if let old = entries[key] {
+            guard old.version <= version else { return }
+            bytes -= old.text.readableBytes
+        }
+        if bytes + text.readableBytes > capacity {
             entries.removeAll()
             bytes = 0
         }
-        entries[key] = value
-        bytes += value.readableBytes
+        entries[key] = Entry(text: text, version: version)
+        bytes += text.readableBytes
     }
 
     /// Forgets everything (after this server itself changed records).
     mutating func clear() {
         entries.removeAll()
         bytes = 0
-        version = -1
     }
 }

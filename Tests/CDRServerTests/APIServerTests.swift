@@ -73,9 +73,11 @@ struct APIFixture {
         _ = try store.addHold(number: Self.bob, from: nil, to: nil, caseRef: "D-1", reason: "dispute", by: "admin")
     }
 
-    func app() throws -> some ApplicationProtocol {
+    func app(readers: Int = 3, maxWaiting: Int = 64) throws -> some ApplicationProtocol {
         let path = path
         let server = try APIServer(
+            readers: readers,
+            maxWaiting: maxWaiting,
             vault: try KeyVault(directory: path + ".keys"),
             policy: RetentionPolicy()
         ) { try SQLiteStore(path: path) }
@@ -398,5 +400,45 @@ struct OpenAPIDocumentTests {
         )
         let served = Set(APIServerTests.endpoints.map { String($0.uri.split(separator: "?")[0]) } + ["/", "/healthz"])
         #expect(documented == served)
+    }
+}
+
+@Suite("Aggregate answers under concurrent load")
+struct AggregateLoadTests {
+    @Test("many askers of one uncached query share one computation: none is refused though one reader works")
+    func sharedComputation() async throws {
+        let fixture = try APIFixture()
+        let path = fixture.path
+        let server = try APIServer(
+            readers: 1,
+            maxWaiting: 0,
+            vault: try KeyVault(directory: path + ".keys"),
+            policy: RetentionPolicy()
+        ) { try SQLiteStore(path: path) }
+        let request = Request(
+            head: HTTPRequest(
+                method: .get,
+                scheme: nil,
+                authority: nil,
+                path: "/v1/aggregates?from=2026-01-01&to=2026-01-31"
+            ),
+            body: RequestBody(buffer: ByteBuffer())
+        )
+        let query = try QueryParameters(request, allowed: ["from", "to"])
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    try await server.aggregateAnswer(query, [.day], key: "test") { rows in
+                        Thread.sleep(forTimeInterval: 0.3)
+                        return "\(rows.count)"
+                    }.freshness
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.filter { $0 == "computed" }.count == 1, "\(answers)")
+        #expect(answers.count == 12)
+        let again = try await server.aggregateAnswer(query, [.day], key: "test") { _ in "" }
+        #expect(again.freshness == "cached")
     }
 }
