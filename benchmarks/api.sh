@@ -9,7 +9,7 @@
 # /healthz alone on the same server (the HTTP floor: no auth, no database) as the baseline.
 # Goals: 0 errors in the cached and operator classes, cached p99 < 50 ms, operator p99 < 200 ms. Slow queries
 # over the time limit are answered 503 by design and counted apart.
-# Usage: benchmarks/api.sh [SECONDS] [CONNECTIONS]   (needs wrk and sqlite3: apt-get install -y wrk sqlite3)
+# Usage: [READERS=N] benchmarks/api.sh [SECONDS] [CONNECTIONS]   (needs wrk and sqlite3: apt-get install -y wrk sqlite3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -30,7 +30,7 @@ range=$(sqlite3 "$db" "SELECT date(min(day) * 86400, 'unixepoch'), date(max(day)
   min(day), max(day) FROM aggregates")
 IFS='|' read -r from to first last <<<"$range"
 cells=$(sqlite3 "$db" "SELECT count(*) FROM aggregates")
-$bin serve --db "$db" --port 0 >"$data/api-serve.log" 2>&1 &
+$bin serve --db "$db" --port 0 ${READERS:+--readers "$READERS"} >"$data/api-serve.log" 2>&1 &
 server=$!
 loader=""
 trap 'kill $server $loader 2>/dev/null || true' EXIT

@@ -38,7 +38,7 @@ public final class APIServer: Sendable {
     /// queries (at most `maxWaiting` queued) and two for everything else; each request's store work is cut
     /// short after `queryTimeout` seconds.
     public init(
-        readers: Int = 3,
+        readers: Int = 2,
         maxWaiting: Int = 64,
         queryTimeout: Double = 10,
         vault: KeyVault,
@@ -47,7 +47,13 @@ public final class APIServer: Sendable {
         open: () throws -> any ServingStore
     ) throws {
         pool = try StorePool(size: 2, maxWaiting: 1024, timeLimit: queryTimeout, open: open)
-        analysis = try StorePool(size: readers, maxWaiting: maxWaiting, timeLimit: queryTimeout, open: open)
+        analysis = try StorePool(
+            size: readers,
+            maxWaiting: maxWaiting,
+            timeLimit: queryTimeout,
+            niceness: 10,
+            open: open
+        )
         self.vault = vault
         self.policy = policy
         self.billingDays = billingDays

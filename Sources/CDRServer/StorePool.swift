@@ -3,6 +3,10 @@ import Hummingbird
 import NIOPosix
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A fixed set of store connections worked by as many threads of their own (never the server's event
 /// loops): each request's store work takes one connection, so that many queries run at once and a slow one
 /// holds only its own. Work beyond the connections waits in a bounded queue; a request that finds the queue
@@ -23,9 +27,20 @@ final class StorePool: Sendable {
     let maxWaiting: Int
     /// The time limit of one request's store work, in seconds.
     let timeLimit: Double
+    /// The scheduling priority (nice value) of the pool's threads: long analyses run at a lower one, so they
+    /// take only the processor time the server's own threads leave (Linux keeps a nice value per thread, and
+    /// `setpriority` with `who` 0 sets the calling thread's).
+    let niceness: Int32
 
     /// Opens `size` connections (and one for the data version) with `open`.
-    init(size: Int, maxWaiting: Int, timeLimit: Double, open: () throws -> any ServingStore) throws {
+    init(
+        size: Int,
+        maxWaiting: Int,
+        timeLimit: Double,
+        niceness: Int32 = 0,
+        open: () throws -> any ServingStore
+    ) throws {
+        self.niceness = niceness
         self.size = max(1, size)
         self.maxWaiting = max(0, maxWaiting)
         self.timeLimit = timeLimit
@@ -53,7 +68,9 @@ final class StorePool: Sendable {
         defer { admitted.wrappingSubtract(1, ordering: .relaxed) }
         guard inFlight <= size + maxWaiting else { throw Refusal.saturated }
         let timeLimit = limited ? timeLimit : nil
+        let niceness = niceness
         return try await threads.runIfActive { [idle] in
+            if niceness != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
             guard let handle = idle.take() else { throw Refusal.saturated }
             defer { idle.give(handle) }
             let store = handle.store

@@ -39,7 +39,7 @@ struct ServeCommand: ParsableCommand {
     var billingDays: Int64 = 0
 
     @Option(help: "Database connections for aggregate queries the cache cannot answer (1–64; two more serve the rest).")
-    var readers = 3
+    var readers = 2
 
     @Option(name: .customLong("max-waiting"), help: "Aggregate queries that may wait for a connection; more get 503.")
     var maxWaiting = 64
