@@ -32,19 +32,23 @@ let package = Package(
             dependencies: ["CDRModel", "CZlib"]
         ),
         .target(
-            name: "CDRStore",
-            dependencies: ["CDRModel", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
+            name: "CDRStorage",
+            dependencies: ["CDRModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "CDRSQLite",
+            dependencies: ["CDRModel", "CDRStorage", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "CDRIngest",
             dependencies: [
-                "CDRModel", "CDRFormats", "CDRStore", "CDRFraud", "CDRPostgres",
+                "CDRModel", "CDRFormats", "CDRStorage", "CDRSQLite", "CDRFraud", "CDRPostgres",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "CDRRetention",
-            dependencies: ["CDRModel", "CDRStore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CDRModel", "CDRStorage", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "CDRFraud",
@@ -52,11 +56,11 @@ let package = Package(
         ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .target(name: "CDRAccess"),
-        .target(name: "CDRSubjects", dependencies: ["CDRModel", "CDRStore", "CDRRetention"]),
+        .target(name: "CDRSubjects", dependencies: ["CDRModel", "CDRStorage", "CDRRetention"]),
         .target(
             name: "CDRPostgres",
             dependencies: [
-                "CDRModel", "CDRStore",
+                "CDRModel", "CDRStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -67,14 +71,14 @@ let package = Package(
         .target(
             name: "CDRBackup",
             dependencies: [
-                "CDRModel", "CDRStore", "CDRRetention", "CDRSubjects", "CZlib",
+                "CDRModel", "CDRStorage", "CDRSQLite", "CDRRetention", "CDRSubjects", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "CDRServer",
             dependencies: [
-                "CDRAccess", "CDRStore", "CDRRetention", "CDRModel", "CDRSubjects", "CDRFraud",
+                "CDRAccess", "CDRStorage", "CDRRetention", "CDRModel", "CDRSubjects", "CDRFraud",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -87,7 +91,8 @@ let package = Package(
         .executableTarget(
             name: "cdrpipe",
             dependencies: [
-                "CDRModel", "CDRFormats", "CDRStore", "CDRIngest", "CDRGenerator", "CDRRetention", "CDRFraud",
+                "CDRModel", "CDRFormats", "CDRStorage", "CDRSQLite", "CDRIngest", "CDRGenerator", "CDRRetention",
+                "CDRFraud",
                 "CDRAccess", "CDRSubjects", "CDRServer", "CDRBackup", "CDRPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -97,34 +102,36 @@ let package = Package(
         .testTarget(
             name: "CDRPostgresTests",
             dependencies: [
-                "CDRPostgres", "CDRStore", "CDRRetention", "CDRModel",
+                "CDRPostgres", "CDRStorage", "CDRSQLite", "CDRRetention", "CDRModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(
             name: "CDRBackupTests",
-            dependencies: ["CDRBackup", "CDRStore", "CDRRetention", "CDRSubjects", "CDRModel"]
+            dependencies: ["CDRBackup", "CDRStorage", "CDRSQLite", "CDRRetention", "CDRSubjects", "CDRModel"]
         ),
         .testTarget(
             name: "CDRSubjectsTests",
-            dependencies: ["CDRSubjects", "CDRStore", "CDRRetention", "CDRModel"]
+            dependencies: ["CDRSubjects", "CDRStorage", "CDRSQLite", "CDRRetention", "CDRModel"]
         ),
         .testTarget(
             name: "CDRServerTests",
             dependencies: [
-                "CDRServer", "CDRAccess", "CDRStore", "CDRRetention", "CDRModel",
+                "CDRServer", "CDRAccess", "CDRStorage", "CDRSQLite", "CDRRetention", "CDRModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
-        .testTarget(name: "CDRStoreTests", dependencies: ["CDRStore", "CDRModel"]),
+        .testTarget(name: "CDRSQLiteTests", dependencies: ["CDRSQLite", "CDRStorage", "CDRModel"]),
         .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRModel"]),
         .testTarget(name: "CDRGeneratorTests", dependencies: ["CDRGenerator", "CDRModel"]),
-        .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStore", "CDRModel"]),
+        .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStorage", "CDRSQLite", "CDRModel"]),
         .testTarget(
             name: "CDRIngestTests",
-            dependencies: ["CDRIngest", "CDRStore", "CDRFormats", "CDRModel", "CDRGenerator", "CDRFraud"]
+            dependencies: [
+                "CDRIngest", "CDRStorage", "CDRSQLite", "CDRFormats", "CDRModel", "CDRGenerator", "CDRFraud",
+            ]
         ),
     ]
 )

@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 
 /// Checks an audit log against the heads its backups recorded: every authentic manifest on a shelf names the
 /// id and hash of the log's last entry when it was taken, so a log cut short (entries deleted from the end)

@@ -1,5 +1,6 @@
 import CDRModel
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// Daily backups inside a long-running process: at a local wall-clock time each day, create a backup,

@@ -1,4 +1,5 @@
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Crypto
 import Foundation
 

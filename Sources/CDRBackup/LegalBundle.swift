@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 import CDRSubjects
 import Foundation
 

@@ -1,5 +1,5 @@
 import CDRFraud
-import CDRStore
+import CDRStorage
 import Foundation
 
 extension AlertRow {

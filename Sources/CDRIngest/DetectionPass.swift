@@ -1,6 +1,6 @@
 import CDRFraud
 import CDRModel
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// Runs fraud detection over records already stored, in start order across all files: the single consumer

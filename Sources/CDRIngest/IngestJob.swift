@@ -1,7 +1,8 @@
 import CDRFormats
 import CDRFraud
 import CDRModel
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// When fraud detection sees a run's records.

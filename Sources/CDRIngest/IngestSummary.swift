@@ -1,5 +1,5 @@
 import CDRFormats
-import CDRStore
+import CDRStorage
 
 /// What happened to one input file.
 public struct FileOutcome: Sendable, Encodable {

@@ -1,7 +1,7 @@
 import CDRFormats
 import CDRModel
 import CDRPostgres
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// One ingest worker loading into PostgreSQL. Any number of workers, on any machines, may run over the

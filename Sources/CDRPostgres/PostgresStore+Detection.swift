@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 import PostgresNIO
 
 extension PostgresStore: DetectionStore {
@@ -84,7 +84,7 @@ extension PostgresStore: DetectionStore {
         let (found, _) = try session.query(
             """
             SELECT id, severity, detectors FROM cases WHERE subject = \(row.subject)
-                AND last_at >= \(row.firstEvent - SQLiteStore.caseGap) AND first_at <= \(row.lastEvent + SQLiteStore.caseGap)
+                AND last_at >= \(row.firstEvent - FraudCase.gap) AND first_at <= \(row.lastEvent + FraudCase.gap)
             ORDER BY last_at DESC LIMIT 1 FOR UPDATE
             """,
             "finding the case of \(row.id)"

@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 import NIOCore
 import PostgresNIO
 

@@ -1,11 +1,11 @@
-import CDRStore
+import CDRStorage
 import NIOCore
 import PostgresNIO
 
 extension PostgresStore: ServingStore {
     /// The active user a bearer token belongs to, or nil.
     public func user(token: String) throws -> UserRow? {
-        let hash = ByteBuffer(bytes: SQLiteStore.tokenHash(token))
+        let hash = ByteBuffer(bytes: UserRow.tokenHash(token))
         let (rows, _) = try session.query(
             "SELECT id, name, role, created_at, revoked_at FROM users WHERE token_hash = \(hash) AND revoked_at IS NULL",
             "checking a token"
@@ -16,7 +16,7 @@ extension PostgresStore: ServingStore {
     /// Adds a user with a new random token and returns the token (kept only as its hash).
     public func addUser(name: String, role: String, at now: Int64) throws -> String {
         let token = UserRow.newToken()
-        let hash = ByteBuffer(bytes: SQLiteStore.tokenHash(token))
+        let hash = ByteBuffer(bytes: UserRow.tokenHash(token))
         try session.query(
             "INSERT INTO users(name, role, token_hash, created_at) VALUES (\(name), \(role), \(hash), \(now))",
             "adding user \(name)"

@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 
 /// A dimension an analyst can group aggregates by.
 public enum AggregateDimension: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 import Foundation
 
 extension AggregateRow {

@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// Places, lists and releases legal holds; every change is written to the audit log in the same

@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 import Crypto
 
 /// Applies the retention policy to a store: full records past their limit and not held are folded into

@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 
 /// Why a retention, hold or aggregate operation could not be done.
 public enum RetentionError: Error, Sendable, CustomStringConvertible {

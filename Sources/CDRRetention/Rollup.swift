@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 import Crypto
 
 /// Folds the records of one UTC day into anonymised aggregate cells and applies the small-cell rule.

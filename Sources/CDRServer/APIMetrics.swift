@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 import Foundation
 import Hummingbird
 import Synchronization

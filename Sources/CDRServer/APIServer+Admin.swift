@@ -1,7 +1,7 @@
 import CDRAccess
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRStorage
 import CDRSubjects
 import Foundation
 import Hummingbird

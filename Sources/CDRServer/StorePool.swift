@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 import Hummingbird
 import NIOPosix
 import Synchronization

@@ -1,4 +1,4 @@
-import CDRStore
+import CDRStorage
 
 /// Users looked up by token, kept while the store's data version is unchanged (a new user or a revocation
 /// commits, and so moves it), so the many requests of one client do not each take a database connection.

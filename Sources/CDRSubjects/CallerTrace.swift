@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 
 /// Who called a number that reports nuisance or malicious calls: one row per calling number, busiest first.
 public struct CallerTrace: Sendable {

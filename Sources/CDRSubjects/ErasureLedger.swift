@@ -1,5 +1,5 @@
 import CDRRetention
-import CDRStore
+import CDRStorage
 import Foundation
 
 #if canImport(Glibc)

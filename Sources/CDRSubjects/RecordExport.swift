@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// Stored records, alerts and holds as CSV or JSON, the same for the CLI and the API.

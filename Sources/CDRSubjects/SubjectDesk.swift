@@ -1,6 +1,6 @@
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRStorage
 
 /// Every read or change of one number's personal data goes through here, so each is checked and lands in
 /// the audit log with the number pseudonymised: investigators' record lookups and nuisance traces, and
@@ -71,7 +71,7 @@ public struct SubjectDesk {
                 records: records,
                 alerts: alerts,
                 holds: holds,
-                createdAt: SQLiteStore.now()
+                createdAt: StoreClock.now()
             )
         }
         try audit(
@@ -98,7 +98,7 @@ public struct SubjectDesk {
         action: String? = nil
     ) throws(SubjectError) -> ErasureOutcome {
         let number = try normalise(number)
-        let now = now ?? SQLiteStore.now()
+        let now = now ?? StoreClock.now()
         let billingDays = billingDays ?? self.billingDays
         let pseudonym: String
         do { pseudonym = try vault.auditPseudonym(number) } catch { throw .key(error) }

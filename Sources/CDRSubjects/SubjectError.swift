@@ -1,6 +1,6 @@
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRStorage
 
 /// Why a data-subject request or an investigation query could not be answered.
 public enum SubjectError: Error, Sendable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import CDRModel
-import CDRStore
+import CDRStorage
 
 /// Everything cdrpipe stores in full about one number (GDPR art. 15 and 20): the records in which it is a
 /// party, the alerts raised on it or citing its records, and the legal holds on it.

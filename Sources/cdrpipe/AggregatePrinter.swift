@@ -1,5 +1,5 @@
 import CDRRetention
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// Renders aggregate rows as a table, CSV or JSON; distinct counts below k are shown as `<k`.

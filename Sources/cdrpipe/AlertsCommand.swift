@@ -3,7 +3,8 @@ import CDRFraud
 import CDRIngest
 import CDRModel
 import CDRPostgres
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// `cdrpipe alerts`: the stored fraud alerts.

@@ -2,7 +2,7 @@ import ArgumentParser
 import CDRBackup
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// `cdrpipe audit`: read and verify the tamper-evident audit log.

@@ -2,7 +2,8 @@ import ArgumentParser
 import CDRBackup
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// `cdrpipe backup`: encrypted full backups, their verification and rotation.

@@ -2,7 +2,8 @@ import ArgumentParser
 import CDRGenerator
 import CDRIngest
 import CDRModel
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import CDRSubjects
 import Foundation
 

@@ -2,7 +2,8 @@ import ArgumentParser
 import CDRIngest
 import CDRModel
 import CDRPostgres
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// `cdrpipe detect`: re-runs the fraud rules over records already stored, in start order across files.

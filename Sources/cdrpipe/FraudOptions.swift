@@ -2,7 +2,8 @@ import ArgumentParser
 import CDRFraud
 import CDRIngest
 import CDRPostgres
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// Options for fraud detection during ingest: the rules, the reference ranges, and where reports go.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRStorage
 import Foundation
 
 /// `cdrpipe hold`: legal holds that keep a number's full records past retention.

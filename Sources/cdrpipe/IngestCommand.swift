@@ -2,7 +2,8 @@ import ArgumentParser
 import CDRFormats
 import CDRIngest
 import CDRPostgres
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// `cdrpipe ingest`: load CDR files into the store.

@@ -2,7 +2,8 @@ import ArgumentParser
 import CDRModel
 import CDRPostgres
 import CDRRetention
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// Options naming the database, the retention policy and the key directory, shared by `retain`,

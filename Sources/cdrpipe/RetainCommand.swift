@@ -1,7 +1,7 @@
 import ArgumentParser
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRStorage
 import CDRSubjects
 import Foundation
 

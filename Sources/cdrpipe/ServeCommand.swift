@@ -3,7 +3,7 @@ import CDRBackup
 import CDRPostgres
 import CDRRetention
 import CDRServer
-import CDRStore
+import CDRStorage
 import Foundation
 import Synchronization
 

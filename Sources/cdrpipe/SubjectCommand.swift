@@ -1,6 +1,6 @@
 import ArgumentParser
 import CDRRetention
-import CDRStore
+import CDRStorage
 import CDRSubjects
 import Foundation
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import CDRAccess
 import CDRPostgres
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 
 /// `cdrpipe users`: API identities, each with one role and a token shown once.

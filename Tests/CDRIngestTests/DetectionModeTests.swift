@@ -1,6 +1,7 @@
 import CDRFraud
 import CDRModel
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 import Testing
 

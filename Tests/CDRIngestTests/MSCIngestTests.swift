@@ -1,7 +1,8 @@
 import CDRFormats
 import CDRGenerator
 import CDRModel
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 import Testing
 

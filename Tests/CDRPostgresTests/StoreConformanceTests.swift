@@ -1,6 +1,7 @@
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import CDRModel
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 import Testing
 

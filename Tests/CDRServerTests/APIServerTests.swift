@@ -1,7 +1,8 @@
 import CDRAccess
 import CDRModel
 import CDRRetention
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,6 @@
 import CDRAccess
-import CDRStore
+import CDRSQLite
+import CDRStorage
 import Foundation
 import HTTPTypes
 import Hummingbird

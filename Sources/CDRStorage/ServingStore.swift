@@ -20,21 +20,3 @@ public protocol ServingStore: SubjectStore, AuditLog {
     /// True when `error` is a statement cut short by that limit.
     func exceededTimeLimit(_ error: any Error) -> Bool
 }
-
-extension SQLiteStore: ServingStore {
-    /// Interrupts whatever runs `seconds` from now on this connection (SQLite's progress handler).
-    public func limitTime(seconds: Double?) { connection.limitTime(seconds: seconds) }
-
-    /// True for SQLITE_INTERRUPT.
-    public func exceededTimeLimit(_ error: any Error) -> Bool { (error as? StoreError)?.isInterrupted == true }
-}
-
-extension UserRow {
-    /// A new random API token (`cdr_` and 64 hex digits).
-    public static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "cdr_"
-            + (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }
-            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-    }
-}

@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 
 extension SQLiteStore {
     /// Reads stored records in start order (then id), day by day, so a single consumer such as fraud

@@ -19,5 +19,3 @@ public protocol DetectionStore: AnyObject {
     /// Alerts whose first event is at or after `since`, critical ones only when asked, newest first.
     func alerts(since: Int64?, criticalOnly: Bool, limit: Int) throws -> [AlertRow]
 }
-
-extension SQLiteStore: DetectionStore {}

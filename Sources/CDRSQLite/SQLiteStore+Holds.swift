@@ -1,3 +1,5 @@
+import CDRStorage
+
 extension SQLiteStore {
     /// Places a hold; returns it with its id.
     public func addHold(

@@ -1,3 +1,4 @@
+import CDRStorage
 import Crypto
 
 #if canImport(Glibc)

@@ -1,7 +1,8 @@
+import CDRStorage
 import Foundation
 import Testing
 
-@testable import CDRStore
+@testable import CDRSQLite
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 
 extension SQLiteStore {
     /// Every stored record in which `number` is the calling, dialled or a diverting party, with

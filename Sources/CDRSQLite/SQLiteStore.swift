@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 import CSQLite
 
 #if canImport(Glibc)

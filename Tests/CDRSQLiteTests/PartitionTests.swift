@@ -1,8 +1,9 @@
 import CDRModel
+import CDRStorage
 import Foundation
 import Testing
 
-@testable import CDRStore
+@testable import CDRSQLite
 
 @Suite("Monthly record partitions")
 struct PartitionTests {

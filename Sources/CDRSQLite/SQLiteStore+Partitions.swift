@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 
 /// Full records live in one table per calendar month of call start (`records_2025_01`), so retention
 /// drops a whole month at once instead of deleting rows; the `records` view unions them for reading.

@@ -1,8 +1,9 @@
 import CDRModel
+import CDRStorage
 import Foundation
 import Testing
 
-@testable import CDRStore
+@testable import CDRSQLite
 
 func temporaryDirectory() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-test-\(UUID().uuidString)").path
@@ -134,7 +135,7 @@ struct UserStoreTests {
         #expect(try store.user(token: token + "x") == nil)
         let stored = try store.connection.prepare("SELECT token_hash FROM users WHERE name = 'ana'")
         _ = try stored.step()
-        #expect(stored.blob(0) == SQLiteStore.tokenHash(token))
+        #expect(stored.blob(0) == UserRow.tokenHash(token))
         let leaked = try store.connection.prepare(
             "SELECT count(*) FROM users WHERE CAST(token_hash AS TEXT) LIKE '%cdr_%'"
         )

@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 
 extension SQLiteStore {
     /// The first day after `day` (or the first day at all) on which full records are stored, up to `limit`.

@@ -24,5 +24,3 @@ extension SubjectStore {
     /// Every record concerning `number`, oldest first.
     public func records(number: String) throws -> [StoredRecord] { try records(number: number, from: nil, to: nil) }
 }
-
-extension SQLiteStore: SubjectStore {}

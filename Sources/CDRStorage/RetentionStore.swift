@@ -99,14 +99,3 @@ extension RetentionStore {
     public func activeHolds() throws -> [Hold] { try holds(includeReleased: false) }
 
 }
-
-extension SQLiteStore: RetentionStore, AuditLog {
-    /// Opens the transaction a dry run works in.
-    public func beginDryRun() throws { try connection.execute("BEGIN IMMEDIATE") }
-
-    /// Rolls back a dry run and reloads the partition list it may have changed.
-    public func endDryRun() throws {
-        try connection.execute("ROLLBACK")
-        try reloadPartitions()
-    }
-}

@@ -1,3 +1,4 @@
+import CDRStorage
 import CSQLite
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 
 /// The ingested-files registry: what was loaded, from where, with what counts, and where an
 /// interrupted load resumes.

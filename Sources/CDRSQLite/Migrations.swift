@@ -1,3 +1,5 @@
+import CDRStorage
+
 /// The versioned schema: each migration runs once, in order, inside a transaction, and is recorded in
 /// `schema_migrations`. Never edit a released migration; add the next one.
 enum Migrations {

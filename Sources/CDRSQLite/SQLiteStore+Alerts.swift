@@ -1,9 +1,7 @@
+import CDRStorage
 import Foundation
 
 extension SQLiteStore {
-    /// Alerts on one subject closer than this (seconds) belong to one case.
-    public static let caseGap: Int64 = 86_400
-
     /// Stores an alert unless one with its id exists (re-processing repeats no alert), attaching it to the
     /// subject's open case or a new one; true when stored.
     @discardableResult
@@ -47,8 +45,8 @@ extension SQLiteStore {
             "SELECT id, severity, detectors FROM cases WHERE subject = ? AND last_at >= ? AND first_at <= ? ORDER BY last_at DESC LIMIT 1"
         )
         find.bind(1, row.subject)
-        find.bind(2, row.firstEvent - Self.caseGap)
-        find.bind(3, row.lastEvent + Self.caseGap)
+        find.bind(2, row.firstEvent - FraudCase.gap)
+        find.bind(3, row.lastEvent + FraudCase.gap)
         if try find.step() {
             let id = find.int(0)
             let severity = find.text(1) == "critical" || row.severity == "critical" ? "critical" : "warning"

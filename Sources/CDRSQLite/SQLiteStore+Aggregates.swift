@@ -1,4 +1,5 @@
 import CDRModel
+import CDRStorage
 
 extension SQLiteStore {
     /// Adds measures to a cell, creating it when new (distinct counts add as given).
