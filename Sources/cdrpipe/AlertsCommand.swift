@@ -46,9 +46,9 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
         let from = try parseDate(since, option: "--since")
-        let postgres = PostgresLocation.isURL(db)
-        if !postgres && !FileManager.default.fileExists(atPath: db) {
-            throw CommandFailure("no database at \(db)", code: 2)
+        let location = try StoreLocation(db)
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure("no database at \(path)", code: 2)
         }
         if webhook != nil {
             var options = try FraudOptions.parse([])
@@ -59,14 +59,7 @@ struct AlertsCommand: ParsableCommand {
         }
         let rows: [AlertRow]
         do {
-            let store: any DetectionStore & AuditLog
-            if postgres {
-                let postgresStore = try PostgresStore(try PostgresLocation(url: db))
-                postgresStore.auditKeyDirectory = keyDir
-                store = postgresStore
-            } else {
-                store = try SQLiteStore(path: db, keyDirectory: keyDir)
-            }
+            let store = try location.open(keyDirectory: keyDir)
             rows = try store.alerts(since: from, criticalOnly: severity == .critical, limit: max(1, limit))
             try store.appendAudit(
                 actor: PolicyOptions.actor,

@@ -48,7 +48,7 @@ struct DetectCommand: ParsableCommand {
     }
 
     func run() throws {
-        if PostgresLocation.isURL(db) { return try runOnPostgres() }
+        if try StoreLocation(db).isPostgres { return try runOnPostgres() }
         let first = try parseDate(from, option: "--from").map(CallRecord.dayOf) ?? Int64.min
         let last = try parseDate(to, option: "--to").map(CallRecord.dayOf) ?? Int64.max
         guard first <= last else { throw ValidationError("--from \(from ?? "") is after --to \(to ?? "")") }

@@ -55,7 +55,7 @@ struct FraudOptions: ParsableArguments {
 
     /// Where reports go without --outbox: `<db>.outbox` beside a SQLite file, `cdrpipe.outbox` for PostgreSQL.
     static func defaultOutbox(db: String) -> String {
-        PostgresLocation.isURL(db) ? "cdrpipe.outbox" : db + ".outbox"
+        (try? StoreLocation(db))?.isPostgres == true ? "cdrpipe.outbox" : db + ".outbox"
     }
 
     /// Writes the report of a run's new alerts to the outbox; returns the HTML path, or nil without alerts.

@@ -65,7 +65,7 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        if PostgresLocation.isURL(db) { return try runOnPostgres() }
+        if try StoreLocation(db).isPostgres { return try runOnPostgres() }
         let summary = try Self.ingest(
             db: db,
             input: input,

@@ -50,14 +50,14 @@ struct PolicyOptions: ParsableArguments {
 
     func validate() throws {
         guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
-        if PostgresLocation.isURL(db) && keyDir == nil {
+        if try StoreLocation(db).isPostgres && keyDir == nil {
             throw ValidationError("--key-dir is required with a PostgreSQL database (keys never live in it)")
         }
     }
 
     /// Opens the existing SQLite database (commands not yet offered on PostgreSQL say so).
     func openSQLiteStore() throws -> SQLiteStore {
-        if PostgresLocation.isURL(db) {
+        if try StoreLocation(db).isPostgres {
             throw CommandFailure(
                 "this command runs on the SQLite store only; on PostgreSQL use the server's own backup tools",
                 code: 2
@@ -68,15 +68,8 @@ struct PolicyOptions: ParsableArguments {
     }
 
     /// Opens the existing database, SQLite or PostgreSQL.
-    func openStore() throws -> any ServingStore {
-        guard PostgresLocation.isURL(db) else { return try openSQLiteStore() }
-        do {
-            let store = try PostgresStore(try PostgresLocation(url: db))
-            store.auditKeyDirectory = keyDir
-            return store
-        } catch {
-            throw CommandFailure(error.description)
-        }
+    func openStore() throws -> any AnyStore {
+        try StoreLocation(db).open(keyDirectory: keyDir, mustExist: true)
     }
 
     /// Opens the key directory.

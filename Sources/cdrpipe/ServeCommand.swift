@@ -81,7 +81,7 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         if let schedule {
-            guard !PostgresLocation.isURL(options.db) else {
+            guard (try? StoreLocation(options.db))?.isPostgres != true else {
                 throw ValidationError(
                     "--schedule backs up the SQLite file; back PostgreSQL up with its own tools (pg_basebackup, pgBackRest)"
                 )

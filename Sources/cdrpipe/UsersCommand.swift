@@ -33,21 +33,7 @@ struct UsersCommand: ParsableCommand {
         /// Opens the database, SQLite or PostgreSQL; a command that only reads (`mustExist`) never creates
         /// a SQLite file where none is.
         func open(mustExist: Bool = false) throws -> any ServingStore {
-            do {
-                if PostgresLocation.isURL(db) {
-                    let store = try PostgresStore(try PostgresLocation(url: db))
-                    store.auditKeyDirectory = keyDir
-                    return store
-                }
-                if mustExist, !FileManager.default.fileExists(atPath: db) {
-                    throw CommandFailure("no database at \(db)", code: 2)
-                }
-                return try SQLiteStore(path: db, keyDirectory: keyDir)
-            } catch let error as PostgresStoreError {
-                throw CommandFailure(error.description)
-            } catch let error as StoreError {
-                throw CommandFailure(error.description)
-            }
+            try StoreLocation(db).open(keyDirectory: keyDir, mustExist: mustExist)
         }
     }
 
