@@ -92,7 +92,7 @@ final class ConcurrencyDetector: Detector {
             }
             emitIfDue(
                 rule: adjusted,
-                detector: "concurrency",
+                detector: DetectorKind.concurrency.rawValue,
                 subject: subject,
                 value: concurrent,
                 measures: [

@@ -21,7 +21,7 @@ final class DiversionDetector: KeyedDetector<String, Tally>, Detector {
             let minutes = tally.counter.sum
             emitIfDue(
                 rule: rule,
-                detector: "diversion",
+                detector: DetectorKind.diversion.rawValue,
                 subject: diverter,
                 value: legs,
                 measures: [

@@ -56,7 +56,7 @@ final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State
             guard invalid || (attempts >= minAttempts && distinct >= minDistinct) else { return }
             emitIfDue(
                 rule: rule,
-                detector: "fas",
+                detector: DetectorKind.falseAnswer.rawValue,
                 subject: "route:\(egress)/\(country)",
                 value: share,
                 measures: [

@@ -36,26 +36,10 @@ public final class FraudEngine {
         var detectors: [any Detector] = []
         for rule in rules.rules where rule.enabled ?? true {
             let filter = try CallFilter(rule.filter, rule: rule.id, file: "rules", calendars: context.calendars)
-            switch rule.detector {
-            case "irsf-hotlist": detectors.append(IRSFHotlistDetector(rule: rule, filter: filter, context: context))
-            case "irsf-burst": detectors.append(IRSFBurstDetector(rule: rule, filter: filter, context: context))
-            case "irsf-pump": detectors.append(IRSFPumpDetector(rule: rule, filter: filter, context: context))
-            case "fas": detectors.append(FalseAnswerDetector(rule: rule, filter: filter, context: context))
-            case "simbox": detectors.append(SIMBoxDetector(rule: rule, filter: filter, context: context))
-            case "simbox-trunk": detectors.append(SIMBoxTrunkDetector(rule: rule, filter: filter, context: context))
-            case "wangiri": detectors.append(WangiriDetector(rule: rule, filter: filter, context: context))
-            case "wangiri-callback":
-                detectors.append(WangiriCallbackDetector(rule: rule, filter: filter, context: context))
-            case "pbx-hack": detectors.append(PBXHackDetector(rule: rule, filter: filter, context: context))
-            case "premium": detectors.append(PremiumRateDetector(rule: rule, filter: filter, context: context))
-            case "robocall": detectors.append(RobocallDetector(rule: rule, filter: filter, context: context))
-            case "concurrency": detectors.append(ConcurrencyDetector(rule: rule, filter: filter, context: context))
-            case "diversion": detectors.append(DiversionDetector(rule: rule, filter: filter, context: context))
-            case "high-usage": detectors.append(HighUsageDetector(rule: rule, filter: filter, context: context))
-            case "subscription": detectors.append(SubscriptionDetector(rule: rule, filter: filter, context: context))
-            default:
+            guard let kind = DetectorKind(rawValue: rule.detector) else {
                 throw FraudConfigError(file: "rules", line: nil, field: "rule \(rule.id)", problem: "unknown detector")
             }
+            detectors.append(kind.make(rule: rule, filter: filter, context: context))
         }
         self.detectors = detectors
         interests = detectors.map(\.interest)

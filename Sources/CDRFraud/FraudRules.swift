@@ -4,23 +4,9 @@ import Foundation
 /// bad rule is an error naming the file, the rule and the field.
 public struct FraudRules: Sendable {
     /// The detectors a rule can name, with the parameters each understands.
-    public static let detectors: [String: Set<String>] = [
-        "irsf-hotlist": ["criticalMinutes"],
-        "irsf-burst": ["criticalMinutes", "peakFactor", "warmUpDays", "newCountryDays"],
-        "irsf-pump": ["rangeDigits", "minACD"],
-        "fas": ["minAttempts", "maxAnswerSeconds", "minDistinct"],
-        "simbox": ["warmUpDays", "newDays", "outInRatio", "maxCells", "maxTopShare", "imsiPerIMEI"],
-        "simbox-trunk": [],
-        "wangiri": ["maxRingSeconds", "maxAnsweredShare"],
-        "wangiri-callback": ["maxRingSeconds", "minTargets"],
-        "pbx-hack": ["probeDistinct", "probeMinutes"],
-        "premium": ["warnMinutes"],
-        "robocall": ["minDistinctRatio", "maxASR", "maxACD"],
-        "concurrency": ["maxCallHours"],
-        "diversion": [],
-        "high-usage": ["warnFloorMinutes", "minHistoryDays", "minCalls", "callCapMinutes"],
-        "subscription": ["warmUpDays", "newHours", "minCalls", "internationalShare"],
-    ]
+    public static let detectors: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: DetectorKind.allCases.map { ($0.rawValue, $0.parameters) }
+    )
 
     /// The rules, in file order.
     public var rules: [FraudRule]

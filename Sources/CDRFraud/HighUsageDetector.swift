@@ -92,7 +92,7 @@ final class HighUsageDetector: Detector {
             let average = profile.average
             emitIfDue(
                 rule: adjusted,
-                detector: "high-usage",
+                detector: DetectorKind.highUsage.rawValue,
                 subject: record.call.calling,
                 value: minutes,
                 measures: [

@@ -96,7 +96,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
             guard calls >= floor || minutes >= criticalMinutes else { return calls }
             emitIfDue(
                 rule: rule,
-                detector: "irsf-burst",
+                detector: DetectorKind.irsfBurst.rawValue,
                 subject: subject,
                 value: calls,
                 measures: [

@@ -23,7 +23,7 @@ final class IRSFHotlistDetector: KeyedDetector<String, Tally>, Detector {
             let isTest = range.category == .test
             emitIfDue(
                 rule: rule,
-                detector: "irsf-hotlist",
+                detector: DetectorKind.irsfHotlist.rawValue,
                 subject: payer,
                 value: calls,
                 measures: [

@@ -71,7 +71,7 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
         guard acd >= minACD else { return }
         emitIfDue(
             rule: rule,
-            detector: "irsf-pump",
+            detector: DetectorKind.irsfPump.rawValue,
             subject: "range:" + range,
             value: callers,
             measures: [

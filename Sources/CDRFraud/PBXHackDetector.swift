@@ -35,7 +35,7 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
             let calls = Double(state.tally.counter.count)
             emitIfDue(
                 rule: rule,
-                detector: "pbx-hack",
+                detector: DetectorKind.pbxHack.rawValue,
                 subject: subject,
                 value: calls,
                 measures: [

@@ -22,7 +22,7 @@ final class PremiumRateDetector: KeyedDetector<Int64, Tally>, Detector {
             let minutes = tally.counter.sum
             emitIfDue(
                 rule: rule,
-                detector: "premium",
+                detector: DetectorKind.premium.rawValue,
                 subject: record.call.calling,
                 value: calls,
                 measures: [

@@ -74,7 +74,7 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
         guard ratio >= minRatio, asr <= maxASR || acd <= maxACD else { return }
         emitIfDue(
             rule: rule,
-            detector: "robocall",
+            detector: DetectorKind.robocall.rawValue,
             subject: record.call.calling,
             value: attempts,
             measures: [

@@ -104,7 +104,7 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
             let cells = state.cells.count
             emitIfDue(
                 rule: rule,
-                detector: "simbox",
+                detector: DetectorKind.simBox.rawValue,
                 subject: "imsi:" + call.imsi,
                 value: Double(out),
                 measures: [
@@ -145,7 +145,7 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
             guard imsis >= limit else { return }
             emitIfDue(
                 rule: rule,
-                detector: "simbox",
+                detector: DetectorKind.simBox.rawValue,
                 subject: "imei:" + call.imei,
                 value: Double(imsis),
                 measures: [

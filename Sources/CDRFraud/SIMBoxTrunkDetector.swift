@@ -25,7 +25,7 @@ final class SIMBoxTrunkDetector: KeyedDetector<String, SIMBoxTrunkDetector.State
             let callers = Double(state.callers.count(now: now, window: rule.window))
             emitIfDue(
                 rule: rule,
-                detector: "simbox-trunk",
+                detector: DetectorKind.simBoxTrunk.rawValue,
                 subject: "trunk:" + trunk,
                 value: callers,
                 measures: [

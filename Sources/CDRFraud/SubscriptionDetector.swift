@@ -61,7 +61,7 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
             let calls = state.calls
             emitIfDue(
                 rule: rule,
-                detector: "subscription",
+                detector: DetectorKind.subscription.rawValue,
                 subject: record.call.calling,
                 value: minutes,
                 measures: [

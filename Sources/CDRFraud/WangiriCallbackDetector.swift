@@ -72,7 +72,7 @@ final class WangiriCallbackDetector: Detector {
             let victims = Double(state.victims.count(now: now, window: rule.window))
             emitIfDue(
                 rule: rule,
-                detector: "wangiri-callback",
+                detector: DetectorKind.wangiriCallback.rawValue,
                 subject: campaign,
                 value: victims,
                 measures: [

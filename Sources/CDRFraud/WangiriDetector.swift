@@ -43,7 +43,7 @@ final class WangiriDetector: KeyedDetector<Int64, WangiriDetector.State>, Detect
             guard share <= maxShare else { return }
             emitIfDue(
                 rule: rule,
-                detector: "wangiri",
+                detector: DetectorKind.wangiri.rawValue,
                 subject: record.call.calling,
                 value: distinct,
                 measures: [

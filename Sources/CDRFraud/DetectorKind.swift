@@ -1,0 +1,179 @@
+/// Every detector cdrpipe has, declared once: its name in rules and alerts, the parameters a rule may set,
+/// what it fires on and whom its alerts name (the README's detector table is generated from these and a test
+/// compares them), and how to build it.
+public enum DetectorKind: String, CaseIterable, Sendable {
+    /// International revenue share fraud: calls to test numbers and high-risk ranges.
+    case irsfHotlist = "irsf-hotlist"
+    /// IRSF: a burst of calls to risky ranges or countries new for the account.
+    case irsfBurst = "irsf-burst"
+    /// IRSF traffic pumping: many callers with long calls into one range.
+    case irsfPump = "irsf-pump"
+    /// Wangiri: one international number ringing many subscribers briefly.
+    case wangiri
+    /// Wangiri: subscribers calling back a number that rang them briefly.
+    case wangiriCallback = "wangiri-callback"
+    /// PBX hacking: international or premium calls out of hours, and probes.
+    case pbxHack = "pbx-hack"
+    /// SIM box: a SIM behaving like a gateway.
+    case simBox = "simbox"
+    /// SIM box on a trunk: home numbers arriving on international ingress.
+    case simBoxTrunk = "simbox-trunk"
+    /// False answer supervision on a route.
+    case falseAnswer = "fas"
+    /// Calls to domestic premium-rate ranges.
+    case premium
+    /// Nuisance and robocall bursts: many mostly unanswered attempts to different numbers.
+    case robocall
+    /// Simultaneous calls of one number above its usual peak.
+    case concurrency
+    /// Diversion abuse: diverted legs abroad or to risky ranges.
+    case diversion
+    /// Usage far above the number's own profile.
+    case highUsage = "high-usage"
+    /// Subscription fraud: a new number running up international or premium minutes.
+    case subscription
+
+    /// The parameters a rule of this detector may set in `params`.
+    public var parameters: Set<String> {
+        switch self {
+        case .irsfHotlist: ["criticalMinutes"]
+        case .irsfBurst: ["criticalMinutes", "peakFactor", "warmUpDays", "newCountryDays"]
+        case .irsfPump: ["rangeDigits", "minACD"]
+        case .wangiri: ["maxRingSeconds", "maxAnsweredShare"]
+        case .wangiriCallback: ["maxRingSeconds", "minTargets"]
+        case .pbxHack: ["probeDistinct", "probeMinutes"]
+        case .simBox: ["warmUpDays", "newDays", "outInRatio", "maxCells", "maxTopShare", "imsiPerIMEI"]
+        case .simBoxTrunk: []
+        case .falseAnswer: ["minAttempts", "maxAnswerSeconds", "minDistinct"]
+        case .premium: ["warnMinutes"]
+        case .robocall: ["minDistinctRatio", "maxASR", "maxACD"]
+        case .concurrency: ["maxCallHours"]
+        case .diversion: []
+        case .highUsage: ["warnFloorMinutes", "minHistoryDays", "minCalls", "callCapMinutes"]
+        case .subscription: ["warmUpDays", "newHours", "minCalls", "internationalShare"]
+        }
+    }
+
+    /// What it fires on (the README table's second column).
+    public var firesOn: String {
+        switch self {
+        case .irsfHotlist:
+            "calls to IPRN test numbers or high-risk ranges from the risk-range list"
+        case .irsfBurst:
+            "an account calling risk-listed ranges (`test`, `hrn`, `satellite`, `risk`) or countries it has not called in 90 days (known after a 7-day warm-up), and at least 3 × its usual busiest hour of such calls"
+        case .irsfPump:
+            "many callers reaching one international range (country code + 5 digits) with answered calls averaging ≥ 300 s"
+        case .wangiri:
+            "an international caller ringing many subscribers for ≤ 6 s, ≤ 10 % answered"
+        case .wangiriCallback:
+            "subscribers calling back, within 72 h, an international number that rang them briefly and rang ≥ 5 subscribers that way"
+        case .pbxHack:
+            "international/premium calls outside business hours (08–18 Mon–Fri, Europe/London), failed probes"
+        case .simBox:
+            "records with an IMSI: per SIM and day, four signs — new (first seen ≤ 10 days ago, after the warm-up), ≥ 10 × more calls out than in, ≤ 2 cells, five most-called numbers ≤ 10 % of calls; also an IMEI with ≥ 3 SIMs in 24 h"
+        case .simBoxTrunk:
+            "home-country calling numbers arriving on an international ingress trunk (`filter.carriers`, default names containing `intl-in`)"
+        case .falseAnswer:
+            "false answer supervision per route (egress trunk × destination country): share of answered calls answered within 1 s, once the route carried ≥ 50 attempts and instant answers reached ≥ 10 numbers; an answered call to `+CC 0…` (outside Italy) is critical at once"
+        case .premium:
+            "calls to domestic premium ranges"
+        case .robocall:
+            "many attempts, ≥ 90 % to different numbers, ASR ≤ 0.3 or ACD ≤ 30 s"
+        case .concurrency:
+            "overlapping calls of one number"
+        case .diversion:
+            "diverted legs to high-risk/premium ranges (critical at once) or abroad"
+        case .highUsage:
+            "today's answered minutes (a call counts at most 60) against the number's 28-day average (after 7 days of history, ≥ 3 calls today)"
+        case .subscription:
+            "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes, or ≥ 20 calls ≥ 50 % abroad"
+        }
+    }
+
+    /// Its default thresholds, as the shipped rules set them (the README table's third column).
+    public var defaultThresholds: String {
+        switch self {
+        case .irsfHotlist:
+            "test number: critical at once; HRN: warn 1, critical 3 calls or 10 answered min in 60 min"
+        case .irsfBurst:
+            "warn 10, critical 20 calls in 60 min; critical at 60 answered min"
+        case .irsfPump:
+            "warn 5, critical 10 distinct callers in 60 min"
+        case .wangiri:
+            "warn 30, critical 200 distinct numbers in 60 min"
+        case .wangiriCallback:
+            "warn at the first callback, critical at 5 subscribers"
+        case .pbxHack:
+            "warn 5, critical 15 calls in 30 min; ≥ 10 failed probes to distinct destinations in 10 min warn"
+        case .simBox:
+            "≥ 50 calls out and 3 signs warn, 4 critical"
+        case .simBoxTrunk:
+            "warn 10, critical 50 distinct numbers in 60 min"
+        case .falseAnswer:
+            "warn 0.3, critical 0.6 in 60 min"
+        case .premium:
+            "warn 10, critical 30 calls in 24 h; 60/180 answered min over ≥ 2 calls"
+        case .robocall:
+            "warn 100, critical 1,000 attempts in 60 min"
+        case .concurrency:
+            "warn max(4, 2 × its usual daily peak), critical max(8, 4 ×)"
+        case .diversion:
+            "warn 3, critical 10 legs in 60 min"
+        case .highUsage:
+            "warn max(120 min, 5 ×), critical 10 ×"
+        case .subscription:
+            "warn 60, critical 300 min on its first day"
+        }
+    }
+
+    /// Whom its alerts name (the README table's last column).
+    public var subject: String {
+        switch self {
+        case .irsfHotlist: "the payer: diverting number of a diverted leg, else caller"
+        case .irsfBurst: "`acct:<account code>`, else the line"
+        case .irsfPump: "`range:+<prefix>`"
+        case .wangiri: "calling number"
+        case .wangiriCallback: "the number called back"
+        case .pbxHack: "`acct:<account code>`, else the line"
+        case .simBox: "`imsi:<IMSI>`, `imei:<IMEI>`"
+        case .simBoxTrunk: "`trunk:<carrier>`"
+        case .falseAnswer: "`route:<egress>/<country>`"
+        case .premium: "calling number"
+        case .robocall: "calling number"
+        case .concurrency: "calling number"
+        case .diversion: "diverting number"
+        case .highUsage: "calling number"
+        case .subscription: "calling number"
+        }
+    }
+
+    /// A detector of this kind applying `rule`.
+    func make(rule: FraudRule, filter: CallFilter, context: DetectorContext) -> any Detector {
+        switch self {
+        case .irsfHotlist: IRSFHotlistDetector(rule: rule, filter: filter, context: context)
+        case .irsfBurst: IRSFBurstDetector(rule: rule, filter: filter, context: context)
+        case .irsfPump: IRSFPumpDetector(rule: rule, filter: filter, context: context)
+        case .wangiri: WangiriDetector(rule: rule, filter: filter, context: context)
+        case .wangiriCallback: WangiriCallbackDetector(rule: rule, filter: filter, context: context)
+        case .pbxHack: PBXHackDetector(rule: rule, filter: filter, context: context)
+        case .simBox: SIMBoxDetector(rule: rule, filter: filter, context: context)
+        case .simBoxTrunk: SIMBoxTrunkDetector(rule: rule, filter: filter, context: context)
+        case .falseAnswer: FalseAnswerDetector(rule: rule, filter: filter, context: context)
+        case .premium: PremiumRateDetector(rule: rule, filter: filter, context: context)
+        case .robocall: RobocallDetector(rule: rule, filter: filter, context: context)
+        case .concurrency: ConcurrencyDetector(rule: rule, filter: filter, context: context)
+        case .diversion: DiversionDetector(rule: rule, filter: filter, context: context)
+        case .highUsage: HighUsageDetector(rule: rule, filter: filter, context: context)
+        case .subscription: SubscriptionDetector(rule: rule, filter: filter, context: context)
+        }
+    }
+
+    /// The README's detector table, rows in declaration order.
+    public static var markdownTable: String {
+        var lines = ["| detector | fires on | default thresholds (rules file) | subject |", "|---|---|---|---|"]
+        for kind in allCases {
+            lines.append("| `\(kind.rawValue)` | \(kind.firesOn) | \(kind.defaultThresholds) | \(kind.subject) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
