@@ -33,20 +33,20 @@ public struct IngestProgress: Sendable {
 /// Each file is parsed on its own thread while this thread inserts, so decoding and SQLite work
 /// overlap on two cores. Memory is bounded by the batch size, the queue length and SQLite's cache.
 public final class IngestJob {
-    private let store: SQLiteStore
-    private let options: IngestOptions
-    private let rejects: RejectsWriter
-    private let progress: (@Sendable (IngestProgress) -> Void)?
-    private let detection: DetectionThread?
+    let store: SQLiteStore
+    let options: IngestOptions
+    let rejects: RejectsWriter
+    let progress: (@Sendable (IngestProgress) -> Void)?
+    let detection: DetectionThread?
     private let deferred: FraudEngine?
-    private var runFiles = Set<Int64>()
-    private var pendingAlerts: [Alert] = []
+    var runFiles = Set<Int64>()
+    var pendingAlerts: [Alert] = []
     private var storedAlerts: [String] = []
     private var failedSources = Set<Int64>()
-    private var bytesBefore: Int64 = 0
-    private var totalBytes: Int64 = 0
-    private var recordsSeen: Int64 = 0
-    private let started = Date()
+    var bytesBefore: Int64 = 0
+    var totalBytes: Int64 = 0
+    var recordsSeen: Int64 = 0
+    let started = Date()
 
     /// Creates a job writing rejects to `rejectsPath`.
     public init(
@@ -134,7 +134,7 @@ public final class IngestJob {
     }
 
     /// Stores the alerts raised so far (inside the current transaction).
-    private func storePendingAlerts() throws(StoreError) {
+    func storePendingAlerts() throws(StoreError) {
         for alert in pendingAlerts where !failedSources.contains(alert.source ?? -1) {
             if try store.insertAlert(AlertRow(alert)) { storedAlerts.append(alert.id) }
         }
@@ -142,7 +142,7 @@ public final class IngestJob {
     }
 
     /// Forgets a failed file's buffered records and not-yet-stored alerts (the store drops its stored ones).
-    private func withdraw(fileID: Int64) {
+    func withdraw(fileID: Int64) {
         detection?.discard(source: fileID)
         failedSources.insert(fileID)
         pendingAlerts.removeAll { $0.source == fileID }
@@ -223,128 +223,36 @@ public final class IngestJob {
         interrupted: FileEntry?,
         queue: BoundedQueue<ParserMessage>
     ) -> FileOutcome {
-        var fileID: Int64?
-        var dialect: String?
-        var counts = interrupted?.counts ?? LoadCounts()
-        let countsBefore = counts
-        var sinceCheckpoint = 0
+        let load = FileLoad(
+            job: self,
+            path: path,
+            size: size,
+            headSHA256: headSHA256,
+            sha256: sha256,
+            interrupted: interrupted
+        )
         do {
             while let message = queue.pop() {
                 switch message {
-                case .opened(let name):
-                    dialect = name
-                    if let interrupted {
-                        try store.resumeFile(id: interrupted.id, path: path)
-                        fileID = interrupted.id
-                    } else {
-                        fileID = try store.beginFile(
-                            path: path,
-                            size: size,
-                            headSHA256: headSHA256,
-                            sha256: sha256,
-                            dialect: name
-                        )
-                    }
-                    if let fileID { runFiles.insert(fileID) }
-                case .batch(let batch):
-                    guard let id = fileID else { continue }
-                    var stored: [DetectionThread.StoredCall] = []
-                    if detection != nil { stored.reserveCapacity(batch.records.count) }
-                    for (record, key) in batch.records {
-                        if try store.insert(record, key: key, fileID: id) {
-                            counts.stored += 1
-                            if detection != nil { stored.append(.init(id: store.lastRecordID, call: record)) }
-                        } else {
-                            counts.duplicates += 1
-                        }
-                    }
-                    if let detection {
-                        detection.send(stored, source: id)
-                        pendingAlerts.append(contentsOf: detection.drain())
-                        if !pendingAlerts.isEmpty { try storePendingAlerts() }
-                    }
-                    for reject in batch.rejects { rejects.write(reject, file: path) }
-                    counts.rejected += Int64(batch.rejects.count)
-                    counts.skipped.merge(batch.skipped, uniquingKeysWith: +)
-                    sinceCheckpoint += batch.records.count + batch.rejects.count
-                    recordsSeen += Int64(batch.records.count + batch.rejects.count)
-                    if sinceCheckpoint >= options.checkpointEvery, path != "-" {
-                        try rejects.flush()
-                        try store.checkpoint(
-                            fileID: id,
-                            offset: batch.resume.offset,
-                            line: batch.resume.line,
-                            counts: counts,
-                            prefixBytes: batch.rawBytes,
-                            prefixSHA256: batch.prefixSHA256
-                        )
-                        sinceCheckpoint = 0
-                    }
-                    progress?(
-                        IngestProgress(
-                            bytes: bytesBefore + batch.rawBytes,
-                            totalBytes: totalBytes,
-                            records: recordsSeen,
-                            elapsed: Date().timeIntervalSince(started)
-                        )
-                    )
+                case .opened(let name): try load.open(dialect: name)
+                case .batch(let batch): try load.write(batch)
                 case .failed(let error) where error.skip:
                     store.rollback()
-                    return .skipped(path, dialect: dialect, reason: error.reason)
-                case .failed(let error):
-                    let reason = error.reason
-                    try? rejects.flush()
-                    if let id = fileID {
-                        withdraw(fileID: id)
-                        try store.failFile(id: id, reason: reason)
-                    } else {
-                        let id = try store.beginFile(
-                            path: path,
-                            size: size,
-                            headSHA256: headSHA256,
-                            sha256: sha256,
-                            dialect: dialect ?? "unknown"
-                        )
-                        try store.failFile(id: id, reason: reason)
-                    }
-                    return .failed(path, reason, dialect: dialect, io: error.io)
+                    return .skipped(path, dialect: load.dialect, reason: error.reason)
+                case .failed(let error): return try load.fail(error)
                 case .finished(let end, let rawSHA256, let rawBytes, let incompleteness):
-                    guard let id = fileID else { return .failed(path, "no records and no format") }
-                    try rejects.flush()
-                    try store.finishFile(
-                        id: id,
-                        sha256: sha256 ?? rawSHA256,
-                        size: rawBytes,
-                        offset: end.offset,
-                        line: end.line,
-                        counts: counts,
+                    return try load.finish(
+                        at: end,
+                        rawSHA256: rawSHA256,
+                        rawBytes: rawBytes,
                         incomplete: incompleteness
                     )
-                    let delta = counts.since(countsBefore)
-                    var outcome = FileOutcome(
-                        path: path,
-                        status: interrupted == nil ? .loaded : .resumed,
-                        dialect: dialect,
-                        records: delta.stored,
-                        duplicates: delta.duplicates,
-                        rejected: delta.rejected,
-                        reason: interrupted.map { "resumed at line \($0.resumeLine) after an interrupted run" }
-                    )
-                    outcome.skippedRecords = delta.skipped
-                    outcome.incomplete = incompleteness
-                    return outcome
                 }
             }
             return .failed(path, "the parsing thread stopped without finishing")
         } catch {
             queue.close()
-            try? rejects.flush()
-            store.rollback()
-            if let id = fileID {
-                withdraw(fileID: id)
-                try? store.failFile(id: id, reason: "\(error)")
-            }
-            return .failed(path, error, database: store.connection.path, dialect: dialect)
+            return load.abort(error)
         }
     }
 }
