@@ -10,69 +10,74 @@ import Synchronization
 /// Analysts' endpoints: anonymised aggregates and the KPIs derived from them; no number ever leaves here.
 extension APIServer {
     func addAnalystRoutes(_ router: Router<BasicRequestContext>) {
-        router.get("v1/aggregates") { [self] request, _ -> Response in
-            _ = try await authorize(request, for: .aggregates)
-            let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
-            let dimensions = try Self.dimensions(query["by"] ?? "day")
-            let format = try query.format()
-            let names = dimensions.map(\.rawValue)
-            let text = try await aggregateAnswer(query, dimensions, key: "aggregates|\(format)") { rows in
-                guard format == .csv else { return AggregateRow.json(rows, dimensions: names) }
+        router.get("v1/aggregates") { [self] request, _ in try await aggregates(request) }
+        router.get("v1/kpis") { [self] request, _ in try await kpis(request) }
+    }
+
+    /// `GET /v1/aggregates`: anonymised aggregates by the requested dimensions (analysts).
+    func aggregates(_ request: Request) async throws -> Response {
+        _ = try await authorize(request, for: .aggregates)
+        let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
+        let dimensions = try Self.dimensions(query["by"] ?? "day")
+        let format = try query.format()
+        let names = dimensions.map(\.rawValue)
+        let text = try await aggregateAnswer(query, dimensions, key: "aggregates|\(format)") { rows in
+            guard format == .csv else { return AggregateRow.json(rows, dimensions: names) }
+            return RecordExport.csv(
+                header: names + ["calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes", "callers"],
+                rows.map { row in
+                    row.values + [
+                        String(row.counts.calls), String(row.counts.answered), String(row.asr), String(row.ner),
+                        String(row.acd), String(row.answeredMinutes),
+                        row.suppressed ? "" : String(row.counts.callers),
+                    ]
+                }
+            )
+        }
+        return Self.response(
+            text.text,
+            type: format == .csv ? "text/csv; charset=utf-8" : "application/json",
+            freshness: text.freshness
+        )
+    }
+
+    /// `GET /v1/kpis`: ASR, NER and ACD by day, month or hour (analysts).
+    func kpis(_ request: Request) async throws -> Response {
+        _ = try await authorize(request, for: .kpis)
+        let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
+        let period = query["by"] ?? "day"
+        guard ["day", "month", "hour"].contains(period) else {
+            throw HTTPError(.badRequest, message: "by \"\(period)\" must be day, month or hour")
+        }
+        let format = try query.format()
+        let text = try await aggregateAnswer(query, [AggregateDimension(rawValue: period)!], key: "kpis|\(format)") {
+            rows in
+            if format == .csv {
+                let header = [period, "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes"]
                 return RecordExport.csv(
-                    header: names + ["calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes", "callers"],
+                    header: header,
                     rows.map { row in
-                        row.values + [
-                            String(row.counts.calls), String(row.counts.answered), String(row.asr), String(row.ner),
-                            String(row.acd), String(row.answeredMinutes),
-                            row.suppressed ? "" : String(row.counts.callers),
+                        [
+                            row.values[0], String(row.counts.calls), String(row.counts.answered),
+                            Self.fixed(row.asr), Self.fixed(row.ner), Self.fixed(row.acd),
+                            Self.fixed(row.answeredMinutes),
                         ]
                     }
                 )
             }
-            return Self.response(
-                text.text,
-                type: format == .csv ? "text/csv; charset=utf-8" : "application/json",
-                freshness: text.freshness
-            )
-        }
-        router.get("v1/kpis") { [self] request, _ -> Response in
-            _ = try await authorize(request, for: .kpis)
-            let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
-            let period = query["by"] ?? "day"
-            guard ["day", "month", "hour"].contains(period) else {
-                throw HTTPError(.badRequest, message: "by \"\(period)\" must be day, month or hour")
+            let objects = rows.map { row -> [String: Any] in
+                [
+                    period: row.values[0], "calls": row.counts.calls, "answered": row.counts.answered,
+                    "asr": row.asr, "ner": row.ner, "acd_seconds": row.acd, "answered_minutes": row.answeredMinutes,
+                ]
             }
-            let format = try query.format()
-            let text = try await aggregateAnswer(query, [AggregateDimension(rawValue: period)!], key: "kpis|\(format)")
-            {
-                rows in
-                if format == .csv {
-                    let header = [period, "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes"]
-                    return RecordExport.csv(
-                        header: header,
-                        rows.map { row in
-                            [
-                                row.values[0], String(row.counts.calls), String(row.counts.answered),
-                                Self.fixed(row.asr), Self.fixed(row.ner), Self.fixed(row.acd),
-                                Self.fixed(row.answeredMinutes),
-                            ]
-                        }
-                    )
-                }
-                let objects = rows.map { row -> [String: Any] in
-                    [
-                        period: row.values[0], "calls": row.counts.calls, "answered": row.counts.answered,
-                        "asr": row.asr, "ner": row.ner, "acd_seconds": row.acd, "answered_minutes": row.answeredMinutes,
-                    ]
-                }
-                return RecordExport.json(objects)
-            }
-            return Self.response(
-                text.text,
-                type: format == .csv ? "text/csv; charset=utf-8" : "application/json",
-                freshness: text.freshness
-            )
+            return RecordExport.json(objects)
         }
+        return Self.response(
+            text.text,
+            type: format == .csv ? "text/csv; charset=utf-8" : "application/json",
+            freshness: text.freshness
+        )
     }
 
     /// The rendered answer to an aggregate query over a validated date range (at most six years), and how
