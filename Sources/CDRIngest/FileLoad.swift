@@ -6,7 +6,7 @@ import Foundation
 /// One file's load into the SQLite store: the writer's side of the parsing thread's messages, one method
 /// per message. Counts, checkpoints and the file's registry entry live here; the run's state (progress,
 /// alerts, the files of this run) stays with the ``IngestJob``.
-final class FileLoad {
+final class FileLoad: RecordSink {
     private let job: IngestJob
     private let path: String
     private let size: Int64
@@ -95,6 +95,15 @@ final class FileLoad {
             )
         )
     }
+
+    /// The file is deliberately not loaded: what this transaction wrote of it is rolled back.
+    func skip(_ error: SourceError) -> FileOutcome {
+        job.store.rollback()
+        return .skipped(path, dialect: dialect, reason: error.reason)
+    }
+
+    /// The parsing thread ended without a last message.
+    func vanished() -> FileOutcome { .failed(path, "the parsing thread stopped without finishing") }
 
     /// The parser failed on the file: its records are withdrawn and the registry says why.
     func fail(_ error: SourceError) throws -> FileOutcome {

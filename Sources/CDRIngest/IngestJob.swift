@@ -223,36 +223,13 @@ public final class IngestJob {
         interrupted: FileEntry?,
         queue: BoundedQueue<ParserMessage>
     ) -> FileOutcome {
-        let load = FileLoad(
+        FileLoad(
             job: self,
             path: path,
             size: size,
             headSHA256: headSHA256,
             sha256: sha256,
             interrupted: interrupted
-        )
-        do {
-            while let message = queue.pop() {
-                switch message {
-                case .opened(let name): try load.open(dialect: name)
-                case .batch(let batch): try load.write(batch)
-                case .failed(let error) where error.skip:
-                    store.rollback()
-                    return .skipped(path, dialect: load.dialect, reason: error.reason)
-                case .failed(let error): return try load.fail(error)
-                case .finished(let end, let rawSHA256, let rawBytes, let incompleteness):
-                    return try load.finish(
-                        at: end,
-                        rawSHA256: rawSHA256,
-                        rawBytes: rawBytes,
-                        incomplete: incompleteness
-                    )
-                }
-            }
-            return .failed(path, "the parsing thread stopped without finishing")
-        } catch {
-            queue.close()
-            return load.abort(error)
-        }
+        ).drain(queue)
     }
 }

@@ -112,83 +112,15 @@ public final class PostgresIngestJob {
         do { context = try options.decodeContext() } catch { return .failed(path, error.reason) }
         let queue = ParserThread.start(path: path, options: options, context: context, resume: .start)
         defer { queue.close() }
-        var dialect = "unknown"
-        var rejected: Int64 = 0
-        var skipped: [String: Int64] = [:]
-        var batch = CopyBatch()
-        let writer = BatchWriter(
+        return PostgresFileLoad(
             store: store,
-            fileID: fileID,
+            rejects: rejects,
             path: path,
+            fileID: fileID,
             worker: worker,
-            leaseSeconds: leaseSeconds
-        )
-        writer.start()
-        func written() throws(PostgresStoreError) -> (written: Int64, stored: Int64) {
-            try writer.finish().get()
-        }
-        do {
-            while let message = queue.pop() {
-                switch message {
-                case .opened(let name): dialect = name
-                case .batch(let records):
-                    for (record, key) in records.records { batch.append(record, key: key, fileID: fileID) }
-                    for reject in records.rejects { rejects.write(reject, file: path) }
-                    batch.rejected += records.rejects.count
-                    rejected += Int64(records.rejects.count)
-                    skipped.merge(records.skipped, uniquingKeysWith: +)
-                    if batch.count >= copyBatch {
-                        try rejects.flush()
-                        if !writer.write(batch) { _ = try written() }
-                        batch = CopyBatch()
-                    }
-                case .failed(let error) where error.skip:
-                    _ = try? written()
-                    try store.release(fileID: fileID, worker: worker)
-                    return .skipped(path, dialect: dialect, reason: error.reason)
-                case .failed(let error):
-                    try? rejects.flush()
-                    _ = try? written()
-                    try store.fail(fileID: fileID, worker: worker, reason: error.reason)
-                    return .failed(path, error.reason, dialect: dialect, io: error.io)
-                case .finished(_, _, _, let incompleteness):
-                    try rejects.flush()
-                    if !writer.write(batch) { _ = try written() }
-                    let counts = try written()
-                    try store.finish(
-                        fileID: fileID,
-                        worker: worker,
-                        dialect: dialect,
-                        skipped: LoadCounts(skipped: skipped).skippedText,
-                        incomplete: incompleteness
-                    )
-                    var outcome = FileOutcome(
-                        path: path,
-                        status: takenOver ? .resumed : .loaded,
-                        dialect: dialect,
-                        records: counts.stored,
-                        duplicates: counts.written - counts.stored,
-                        rejected: rejected,
-                        reason: takenOver ? "taken over after the previous worker's lease ran out" : nil
-                    )
-                    outcome.skippedRecords = skipped
-                    outcome.incomplete = incompleteness
-                    return outcome
-                }
-            }
-            _ = try? written()
-            return .failed(path, "the parsing thread stopped without finishing", dialect: dialect)
-        } catch let error as PostgresStoreError {
-            queue.close()
-            _ = try? written()
-            if case .claimLost = error {
-                return .skipped(path, dialect: dialect, rejected: rejected, reason: error.description)
-            }
-            return .failed(path, error.description, dialect: dialect)
-        } catch {
-            queue.close()
-            _ = try? written()
-            return .failed(path, "\(error)", dialect: dialect)
-        }
+            leaseSeconds: leaseSeconds,
+            takenOver: takenOver,
+            copyBatch: copyBatch
+        ).drain(queue)
     }
 }
