@@ -10,18 +10,18 @@ import Synchronization
 /// Operators', administrators' and auditors' endpoints: the ingest registry, legal holds, data-subject
 /// requests and the audit log.
 extension APIServer {
-    func addAdminRoutes(_ router: Router<BasicRequestContext>) {
-        router.get("v1/files") { [self] request, _ in try await files(request) }
-        router.get("v1/holds") { [self] request, _ in try await holds(request) }
-        router.get("v1/audit") { [self] request, _ in try await audit(request) }
+    func addAdminRoutes(_ router: Router<APIRequestContext>) {
+        router.get("v1/files") { [self] request, context in try await files(request, context) }
+        router.get("v1/holds") { [self] request, context in try await holds(request, context) }
+        router.get("v1/audit") { [self] request, context in try await audit(request, context) }
         router.get("v1/subjects/:number/export") { [self] request, context in try await subjectExport(request, context)
         }
         router.post("v1/subjects/:number/erase") { [self] request, context in try await subjectErase(request, context) }
     }
 
     /// `GET /v1/files`: a page of the ingest registry (operators).
-    func files(_ request: Request) async throws -> Response {
-        _ = try await authorize(request, for: .files)
+    func files(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try await authorize(request, context, for: .files)
         let query = try QueryParameters(request, allowed: ["offset", "limit", "format"])
         let offset = try query.int("offset", default: 0, in: 0...10_000_000)
         let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
@@ -47,8 +47,8 @@ extension APIServer {
     }
 
     /// `GET /v1/holds`: the legal holds (admins; audited).
-    func holds(_ request: Request) async throws -> Response {
-        let user = try await authorize(request, for: .holds)
+    func holds(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .holds)
         let query = try QueryParameters(request, allowed: ["released", "format"])
         let released = try query.flag("released")
         let holds = try await withStore { store in
@@ -66,8 +66,8 @@ extension APIServer {
     }
 
     /// `GET /v1/audit`: a page of the audit log, verified on request (auditors).
-    func audit(_ request: Request) async throws -> Response {
-        _ = try await authorize(request, for: .audit)
+    func audit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try await authorize(request, context, for: .audit)
         let query = try QueryParameters(request, allowed: ["after", "limit", "verify"])
         let after = try query.int("after", default: 0, in: 0...Int(Int32.max))
         let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
@@ -97,8 +97,8 @@ extension APIServer {
     }
 
     /// `GET /v1/subjects/{number}/export`: everything held on one number (admins; audited).
-    func subjectExport(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let user = try await authorize(request, for: .subjectExport, subject: Self.rawPathNumber(context))
+    func subjectExport(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .subjectExport, subject: Self.rawPathNumber(context))
         let number = try Self.pathNumber(context)
         let query = try QueryParameters(request, allowed: ["format", "part"])
         let report = try await withDesk(user) { desk throws(SubjectError) in try desk.export(number) }
@@ -111,8 +111,8 @@ extension APIServer {
     }
 
     /// `POST /v1/subjects/{number}/erase`: erase one number where the law allows (admins; audited).
-    func subjectErase(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let user = try await authorize(request, for: .subjectErase, subject: Self.rawPathNumber(context))
+    func subjectErase(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .subjectErase, subject: Self.rawPathNumber(context))
         let number = try Self.pathNumber(context)
         let query = try QueryParameters(request, allowed: ["dry_run"])
         let dryRun = try query.flag("dry_run")
@@ -136,12 +136,12 @@ extension APIServer {
     }
 
     /// The path's number as sent, unvalidated, to pseudonymise in the audit entry of a refused request.
-    static func rawPathNumber(_ context: BasicRequestContext) -> String? {
+    static func rawPathNumber(_ context: APIRequestContext) -> String? {
         context.parameters.get("number").map { $0.removingPercentEncoding ?? $0 }
     }
 
     /// The path's number, validated.
-    static func pathNumber(_ context: BasicRequestContext) throws -> String {
+    static func pathNumber(_ context: APIRequestContext) throws -> String {
         guard let number = rawPathNumber(context), QueryParameters.isNumber(number) else {
             throw HTTPError(
                 .badRequest,

@@ -9,14 +9,14 @@ import Synchronization
 
 /// Analysts' endpoints: anonymised aggregates and the KPIs derived from them; no number ever leaves here.
 extension APIServer {
-    func addAnalystRoutes(_ router: Router<BasicRequestContext>) {
-        router.get("v1/aggregates") { [self] request, _ in try await aggregates(request) }
-        router.get("v1/kpis") { [self] request, _ in try await kpis(request) }
+    func addAnalystRoutes(_ router: Router<APIRequestContext>) {
+        router.get("v1/aggregates") { [self] request, context in try await aggregates(request, context) }
+        router.get("v1/kpis") { [self] request, context in try await kpis(request, context) }
     }
 
     /// `GET /v1/aggregates`: anonymised aggregates by the requested dimensions (analysts).
-    func aggregates(_ request: Request) async throws -> Response {
-        _ = try await authorize(request, for: .aggregates)
+    func aggregates(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try await authorize(request, context, for: .aggregates)
         let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
         let dimensions = try Self.dimensions(query["by"] ?? "day")
         let format = try query.format()
@@ -42,8 +42,8 @@ extension APIServer {
     }
 
     /// `GET /v1/kpis`: ASR, NER and ACD by day, month or hour (analysts).
-    func kpis(_ request: Request) async throws -> Response {
-        _ = try await authorize(request, for: .kpis)
+    func kpis(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try await authorize(request, context, for: .kpis)
         let query = try QueryParameters(request, allowed: ["from", "to", "by", "format"])
         let period = query["by"] ?? "day"
         guard ["day", "month", "hour"].contains(period) else {

@@ -8,16 +8,16 @@ import Hummingbird
 /// Fraud investigators' endpoints: alerts, cases, a number's records and nuisance traces. Every answer
 /// holds personal data, so every read is audited.
 extension APIServer {
-    func addFraudRoutes(_ router: Router<BasicRequestContext>) {
-        router.get("v1/alerts") { [self] request, _ in try await alerts(request) }
+    func addFraudRoutes(_ router: Router<APIRequestContext>) {
+        router.get("v1/alerts") { [self] request, context in try await alerts(request, context) }
         router.get("v1/cases/:id") { [self] request, context in try await fraudCase(request, context) }
-        router.get("v1/records") { [self] request, _ in try await records(request) }
-        router.get("v1/trace") { [self] request, _ in try await trace(request) }
+        router.get("v1/records") { [self] request, context in try await records(request, context) }
+        router.get("v1/trace") { [self] request, context in try await trace(request, context) }
     }
 
     /// `GET /v1/alerts`: a page of fraud alerts (fraud investigators; audited).
-    func alerts(_ request: Request) async throws -> Response {
-        let user = try await authorize(request, for: .alerts)
+    func alerts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .alerts)
         let query = try QueryParameters(request, allowed: ["since", "severity", "offset", "limit", "format"])
         let since = try query.time("since")
         let severity = query["severity"] ?? "warning"
@@ -47,8 +47,8 @@ extension APIServer {
     }
 
     /// `GET /v1/cases/{id}`: one case with its alerts (fraud investigators; audited).
-    func fraudCase(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let user = try await authorize(request, for: .cases)
+    func fraudCase(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .cases)
         _ = try QueryParameters(request, allowed: [])
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
             throw HTTPError(.badRequest, message: "case id must be a positive whole number")
@@ -80,8 +80,8 @@ extension APIServer {
     }
 
     /// `GET /v1/records`: full records in which a number takes part (fraud investigators; audited).
-    func records(_ request: Request) async throws -> Response {
-        let user = try await authorize(request, for: .records, subject: Self.queryNumber(request, "number"))
+    func records(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .records, subject: Self.queryNumber(request, "number"))
         let query = try QueryParameters(request, allowed: ["number", "from", "to", "offset", "limit", "format"])
         let number = try query.number("number")
         let (from, to) = try query.timeRange()
@@ -101,8 +101,8 @@ extension APIServer {
     }
 
     /// `GET /v1/trace`: who called a victim, directly or diverted (fraud investigators; audited).
-    func trace(_ request: Request) async throws -> Response {
-        let user = try await authorize(request, for: .trace, subject: Self.queryNumber(request, "victim"))
+    func trace(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let user = try await authorize(request, context, for: .trace, subject: Self.queryNumber(request, "victim"))
         let query = try QueryParameters(request, allowed: ["victim", "from", "to", "format"])
         let victim = try query.number("victim")
         let (from, to) = try query.timeRange()

@@ -60,15 +60,16 @@ public final class APIServer: Sendable {
     }
 
     /// The routes.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: MethodCheckMiddleware())
+        router.add(middleware: AuthenticationMiddleware(server: self))
         router.get("/") { _, _ in Self.html(AnalystPage.html) }
         router.get("healthz") { _, _ in "ok\n" }
-        router.get("metrics") { [self] request, _ in
-            _ = try await authorize(request, for: .metrics)
+        router.get("metrics") { [self] request, context in
+            _ = try await authorize(request, context, for: .metrics)
             let counters = try await withStore { store in try store.counters() }
             return Self.text(metrics.render(counters), type: "text/plain; version=0.0.4")
         }
@@ -78,15 +79,19 @@ public final class APIServer: Sendable {
         return router
     }
 
-    /// The user behind the request's bearer token, if their role allows `resource`.
-    func authorize(_ request: Request, for resource: Resource, subject: String? = nil) async throws -> UserRow {
-        guard let header = request.headers[.authorization], header.count > 7,
-            header.prefix(7).lowercased() == "bearer "
-        else {
-            throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
-        }
-        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard token.utf8.count <= 128, let user = try await user(token: token) else {
+    /// The user the middleware found behind the request's bearer token, if their role allows `resource`;
+    /// a refusal concerning personal data is audited, the `subject` number pseudonymised.
+    func authorize(
+        _ request: Request,
+        _ context: APIRequestContext,
+        for resource: Resource,
+        subject: String? = nil
+    ) async throws -> UserRow {
+        let user: UserRow
+        switch context.credential {
+        case .missing: throw HTTPError(.unauthorized, message: "send Authorization: Bearer <token>")
+        case .user(let found): user = found
+        case .unknown:
             if resource.isPersonal {
                 await auditRefusal(
                     request,
