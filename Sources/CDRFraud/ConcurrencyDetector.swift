@@ -57,7 +57,7 @@ final class ConcurrencyDetector: Detector {
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
-        state = KeyedState(ttl: Int64(rule.param("maxCallHours", 4) * 3600), cap: context.keyCap)
+        state = KeyedState(ttl: Int64(rule.param("maxCallHours") * 3600), cap: context.keyCap)
         profiles = KeyedState(ttl: 28 * 86_400, cap: context.keyCap)
     }
 

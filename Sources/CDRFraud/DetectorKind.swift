@@ -33,26 +33,261 @@ public enum DetectorKind: String, CaseIterable, Sendable {
     /// Subscription fraud: a new number running up international or premium minutes.
     case subscription
 
-    /// The parameters a rule of this detector may set in `params`.
-    public var parameters: Set<String> {
+    /// One setting a rule may give in `params`: its default (what the detector uses when the rule is
+    /// silent), the values allowed and what it means.
+    public struct Setting: Sendable {
+        /// The name in `params`.
+        public let name: String
+        /// The value used when a rule does not set it.
+        public let defaultValue: Double
+        /// The values a rule may set.
+        public let range: ClosedRange<Double>
+        /// What it means, in one line.
+        public let meaning: String
+    }
+
+    /// The settings a rule of this detector may give.
+    public var settings: [Setting] {
         switch self {
-        case .irsfHotlist: ["criticalMinutes"]
-        case .irsfBurst: ["criticalMinutes", "peakFactor", "warmUpDays", "newCountryDays"]
-        case .irsfPump: ["rangeDigits", "minACD"]
-        case .wangiri: ["maxRingSeconds", "maxAnsweredShare"]
-        case .wangiriCallback: ["maxRingSeconds", "minTargets"]
-        case .pbxHack: ["probeDistinct", "probeMinutes"]
-        case .simBox: ["warmUpDays", "newDays", "outInRatio", "maxCells", "maxTopShare", "imsiPerIMEI"]
+        case .irsfHotlist:
+            [
+                Setting(
+                    name: "criticalMinutes",
+                    defaultValue: 10,
+                    range: 0.1...100_000,
+                    meaning: "answered minutes to high-risk ranges that make the alert critical"
+                )
+            ]
+        case .irsfBurst:
+            [
+                Setting(
+                    name: "criticalMinutes",
+                    defaultValue: 60,
+                    range: 0.1...100_000,
+                    meaning: "answered minutes in the window that make the alert critical"
+                ),
+                Setting(
+                    name: "peakFactor",
+                    defaultValue: 3,
+                    range: 1...100,
+                    meaning: "times the account's usual busiest hour of such calls"
+                ),
+                Setting(
+                    name: "warmUpDays",
+                    defaultValue: 7,
+                    range: 0...365,
+                    meaning: "days of history before an account is judged"
+                ),
+                Setting(
+                    name: "newCountryDays",
+                    defaultValue: 90,
+                    range: 1...3650,
+                    meaning: "days without a call that make a country new for the account"
+                ),
+            ]
+        case .irsfPump:
+            [
+                Setting(
+                    name: "rangeDigits",
+                    defaultValue: 5,
+                    range: 1...12,
+                    meaning: "digits after the country code that make one range"
+                ),
+                Setting(
+                    name: "minACD",
+                    defaultValue: 300,
+                    range: 1...86_400,
+                    meaning: "average answered seconds per call into the range"
+                ),
+            ]
+        case .wangiri:
+            [
+                Setting(
+                    name: "maxRingSeconds",
+                    defaultValue: 6,
+                    range: 1...120,
+                    meaning: "longest ring counted as a Wangiri ring"
+                ),
+                Setting(
+                    name: "maxAnsweredShare",
+                    defaultValue: 0.1,
+                    range: 0...1,
+                    meaning: "largest share of answered calls"
+                ),
+            ]
+        case .wangiriCallback:
+            [
+                Setting(
+                    name: "maxRingSeconds",
+                    defaultValue: 6,
+                    range: 1...120,
+                    meaning: "longest ring counted as a Wangiri ring"
+                ),
+                Setting(
+                    name: "minTargets",
+                    defaultValue: 5,
+                    range: 1...100_000,
+                    meaning: "subscribers rung briefly before a callback counts"
+                ),
+            ]
+        case .pbxHack:
+            [
+                Setting(
+                    name: "probeDistinct",
+                    defaultValue: 10,
+                    range: 1...100_000,
+                    meaning: "failed probes to distinct destinations that warn"
+                ),
+                Setting(
+                    name: "probeMinutes",
+                    defaultValue: 10,
+                    range: 1...1440,
+                    meaning: "window of the probes, in minutes"
+                ),
+            ]
+        case .simBox:
+            [
+                Setting(
+                    name: "warmUpDays",
+                    defaultValue: 7,
+                    range: 0...365,
+                    meaning: "days of history before a SIM can be new"
+                ),
+                Setting(
+                    name: "newDays",
+                    defaultValue: 10,
+                    range: 1...365,
+                    meaning: "days since first seen that make a SIM new"
+                ),
+                Setting(name: "outInRatio", defaultValue: 10, range: 1...1000, meaning: "calls out per call in"),
+                Setting(
+                    name: "maxCells",
+                    defaultValue: 2,
+                    range: 1...1000,
+                    meaning: "most cells a SIM box uses in a day"
+                ),
+                Setting(
+                    name: "maxTopShare",
+                    defaultValue: 0.1,
+                    range: 0...1,
+                    meaning: "largest share of calls to the five most-called numbers"
+                ),
+                Setting(
+                    name: "imsiPerIMEI",
+                    defaultValue: 3,
+                    range: 2...100,
+                    meaning: "SIMs in one handset within 24 h"
+                ),
+            ]
         case .simBoxTrunk: []
-        case .falseAnswer: ["minAttempts", "maxAnswerSeconds", "minDistinct"]
-        case .premium: ["warnMinutes"]
-        case .robocall: ["minDistinctRatio", "maxASR", "maxACD"]
-        case .concurrency: ["maxCallHours"]
+        case .falseAnswer:
+            [
+                Setting(
+                    name: "minAttempts",
+                    defaultValue: 50,
+                    range: 1...1_000_000,
+                    meaning: "attempts on a route before it is judged"
+                ),
+                Setting(
+                    name: "maxAnswerSeconds",
+                    defaultValue: 1,
+                    range: 0...60,
+                    meaning: "seconds to answer counted as instant"
+                ),
+                Setting(
+                    name: "minDistinct",
+                    defaultValue: 10,
+                    range: 1...1_000_000,
+                    meaning: "numbers answered instantly before the route is judged"
+                ),
+            ]
+        case .premium:
+            [
+                Setting(
+                    name: "warnMinutes",
+                    defaultValue: 60,
+                    range: 1...100_000,
+                    meaning: "answered minutes to premium ranges that warn"
+                )
+            ]
+        case .robocall:
+            [
+                Setting(
+                    name: "minDistinctRatio",
+                    defaultValue: 0.9,
+                    range: 0...1,
+                    meaning: "share of attempts to different numbers"
+                ),
+                Setting(name: "maxASR", defaultValue: 0.3, range: 0...1, meaning: "highest answer-seizure ratio"),
+                Setting(name: "maxACD", defaultValue: 30, range: 1...3600, meaning: "highest average answered seconds"),
+            ]
+        case .concurrency:
+            [
+                Setting(
+                    name: "maxCallHours",
+                    defaultValue: 4,
+                    range: 0.1...48,
+                    meaning: "longest call the state remembers, in hours"
+                )
+            ]
         case .diversion: []
-        case .highUsage: ["warnFloorMinutes", "minHistoryDays", "minCalls", "callCapMinutes"]
-        case .subscription: ["warmUpDays", "newHours", "minCalls", "internationalShare"]
+        case .highUsage:
+            [
+                Setting(
+                    name: "warnFloorMinutes",
+                    defaultValue: 120,
+                    range: 1...100_000,
+                    meaning: "fewest minutes in a day that can warn"
+                ),
+                Setting(
+                    name: "minHistoryDays",
+                    defaultValue: 7,
+                    range: 1...28,
+                    meaning: "days of history before a number is judged"
+                ),
+                Setting(name: "minCalls", defaultValue: 3, range: 1...100_000, meaning: "fewest calls in the day"),
+                Setting(
+                    name: "callCapMinutes",
+                    defaultValue: 60,
+                    range: 1...1440,
+                    meaning: "most minutes one call counts toward the day"
+                ),
+            ]
+        case .subscription:
+            [
+                Setting(
+                    name: "warmUpDays",
+                    defaultValue: 7,
+                    range: 0...365,
+                    meaning: "days of history before a number can be new"
+                ),
+                Setting(
+                    name: "newHours",
+                    defaultValue: 72,
+                    range: 1...720,
+                    meaning: "hours since first seen that make a number new"
+                ),
+                Setting(
+                    name: "minCalls",
+                    defaultValue: 20,
+                    range: 1...100_000,
+                    meaning: "calls that judge a new number by its international share"
+                ),
+                Setting(
+                    name: "internationalShare",
+                    defaultValue: 0.5,
+                    range: 0...1,
+                    meaning: "share of calls abroad that counts"
+                ),
+            ]
         }
     }
+
+    /// The names of its settings.
+    public var parameters: Set<String> { Set(settings.map(\.name)) }
+
+    /// The setting called `name`, if it has one.
+    public func setting(_ name: String) -> Setting? { settings.first { $0.name == name } }
 
     /// What it fires on (the README table's second column).
     public var firesOn: String {

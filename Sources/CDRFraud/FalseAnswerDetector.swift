@@ -9,9 +9,9 @@ import CDRModel
 /// Italy) is critical at once. Subject: `route:<egress>/<country>`.
 final class FalseAnswerDetector: KeyedDetector<String, FalseAnswerDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var minAttempts = rule.param("minAttempts", 50)
-    private lazy var maxAnswer = Int64(rule.param("maxAnswerSeconds", 1))
-    private lazy var minDistinct = Int(rule.param("minDistinct", 10))
+    private lazy var minAttempts = rule.param("minAttempts")
+    private lazy var maxAnswer = Int64(rule.param("maxAnswerSeconds"))
+    private lazy var minDistinct = Int(rule.param("minDistinct"))
 
     struct State: Sendable {
         var tally: Tally

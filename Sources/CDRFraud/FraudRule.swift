@@ -44,5 +44,11 @@ public struct FraudRule: Sendable, Codable, Equatable {
     /// The snooze in seconds.
     public var snooze: Int64 { Int64(snoozeMinutes ?? 60) * 60 }
     /// A detector-specific setting, or its default.
-    public func param(_ name: String, _ fallback: Double) -> Double { params?[name] ?? fallback }
+    public func param(_ name: String) -> Double {
+        if let value = params?[name] { return value }
+        guard let setting = DetectorKind(rawValue: detector)?.setting(name) else {
+            preconditionFailure("detector \(detector) declares no setting \(name)")
+        }
+        return setting.defaultValue
+    }
 }

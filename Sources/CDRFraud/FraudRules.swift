@@ -75,12 +75,20 @@ public struct FraudRules: Sendable {
             if rule.warn <= 0 { throw fail("warn", "must be above 0") }
             if rule.critical < rule.warn { throw fail("critical", "must be at least warn (\(rule.warn))") }
             if let snooze = rule.snoozeMinutes, snooze < 0 { throw fail("snoozeMinutes", "must not be negative") }
-            for name in (rule.params ?? [:]).keys.sorted() where !params.contains(name) {
-                throw fail(
-                    "params.\(name)",
-                    "is not a setting of \(rule.detector)"
-                        + (params.isEmpty ? "" : " (\(params.sorted().joined(separator: ", ")))")
-                )
+            for (name, value) in (rule.params ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let setting = DetectorKind(rawValue: rule.detector)?.setting(name) else {
+                    throw fail(
+                        "params.\(name)",
+                        "is not a setting of \(rule.detector)"
+                            + (params.isEmpty ? "" : " (\(params.sorted().joined(separator: ", ")))")
+                    )
+                }
+                guard setting.range.contains(value) else {
+                    throw fail(
+                        "params.\(name)",
+                        "must be from \(setting.range.lowerBound) to \(setting.range.upperBound) (\(setting.meaning))"
+                    )
+                }
             }
             _ = try CallFilter(rule.filter, rule: rule.id, file: source)
         }

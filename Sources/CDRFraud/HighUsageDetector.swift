@@ -12,10 +12,10 @@ import Foundation
 /// near the floor today.
 final class HighUsageDetector: Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var floor = rule.param("warnFloorMinutes", 120)
-    private lazy var history = Int32(rule.param("minHistoryDays", 7))
-    private lazy var minCalls = Int32(rule.param("minCalls", 3))
-    private lazy var callCap = rule.param("callCapMinutes", 60)
+    private lazy var floor = rule.param("warnFloorMinutes")
+    private lazy var history = Int32(rule.param("minHistoryDays"))
+    private lazy var minCalls = Int32(rule.param("minCalls"))
+    private lazy var callCap = rule.param("callCapMinutes")
 
     struct Profile: Sendable {
         var day: Int64

@@ -11,10 +11,10 @@ import CDRModel
 /// and evidence live in a second table, only for subjects whose calls go to risky or new destinations.
 final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
-    private lazy var period = Int64(rule.param("newCountryDays", 90) * 86_400)
-    private lazy var criticalMinutes = rule.param("criticalMinutes", 60)
-    private lazy var factor = rule.param("peakFactor", 3)
+    private lazy var warmUp = Int64(rule.param("warmUpDays") * 86_400)
+    private lazy var period = Int64(rule.param("newCountryDays") * 86_400)
+    private lazy var criticalMinutes = rule.param("criticalMinutes")
+    private lazy var factor = rule.param("peakFactor")
 
     /// A country the subject called: when first in the current period and when last.
     struct Country: Sendable {
@@ -38,7 +38,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         tallies = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
-        state = KeyedState(ttl: Int64(rule.param("newCountryDays", 90) * 86_400), cap: context.keyCap)
+        state = KeyedState(ttl: Int64(rule.param("newCountryDays") * 86_400), cap: context.keyCap)
     }
 
     override var liveKeys: Int { state.count + tallies.count }

@@ -5,7 +5,7 @@ import CDRModel
 /// 10). Subject: the party that pays the call — the diverting number for a diverted leg, else the caller.
 final class IRSFHotlistDetector: KeyedDetector<String, Tally>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var criticalMinutes = rule.param("criticalMinutes", 10)
+    private lazy var criticalMinutes = rule.param("criticalMinutes")
 
     /// The records it looks at.
     var interest: RecordTraits { [.listed] }

@@ -11,8 +11,8 @@ import CDRModel
 /// reaches the range, starting from that held call.
 final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var minACD = rule.param("minACD", 300)
-    private lazy var rangeDigits = Int(rule.param("rangeDigits", 5))
+    private lazy var minACD = rule.param("minACD")
+    private lazy var rangeDigits = Int(rule.param("rangeDigits"))
 
     /// The latest call into a range that one caller alone has reached.
     struct Held: Sendable {

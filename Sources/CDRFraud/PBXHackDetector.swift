@@ -6,8 +6,8 @@ import CDRModel
 /// or the calling number.
 final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var probeDistinct = rule.param("probeDistinct", 10)
-    private lazy var probeWindow = Int64(rule.param("probeMinutes", 10) * 60)
+    private lazy var probeDistinct = rule.param("probeDistinct")
+    private lazy var probeWindow = Int64(rule.param("probeMinutes") * 60)
 
     struct State: Sendable {
         var tally: Tally

@@ -5,7 +5,7 @@ import CDRModel
 /// more calls (one long call is not a pattern). Subject: the calling number.
 final class PremiumRateDetector: KeyedDetector<Int64, Tally>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var warnMinutes = rule.param("warnMinutes", 60)
+    private lazy var warnMinutes = rule.param("warnMinutes")
 
     /// The records it looks at.
     var interest: RecordTraits { [.premium, .listed] }

@@ -6,9 +6,9 @@ import CDRModel
 /// in the window. Subject: the calling number.
 final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var minRatio = rule.param("minDistinctRatio", 0.9)
-    private lazy var maxASR = rule.param("maxASR", 0.3)
-    private lazy var maxACD = rule.param("maxACD", 30)
+    private lazy var minRatio = rule.param("minDistinctRatio")
+    private lazy var maxASR = rule.param("maxASR")
+    private lazy var maxACD = rule.param("maxACD")
 
     /// Callers start with a coarse counter held inline; the detailed state lives in a second table, only
     /// for the few that reach half the warning threshold, so an ordinary caller's entry stays small.

@@ -12,12 +12,12 @@ import CDRModel
 /// (its MSISDN), so mobile-originated records count as out and mobile-terminated ones as in.
 final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
-    private lazy var newDays = Int64(rule.param("newDays", 10) * 86_400)
-    private lazy var ratio = rule.param("outInRatio", 10)
-    private lazy var maxCells = Int(rule.param("maxCells", 2))
-    private lazy var maxTop = rule.param("maxTopShare", 0.1)
-    private lazy var limit = Int(rule.param("imsiPerIMEI", 3))
+    private lazy var warmUp = Int64(rule.param("warmUpDays") * 86_400)
+    private lazy var newDays = Int64(rule.param("newDays") * 86_400)
+    private lazy var ratio = rule.param("outInRatio")
+    private lazy var maxCells = Int(rule.param("maxCells"))
+    private lazy var maxTop = rule.param("maxTopShare")
+    private lazy var limit = Int(rule.param("imsiPerIMEI"))
 
     struct State: Sendable {
         var firstSeen: Int64
@@ -45,7 +45,7 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         handsets = KeyedState(ttl: 86_400 + rule.snooze, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
-        state = KeyedState(ttl: Int64(rule.param("newDays", 10) * 86_400), cap: context.keyCap)
+        state = KeyedState(ttl: Int64(rule.param("newDays") * 86_400), cap: context.keyCap)
     }
 
     override var liveKeys: Int { state.count + handsets.count }

@@ -9,10 +9,10 @@ import CDRModel
 /// counts live in a second table holding new numbers alone.
 final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var warmUp = Int64(rule.param("warmUpDays", 7) * 86_400)
-    private lazy var newWindow = Int64(rule.param("newHours", 72) * 3600)
-    private lazy var minCalls = Int(rule.param("minCalls", 20))
-    private lazy var share = rule.param("internationalShare", 0.5)
+    private lazy var warmUp = Int64(rule.param("warmUpDays") * 86_400)
+    private lazy var newWindow = Int64(rule.param("newHours") * 3600)
+    private lazy var minCalls = Int(rule.param("minCalls"))
+    private lazy var share = rule.param("internationalShare")
 
     struct State: Sendable {
         var firstSeen: Int64
@@ -29,7 +29,7 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         firstSeen = KeyedState(ttl: 30 * 86_400, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
-        state = KeyedState(ttl: Int64(rule.param("newHours", 72) * 3600) + rule.snooze, cap: context.keyCap)
+        state = KeyedState(ttl: Int64(rule.param("newHours") * 3600) + rule.snooze, cap: context.keyCap)
     }
 
     override var liveKeys: Int { state.count + firstSeen.count }

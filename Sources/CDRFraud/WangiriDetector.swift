@@ -6,8 +6,8 @@ import CDRModel
 /// ring when it rang at most `maxRingSeconds` (default 6). Subject: the calling number.
 final class WangiriDetector: KeyedDetector<Int64, WangiriDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
-    private lazy var maxRing = Int64(rule.param("maxRingSeconds", 6))
-    private lazy var maxShare = rule.param("maxAnsweredShare", 0.1)
+    private lazy var maxRing = Int64(rule.param("maxRingSeconds"))
+    private lazy var maxShare = rule.param("maxAnsweredShare")
 
     struct State: Sendable {
         var tally: Tally

@@ -36,4 +36,33 @@ struct DetectorKindTests {
             #expect(engine.detectors.count == 1 && engine.detectors[0].rule.detector == kind.rawValue)
         }
     }
+
+    @Test("every setting's default lies in its range, and a rule setting one outside it is refused naming it")
+    func settingRanges() throws {
+        for kind in DetectorKind.allCases {
+            for setting in kind.settings {
+                #expect(setting.range.contains(setting.defaultValue), "\(kind.rawValue).\(setting.name)")
+                #expect(!setting.meaning.isEmpty)
+            }
+        }
+        let json = """
+            {"rules": [{"id": "w", "detector": "wangiri", "windowMinutes": 60, "warn": 30, "critical": 200,
+              "params": {"maxAnsweredShare": 1.5}}]}
+            """
+        #expect {
+            try FraudRules.parse(Data(json.utf8), source: "rules.json")
+        } throws: { error in
+            "\(error)".contains("params.maxAnsweredShare") && "\(error)".contains("must be from 0.0 to 1.0")
+        }
+    }
+
+    @Test("a rule that sets nothing gets the kind's defaults")
+    func defaultsApply() throws {
+        let json = """
+            {"rules": [{"id": "r", "detector": "robocall", "windowMinutes": 60, "warn": 100, "critical": 1000}]}
+            """
+        let rule = try FraudRules.parse(Data(json.utf8), source: "test").rules[0]
+        #expect(rule.param("maxASR") == 0.3)
+        #expect(rule.param("minDistinctRatio") == 0.9)
+    }
 }
