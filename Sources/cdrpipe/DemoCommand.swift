@@ -22,6 +22,31 @@ struct DemoCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let start = CivilTime.parseISO("2026-11-02")!
+        try writeSwitchFiles(folder, start: start)
+        let fraud = try FraudOptions.parse(["--risk-ranges", Self.shippedPath("config/risk-ranges.csv")])
+        let report = try ingestSwitchFiles(folder, fraud: fraud)
+        try ingestOperatorExport(folder, start: start, fraud: fraud)
+        print("\nLoading the same files again stores nothing twice:")
+        let again = try IngestCommand.ingest(
+            db: db,
+            input: try InputOptions.parse([]),
+            rejects: nil,
+            paths: [folder + "/switch-a-Master.csv", folder + "/switch-b-Master.csv.gz"],
+            showProgress: true,
+            fraud: fraud
+        )
+        print(SummaryPrinter.text(again))
+        try showWhatWasStored()
+        print("\nFraud alerts (cdrpipe alerts --db \(db)):")
+        try AlertsCommand.parse(["--db", db]).run()
+        if let report {
+            print("\nThe alert report for fraud teams (HTML, with JSON lines and CSV beside it): \(report)")
+        }
+    }
+
+    /// Two Asterisk switches (one with broken rows and injected fraud, one gzipped), a FreeSWITCH file and
+    /// an MSC file in BER.
+    private func writeSwitchFiles(_ folder: String, start: Int64) throws {
         let broken = [
             "\"\",\"07700900123\",\"+999123\",\"from-trunk\",\"x\",\"SIP/carrier-a-1\",\"\",\"Dial\",\"\",\"2026-11-02 10:00:00\",,\"2026-11-02 10:00:05\",5,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1.1\",\"\"\n",
             "\"\",\"07700900124\",\"02079460000\",\"from-trunk\",\"x\",\"SIP/carrier-a-2\",\"\",\"Dial\",\"\",\"2026-13-02 10:00:00\",,\"2026-11-02 10:00:05\",5,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1.2\",\"\"\n",
@@ -66,25 +91,30 @@ struct DemoCommand: ParsableCommand {
             to: "\(folder)/msc-01.ber",
             framing: .msc
         )
+    }
+
+    /// Loads the switch files into a new database with fraud detection on; returns the alert report's path.
+    private func ingestSwitchFiles(_ folder: String, fraud: FraudOptions) throws -> String? {
         try? FileManager.default.removeItem(atPath: db)
         try? FileManager.default.removeItem(atPath: db + ".rejects.jsonl")
         print("\nIngesting Asterisk (plain and gzip), FreeSWITCH and MSC BER files into \(db), format by content,")
         print("with fraud detection on (switch-a carries injected IRSF, Wangiri, PBX-hack, premium, robocall and")
         print("simultaneous-call scenarios):")
-        var input = try InputOptions.parse([])
-        let fraud = try FraudOptions.parse(["--risk-ranges", Self.shippedPath("config/risk-ranges.csv")])
         try? FileManager.default.removeItem(atPath: db + ".outbox")
         let first = try IngestCommand.ingest(
             db: db,
-            input: input,
+            input: try InputOptions.parse([]),
             rejects: nil,
             paths: [folder],
             showProgress: true,
             fraud: fraud
         )
         print(SummaryPrinter.text(first))
-        let report = try fraud.writeReport(db: db, alertIDs: first.alertIDs)
+        return try fraud.writeReport(db: db, alertIDs: first.alertIDs)
+    }
 
+    /// Writes an operator CSV export and loads it with the shipped mapping file.
+    private func ingestOperatorExport(_ folder: String, start: Int64, fraud: FraudOptions) throws {
         try GenerateCommand.write(
             format: .mapped,
             rows: rows,
@@ -96,42 +126,28 @@ struct DemoCommand: ParsableCommand {
         )
         let mapping = Self.mappingPath()
         print("\nIngesting an operator CSV with the mapping \(mapping):")
-        input = try InputOptions.parse(["--mapping", mapping])
         let second = try IngestCommand.ingest(
             db: db,
-            input: input,
+            input: try InputOptions.parse(["--mapping", mapping]),
             rejects: nil,
             paths: ["\(folder)/carrier-x.csv"],
             showProgress: true,
             fraud: fraud
         )
         print(SummaryPrinter.text(second))
+    }
 
-        print("\nLoading the same files again stores nothing twice:")
-        let again = try IngestCommand.ingest(
-            db: db,
-            input: try InputOptions.parse([]),
-            rejects: nil,
-            paths: [folder + "/switch-a-Master.csv", folder + "/switch-b-Master.csv.gz"],
-            showProgress: true,
-            fraud: fraud
-        )
-        print(SummaryPrinter.text(again))
+    /// Prints the record count, the busiest callers and the first one's records.
+    private func showWhatWasStored() throws {
         let store = try SQLiteStore(path: db)
         print("\n\(try store.recordCount()) records stored. Busiest callers:")
         let busiest = try store.busiestCallers(limit: 3)
         for (number, calls) in busiest { print("  \(number)  \(calls) calls") }
-        if let number = busiest.first?.number {
-            print("\nThe records of \(number) (cdrpipe records --db \(db) --number \(number)):")
-            let records = try store.records(number: number)
-            print(RecordExport.table(Array(records.prefix(15))))
-            if records.count > 15 { print("… and \(records.count - 15) more") }
-        }
-        print("\nFraud alerts (cdrpipe alerts --db \(db)):")
-        try AlertsCommand.parse(["--db", db]).run()
-        if let report {
-            print("\nThe alert report for fraud teams (HTML, with JSON lines and CSV beside it): \(report)")
-        }
+        guard let number = busiest.first?.number else { return }
+        print("\nThe records of \(number) (cdrpipe records --db \(db) --number \(number)):")
+        let records = try store.records(number: number)
+        print(RecordExport.table(Array(records.prefix(15))))
+        if records.count > 15 { print("… and \(records.count - 15) more") }
     }
 
     /// The shipped operator mapping, found beside the working directory or the executable's checkout.
@@ -139,13 +155,14 @@ struct DemoCommand: ParsableCommand {
 
     /// A file shipped in the repository, found from the working directory or the executable's checkout.
     static func shippedPath(_ relative: String) -> String {
-        let candidates = [
-            relative,
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-                "../../" + relative
-            )
-            .path,
-        ]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return relative
     }
 }
