@@ -67,6 +67,31 @@ public final class Retainer {
         try RetentionError.wrapping { try runThrowing(asOf: asOf, dryRun: dryRun, progress: progress) }
     }
 
+    /// What one run carries from step to step: its clock, the holds and open cells it works against, and
+    /// what it has rolled up so far, per month.
+    private struct Pass {
+        let asOf: Int64
+        let cutoff: Int64
+        let dryRun: Bool
+        let runID: Int64
+        let holds: [Hold]
+        let openClosings: Set<Int64>
+        var months: [String: RetentionReport.Month] = [:]
+        var cellsWritten: Int64 = 0
+
+        mutating func count(month: Int64, rolledUp: Int64, held: Int64, cells: Int64) {
+            let name = CivilTime.monthName(month)
+            months[name, default: .init(month: name, rolledUp: 0, held: 0)].rolledUp += rolledUp
+            months[name, default: .init(month: name, rolledUp: 0, held: 0)].held += held
+            cellsWritten += cells
+        }
+    }
+
+    /// Runs `body` in its own transaction, or inside the dry run's one.
+    private func batch<T>(_ dryRun: Bool, _ body: () throws -> T) throws -> T {
+        dryRun ? try body() : try store.atomically(body)
+    }
+
     private func runThrowing(asOf: Int64, dryRun: Bool, progress: (Int64) -> Void) throws -> RetentionReport {
         let cutoff = recordCutoff(asOf: asOf)
         let aggregateDay = aggregateCutoffDay(asOf: asOf)
@@ -84,79 +109,26 @@ public final class Retainer {
         defer {
             if dryRun { try? store.endDryRun() }
         }
-        func batch<T>(_ body: () throws -> T) throws -> T { dryRun ? try body() : try store.atomically(body) }
-
         if !dryRun { try store.reclaimSpace() }
-        let runID = try batch {
+        let runID = try batch(dryRun) {
             try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay * 86_400)
         }
-        report.alertsDeleted = try batch { try store.deleteAlerts(lastBefore: cutoff) }
-        let holds = try store.activeHolds()
-        let openClosings = try store.openMemberCells()
+        report.alertsDeleted = try batch(dryRun) { try store.deleteAlerts(lastBefore: cutoff) }
+        var pass = Pass(
+            asOf: asOf,
+            cutoff: cutoff,
+            dryRun: dryRun,
+            runID: runID,
+            holds: try store.activeHolds(),
+            openClosings: try store.openMemberCells()
+        )
         lateBefore = try store.publishedThrough()
-        var months: [String: RetentionReport.Month] = [:]
-        func count(month: Int64, rolledUp: Int64, held: Int64) {
-            let name = CivilTime.monthName(month)
-            months[name, default: .init(month: name, rolledUp: 0, held: 0)].rolledUp += rolledUp
-            months[name, default: .init(month: name, rolledUp: 0, held: 0)].held += held
-        }
-
-        for month in try store.partitionMonths() where CivilTime.firstDay(ofMonth: month + 1) * 86_400 <= cutoff {
-            guard
-                let (rolledUp, cells) = try batch({
-                    try rollUpPartition(
-                        month: month,
-                        cutoff: cutoff,
-                        holds: holds,
-                        openClosings: openClosings,
-                        runID: runID,
-                        dryRun: dryRun
-                    )
-                })
-            else { continue }
-            count(month: month, rolledUp: rolledUp, held: 0)
-            report.cellsWritten += cells
-            progress(CivilTime.firstDay(ofMonth: month + 1) - 1)
-        }
-
-        var day: Int64?
-        while let next = try store.nextRecordDay(after: day, through: CallRecord.dayOf(cutoff - 1)) {
-            day = next
-            let (rolledUp, held, cells) = try batch {
-                try rollUp(
-                    day: next,
-                    cutoff: cutoff,
-                    holds: holds,
-                    openClosings: openClosings,
-                    runID: runID,
-                    dryRun: dryRun
-                )
-            }
-            if rolledUp == 0 && held == 0 { continue }
-            count(month: CivilTime.monthIndex(days: next), rolledUp: rolledUp, held: held)
-            report.cellsWritten += cells
-            progress(next)
-        }
-        for window in monthEndWindows(asOf: asOf)
-        where try store.nextRecordDay(after: window.day - 1, through: window.day) == window.day {
-            let (rolledUp, held, cells) = try batch {
-                try rollUp(
-                    day: window.day,
-                    cutoff: cutoff,
-                    before: window.before,
-                    holds: holds,
-                    openClosings: openClosings,
-                    runID: runID,
-                    dryRun: dryRun
-                )
-            }
-            if rolledUp == 0 && held == 0 { continue }
-            count(month: CivilTime.monthIndex(days: window.day), rolledUp: rolledUp, held: held)
-            report.cellsWritten += cells
-            progress(window.day)
-        }
-        report.months = months.values.sorted { $0.month < $1.month }
-        report.aggregatesDeleted = try batch { () throws -> Int64 in
+        try rollUpWholeMonths(&pass, progress: progress)
+        try rollUpDays(&pass, progress: progress)
+        try rollUpMonthEnds(&pass, progress: progress)
+        report.months = pass.months.values.sorted { $0.month < $1.month }
+        report.cellsWritten = pass.cellsWritten
+        report.aggregatesDeleted = try batch(dryRun) { () throws -> Int64 in
             let deleted = try store.deleteAggregates(before: aggregateDay)
             _ = try store.deleteMembers(closedBy: cutoff)
             return deleted
@@ -165,7 +137,85 @@ public final class Retainer {
         let destroy = vault.periodMonths().filter { !inUse.contains($0) }
         report.keysDestroyed = Int64(destroy.count)
         if dryRun { return report }
-        try batch {
+        try finish(report, runID: runID)
+        for month in destroy { try vault.destroyPeriodKey(month: month) }
+        try store.reclaimSpace()
+        report.runID = runID
+        return report
+    }
+
+    /// Months wholly past the cut-off: each rolled up and dropped in one pass (unless a hold covers it).
+    private func rollUpWholeMonths(_ pass: inout Pass, progress: (Int64) -> Void) throws {
+        for month in try store.partitionMonths() where CivilTime.firstDay(ofMonth: month + 1) * 86_400 <= pass.cutoff {
+            let current = pass
+            guard
+                let (rolledUp, cells) = try batch(
+                    pass.dryRun,
+                    {
+                        try rollUpPartition(
+                            month: month,
+                            cutoff: current.cutoff,
+                            holds: current.holds,
+                            openClosings: current.openClosings,
+                            runID: current.runID,
+                            dryRun: current.dryRun
+                        )
+                    }
+                )
+            else { continue }
+            pass.count(month: month, rolledUp: rolledUp, held: 0, cells: cells)
+            progress(CivilTime.firstDay(ofMonth: month + 1) - 1)
+        }
+    }
+
+    /// The days before the cut-off still holding records: each rolled up with row deletes, in its own
+    /// transaction.
+    private func rollUpDays(_ pass: inout Pass, progress: (Int64) -> Void) throws {
+        var day: Int64?
+        while let next = try store.nextRecordDay(after: day, through: CallRecord.dayOf(pass.cutoff - 1)) {
+            day = next
+            let current = pass
+            let (rolledUp, held, cells) = try batch(pass.dryRun) {
+                try rollUp(
+                    day: next,
+                    cutoff: current.cutoff,
+                    holds: current.holds,
+                    openClosings: current.openClosings,
+                    runID: current.runID,
+                    dryRun: current.dryRun
+                )
+            }
+            if rolledUp == 0 && held == 0 { continue }
+            pass.count(month: CivilTime.monthIndex(days: next), rolledUp: rolledUp, held: held, cells: cells)
+            progress(next)
+        }
+    }
+
+    /// The last days of a longer source month that fall due on a shorter month's last day (the month-end rule).
+    private func rollUpMonthEnds(_ pass: inout Pass, progress: (Int64) -> Void) throws {
+        for window in monthEndWindows(asOf: pass.asOf)
+        where try store.nextRecordDay(after: window.day - 1, through: window.day) == window.day {
+            let current = pass
+            let (rolledUp, held, cells) = try batch(pass.dryRun) {
+                try rollUp(
+                    day: window.day,
+                    cutoff: current.cutoff,
+                    before: window.before,
+                    holds: current.holds,
+                    openClosings: current.openClosings,
+                    runID: current.runID,
+                    dryRun: current.dryRun
+                )
+            }
+            if rolledUp == 0 && held == 0 { continue }
+            pass.count(month: CivilTime.monthIndex(days: window.day), rolledUp: rolledUp, held: held, cells: cells)
+            progress(window.day)
+        }
+    }
+
+    /// Records the finished run and its audit entry in one transaction.
+    private func finish(_ report: RetentionReport, runID: Int64) throws {
+        try store.atomically {
             try store.finishRetentionRun(
                 id: runID,
                 aggregatesDeleted: report.aggregatesDeleted,
@@ -176,15 +226,11 @@ public final class Retainer {
                 action: "retain",
                 outcome: "ok",
                 detail:
-                    "run \(runID) as of \(CivilTime.iso8601(asOf)): rolled up \(report.rolledUp), held \(report.held), "
-                    + "aggregate cells deleted \(report.aggregatesDeleted), keys destroyed \(report.keysDestroyed), "
-                    + "alerts expired \(report.alertsDeleted)"
+                    "run \(runID) as of \(CivilTime.iso8601(report.asOf)): rolled up \(report.rolledUp), held "
+                    + "\(report.held), aggregate cells deleted \(report.aggregatesDeleted), keys destroyed "
+                    + "\(report.keysDestroyed), alerts expired \(report.alertsDeleted)"
             )
         }
-        for month in destroy { try vault.destroyPeriodKey(month: month) }
-        try store.reclaimSpace()
-        report.runID = runID
-        return report
     }
 
     /// Rolls up every record of a month that is wholly past its limit and drops the month's partition, in
