@@ -62,25 +62,7 @@ public struct Restorer {
     ) throws(BackupError) -> Outcome {
         let entry = try shelf.entry(backup)
         let exists = FileManager.default.fileExists(atPath: database)
-        if exists && !force {
-            throw .refused("\(database) exists: pass --force to replace it (it will be kept aside)")
-        }
-        if !exists && !withoutLaterHolds {
-            throw .refused(
-                "no database at \(database) to take the legal holds and releases made after the backup from: "
-                    + "restoring alone could bring back records a released hold let expire, or roll up records "
-                    + "a later hold protects. Restore over the live database (--force), or pass "
-                    + "--without-later-holds to accept that"
-            )
-        }
-        var laterHolds: [Hold] = []
-        if exists {
-            do {
-                laterHolds = try SQLiteStore(path: database).holds(includeReleased: true)
-            } catch {
-                throw .store("reading the legal holds of \(database) before replacing it failed: \(error)")
-            }
-        }
+        let laterHolds = try holdsToReplay(from: database, exists: exists, force: force, blind: withoutLaterHolds)
         var lock: Int32 = -1
         if exists {
             lock = open(database, O_RDONLY | O_CLOEXEC)
@@ -93,56 +75,109 @@ public struct Restorer {
         let staged = database + ".restoring"
         unlink(staged)
         let manifest = try shelf.verify(entry, key: key, snapshotPath: staged)
-        var keptAside: String?
-        if exists {
-            let aside = database + ".replaced-" + BackupShelf.stamp(SQLiteStore.now())
-            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
-                try RawFile.rename(database + suffix, to: aside + suffix)
-            }
-            try RawFile.rename(database, to: aside)
-            keptAside = aside
-        }
+        let keptAside = exists ? try keepAside(database) : nil
         try RawFile.rename(staged, to: database)
         do {
-            let own = shelf.directory + "/" + LegalBundle.fileName(payload: manifest.payload)
-            try (try LegalBundle.read(path: own, key: key) ?? LegalBundle(erasures: []))
-                .installChainKey(into: keyDirectory)
-            let store = try SQLiteStore(path: database, keyDirectory: keyDirectory)
-            for entry in shelf.list() {
-                guard let payload = entry.manifest?.payload, entry.manifest?.keyFingerprint == key.fingerprint else {
-                    continue
-                }
-                let path = shelf.directory + "/" + LegalBundle.fileName(payload: payload)
-                if let bundle = try LegalBundle.read(path: path, key: key) {
-                    _ = try bundle.install(into: keyDirectory)
-                }
-            }
-            let vault = try KeyVault(directory: keyDirectory)
-            let replayed = try store.atomically { try store.replayHolds(laterHolds) }
-            let before = try store.recordCount()
-            _ = try Retainer(store: store, policy: policy, vault: vault, actor: actor).run(asOf: SQLiteStore.now())
-            let expired = before - (try store.recordCount())
-            let desk = SubjectDesk(store: store, vault: vault, actor: actor, homeCountryCode: policy.homeCountryCode)
-            let erased = try ErasureLedger(vault: vault).reapply(with: desk, vault: vault, store: store)
-            var outcome = Outcome(manifest: manifest, keptAside: keptAside, expired: expired, erased: erased)
-            outcome.holdsPlaced = replayed.placed
-            outcome.holdsReleased = replayed.released
-            try store.appendAudit(
-                actor: actor,
-                action: "restore",
-                outcome: "ok",
-                detail:
-                    "\(outcome.recoveredTo) from \(manifest.payload); \(replayed.placed) holds and "
-                    + "\(replayed.released) releases made since replayed; \(expired) expired and \(erased) erased "
-                    + "records removed again"
-                    + (keptAside.map { "; replaced database kept at \($0)" } ?? "")
+            var outcome = try bringUpToDate(
+                database,
+                manifest: manifest,
+                keyDirectory: keyDirectory,
+                policy: policy,
+                laterHolds: laterHolds
             )
             outcome.keptAside = keptAside
+            try audit(outcome, database: database, keyDirectory: keyDirectory)
             return outcome
         } catch {
             throw .store(
                 "restored \(database) to \(CivilTime.iso8601(manifest.createdAt)), but re-applying retention and erasures failed: \(error); run `cdrpipe retain` before serving it"
             )
         }
+    }
+
+    /// The holds and releases of the database about to be replaced, after checking the restore may go on:
+    /// an existing database needs `force`, and a missing one means the later holds are unknown, which only
+    /// `blind` (`--without-later-holds`) accepts.
+    private func holdsToReplay(
+        from database: String,
+        exists: Bool,
+        force: Bool,
+        blind: Bool
+    ) throws(BackupError)
+        -> [Hold]
+    {
+        if exists && !force {
+            throw .refused("\(database) exists: pass --force to replace it (it will be kept aside)")
+        }
+        if !exists && !blind {
+            throw .refused(
+                "no database at \(database) to take the legal holds and releases made after the backup from: "
+                    + "restoring alone could bring back records a released hold let expire, or roll up records "
+                    + "a later hold protects. Restore over the live database (--force), or pass "
+                    + "--without-later-holds to accept that"
+            )
+        }
+        guard exists else { return [] }
+        do {
+            return try SQLiteStore(path: database).holds(includeReleased: true)
+        } catch {
+            throw .store("reading the legal holds of \(database) before replacing it failed: \(error)")
+        }
+    }
+
+    /// Moves the database (and its WAL files) aside under a time-stamped name; returns that name.
+    private func keepAside(_ database: String) throws(BackupError) -> String {
+        let aside = database + ".replaced-" + BackupShelf.stamp(SQLiteStore.now())
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
+            try RawFile.rename(database + suffix, to: aside + suffix)
+        }
+        try RawFile.rename(database, to: aside)
+        return aside
+    }
+
+    /// Brings the restored database to what the law requires now: the backup's audit chain key, every
+    /// shelf's erasure ledger, the later holds replayed, retention as of now, and the erasures again.
+    private func bringUpToDate(
+        _ database: String,
+        manifest: BackupManifest,
+        keyDirectory: String,
+        policy: RetentionPolicy,
+        laterHolds: [Hold]
+    ) throws -> Outcome {
+        let own = shelf.directory + "/" + LegalBundle.fileName(payload: manifest.payload)
+        try (try LegalBundle.read(path: own, key: key) ?? LegalBundle(erasures: [])).installChainKey(into: keyDirectory)
+        let store = try SQLiteStore(path: database, keyDirectory: keyDirectory)
+        for entry in shelf.list() {
+            guard let payload = entry.manifest?.payload, entry.manifest?.keyFingerprint == key.fingerprint else {
+                continue
+            }
+            let path = shelf.directory + "/" + LegalBundle.fileName(payload: payload)
+            if let bundle = try LegalBundle.read(path: path, key: key) { _ = try bundle.install(into: keyDirectory) }
+        }
+        let vault = try KeyVault(directory: keyDirectory)
+        let replayed = try store.atomically { try store.replayHolds(laterHolds) }
+        let before = try store.recordCount()
+        _ = try Retainer(store: store, policy: policy, vault: vault, actor: actor).run(asOf: SQLiteStore.now())
+        let expired = before - (try store.recordCount())
+        let desk = SubjectDesk(store: store, vault: vault, actor: actor, homeCountryCode: policy.homeCountryCode)
+        let erased = try ErasureLedger(vault: vault).reapply(with: desk, vault: vault, store: store)
+        var outcome = Outcome(manifest: manifest, keptAside: nil, expired: expired, erased: erased)
+        outcome.holdsPlaced = replayed.placed
+        outcome.holdsReleased = replayed.released
+        return outcome
+    }
+
+    /// Appends the restore, with the time recovered to and what was replayed and removed, to the audit log.
+    private func audit(_ outcome: Outcome, database: String, keyDirectory: String) throws {
+        try SQLiteStore(path: database, keyDirectory: keyDirectory).appendAudit(
+            actor: actor,
+            action: "restore",
+            outcome: "ok",
+            detail:
+                "\(outcome.recoveredTo) from \(outcome.manifest.payload); \(outcome.holdsPlaced) holds and "
+                + "\(outcome.holdsReleased) releases made since replayed; \(outcome.expired) expired and "
+                + "\(outcome.erased) erased records removed again"
+                + (outcome.keptAside.map { "; replaced database kept at \($0)" } ?? "")
+        )
     }
 }
