@@ -111,30 +111,32 @@ public struct MappingSuggester {
     /// Creates a suggester.
     public init() {}
 
+    /// What the first rows of a file hold: the bytes read, the delimiter, the rows (a row that broke CSV
+    /// quoting split leniently) and which rows broke it.
+    private struct Sample {
+        var text: [UInt8]
+        var delimiter: UInt8
+        var rows: [[String]]
+        var broken: [Int]
+    }
+
+    /// The columns bound so far, with how sure each binding is.
+    private struct Binding {
+        var chosen: [String: Int] = [:]
+        var confidence: [String: Confidence] = [:]
+
+        func taken(_ index: Int) -> Bool { chosen.values.contains(index) }
+
+        mutating func bind(_ field: String, _ index: Int, _ level: Confidence) {
+            chosen[field] = index
+            confidence[field] = level
+        }
+    }
+
     /// Proposes a mapping for the CSV whose first bytes are `head`.
     public func suggest(head: [UInt8]) throws(Failure) -> Suggestion {
-        var bytes = head[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if let lastBreak = bytes.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }), bytes.count >= 60_000 {
-            bytes = bytes[..<lastBreak]
-        }
-        let text = Array(bytes)
-        let delimiter = chooseDelimiter(text)
-        var rows: [[String]] = []
-        var broken: [Int] = []
-        let tokenizer = CSVTokenizer(source: MemorySource(text), delimiter: delimiter)
-        do {
-            while let record = try tokenizer.next(), rows.count <= Self.sampleRows {
-                if record.problem != nil {
-                    broken.append(rows.count)
-                    rows.append(lenientSplit(Array(record.raw), delimiter: delimiter))
-                } else {
-                    rows.append((0..<record.count).map { record.string($0) })
-                }
-            }
-        } catch {
-            throw Failure(description: "cannot read the file as CSV: \(error.reason)")
-        }
+        let sample = try read(head)
+        let rows = sample.rows
         guard rows.count >= 2 || (rows.count == 1 && !looksLikeHeader(rows[0], data: [])) else {
             throw Failure(description: "fewer than two rows: nothing to learn a mapping from")
         }
@@ -146,87 +148,152 @@ public struct MappingSuggester {
         let width =
             data.map(\.count).reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }.max { $0.value < $1.value }?
             .key ?? rows[0].count
-        var notes: [String] = []
         let nulls = Set(MappingFile.defaultNulls)
         let columns = (0..<width).map { index in
             ColumnProfile(index: index, values: data.compactMap { $0.count > index ? $0[index] : nil }, nulls: nulls)
         }
-        var confidence: [String: Confidence] = [:]
-        var chosen: [String: Int] = [:]
-        // By header name first, where the values agree with the name.
-        if let header {
-            let keys = header.map { $0.trimmingSpaces.lowercased().filter { $0 != "\"" } }
-            let loose: Set = ["sourceID", "account", "carrier", "egress", "channel"]
-            for (field, words) in Self.synonyms {
-                for word in words {
-                    guard let index = keys.indices.first(where: { keys[$0] == word && $0 < width }),
-                        !chosen.values.contains(index)
-                    else { continue }
-                    let fits =
-                        columns[index].fits(field)
-                        || (["calling", "dialled"].contains(field) && columns[index].digitsOnly)
-                    guard fits || loose.contains(field) else { continue }
-                    chosen[field] = index
-                    confidence[field] = fits ? .high : .medium
-                    break
+        var binding = Binding()
+        if let header { bindByName(header, columns: columns, into: &binding) }
+        bindByValues(columns, into: &binding)
+        let format = try checkRequired(binding, columns: columns)
+        var notes: [String] = []
+        var mapping = makeMapping(
+            sample,
+            header: header,
+            format: format,
+            columns: columns,
+            binding: &binding,
+            notes: &notes
+        )
+        annotate(&mapping, header: header, columns: columns, binding: &binding, notes: &notes)
+        var decoded = 0
+        if let dialect = try? MappedDialect(mapping: mapping) {
+            decoded = Self.countDecoded(sample.text, dialect: dialect)
+        }
+        for field in ["calling", "answer", "billable", "disposition", "carrier"] where binding.chosen[field] == nil {
+            notes.append("no column was found for \(field)")
+        }
+        return Suggestion(
+            mapping: mapping,
+            confidence: binding.confidence,
+            notes: notes,
+            rowsRead: data.count,
+            rowsDecoded: decoded
+        )
+    }
+
+    /// Reads the sample: a byte order mark dropped, a last partial line cut, the delimiter chosen, up to
+    /// ``sampleRows`` rows tokenized.
+    private func read(_ head: [UInt8]) throws(Failure) -> Sample {
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let lastBreak = bytes.lastIndex(where: { $0 == 0x0A || $0 == 0x0D }), bytes.count >= 60_000 {
+            bytes = bytes[..<lastBreak]
+        }
+        let text = Array(bytes)
+        let delimiter = chooseDelimiter(text)
+        var sample = Sample(text: text, delimiter: delimiter, rows: [], broken: [])
+        let tokenizer = CSVTokenizer(source: MemorySource(text), delimiter: delimiter)
+        do {
+            while let record = try tokenizer.next(), sample.rows.count <= Self.sampleRows {
+                if record.problem != nil {
+                    sample.broken.append(sample.rows.count)
+                    sample.rows.append(lenientSplit(Array(record.raw), delimiter: delimiter))
+                } else {
+                    sample.rows.append((0..<record.count).map { record.string($0) })
                 }
             }
+        } catch {
+            throw Failure(description: "cannot read the file as CSV: \(error.reason)")
         }
-        // Then by the values alone for the fields still missing.
-        let times = columns.filter { $0.timeFormat != nil && !chosen.values.contains($0.index) }.map(\.index)
-        if chosen["start"] == nil, let first = times.first {
-            chosen["start"] = first
-            confidence["start"] = .medium
+        return sample
+    }
+
+    /// Binds fields by header name, where the column's values agree with the name.
+    private func bindByName(_ header: [String], columns: [ColumnProfile], into binding: inout Binding) {
+        let keys = header.map { $0.trimmingSpaces.lowercased().filter { $0 != "\"" } }
+        let loose: Set = ["sourceID", "account", "carrier", "egress", "channel"]
+        for (field, words) in Self.synonyms {
+            for word in words {
+                guard let index = keys.indices.first(where: { keys[$0] == word && $0 < columns.count }),
+                    !binding.taken(index)
+                else { continue }
+                let fits =
+                    columns[index].fits(field) || (["calling", "dialled"].contains(field) && columns[index].digitsOnly)
+                guard fits || loose.contains(field) else { continue }
+                binding.bind(field, index, fits ? .high : .medium)
+                break
+            }
         }
-        if let start = chosen["start"], let startFormat = columns[start].timeFormat?.name {
+    }
+
+    /// Binds the fields still missing by the values alone: times, numbers, dispositions, durations.
+    private func bindByValues(_ columns: [ColumnProfile], into binding: inout Binding) {
+        let times = columns.filter { $0.timeFormat != nil && !binding.taken($0.index) }.map(\.index)
+        if binding.chosen["start"] == nil, let first = times.first { binding.bind("start", first, .medium) }
+        if let start = binding.chosen["start"], let startFormat = columns[start].timeFormat?.name {
             let alike = times.filter { $0 > start && columns[$0].timeFormat?.name == startFormat }
-            if chosen["end"] == nil, chosen["duration"] == nil, let last = alike.last {
-                chosen["end"] = last
-                confidence["end"] = .low
+            if binding.chosen["end"] == nil, binding.chosen["duration"] == nil, let last = alike.last {
+                binding.bind("end", last, .low)
             }
-            if chosen["answer"] == nil, alike.count >= 2, let middle = alike.first, middle != chosen["end"] {
-                chosen["answer"] = middle
-                confidence["answer"] = .low
-            }
-        }
-        let numbers = columns.filter { $0.isNumberLike && !chosen.values.contains($0.index) }.map(\.index)
-        for field in numbers.count == 1 ? ["dialled"] : ["calling", "dialled"] where chosen[field] == nil {
-            if let next = numbers.first(where: { !chosen.values.contains($0) }) {
-                chosen[field] = next
-                confidence[field] = .low
+            if binding.chosen["answer"] == nil, alike.count >= 2, let middle = alike.first,
+                middle != binding.chosen["end"]
+            {
+                binding.bind("answer", middle, .low)
             }
         }
-        if chosen["disposition"] == nil,
+        let numbers = columns.filter { $0.isNumberLike && !binding.taken($0.index) }.map(\.index)
+        for field in numbers.count == 1 ? ["dialled"] : ["calling", "dialled"] where binding.chosen[field] == nil {
+            if let next = numbers.first(where: { !binding.taken($0) }) { binding.bind(field, next, .low) }
+        }
+        if binding.chosen["disposition"] == nil,
             let column = columns.first(where: {
-                !chosen.values.contains($0.index) && $0.timeFormat == nil && !$0.isNumberLike && !$0.isDuration
+                !binding.taken($0.index) && $0.timeFormat == nil && !$0.isNumberLike && !$0.isDuration
                     && !$0.distinct.isEmpty && $0.distinct.count <= 12
                     && $0.distinct.allSatisfy { Self.guessDisposition($0) != "unknown" }
             })
         {
-            chosen["disposition"] = column.index
-            confidence["disposition"] = .medium
+            binding.bind("disposition", column.index, .medium)
         }
-        let durations = columns.filter { $0.isDuration && !chosen.values.contains($0.index) }
-        if chosen["duration"] == nil, chosen["end"] == nil, let longest = durations.max(by: { $0.total < $1.total }) {
-            chosen["duration"] = longest.index
-            confidence["duration"] = .low
+        let durations = columns.filter { $0.isDuration && !binding.taken($0.index) }
+        if binding.chosen["duration"] == nil, binding.chosen["end"] == nil,
+            let longest = durations.max(by: { $0.total < $1.total })
+        {
+            binding.bind("duration", longest.index, .low)
         }
-        guard chosen["dialled"] != nil else {
+    }
+
+    /// Refuses a proposal without the dialled number, a start time or an end or duration; returns the
+    /// start column's time format.
+    private func checkRequired(_ binding: Binding, columns: [ColumnProfile]) throws(Failure) -> ColumnProfile.Format {
+        guard binding.chosen["dialled"] != nil else {
             throw Failure(
                 description: "no column looks like the dialled number (digits, or a header such as dst, called, to)"
             )
         }
-        guard let start = chosen["start"], let format = columns[start].timeFormat else {
+        guard let start = binding.chosen["start"], let format = columns[start].timeFormat else {
             throw Failure(
                 description:
                     "no column holds call start times in a known format (tried \(Self.timeFormats.count) formats)"
             )
         }
-        guard chosen["end"] != nil || chosen["duration"] != nil else {
+        guard binding.chosen["end"] != nil || binding.chosen["duration"] != nil else {
             throw Failure(description: "no column holds the call's end time or duration")
         }
+        return format
+    }
+
+    /// The mapping file the binding describes: delimiter, header, time formats, columns, lenient quotes.
+    private func makeMapping(
+        _ sample: Sample,
+        header: [String]?,
+        format: ColumnProfile.Format,
+        columns: [ColumnProfile],
+        binding: inout Binding,
+        notes: inout [String]
+    ) -> MappingFile {
         var formats = [format.name]
-        confidence["timeFormat"] = format.ambiguous ? .medium : .high
+        binding.confidence["timeFormat"] = format.ambiguous ? .medium : .high
         if format.ambiguous {
             let order = format.name.hasPrefix("%d") ? "day-first" : "month-first"
             notes.append(
@@ -234,14 +301,11 @@ public struct MappingSuggester {
             )
         }
         for field in ["answer", "end"] {
-            if let index = chosen[field], let other = columns[index].timeFormat, !formats.contains(other.name) {
+            if let index = binding.chosen[field], let other = columns[index].timeFormat, !formats.contains(other.name) {
                 formats.append(other.name)
             }
         }
-        func label(_ index: Int) -> String {
-            if let header, index < header.count, !header[index].isEmpty { return header[index] }
-            return "column \(index + 1)"
-        }
+        let chosen = binding.chosen
         func column(_ field: String) -> MappingFile.Column? {
             chosen[field].map { index in
                 if let header, index < header.count, !header[index].isEmpty,
@@ -269,63 +333,66 @@ public struct MappingSuggester {
             sourceID: column("sourceID")
         )
         var mapping = MappingFile(
-            delimiter: String(UnicodeScalar(delimiter)),
-            header: hasHeader,
+            delimiter: String(UnicodeScalar(sample.delimiter)),
+            header: header != nil,
             timeFormat: formats[0],
             columns: mappedColumns
         )
         if formats.count > 1 { mapping.timeFormats = Array(formats.dropFirst()) }
-        if !broken.isEmpty {
+        if !sample.broken.isEmpty {
             mapping.quotes = .lenient
-            notes.append("\(broken.count) sampled rows break CSV quoting (unescaped quotes); quotes set to lenient")
+            notes.append(
+                "\(sample.broken.count) sampled rows break CSV quoting (unescaped quotes); quotes set to lenient"
+            )
+        }
+        return mapping
+    }
+
+    /// Adds what the values call for: name-addr transforms, a guessed dispositions table, clock or
+    /// millisecond durations, nulls; each with a note.
+    private func annotate(
+        _ mapping: inout MappingFile,
+        header: [String]?,
+        columns: [ColumnProfile],
+        binding: inout Binding,
+        notes: inout [String]
+    ) {
+        func label(_ index: Int) -> String {
+            if let header, index < header.count, !header[index].isEmpty { return header[index] }
+            return "column \(index + 1)"
         }
         var transforms: [String: MappingFile.Transform] = [:]
         for field in ["calling", "dialled"] {
-            if let index = chosen[field], columns[index].hasNameAddr {
+            if let index = binding.chosen[field], columns[index].hasNameAddr {
                 transforms[field] = MappingFile.Transform(nameAddr: true)
                 notes.append("\(field) values look like \"Name\" <1234> or Name (1234): the number inside is taken")
             }
         }
         if !transforms.isEmpty { mapping.transforms = transforms }
-        if let index = chosen["disposition"] {
+        if let index = binding.chosen["disposition"] {
             let unknown = columns[index].distinct.filter { Disposition(name: $0) == nil }
             if !unknown.isEmpty {
                 var table: [String: String] = [:]
                 for value in columns[index].distinct { table[value] = Self.guessDisposition(value) }
                 mapping.dispositions = table
-                confidence["disposition"] = min(confidence["disposition"] ?? .low, .medium)
+                binding.confidence["disposition"] = min(binding.confidence["disposition"] ?? .low, .medium)
                 notes.append(
                     "dispositions table guessed from the values \(unknown.sorted().prefix(8).joined(separator: ", ")); check it"
                 )
             }
         }
-        for index in [chosen["duration"], chosen["billable"]].compactMap({ $0 }) where columns[index].hasClock {
+        for index in [binding.chosen["duration"], binding.chosen["billable"]].compactMap({ $0 })
+        where columns[index].hasClock {
             notes.append("\(label(index)) holds HH:MM:SS durations: read as such")
         }
-        if let index = chosen["duration"], !columns[index].hasClock, columns[index].median > 4 * 3600 {
+        if let index = binding.chosen["duration"], !columns[index].hasClock, columns[index].median > 4 * 3600 {
             mapping.durationFormat = .milliseconds
-            confidence["duration"] = .low
-            notes.append(
-                "\(label(index)) has a median over 4 hours as seconds: read as milliseconds, check it"
-            )
+            binding.confidence["duration"] = .low
+            notes.append("\(label(index)) has a median over 4 hours as seconds: read as milliseconds, check it")
         }
         if columns.contains(where: { $0.nullsSeen > 0 }) {
             notes.append("NULL, \\N or - values are read as empty")
         }
-        var decoded = 0
-        if let dialect = try? MappedDialect(mapping: mapping) {
-            decoded = Self.countDecoded(text, dialect: dialect)
-        }
-        for field in ["calling", "answer", "billable", "disposition", "carrier"] where chosen[field] == nil {
-            notes.append("no column was found for \(field)")
-        }
-        return Suggestion(
-            mapping: mapping,
-            confidence: confidence,
-            notes: notes,
-            rowsRead: data.count,
-            rowsDecoded: decoded
-        )
     }
 
     /// Decodes the sample with the proposal: how many rows it reads.
