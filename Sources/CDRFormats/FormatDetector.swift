@@ -66,38 +66,41 @@ public struct FormatDetector: Sendable {
         return try reader(decoded, head: head, resume: resume)
     }
 
+    /// The format a file's first bytes show: BER framing, the mapping's, an empty Asterisk file, or the one
+    /// CSV dialect the first record fits (none or several is an error naming what to pass).
+    private func detectFormat(_ head: [UInt8]) throws(SourceError) -> InputFormat {
+        if BERRecordReader<BoxedSource>.sniff(head) != nil {
+            return .ber
+        } else if mapping != nil {
+            return .mapped
+        } else if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
+            return .asterisk
+        } else {
+            let candidates = try detect(head: head)
+            guard candidates.count == 1 else {
+                if candidates.isEmpty {
+                    throw SourceError(
+                        "format not recognised: the first record is not Asterisk cdr_csv or cdr_custom, FreeSWITCH "
+                            + "(template with \(freeswitch.columns.count) columns) or a CUCM header; pass --format, "
+                            + "or --format mapped --mapping FILE for an operator CSV"
+                    )
+                }
+                throw SourceError(
+                    "format is ambiguous: the first record fits "
+                        + "\(candidates.map(\.rawValue).joined(separator: " and ")); "
+                        + "pass --format \(candidates[0].rawValue) (or another of them)"
+                )
+            }
+            return candidates[0]
+        }
+    }
+
     private func reader(
         _ source: BoxedSource,
         head: [UInt8],
         resume: ResumePoint
     ) throws(SourceError) -> any RecordReader {
-        var chosen = format
-        if format == .auto {
-            if BERRecordReader<BoxedSource>.sniff(head) != nil {
-                chosen = .ber
-            } else if mapping != nil {
-                chosen = .mapped
-            } else if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D }) {
-                chosen = .asterisk
-            } else {
-                let candidates = try detect(head: head)
-                guard candidates.count == 1 else {
-                    if candidates.isEmpty {
-                        throw SourceError(
-                            "format not recognised: the first record is not Asterisk cdr_csv or cdr_custom, FreeSWITCH "
-                                + "(template with \(freeswitch.columns.count) columns) or a CUCM header; pass --format, "
-                                + "or --format mapped --mapping FILE for an operator CSV"
-                        )
-                    }
-                    throw SourceError(
-                        "format is ambiguous: the first record fits "
-                            + "\(candidates.map(\.rawValue).joined(separator: " and ")); "
-                            + "pass --format \(candidates[0].rawValue) (or another of them)"
-                    )
-                }
-                chosen = candidates[0]
-            }
-        }
+        let chosen = format == .auto ? try detectFormat(head) : format
         switch chosen {
         case .auto, .asterisk:
             return CSVRecordReader(
