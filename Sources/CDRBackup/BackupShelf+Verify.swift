@@ -41,6 +41,20 @@ extension BackupShelf {
             if !keep { unlink(target) }
             for suffix in ["-wal", "-shm"] { unlink(target + suffix) }
         }
+        try unseal(payloadPath, key: key, manifest: manifest, into: target)
+        try checkSnapshot(target, payloadPath: payloadPath, manifest: manifest)
+        keep = snapshotPath != nil
+        return manifest
+    }
+
+    /// Opens the sealed payload, inflates it into `target`, and checks the payload's and the snapshot's
+    /// hashes and size against the manifest.
+    private func unseal(
+        _ payloadPath: String,
+        key: BackupKey,
+        manifest: BackupManifest,
+        into target: String
+    ) throws(BackupError) {
         let reader = try SealedReader(file: try RawFile(reading: payloadPath), key: key.key)
         let output = try RawFile(writing: target)
         let inflater = try ZlibStream(compressLevel: nil)
@@ -65,6 +79,11 @@ extension BackupShelf {
         guard bytes == manifest.snapshotBytes, hex(Array(hasher.finalize())) == manifest.snapshotSHA256 else {
             throw .corrupt(path: payloadPath, problem: "the snapshot's SHA-256 differs from the manifest's")
         }
+    }
+
+    /// Opens the unsealed snapshot read-only: `PRAGMA integrity_check` must say ok and the row counts per
+    /// table must be the manifest's.
+    private func checkSnapshot(_ target: String, payloadPath: String, manifest: BackupManifest) throws(BackupError) {
         do {
             let connection = try SQLiteConnection(path: target, readOnly: true)
             let check = try connection.prepare("PRAGMA integrity_check")
@@ -86,7 +105,5 @@ extension BackupShelf {
         } catch {
             throw .corrupt(path: payloadPath, problem: "the snapshot does not open: \(error)")
         }
-        keep = snapshotPath != nil
-        return manifest
     }
 }
