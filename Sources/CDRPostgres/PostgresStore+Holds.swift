@@ -92,12 +92,9 @@ extension PostgresStore: AuditLog {
             try session.execute("SELECT pg_advisory_xact_lock(72436103)", "locking the audit log")
             let (top, _) = try session.query("SELECT max(id) FROM audit_log", "reading the last audit entry")
             let last = try top.first?.decode(Int64?.self).map { try auditEntries(after: $0 - 1, limit: 1) }?.first
-            let chain = try AuditChain.forWriting(directory: auditKeyDirectory, last: last)
-            let entry = AuditEntry.chained(
-                id: (last?.id ?? 0) + 1,
-                after: last?.hash,
-                chain: chain,
-                at: Self.now(),
+            let (entry, chain) = try AuditChain.entry(
+                after: last,
+                keyDirectory: auditKeyDirectory,
                 actor: actor,
                 action: action,
                 subject: subject,

@@ -50,13 +50,9 @@ extension SQLiteStore {
         outcome: String,
         detail: String
     ) throws(StoreError) -> AuditEntry {
-        let last = try lastAuditEntry()
-        let chain = try AuditChain.forWriting(directory: auditKeyDirectory, last: last)
-        let entry = AuditEntry.chained(
-            id: (last?.id ?? 0) + 1,
-            after: last?.hash,
-            chain: chain,
-            at: Self.now(),
+        let (entry, chain) = try AuditChain.entry(
+            after: try lastAuditEntry(),
+            keyDirectory: auditKeyDirectory,
             actor: actor,
             action: action,
             subject: subject,

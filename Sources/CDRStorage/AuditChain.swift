@@ -124,6 +124,32 @@ public final class AuditChain: Sendable {
         return try loadOrCreate(directory: directory, nextID: (last?.id ?? 0) + 1)
     }
 
+    /// The entry that follows `last` (nil for the first), hashed under the key folder's chain (created when
+    /// missing; none without a folder, which only an unkeyed log accepts): what every store appends.
+    public static func entry(
+        after last: AuditEntry?,
+        keyDirectory: String?,
+        actor: String,
+        action: String,
+        subject: String,
+        outcome: String,
+        detail: String
+    ) throws(StoreError) -> (entry: AuditEntry, chain: AuditChain?) {
+        let chain = try forWriting(directory: keyDirectory, last: last)
+        let entry = AuditEntry.chained(
+            id: (last?.id ?? 0) + 1,
+            after: last?.hash,
+            chain: chain,
+            at: StoreClock.now(),
+            actor: actor,
+            action: action,
+            subject: subject,
+            outcome: outcome,
+            detail: detail
+        )
+        return (entry, chain)
+    }
+
     /// Writes `bytes` aside and moves them to `path`; a writer that does not `replace` leaves a file another
     /// process put there first (and the caller then reads that one).
     private static func writeAtomically(
