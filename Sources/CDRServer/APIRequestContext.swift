@@ -19,6 +19,8 @@ public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The request's credential (`missing` until the middleware has run).
     var credential = Credential.missing
+    /// The store's data version when the request arrived, read once for the token check and the caches.
+    var dataVersion: Int64?
 
     /// Creates the context of a new request.
     public init(source: Source) { coreContext = .init(source: source) }
@@ -39,7 +41,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            if token.utf8.count <= 128, let user = try await server.user(token: token) {
+            let version = try await server.dataVersion()
+            context.dataVersion = version
+            if token.utf8.count <= 128, let user = try await server.user(token: token, version: version) {
                 context.credential = .user(user)
             } else {
                 context.credential = .unknown

@@ -21,7 +21,7 @@ extension APIServer {
         let dimensions = try Self.dimensions(query["by"] ?? "day")
         let format = try query.format()
         let names = dimensions.map(\.rawValue)
-        let text = try await aggregateAnswer(query, dimensions, key: "aggregates|\(format)") { rows in
+        let text = try await aggregateAnswer(query, context: context, dimensions, key: "aggregates|\(format)") { rows in
             guard format == .csv else { return AggregateRow.json(rows, dimensions: names) }
             return RecordExport.csv(
                 header: names + ["calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes", "callers"],
@@ -50,7 +50,12 @@ extension APIServer {
             throw HTTPError(.badRequest, message: "by \"\(period)\" must be day, month or hour")
         }
         let format = try query.format()
-        let text = try await aggregateAnswer(query, [AggregateDimension(rawValue: period)!], key: "kpis|\(format)") {
+        let text = try await aggregateAnswer(
+            query,
+            context: context,
+            [AggregateDimension(rawValue: period)!],
+            key: "kpis|\(format)"
+        ) {
             rows in
             if format == .csv {
                 let header = [period, "calls", "answered", "asr", "ner", "acd_seconds", "answered_minutes"]
@@ -87,6 +92,7 @@ extension APIServer {
     /// queued behind it, and one with no previous answer waits for it.
     func aggregateAnswer(
         _ query: QueryParameters,
+        context: APIRequestContext? = nil,
         _ dimensions: [AggregateDimension],
         key prefix: String,
         render: @escaping @Sendable ([AggregateRow]) -> String
@@ -96,7 +102,8 @@ extension APIServer {
         guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
         guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
         let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
-        let version = try await dataVersion()
+        let version: Int64
+        if let known = context?.dataVersion { version = known } else { version = try await dataVersion() }
         let kept = cache.withLock { $0.lookup(key) }
         if let kept, kept.version == version { return (kept.text, "cached") }
         let (flight, started) = flights.withLock { running -> (Task<ByteBuffer, any Error>, Bool) in

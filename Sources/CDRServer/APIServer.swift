@@ -119,8 +119,7 @@ public final class APIServer: Sendable {
 
     /// The active user of a token: from the cache while the data version is unchanged (a revocation moves
     /// it), else from the store.
-    func user(token: String) async throws -> UserRow? {
-        let version = try await dataVersion()
+    func user(token: String, version: Int64) async throws -> UserRow? {
         if let hit = tokens.withLock({ $0.lookup(token, version: version) }) { return hit.user }
         let user = try await withStore { store in try store.user(token: token) }
         tokens.withLock { $0.store(token, user: user, version: version) }
