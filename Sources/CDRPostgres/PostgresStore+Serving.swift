@@ -135,4 +135,7 @@ extension PostgresStore: ServingStore {
     public func exceededTimeLimit(_ error: any Error) -> Bool {
         "\(error)".contains("SQLSTATE 57014")
     }
+
+    /// The WAL position is a round trip to the server.
+    public var dataVersionIsCheap: Bool { false }
 }

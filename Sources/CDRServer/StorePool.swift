@@ -17,7 +17,7 @@ final class StorePool: Sendable {
     private let idle: Connections
     /// A connection used only to read the data version, so the version moves with every commit made by any
     /// other connection, the pool's own included.
-    private let versionStore: Connections
+    private let version: VersionReader
     private let threads: NIOThreadPool
     private let versionThread = NIOThreadPool(numberOfThreads: 1)
     private let admitted = Atomic<Int>(0)
@@ -47,7 +47,7 @@ final class StorePool: Sendable {
         var handles: [StoreHandle] = []
         for _ in 0..<self.size { handles.append(StoreHandle(try open())) }
         idle = Connections(handles)
-        versionStore = Connections([StoreHandle(try open())])
+        version = VersionReader(StoreHandle(try open()))
         threads = NIOThreadPool(numberOfThreads: self.size)
         threads.start()
         versionThread.start()
@@ -83,14 +83,26 @@ final class StorePool: Sendable {
         }
     }
 
-    /// The data version, read on its own connection and thread, so a cached answer never waits for a busy
-    /// pool.
+    /// The data version, read on its own connection (never a busy pool's): inline when the store reads it
+    /// without I/O (a lock held for microseconds), else on a thread of its own.
     func dataVersion() async throws -> Int64 {
-        try await versionThread.runIfActive { [versionStore] in
-            guard let handle = versionStore.take() else { throw Refusal.saturated }
-            defer { versionStore.give(handle) }
-            return try handle.store.dataVersion()
+        if version.isCheap { return try version.read() }
+        return try await versionThread.runIfActive { [version] in try version.read() }
+    }
+
+    /// The connection the data version is read on, one reader at a time.
+    final class VersionReader: Sendable {
+        private let lock = Mutex(())
+        private let handle: StoreHandle
+        /// Whether reading it needs no I/O.
+        let isCheap: Bool
+
+        init(_ handle: StoreHandle) {
+            self.handle = handle
+            isCheap = handle.store.dataVersionIsCheap
         }
+
+        func read() throws -> Int64 { try lock.withLock { _ in try handle.store.dataVersion() } }
     }
 
     /// Connections free for work. Work items capture this, never the pool, so the pool is never released

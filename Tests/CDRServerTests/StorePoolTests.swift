@@ -21,7 +21,7 @@ struct StorePoolTests {
         let path = try database()
         let pool = try StorePool(size: 2, maxWaiting: 4, timeLimit: 10) { try SQLiteStore(path: path) }
         let met = DispatchSemaphore(value: 0)
-        async let first = pool.run { _ in met.wait(timeout: .now() + 5) == .success }
+        async let first = pool.run { _ in met.wait(timeout: .now() + 60) == .success }
         async let second = pool.run { _ in
             met.signal()
             return true
@@ -39,7 +39,7 @@ struct StorePoolTests {
         let busy = Task {
             try await pool.run { _ in
                 started.store(true, ordering: .relaxed)
-                return release.wait(timeout: .now() + 5) == .success
+                return release.wait(timeout: .now() + 60) == .success
             }
         }
         for _ in 0..<500 where !started.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
@@ -69,22 +69,20 @@ struct StorePoolTests {
     }
 
     @Test("an audit entry waits out another process's write lock held past the busy timeout, and is written")
-    func auditWaitsForTheWriteLock() throws {
+    func auditWaitsForTheWriteLock() async throws {
         let path = try database()
         let writer = try SQLiteStore(path: path)
         try writer.connection.execute("BEGIN IMMEDIATE")
         let reader = Unchecked(try SQLiteStore(path: path))
-        let done = DispatchSemaphore(value: 0)
         let outcome = OutcomeBox()
         Thread.detachNewThread {
             outcome.set(
                 Result { try reader.value.appendAudit(actor: "fraud", action: "GET /v1/records", outcome: "ok") }
             )
-            done.signal()
         }
-        Thread.sleep(forTimeInterval: 10.5)
+        try await Task.sleep(for: .seconds(10.5))
         try writer.connection.execute("COMMIT")
-        #expect(done.wait(timeout: .now() + 20) == .success)
+        for _ in 0..<200 where !outcome.finished { try await Task.sleep(for: .milliseconds(100)) }
         #expect(outcome.succeeded)
         #expect(try writer.auditEntries(after: 0, limit: 10).count == 1)
     }
@@ -103,6 +101,8 @@ final class OutcomeBox: @unchecked Sendable {
     private var value: Result<AuditEntry, any Error>?
 
     func set(_ result: Result<AuditEntry, any Error>) { lock.withLock { value = result } }
+
+    var finished: Bool { lock.withLock { value != nil } }
 
     var succeeded: Bool {
         lock.withLock {
