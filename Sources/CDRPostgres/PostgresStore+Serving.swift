@@ -136,6 +136,4 @@ extension PostgresStore: ServingStore {
         "\(error)".contains("SQLSTATE 57014")
     }
 
-    /// The WAL position is a round trip to the server.
-    public var dataVersionIsCheap: Bool { false }
 }

@@ -15,8 +15,6 @@ extension SQLiteStore: RetentionStore, AuditLog {
 }
 
 extension SQLiteStore: ServingStore {
-    /// `PRAGMA data_version` reads the WAL index in shared memory.
-    public var dataVersionIsCheap: Bool { true }
 
     /// Interrupts whatever runs `seconds` from now on this connection (SQLite's progress handler).
     public func limitTime(seconds: Double?) { connection.limitTime(seconds: seconds) }

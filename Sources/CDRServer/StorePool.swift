@@ -83,24 +83,19 @@ final class StorePool: Sendable {
         }
     }
 
-    /// The data version, read on its own connection (never a busy pool's): inline when the store reads it
-    /// without I/O (a lock held for microseconds), else on a thread of its own.
+    /// The data version, read on its own connection and thread, so a cached answer never waits for a busy
+    /// pool. (Reading it inline, under a lock, measured slower with 200 clients: cached p99 70 ms against
+    /// 60 ms.)
     func dataVersion() async throws -> Int64 {
-        if version.isCheap { return try version.read() }
-        return try await versionThread.runIfActive { [version] in try version.read() }
+        try await versionThread.runIfActive { [version] in try version.read() }
     }
 
     /// The connection the data version is read on, one reader at a time.
     final class VersionReader: Sendable {
         private let lock = Mutex(())
         private let handle: StoreHandle
-        /// Whether reading it needs no I/O.
-        let isCheap: Bool
 
-        init(_ handle: StoreHandle) {
-            self.handle = handle
-            isCheap = handle.store.dataVersionIsCheap
-        }
+        init(_ handle: StoreHandle) { self.handle = handle }
 
         func read() throws -> Int64 { try lock.withLock { _ in try handle.store.dataVersion() } }
     }

@@ -15,9 +15,6 @@ public protocol ServingStore: SubjectStore, AuditLog {
     func counters() throws -> StoreCounters
     /// A number that changes whenever the stored data may have changed.
     func dataVersion() throws -> Int64
-    /// True when ``dataVersion()`` answers in microseconds without I/O (SQLite reads shared memory), so a
-    /// server may read it inline rather than on a thread of its own.
-    var dataVersionIsCheap: Bool { get }
     /// Cuts short the statements of the work that follows once they run past `seconds` (nil: no limit).
     func limitTime(seconds: Double?) throws
     /// True when `error` is a statement cut short by that limit.
