@@ -36,9 +36,9 @@ public final class SQLiteStore {
         let existed = access(path, F_OK) == 0
         connection = try SQLiteConnection(path: path)
         if !existed { try connection.execute("PRAGMA page_size = 8192; PRAGMA auto_vacuum = INCREMENTAL;") }
+        try Self.retryingWhileBusy { () throws(StoreError) in try connection.execute("PRAGMA journal_mode = WAL") }
         try connection.execute(
             """
-            PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA cache_size = -\(cacheMiB * 1024);
             PRAGMA temp_store = FILE;
@@ -53,6 +53,22 @@ public final class SQLiteStore {
             let top = try connection.prepare("SELECT max(id) FROM \(Self.partitionName(month: month))")
             if try top.step(), let id = top.optionalInt(0) { nextRecordID = max(nextRecordID, id + 1) }
         }
+    }
+
+    /// Runs `body`, again after a pause while another process holds the lock it needs: switching a new
+    /// database to WAL takes an exclusive lock that SQLite's busy handler does not wait for when two
+    /// processes open the same new file at once.
+    static func retryingWhileBusy(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        var pause: UInt32 = 10_000
+        for _ in 0..<50 {
+            do {
+                return try body()
+            } catch  where error.code & 0xFF == 5 || error.code & 0xFF == 6 {
+                usleep(pause)
+                pause = min(pause * 2, 500_000)
+            }
+        }
+        try body()
     }
 
     /// The id of the record the last successful ``insert(_:key:fileID:)`` stored.
