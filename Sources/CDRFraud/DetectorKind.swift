@@ -319,7 +319,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .diversion:
             "diverted legs to high-risk/premium ranges (critical at once) or abroad"
         case .highUsage:
-            "today's answered minutes (a call counts at most 60) against the number's 28-day average (after 7 days of history, ≥ 3 calls today)"
+            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history, ≥ 3 calls today)"
         case .subscription:
             "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes, or ≥ 20 calls ≥ 50 % abroad"
         }

@@ -2,7 +2,7 @@ import CDRModel
 import Foundation
 
 /// D15, usage far above the subscriber's own profile: today's answered minutes against an exponentially
-/// weighted average of earlier days (28-day span). Warns above max(`warnFloorMinutes`, `warn` × the average)
+/// weighted average of earlier days (28-day span), corrected for the days before the number was first seen. Warns above max(`warnFloorMinutes`, `warn` × the average)
 /// and is critical above `critical` × it, once the number has `minHistoryDays` (default 7) days of history
 /// and at least `minCalls` (default 3) calls today. A call counts at most `callCapMinutes` (default 60)
 /// towards the day, in the profile and today alike: one very long call (a chat, a line left open) is not
@@ -24,9 +24,20 @@ final class HighUsageDetector: Detector {
         var callsToday: Int32 = 0
         var days: Int32 = 0
 
+        /// The weight of each new day in the average (a 28-day span).
+        static let alpha = 2.0 / 29.0
+
+        /// The usual daily minutes: the average corrected for the days before the number was first seen, which
+        /// an average starting at zero would count as days of no use (after a week it would read 39 % of the
+        /// true mean, and a steady heavy user would look like one far above profile).
+        var usual: Double {
+            let weight = 1 - pow(1 - Self.alpha, Double(days))
+            return weight > 0 ? average / weight : 0
+        }
+
         mutating func roll(to now: Int64) {
             guard now > day else { return }
-            let alpha = 2.0 / 29.0
+            let alpha = Self.alpha
             average = alpha * today + (1 - alpha) * average
             let gap = Int(min(now - day - 1, 60))
             if gap > 0 { average *= pow(1 - alpha, Double(gap)) }
@@ -82,14 +93,14 @@ final class HighUsageDetector: Detector {
             }
             hot.tally.note(record, value: minutesOfCall)
             guard profile.days >= history, profile.callsToday >= minCalls else { return }
-            let warn = max(floor, rule.warn * profile.average)
-            let critical = max(floor * rule.critical / rule.warn, rule.critical * profile.average)
+            let warn = max(floor, rule.warn * profile.usual)
+            let critical = max(floor * rule.critical / rule.warn, rule.critical * profile.usual)
             guard profile.today >= warn else { return }
             var adjusted = rule
             adjusted.warn = warn
             adjusted.critical = critical
             let minutes = profile.today
-            let average = profile.average
+            let average = profile.usual
             emitIfDue(
                 rule: adjusted,
                 detector: DetectorKind.highUsage.rawValue,

@@ -366,6 +366,35 @@ struct HighUsageTests {
         #expect(try alerts(rule: "high-usage", fresh).isEmpty)
     }
 
+    @Test("a heavy user from its first day is judged against its own mean, not one diluted by days before it was seen")
+    func heavyFromDayOne() throws {
+        func dialler(todayCalls: Int, talk: Int64 = 600) -> [CallRecord] {
+            var records: [CallRecord] = []
+            for day in 0..<8 {
+                for n in 0..<26 {
+                    records.append(
+                        call(
+                            "+447700900070",
+                            "+4420794600\(n % 100)",
+                            at: Int64(day) * 86_400 + Int64(n) * 1200,
+                            talk: 600
+                        )
+                    )
+                }
+            }
+            for n in 0..<todayCalls {
+                records.append(
+                    call("+447700900070", "+4420794611\(n % 100)", at: 8 * 86_400 + Int64(n) * 600, talk: talk)
+                )
+            }
+            return records
+        }
+        #expect(try alerts(rule: "high-usage", dialler(todayCalls: 60)).isEmpty)
+        let far = try alerts(rule: "high-usage", dialler(todayCalls: 70, talk: 1200))
+        #expect(far.map(\.severity) == [.warning], "\(far.map(\.summary))")
+        #expect(far.first?.summary.contains("against a usual 260 a day") == true, "\(far.map(\.summary))")
+    }
+
     @Test("one four-hour call among short ones counts an hour and stays quiet; four 31-minute calls warn")
     func longCallsCapped() throws {
         let longCall = call("+447700900060", "+447700900999", at: 10 * 86_400 + 7200, talk: 4 * 3600)
