@@ -79,6 +79,12 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     meaning: "days of history before an account is judged"
                 ),
                 Setting(
+                    name: "minCalls",
+                    defaultValue: 3,
+                    range: 1...1000,
+                    meaning: "calls in the window before answered minutes alone make it critical"
+                ),
+                Setting(
                     name: "newCountryDays",
                     defaultValue: 90,
                     range: 1...3650,
@@ -331,7 +337,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .irsfHotlist:
             "test number: critical at once; HRN: warn 1, critical 3 calls or 10 answered min in 60 min"
         case .irsfBurst:
-            "warn 10, critical 20 calls in 60 min; critical at 60 answered min"
+            "warn 10, critical 20 calls in 60 min; critical at 60 answered min over ≥ 3 calls"
         case .irsfPump:
             "warn 5, critical 10 distinct callers in 60 min"
         case .wangiri:

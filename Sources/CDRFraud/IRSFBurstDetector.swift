@@ -3,7 +3,8 @@ import CDRModel
 /// D02, IRSF burst: an account (or, without one, a calling number) suddenly calling risk-scored ranges
 /// (listed `test`, `hrn`, `satellite` or `risk`) or a country it has not called in `newCountryDays`
 /// (default 90). Main measure: such calls in the window; also critical at `criticalMinutes` (default 60)
-/// answered minutes. The count must also reach `peakFactor` (default 3) times the subject's usual busiest
+/// answered minutes over at least `minCalls` (default 3) calls, so one ordinary long call to a new country
+/// is not fraud. The count must also reach `peakFactor` (default 3) times the subject's usual busiest
 /// window of such calls. A subject's countries are known only after `warmUpDays` (default 7) of data.
 /// Subject: `acct:<code>`, else the calling number.
 ///
@@ -15,6 +16,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     private lazy var period = Int64(rule.param("newCountryDays") * 86_400)
     private lazy var criticalMinutes = rule.param("criticalMinutes")
     private lazy var factor = rule.param("peakFactor")
+    private lazy var minCalls = rule.param("minCalls")
 
     /// A country the subject called: when first in the current period and when last.
     struct Country: Sendable {
@@ -93,7 +95,8 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
             let calls = Double(tally.counter.count)
             let minutes = tally.counter.sum
             let floor = factor * usual
-            guard calls >= floor || minutes >= criticalMinutes else { return calls }
+            let byMinutes = minutes >= criticalMinutes && calls >= minCalls
+            guard calls >= floor || byMinutes else { return calls }
             emitIfDue(
                 rule: rule,
                 detector: DetectorKind.irsfBurst.rawValue,
@@ -115,7 +118,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
                     "\(Int(calls)) calls (\(Int(minutes)) answered min) to risk-scored ranges or countries new for \(subject) in \(rule.windowMinutes) min"
                 },
                 emit: emit,
-                forced: minutes >= criticalMinutes ? .critical : nil
+                forced: byMinutes ? .critical : nil
             )
             return calls
         }

@@ -25,7 +25,9 @@ func routed(
 
 @Suite("Fraud detectors of accounts, ranges, routes, trunks and SIMs")
 struct NetworkDetectorTests {
-    @Test("IRSF burst: 10 calls in an hour to a country new for the account warn; 9 do not; known countries do not")
+    @Test(
+        "IRSF burst: 10 calls in an hour to a country new for the account warn; 9 do not; known countries do not; one long call does not"
+    )
     func burst() throws {
         let history = (0..<9).map {
             call("201", "+33612345678", at: Int64($0) * 86_400 - 8 * 86_400, account: "acct1")
@@ -42,6 +44,12 @@ struct NetworkDetectorTests {
             call("201", "+67970001\($0)", at: 86_400 + Int64($0) * 900, talk: 900, account: "acct1")
         }
         #expect(try alerts(rule: "irsf-burst", history + answered).map(\.severity) == [.critical])
+        let longCall = call("201", "+6797000100", at: 86_400, talk: 127 * 60, account: "acct1")
+        #expect(try alerts(rule: "irsf-burst", history + [longCall]).isEmpty, "one long call to a new country")
+        let twoLong = (0..<2).map {
+            call("201", "+67970002\($0)", at: 86_400 + Int64($0) * 600, talk: 3600, account: "acct1")
+        }
+        #expect(try alerts(rule: "irsf-burst", history + twoLong).isEmpty, "two calls are still not a burst")
     }
 
     @Test("IRSF pumping: 5 callers with long calls into one range warn; 4 do not; short calls do not")
