@@ -150,6 +150,12 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 1...1440,
                     meaning: "window of the probes, in minutes"
                 ),
+                Setting(
+                    name: "peakFactor",
+                    defaultValue: 3,
+                    range: 1...100,
+                    meaning: "times the subject's usual busiest window of such calls"
+                ),
             ]
         case .simBox:
             [
@@ -309,7 +315,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .wangiriCallback:
             "subscribers calling back, within 72 h, an international number that rang them briefly and rang ≥ 5 subscribers that way"
         case .pbxHack:
-            "international/premium calls outside business hours (08–18 Mon–Fri, Europe/London), failed probes"
+            "international/premium calls outside business hours (08–18 Mon–Fri, Europe/London), at least 3 × the account's usual busiest half-hour of such calls; failed probes"
         case .simBox:
             "records with an IMSI: per SIM and day, four signs — new (first seen ≤ 10 days ago, after the warm-up), ≥ 10 × more calls out than in, ≤ 2 cells, five most-called numbers ≤ 10 % of calls; also an IMEI with ≥ 3 SIMs in 24 h"
         case .simBoxTrunk:

@@ -2,16 +2,25 @@ import CDRModel
 
 /// D06, PBX hacking: a PBX account (or line, without an account code) placing international or premium
 /// calls outside business hours, or probing with failed calls to many international numbers
-/// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). Subject: `acct:<code>`
-/// or the calling number.
+/// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). The count must also reach
+/// `peakFactor` (default 3) times the subject's own usual busiest window of such calls, so a line that
+/// habitually calls abroad at night is judged against its habit. Subject: `acct:<code>` or the calling
+/// number.
 final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var probeDistinct = rule.param("probeDistinct")
     private lazy var probeWindow = Int64(rule.param("probeMinutes") * 60)
+    private lazy var factor = rule.param("peakFactor")
 
     struct State: Sendable {
         var tally: Tally
         var probes: RecentDistinct<String>
+        /// The day the peak below is of.
+        var day: Int64 = 0
+        /// Today's busiest window of such calls.
+        var dayPeak: Double = 0
+        /// The usual busiest window: earlier days' peaks, fading by a tenth a day.
+        var usualPeak: Double = 0
     }
 
     /// The records it looks at.
@@ -26,6 +35,12 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
             at: now,
             orInsert: State(tally: Tally(window: rule.window), probes: RecentDistinct(capacity: Int(probeDistinct)))
         ) { state in
+            let day = CallRecord.dayOf(now)
+            if day != state.day {
+                state.usualPeak = max(state.usualPeak * 0.9, state.dayPeak)
+                state.day = day
+                state.dayPeak = 0
+            }
             state.tally.note(record)
             var probes = 0.0
             if record.call.disposition == .failed || record.call.disposition == .congestion {
@@ -33,8 +48,13 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
                 probes = Double(state.probes.count(now: now, window: probeWindow))
             }
             let calls = Double(state.tally.counter.count)
+            defer { state.dayPeak = max(state.dayPeak, calls) }
+            let usual = state.usualPeak
+            var adjusted = rule
+            adjusted.warn = max(rule.warn, factor * usual)
+            adjusted.critical = max(rule.critical, factor * usual * rule.critical / rule.warn)
             emitIfDue(
-                rule: rule,
+                rule: adjusted,
                 detector: DetectorKind.pbxHack.rawValue,
                 subject: subject,
                 value: calls,
@@ -42,9 +62,10 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
                     Measure(
                         name: "off_hours_international_calls",
                         value: calls,
-                        warn: rule.warn,
-                        critical: rule.critical
+                        warn: adjusted.warn,
+                        critical: adjusted.critical
                     ),
+                    Measure(name: "usual_peak_calls", value: usual, warn: usual, critical: usual),
                     Measure(
                         name: "failed_probe_destinations",
                         value: probes,
@@ -59,7 +80,7 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
                         + (probes >= probeDistinct ? " after \(Int(probes)) failed probes" : "")
                 },
                 emit: emit,
-                forced: calls < rule.warn && probes >= probeDistinct ? .warning : nil
+                forced: calls < adjusted.warn && probes >= probeDistinct ? .warning : nil
             )
         }
     }

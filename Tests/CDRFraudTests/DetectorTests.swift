@@ -116,6 +116,30 @@ struct DetectorTests {
         #expect(try alerts(rule: "pbx-hack-off-hours", probes).map(\.severity).contains(.warning))
     }
 
+    @Test("PBX hacking: a line that calls abroad every night is judged against its habit, not the bare threshold")
+    func pbxHabit() throws {
+        let night: Int64 = 11 * 3600
+        func nights(_ days: Int, calls: Int) -> [CallRecord] {
+            (0..<days).flatMap { day in
+                (0..<calls).map { n in
+                    call("202", "+2348031240\(n)", at: Int64(day) * 86_400 + night + Int64(n) * 240, account: "hotel")
+                }
+            }
+        }
+        let habit = nights(14, calls: 6)
+        let tonight = (0..<7).map {
+            call("202", "+2348031250\($0)", at: 14 * 86_400 + night + Int64($0) * 200, account: "hotel")
+        }
+        let night14 = tonight[0].start
+        let quiet = try alerts(rule: "pbx-hack-off-hours", habit + tonight).filter { $0.lastEvent >= night14 }
+        #expect(quiet.isEmpty, "seven calls on a night of six: \(quiet.map(\.summary))")
+        let attack = (0..<25).map {
+            call("202", "+2348031260\($0)", at: 14 * 86_400 + night + Int64($0) * 60, account: "hotel")
+        }
+        let fired = try alerts(rule: "pbx-hack-off-hours", habit + attack).filter { $0.lastEvent >= night14 }
+        #expect(fired.map(\.severity).contains(.warning), "25 calls in half an hour are far above the habit")
+    }
+
     @Test("premium rate: 10 calls in a day warn, 9 do not")
     func premium() throws {
         func calls(_ n: Int) -> [CallRecord] {
