@@ -232,6 +232,18 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                 ),
                 Setting(name: "maxASR", defaultValue: 0.3, range: 0...1, meaning: "highest answer-seizure ratio"),
                 Setting(name: "maxACD", defaultValue: 30, range: 1...3600, meaning: "highest average answered seconds"),
+                Setting(
+                    name: "blockDigits",
+                    defaultValue: 2,
+                    range: 0...6,
+                    meaning: "last digits a number block hides (0: no block keying)"
+                ),
+                Setting(
+                    name: "minBlockCallers",
+                    defaultValue: 3,
+                    range: 2...1000,
+                    meaning: "numbers of one block taking part before the block is judged"
+                ),
             ]
         case .concurrency:
             [
@@ -325,7 +337,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .premium:
             "calls to domestic premium ranges"
         case .robocall:
-            "many attempts, ≥ 90 % to different numbers, ASR ≤ 0.3 or ACD ≤ 30 s"
+            "many attempts, ≥ 90 % to different numbers, ASR ≤ 0.3 or ACD ≤ 30 s, from one number or from ≥ 3 numbers of one 100-number block"
         case .concurrency:
             "overlapping calls of one number"
         case .diversion:
@@ -386,7 +398,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .simBoxTrunk: "`trunk:<carrier>`"
         case .falseAnswer: "`route:<egress>/<country>`"
         case .premium: "calling number"
-        case .robocall: "calling number"
+        case .robocall: "calling number, or `block:<prefix>xx`"
         case .concurrency: "calling number"
         case .diversion: "diverting number"
         case .highUsage: "calling number"

@@ -3,12 +3,17 @@ import CDRModel
 /// D12, nuisance and robocall campaigns: one calling number making many attempts to almost always
 /// different numbers (`minDistinctRatio`, default 0.9, over its last 100 calls) with a low answer rate
 /// (`maxASR`, default 0.3) or short answered calls (`maxACD` seconds, default 30). Main measure: attempts
-/// in the window. Subject: the calling number.
+/// in the window. Subject: the calling number. A campaign spread over many numbers of one block (the calling
+/// number without its last `blockDigits` digits, default 2: a 100-number block) is judged the same way over
+/// the block's attempts, once at least `minBlockCallers` (default 3) of its numbers take part; subject
+/// `block:<prefix>` followed by an `x` per hidden digit.
 final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var minRatio = rule.param("minDistinctRatio")
     private lazy var maxASR = rule.param("maxASR")
     private lazy var maxACD = rule.param("maxACD")
+    private lazy var blockDigits = Int(rule.param("blockDigits"))
+    private lazy var minBlockCallers = rule.param("minBlockCallers")
 
     /// Callers start with a coarse counter held inline; the detailed state lives in a second table, only
     /// for the few that reach half the warning threshold, so an ordinary caller's entry stays small.
@@ -21,16 +26,22 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
         var tally: Tally
         var answered: SlidingCounter
         var recent = RollingDistinct<Int64>(capacity: 100)
+        /// The block's calling numbers among its recent attempts (blocks only).
+        var callers = RollingDistinct<Int64>(capacity: 100)
     }
 
     private var details: KeyedState<Int64, Detail>
+    private var blocks: KeyedState<Int64, State>
+    private var blockDetails: KeyedState<Int64, Detail>
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         details = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+        blocks = KeyedState(ttl: rule.window, cap: context.keyCap)
+        blockDetails = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
     }
 
-    override var liveKeys: Int { state.count + details.count }
+    override var liveKeys: Int { state.count + details.count + blocks.count + blockDetails.count }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, filter.matches(record) else { return }
@@ -45,20 +56,62 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
             }
             return whole.coarse.count
         }
+        if let attempts {
+            details.update(
+                key,
+                at: now,
+                orInsert: Detail(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
+            ) { detail in
+                observeInDetail(
+                    record,
+                    attempts: Double(attempts),
+                    subject: record.call.calling,
+                    state: &detail,
+                    emit: emit
+                )
+            }
+        }
+        observeBlock(record, emit: emit)
+    }
+
+    /// The same judgement over the calling number's block, once several of its numbers take part.
+    private func observeBlock(_ record: FraudRecord, emit: (Alert) -> Void) {
+        let calling = record.call.calling
+        guard blockDigits > 0, calling.hasPrefix("+"), calling.utf8.count >= 9 + blockDigits else { return }
+        let prefix = String(calling.dropLast(blockDigits))
+        let key = SubjectKey.number(prefix)
+        let now = record.call.start
+        let attempts = blocks.update(key, at: now, orInsert: State(coarse: CoarseCounter(window: rule.window))) {
+            whole -> Int? in
+            whole.coarse.add(at: now)
+            if !whole.detailed {
+                guard Double(whole.coarse.count) >= rule.warn / 2 else { return nil }
+                whole.detailed = true
+            }
+            return whole.coarse.count
+        }
         guard let attempts else { return }
-        details.update(
+        let subject = "block:" + prefix + String(repeating: "x", count: blockDigits)
+        blockDetails.update(
             key,
             at: now,
             orInsert: Detail(tally: Tally(window: rule.window), answered: SlidingCounter(window: rule.window))
         ) { detail in
-            observeInDetail(record, attempts: Double(attempts), rule: rule, state: &detail, emit: emit)
+            detail.callers.add(record.callingKey)
+            guard Double(detail.callers.distinct) >= minBlockCallers else {
+                detail.tally.note(record)
+                if record.answered { detail.answered.add(at: now, value: Double(record.call.billable)) }
+                detail.recent.add(SubjectKey.number(record.call.dialled))
+                return
+            }
+            observeInDetail(record, attempts: Double(attempts), subject: subject, state: &detail, emit: emit)
         }
     }
 
     private func observeInDetail(
         _ record: FraudRecord,
         attempts: Double,
-        rule: FraudRule,
+        subject: String,
         state: inout Detail,
         emit: (Alert) -> Void
     ) {
@@ -75,7 +128,7 @@ final class RobocallDetector: KeyedDetector<Int64, RobocallDetector.State>, Dete
         emitIfDue(
             rule: rule,
             detector: DetectorKind.robocall.rawValue,
-            subject: record.call.calling,
+            subject: subject,
             value: attempts,
             measures: [
                 Measure(name: "attempts", value: attempts, warn: rule.warn, critical: rule.critical),

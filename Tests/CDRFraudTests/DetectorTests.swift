@@ -168,6 +168,25 @@ struct DetectorTests {
         #expect(try alerts(rule: "robocall", campaign(150, distinct: false)).isEmpty)
     }
 
+    @Test("robocall: a campaign spread over 60 numbers of one block alerts on the block; ordinary neighbours do not")
+    func robocallBlock() throws {
+        func spread(answeredEvery: Int, talk: Int64) -> [CallRecord] {
+            (0..<120).map {
+                call(
+                    "+4477009001\(String(format: "%02d", $0 % 60))",
+                    "+4479222\(String(format: "%05d", $0))",
+                    at: Int64($0) * 25,
+                    talk: talk,
+                    answered: $0 % answeredEvery == 0
+                )
+            }
+        }
+        let fired = try alerts(rule: "robocall", spread(answeredEvery: 5, talk: 10))
+        #expect(fired.map(\.severity) == [.warning], "\(fired.map(\.subject))")
+        #expect(fired.first?.subject == "block:+4477009001xx")
+        #expect(try alerts(rule: "robocall", spread(answeredEvery: 1, talk: 180)).isEmpty)
+    }
+
     @Test("simultaneous calls: 4 at once warn, 3 do not, 8 are critical")
     func concurrency() throws {
         func overlapping(_ n: Int) -> [CallRecord] {
