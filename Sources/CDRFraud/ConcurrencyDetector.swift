@@ -2,9 +2,9 @@ import CDRModel
 import Foundation
 
 /// D13, simultaneous calls: calls of one calling number whose [start, end) intervals overlap. Main measure:
-/// calls in progress when a call starts, against max(warn, 2 × the number's usual daily peak) and
-/// max(critical, 4 × it), so a trunk that is always busy is not alerted while a line that suddenly is,
-/// is. The usual peak is the highest daily peak of earlier days (decaying 10 % a day), kept only for
+/// calls in progress when a call starts, against max(warn, `peakFactor` (default 3) × the number's usual
+/// daily peak) and max(critical, twice that), so a trunk that is always busy, or a small PBX line whose
+/// usual peak is 2, is not alerted at 4 or 5 while a line that is suddenly busy is. The usual peak is the highest daily peak of earlier days (decaying 10 % a day), kept only for
 /// numbers that ever had two calls at once. Subject: the calling number.
 final class ConcurrencyDetector: Detector {
     /// The calls in progress (start, end, record id) and the snooze bookkeeping. A number's latest call
@@ -78,8 +78,9 @@ final class ConcurrencyDetector: Detector {
             profile.record(concurrent, on: today)
             return profile.usual
         }
-        let warn = max(rule.warn, 2 * usual)
-        let critical = max(rule.critical, 4 * usual)
+        let factor = rule.param("peakFactor")
+        let warn = max(rule.warn, factor * usual)
+        let critical = max(rule.critical, 2 * factor * usual)
         guard concurrent >= warn else { return }
         var adjusted = rule
         adjusted.warn = warn

@@ -252,7 +252,13 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     defaultValue: 4,
                     range: 0.1...48,
                     meaning: "longest call the state remembers, in hours"
-                )
+                ),
+                Setting(
+                    name: "peakFactor",
+                    defaultValue: 3,
+                    range: 1...100,
+                    meaning: "times the number's usual daily peak before it warns (twice that is critical)"
+                ),
             ]
         case .diversion: []
         case .highUsage:
@@ -375,7 +381,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .robocall:
             "warn 100, critical 1,000 attempts in 60 min"
         case .concurrency:
-            "warn max(4, 2 × its usual daily peak), critical max(8, 4 ×)"
+            "warn max(4, 3 × its usual daily peak), critical max(8, 6 ×)"
         case .diversion:
             "warn 3, critical 10 legs in 60 min"
         case .highUsage:

@@ -325,7 +325,7 @@ struct FraudRulesTests {
 @Suite("Fraud detector profiles")
 struct DetectorProfileTests {
     @Test(
-        "simultaneous calls: a trunk busy every day alerts on its first day only; a line that is suddenly busy alerts"
+        "simultaneous calls: a trunk busy every day alerts on its first day only; a line whose usual peak is 2 is quiet at 5, not at 7"
     )
     func busyTrunk() throws {
         var calls: [CallRecord] = []
@@ -338,6 +338,21 @@ struct DetectorProfileTests {
         }
         let fired = try alerts(rule: "concurrency", calls)
         #expect(!fired.isEmpty)
+        var pbx: [CallRecord] = []
+        for day in 0..<7 {
+            for n in 0..<2 {
+                pbx.append(call("+442079460888", "+4420794611\(n)", at: Int64(day) * 86_400 + Int64(n) * 60, talk: 900))
+            }
+        }
+        func burst(_ n: Int) -> [CallRecord] {
+            (0..<n).map { call("+442079460888", "+4420794622\($0)", at: 7 * 86_400 + Int64($0) * 30, talk: 900) }
+        }
+        let seventhDay: Int64 = 1_772_452_800 + 7 * 86_400
+        #expect(
+            try alerts(rule: "concurrency", pbx + burst(5)).filter { $0.firstEvent >= seventhDay }.isEmpty,
+            "a line whose usual peak is 2, at 5"
+        )
+        #expect(try !alerts(rule: "concurrency", pbx + burst(7)).filter { $0.firstEvent >= seventhDay }.isEmpty)
         #expect(
             fired.allSatisfy { $0.firstEvent < 1_772_452_800 + 86_400 },
             "\(fired.map { CivilTime.iso8601($0.firstEvent) })"
