@@ -94,6 +94,7 @@ extension PostgresStore: AuditLog {
             let last = try top.first?.decode(Int64?.self).map { try auditEntries(after: $0 - 1, limit: 1) }?.first
             let (entry, chain) = try AuditChain.entry(
                 after: last,
+                known: auditChain,
                 keyDirectory: auditKeyDirectory,
                 actor: actor,
                 action: action,
@@ -111,6 +112,7 @@ extension PostgresStore: AuditLog {
             )
             return (entry, chain)
         }
+        auditChain = chain
         if !session.inTransaction { chain?.checkpoint(entry) }
         return entry
     }

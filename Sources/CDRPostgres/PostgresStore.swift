@@ -18,7 +18,11 @@ public final class PostgresStore {
     var vacuumDue = Set<Int64>()
     var pendingCells: [AggregateCell: AggregateCounts] = [:]
     /// The key folder holding the audit chain key; without one only an unkeyed audit log can be appended to.
-    public var auditKeyDirectory: String?
+    public var auditKeyDirectory: String? {
+        didSet { auditChain = nil }
+    }
+    /// The audit chain key, once an append has loaded it.
+    var auditChain: AuditChain?
     /// The session's `statement_timeout` in milliseconds (0: none).
     var statementTimeout = 0
     private var stagingGeneration = 0

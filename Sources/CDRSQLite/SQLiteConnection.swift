@@ -50,7 +50,6 @@ public final class SQLiteConnection {
         handle = db
         sqlite3_busy_timeout(db, 10_000)
         sqlite3_extended_result_codes(db, 1)
-        cdr_sqlite_install_deadline(db, deadline)
     }
 
     deinit {
@@ -60,12 +59,15 @@ public final class SQLiteConnection {
     }
 
     /// Interrupts any statement still running `seconds` from now (SQLITE_INTERRUPT, see
-    /// ``StoreError/isInterrupted``); nil lifts the limit.
+    /// ``StoreError/isInterrupted``); nil lifts the limit. The progress handler is installed only while a
+    /// limit is set, so connections that never have one (ingest, retention) pay nothing per statement.
     public func limitTime(seconds: Double?) {
         guard let seconds else {
             deadline.pointee = 0
+            sqlite3_progress_handler(handle, 0, nil, nil)
             return
         }
+        cdr_sqlite_install_deadline(handle, deadline)
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         deadline.pointee = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) + Int64(seconds * 1e9)

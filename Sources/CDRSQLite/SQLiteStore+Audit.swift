@@ -1,10 +1,6 @@
 import CDRStorage
 import Crypto
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension SQLiteStore {
     /// Appends an audit entry chained to the last one: inside the caller's transaction, if any; otherwise in
     /// one of its own, retried with backoff for up to a minute while another process (an ingest) holds the
@@ -21,22 +17,17 @@ extension SQLiteStore {
             try self.insertAudit(actor: actor, action: action, subject: subject, outcome: outcome, detail: detail)
         }
         let result = connection.withoutTimeLimit { () -> Result<AuditEntry, StoreError> in
-            guard connection.autocommit else { return Result { () throws(StoreError) in try append() } }
-            var pause: UInt32 = 20_000
-            var waited: UInt32 = 0
-            while true {
-                do throws(StoreError) {
-                    let entry = try connection.transaction(append)
-                    flushCheckpoint()
-                    return .success(entry)
-                } catch {
-                    pendingCheckpoint = nil
-                    guard error.code & 0xFF == 5 || error.code & 0xFF == 6, waited < 60_000_000 else {
-                        return .failure(error)
+            Result { () throws(StoreError) -> AuditEntry in
+                guard connection.autocommit else { return try append() }
+                return try Self.retryingWhileBusy(upTo: 60) { () throws(StoreError) -> AuditEntry in
+                    do throws(StoreError) {
+                        let entry = try connection.transaction(append)
+                        flushCheckpoint()
+                        return entry
+                    } catch {
+                        pendingCheckpoint = nil
+                        throw error
                     }
-                    usleep(pause)
-                    waited += pause
-                    pause = min(pause * 2, 1_000_000)
                 }
             }
         }
@@ -52,6 +43,7 @@ extension SQLiteStore {
     ) throws(StoreError) -> AuditEntry {
         let (entry, chain) = try AuditChain.entry(
             after: try lastAuditEntry(),
+            known: auditChain,
             keyDirectory: auditKeyDirectory,
             actor: actor,
             action: action,
@@ -75,6 +67,7 @@ extension SQLiteStore {
         entry.previousHash.withUnsafeBytes { insert.bind(8, blob: $0) }
         entry.hash.withUnsafeBytes { insert.bind(9, blob: $0) }
         try insert.step()
+        auditChain = chain
         if let chain {
             pendingCheckpoint = (chain, entry)
             flushCheckpoint()

@@ -20,6 +20,8 @@ public final class SQLiteStore {
     var knownPartitions = Set<Int64>()
     /// The id the next stored record gets.
     var nextRecordID: Int64 = 1
+    /// The audit chain key, once an append has loaded it (read from the key folder once, not per entry).
+    var auditChain: AuditChain?
     /// The audit entry to record in the chain's checkpoint once the open transaction commits.
     var pendingCheckpoint: (chain: AuditChain, entry: AuditEntry)?
     /// The key folder holding the audit chain key (default `<db>.keys`).
@@ -36,7 +38,9 @@ public final class SQLiteStore {
         let existed = access(path, F_OK) == 0
         connection = try SQLiteConnection(path: path)
         if !existed { try connection.execute("PRAGMA page_size = 8192; PRAGMA auto_vacuum = INCREMENTAL;") }
-        try Self.retryingWhileBusy { () throws(StoreError) in try connection.execute("PRAGMA journal_mode = WAL") }
+        try Self.retryingWhileBusy(upTo: 20) { () throws(StoreError) in
+            try connection.execute("PRAGMA journal_mode = WAL")
+        }
         try connection.execute(
             """
             PRAGMA synchronous = NORMAL;
@@ -55,20 +59,26 @@ public final class SQLiteStore {
         }
     }
 
-    /// Runs `body`, again after a pause while another process holds the lock it needs: switching a new
-    /// database to WAL takes an exclusive lock that SQLite's busy handler does not wait for when two
-    /// processes open the same new file at once.
-    static func retryingWhileBusy(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+    /// Runs `body`, again after a growing pause (10 ms to 1 s) while another process holds the lock it
+    /// needs (SQLITE_BUSY or SQLITE_LOCKED), for up to `seconds`: switching a new database to WAL takes an
+    /// exclusive lock SQLite's busy handler does not wait for, and an audit entry must outwait an ingest.
+    static func retryingWhileBusy<T>(
+        upTo seconds: Double,
+        _ body: () throws(StoreError) -> T
+    ) throws(StoreError)
+        -> T
+    {
         var pause: UInt32 = 10_000
-        for _ in 0..<50 {
+        var waited: Double = 0
+        while true {
             do {
                 return try body()
-            } catch  where error.code & 0xFF == 5 || error.code & 0xFF == 6 {
+            } catch  where (error.code & 0xFF == 5 || error.code & 0xFF == 6) && waited < seconds {
                 usleep(pause)
-                pause = min(pause * 2, 500_000)
+                waited += Double(pause) / 1e6
+                pause = min(pause * 2, 1_000_000)
             }
         }
-        try body()
     }
 
     /// The id of the record the last successful ``insert(_:key:fileID:)`` stored.

@@ -124,10 +124,12 @@ public final class AuditChain: Sendable {
         return try loadOrCreate(directory: directory, nextID: (last?.id ?? 0) + 1)
     }
 
-    /// The entry that follows `last` (nil for the first), hashed under the key folder's chain (created when
-    /// missing; none without a folder, which only an unkeyed log accepts): what every store appends.
+    /// The entry that follows `last` (nil for the first), hashed under `known`, else under the key folder's
+    /// chain (created when missing; none without a folder, which only an unkeyed log accepts): what every
+    /// store appends. Returns the chain used, for the store to keep.
     public static func entry(
         after last: AuditEntry?,
+        known: AuditChain? = nil,
         keyDirectory: String?,
         actor: String,
         action: String,
@@ -135,7 +137,8 @@ public final class AuditChain: Sendable {
         outcome: String,
         detail: String
     ) throws(StoreError) -> (entry: AuditEntry, chain: AuditChain?) {
-        let chain = try forWriting(directory: keyDirectory, last: last)
+        var chain = known
+        if chain == nil { chain = try forWriting(directory: keyDirectory, last: last) }
         let entry = AuditEntry.chained(
             id: (last?.id ?? 0) + 1,
             after: last?.hash,
