@@ -50,6 +50,8 @@ final class ConcurrencyDetector: Detector {
     }
 
     let rule: FraudRule
+    /// Times the usual daily peak before a warning, read from the rule once.
+    private lazy var factor = rule.param("peakFactor")
     private let filter: CallFilter
     private var state: KeyedState<Int64, State>
     private var profiles: KeyedState<Int64, Profile>
@@ -78,7 +80,6 @@ final class ConcurrencyDetector: Detector {
             profile.record(concurrent, on: today)
             return profile.usual
         }
-        let factor = rule.param("peakFactor")
         let warn = max(rule.warn, factor * usual)
         let critical = max(rule.critical, 2 * factor * usual)
         guard concurrent >= warn else { return }

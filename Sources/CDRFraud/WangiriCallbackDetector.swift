@@ -8,6 +8,7 @@ import CDRModel
 final class WangiriCallbackDetector: Detector {
     /// Settings read from the rule once, not per record.
     private lazy var minTargets = Int(rule.param("minTargets"))
+    private lazy var maxRing = Int64(rule.param("maxRingSeconds"))
 
     struct Campaign: Sendable {
         var tally: Tally
@@ -38,7 +39,6 @@ final class WangiriCallbackDetector: Detector {
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         let now = record.call.start
         if record.callsFromAbroad {
-            let maxRing = Int64(rule.param("maxRingSeconds"))
             guard (!record.answered || record.call.billable <= 2) && record.ringSeconds <= maxRing,
                 !record.call.dialled.isEmpty
             else { return }
@@ -46,7 +46,6 @@ final class WangiriCallbackDetector: Detector {
                 rings.append((record.call.calling, now))
                 if rings.count > 3 { rings.removeFirst() }
             }
-            let minTargets = Int(rule.param("minTargets"))
             ringers.update(record.call.calling, at: now, orInsert: RecentDistinct(capacity: minTargets)) {
                 $0.add(record.call.dialled, at: now)
             }
