@@ -130,18 +130,13 @@ extension APIServer {
         render: @escaping @Sendable ([AggregateRow]) -> String
     ) async throws -> ByteBuffer {
         let policy = policy
-        let answer = try await pooled(on: analysis) { store -> Result<ByteBuffer, RetentionError> in
-            let outcome = Result { () throws(RetentionError) -> ByteBuffer in
-                let rows = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
-                guard rows.count <= 100 * Self.maxRows else {
-                    throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
-                }
-                return ByteBuffer(string: render(rows))
+        let answer = try await outcome(on: analysis, cause: Self.storeCause) {
+            store throws(RetentionError) -> ByteBuffer in
+            let rows = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
+            guard rows.count <= 100 * Self.maxRows else {
+                throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
             }
-            if case .failure(.store(let error)) = outcome, store.exceededTimeLimit(error) {
-                throw StorePool.Refusal.timeLimit
-            }
-            return outcome
+            return ByteBuffer(string: render(rows))
         }
         switch answer {
         case .success(let text): return text
@@ -168,6 +163,11 @@ extension APIServer {
             dimensions.append(dimension)
         }
         return dimensions
+    }
+
+    /// The store failure inside a retention error, if that is what it is.
+    static func storeCause(_ error: RetentionError) -> (any Error)? {
+        if case .store(let cause) = error { cause } else { nil }
     }
 
     static func fixed(_ value: Double) -> String { String(format: "%.4f", value) }

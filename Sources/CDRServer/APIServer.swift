@@ -165,12 +165,8 @@ public final class APIServer: Sendable {
         limited: Bool = true,
         _ body: @escaping @Sendable (any ServingStore) throws -> T
     ) async throws -> T {
-        let result = try await pooled(limited: limited) { store -> Result<T, StoreError> in
-            let outcome = Result { () throws(StoreError) -> T in
-                try StoreError.wrapping("answering a request") { try body(store) }
-            }
-            if case .failure(let error) = outcome, store.exceededTimeLimit(error) { throw StorePool.Refusal.timeLimit }
-            return outcome
+        let result = try await outcome(limited: limited, cause: { $0 }) { store throws(StoreError) -> T in
+            try StoreError.wrapping("answering a request") { try body(store) }
         }
         switch result {
         case .success(let value): return value
@@ -178,6 +174,22 @@ public final class APIServer: Sendable {
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
             throw HTTPError(.internalServerError, message: "database error; see the server log")
         }
+    }
+
+    /// Runs `body` on `pool` (the interactive one unless told) and hands back its typed failure, except a
+    /// failure whose store `cause` is the time limit, which becomes the pool's 503 like any other refusal.
+    func outcome<T: Sendable, E: Error>(
+        limited: Bool = true,
+        on pool: StorePool? = nil,
+        cause: @escaping @Sendable (E) -> (any Error)?,
+        _ body: @escaping @Sendable (any ServingStore) throws(E) -> T
+    ) async throws -> Result<T, E> {
+        try await pooled(limited: limited, on: pool) { store in try StorePool.outcome(on: store, cause: cause, body) }
+    }
+
+    /// The store failure inside a subject desk's error, if that is what it is.
+    static func storeCause(_ error: SubjectError) -> (any Error)? {
+        if case .store(let cause) = error { cause } else { nil }
     }
 
     /// Runs `body` on `pool` (the interactive one unless told), mapping its refusals to 503.
@@ -216,22 +228,16 @@ public final class APIServer: Sendable {
         let vault = vault
         let home = policy.homeCountryCode
         let billingDays = billingDays
-        let result = try await pooled(limited: limited) { store -> Result<T, SubjectError> in
-            let outcome = Result { () throws(SubjectError) -> T in
-                try body(
-                    SubjectDesk(
-                        store: store,
-                        vault: vault,
-                        actor: user.name,
-                        homeCountryCode: home,
-                        billingDays: billingDays
-                    )
+        let result = try await outcome(limited: limited, cause: Self.storeCause) { store throws(SubjectError) -> T in
+            try body(
+                SubjectDesk(
+                    store: store,
+                    vault: vault,
+                    actor: user.name,
+                    homeCountryCode: home,
+                    billingDays: billingDays
                 )
-            }
-            if case .failure(.store(let error)) = outcome, store.exceededTimeLimit(error) {
-                throw StorePool.Refusal.timeLimit
-            }
-            return outcome
+            )
         }
         switch result {
         case .success(let value): return value

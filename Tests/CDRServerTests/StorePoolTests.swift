@@ -1,5 +1,6 @@
 import CDRSQLite
 import CDRStorage
+import CDRSubjects
 import Dispatch
 import Foundation
 import Synchronization
@@ -66,6 +67,40 @@ struct StorePoolTests {
             }
         }
         #expect(try await pool.run { store in try store.dataVersion() } >= 0)
+    }
+
+    @Test(
+        "typed work whose store failure is the time limit is refused like untyped work; other failures are handed back"
+    )
+    func typedTimeLimit() async throws {
+        let path = try database()
+        let pool = try StorePool(size: 1, maxWaiting: 4, timeLimit: 0.05) { try SQLiteStore(path: path) }
+        let endless = { @Sendable (store: any ServingStore) throws(SubjectError) -> Int64 in
+            do throws(StoreError) {
+                return try StoreError.wrapping("counting") {
+                    let statement = try (store as! SQLiteStore).connection.prepare(
+                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+                    )
+                    return try statement.step() ? 1 : 0
+                }
+            } catch {
+                throw .store(error)
+            }
+        }
+        await #expect(throws: StorePool.Refusal.timeLimit) {
+            try await pool.run { store in
+                try StorePool.outcome(
+                    on: store,
+                    cause: { if case .store(let cause) = $0 { cause } else { nil } },
+                    endless
+                )
+            }
+        }
+        let handedBack = try await pool.run { store in try StorePool.outcome(on: store, cause: { _ in nil }, endless) }
+        guard case .failure(.store) = handedBack else {
+            Issue.record("expected the store failure back, got \(handedBack)")
+            return
+        }
     }
 
     @Test("an audit entry waits out another process's write lock held past the busy timeout, and is written")
