@@ -165,7 +165,7 @@ public final class APIServer: Sendable {
         limited: Bool = true,
         _ body: @escaping @Sendable (any ServingStore) throws -> T
     ) async throws -> T {
-        let result = try await outcome(limited: limited, cause: { $0 }) { store throws(StoreError) -> T in
+        let result = try await outcome(limited: limited, cause: Self.itself) { store throws(StoreError) -> T in
             try StoreError.wrapping("answering a request") { try body(store) }
         }
         switch result {
@@ -186,6 +186,9 @@ public final class APIServer: Sendable {
     ) async throws -> Result<T, E> {
         try await pooled(limited: limited, on: pool) { store in try StorePool.outcome(on: store, cause: cause, body) }
     }
+
+    /// A store failure as the cause of itself.
+    static func itself(_ error: StoreError) -> (any Error)? { error }
 
     /// The store failure inside a subject desk's error, if that is what it is.
     static func storeCause(_ error: SubjectError) -> (any Error)? {
