@@ -52,7 +52,8 @@ let package = Package(
         ),
         .target(
             name: "CDRFraud",
-            dependencies: ["CDRModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CDRModel", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/fraud-rules.json")]
         ),
         .target(name: "CDRGenerator", dependencies: ["CDRModel", "CZlib"]),
         .target(name: "CDRAccess"),

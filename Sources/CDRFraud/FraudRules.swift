@@ -94,46 +94,19 @@ public struct FraudRules: Sendable {
         }
     }
 
-    /// The shipped default rules (the same as `config/fraud-rules.json`).
-    public static func defaults() -> FraudRules {
-        // The embedded defaults are validated by the test suite; failing here is a build defect.
-        try! parse(Data(defaultJSON.utf8), source: "built-in rules")
-    }
+    /// The shipped default rules: the package resource `fraud-rules.json` (`config/fraud-rules.json`).
+    public static func defaults() -> FraudRules { shipped }
 
-    /// The default rules as JSON.
-    public static let defaultJSON = """
-        {"rules": [
-          {"id": "irsf-hotlist", "detector": "irsf-hotlist", "windowMinutes": 60, "warn": 1, "critical": 3,
-           "params": {"criticalMinutes": 10}},
-          {"id": "irsf-burst", "detector": "irsf-burst", "windowMinutes": 60, "warn": 10, "critical": 20,
-           "params": {"criticalMinutes": 60, "peakFactor": 3, "warmUpDays": 7, "newCountryDays": 90}},
-          {"id": "irsf-pump", "detector": "irsf-pump", "windowMinutes": 60, "warn": 5, "critical": 10,
-           "params": {"rangeDigits": 5, "minACD": 300}},
-          {"id": "wangiri", "detector": "wangiri", "windowMinutes": 60, "warn": 30, "critical": 200,
-           "params": {"maxRingSeconds": 6, "maxAnsweredShare": 0.1}},
-          {"id": "wangiri-callback", "detector": "wangiri-callback", "windowMinutes": 4320, "warn": 1, "critical": 5,
-           "snoozeMinutes": 1440, "params": {"maxRingSeconds": 6, "minTargets": 5}},
-          {"id": "pbx-hack-off-hours", "detector": "pbx-hack", "windowMinutes": 30, "warn": 5, "critical": 15,
-           "filter": {"offHours": true, "businessHours": "08-18", "businessDays": ["mon", "tue", "wed", "thu", "fri"],
-                      "timezone": "Europe/London"},
-           "params": {"probeDistinct": 10, "probeMinutes": 10}},
-          {"id": "premium", "detector": "premium", "windowMinutes": 1440, "warn": 10, "critical": 30,
-           "params": {"warnMinutes": 60}},
-          {"id": "robocall", "detector": "robocall", "windowMinutes": 60, "warn": 100, "critical": 1000,
-           "params": {"minDistinctRatio": 0.9, "maxASR": 0.3, "maxACD": 30}},
-          {"id": "concurrency", "detector": "concurrency", "windowMinutes": 60, "warn": 4, "critical": 8},
-          {"id": "diversion", "detector": "diversion", "windowMinutes": 60, "warn": 3, "critical": 10},
-          {"id": "fas", "detector": "fas", "windowMinutes": 60, "warn": 0.3, "critical": 0.6,
-           "params": {"minAttempts": 50, "maxAnswerSeconds": 1, "minDistinct": 10}},
-          {"id": "simbox", "detector": "simbox", "windowMinutes": 1440, "warn": 50, "critical": 50, "snoozeMinutes": 1440,
-           "params": {"warmUpDays": 7, "newDays": 10, "outInRatio": 10, "maxCells": 2, "maxTopShare": 0.1, "imsiPerIMEI": 3}},
-          {"id": "simbox-trunk", "detector": "simbox-trunk", "windowMinutes": 60, "warn": 10, "critical": 50,
-           "filter": {"carriers": ["intl-in"]}},
-          {"id": "high-usage", "detector": "high-usage", "windowMinutes": 1440, "warn": 5, "critical": 10,
-           "snoozeMinutes": 1440, "params": {"warnFloorMinutes": 120, "minHistoryDays": 7, "minCalls": 3,
-             "callCapMinutes": 60}},
-          {"id": "subscription", "detector": "subscription", "windowMinutes": 1440, "warn": 60, "critical": 300,
-           "snoozeMinutes": 1440, "params": {"warmUpDays": 7, "newHours": 72, "minCalls": 20, "internationalShare": 0.5}}
-        ]}
-        """
+    /// The shipped rules, read once. The test suite validates the file; failing here is an install defect
+    /// (the `cdrpipe_CDRFraud.resources` folder must sit beside the executable).
+    private static let shipped: FraudRules = {
+        guard let url = Bundle.module.url(forResource: "fraud-rules", withExtension: "json") else {
+            fatalError("cdrpipe: the built-in fraud-rules.json is missing from \(Bundle.module.bundlePath)")
+        }
+        do {
+            return try load(path: url.path)
+        } catch {
+            fatalError("cdrpipe: the built-in \(url.path) is invalid: \(error)")
+        }
+    }()
 }

@@ -248,12 +248,19 @@ struct DetectorTests {
 
 @Suite("Fraud rules and reference files")
 struct FraudRulesTests {
-    @Test("the shipped rules file and the built-in defaults agree, and both validate")
+    @Test("the built-in defaults are config/fraud-rules.json, read from the package resource, and validate")
     func shippedDefaults() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let shipped = try FraudRules.load(path: root.appendingPathComponent("config/fraud-rules.json").path)
+        let config = root.appendingPathComponent("config/fraud-rules.json")
+        let resource = root.appendingPathComponent("Sources/CDRFraud/Resources/fraud-rules.json")
+        #expect(
+            config.resolvingSymlinksInPath().path == resource.path,
+            "config/ must link to the resource, not copy it"
+        )
+        let shipped = try FraudRules.load(path: config.path)
         #expect(shipped.rules == FraudRules.defaults().rules)
+        #expect(!FraudRules.defaults().rules.isEmpty)
         #expect(Set(shipped.rules.map(\.detector)) == Set(FraudRules.detectors.keys))
         let ranges = try RiskRanges.load(path: root.appendingPathComponent("config/risk-ranges.csv").path)
         #expect(ranges.count > 0 && ranges.match("+8821312345")?.category == .test)
