@@ -102,74 +102,13 @@ struct GenerateCommand: ParsableCommand {
         subtle: Int = 0,
         framing: BERWriter.Framing = .records
     ) throws {
-        let sink = try OutputSink(path: path, gzip: gzip)
-        let writer = CallFileWriter(format: format)
-        if let header = writer.header { try sink.write(header) }
-        var injected: [GeneratedCall] = []
-        var truth: [ScenarioLabel] = []
-        if let inject {
-            var injector = ScenarioInjector(counts: inject, seed: seed, start: start, days: days)
-            injector.confounders = lookalikes
-            injector.subtle = subtle
-            (injected, truth) = injector.calls()
-        }
-        var storedIDs: [String] = []
-        /// Every call in file order, numbered, and whether it was injected; run twice for an MSC file (to
-        /// learn its lengths first).
-        func calls(_ body: (GeneratedCall, Int, Bool) throws -> Void, extra: (() throws -> Void)? = nil) rethrows {
-            var next = 0
-            var number = 0
-            for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
-                while next < injected.count && injected[next].start <= call.start {
-                    number += 1
-                    try body(injected[next], number, true)
-                    next += 1
-                }
-                number += 1
-                try body(call, number, false)
-                if index == rows / 2 { try extra?() }
-            }
-            while next < injected.count {
-                number += 1
-                try body(injected[next], number, true)
-                next += 1
-            }
-        }
-        var tail: [UInt8] = []
-        if framing == .msc {
-            var bytes = 0
-            var count = 0
-            var first = Int64.max
-            var last = Int64.min
-            calls { call, number, _ in
-                bytes += writer.encode(call, number: number).count
-                count += 1
-                first = min(first, call.start)
-                last = max(last, call.start)
-            }
-            let frame = BERWriter.callEventDataFile(
-                recordBytes: bytes,
-                records: count,
-                firstCall: count == 0 ? start : first,
-                lastCall: count == 0 ? start : last,
-                produced: start + Int64(days) * 86_400
-            )
-            try sink.write(bytes: frame.head)
-            tail = frame.tail
-        }
-        try calls(
-            { call, number, isInjected in
-                if isInjected { storedIDs.append(writer.storedID(call, number: number)) }
-                try sink.write(bytes: writer.encode(call, number: number))
-            },
-            extra: { for line in extraLines { try sink.write(line) } }
-        )
-        try sink.write(bytes: tail)
-        try sink.close()
-        if let labels {
-            for index in truth.indices { truth[index].uniqueID = storedIDs[index] }
-            let text = ([ScenarioLabel.header] + truth.map(\.csv)).joined(separator: "\n") + "\n"
-            try text.write(toFile: labels, atomically: true, encoding: .utf8)
-        }
+        var file = GeneratedFile(format: format, rows: rows, seed: seed, start: start, days: days)
+        file.gzip = gzip
+        file.framing = framing
+        file.extraLines = extraLines
+        file.inject = inject
+        file.lookalikes = lookalikes
+        file.subtle = subtle
+        try file.write(to: path, labels: labels)
     }
 }
