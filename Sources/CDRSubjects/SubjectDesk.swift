@@ -109,37 +109,17 @@ public struct SubjectDesk {
         }
         do {
             let outcome = try store.atomically { () throws -> ErasureOutcome in
-                let records = try store.records(number: number)
-                let holds = try store.activeHolds().filter { $0.number == number }
-                var evidence: [Int64: ErasureOutcome.Reason] = [:]
-                for (alert, cited) in try store.alertsCiting(Set(records.map(\.id))) {
-                    for id in cited where evidence[id] == nil {
-                        evidence[id] = .fraud(alert: alert.id, caseID: alert.caseID)
-                    }
-                }
-                let billingFrom = now - billingDays * 86_400
-                var kept: [ErasureOutcome.Reason: [Int64]] = [:]
-                var doomed: [(id: Int64, start: Int64)] = []
-                for stored in records where stored.record.start <= (through ?? Int64.max) {
-                    let start = stored.record.start
-                    if let hold = holds.first(where: { $0.window.contains(start) }) {
-                        kept[.hold(id: hold.id, caseRef: hold.caseRef), default: []].append(stored.id)
-                    } else if let reason = evidence[stored.id] {
-                        kept[reason, default: []].append(stored.id)
-                    } else if billingDays > 0, start >= billingFrom {
-                        kept[.billing(until: start + billingDays * 86_400), default: []].append(stored.id)
-                    } else {
-                        doomed.append((stored.id, start))
-                    }
-                }
+                let records = try store.records(number: number).filter { $0.record.start <= (through ?? Int64.max) }
+                let (kept, doomed) = try sortForErasure(records, number: number, now: now, billingDays: billingDays)
                 let erased = dryRun ? Int64(doomed.count) : try store.deleteRecords(doomed)
                 let outcome = ErasureOutcome(erased: erased, kept: kept, dryRun: dryRun)
+                let named =
+                    dryRun
+                    ? "subject erase (dry run)"
+                    : reapplying ? "subject erase (re-applied after restore)" : "subject erase"
                 try store.appendAudit(
                     actor: actor,
-                    action: action
-                        ?? (dryRun
-                            ? "subject erase (dry run)"
-                            : reapplying ? "subject erase (re-applied after restore)" : "subject erase"),
+                    action: action ?? named,
                     subject: pseudonym,
                     outcome: "ok",
                     detail: outcome.summary.split(separator: "\n").joined(separator: "; ")
@@ -152,6 +132,37 @@ public struct SubjectDesk {
         } catch {
             throw .invalid("\(error)")
         }
+    }
+
+    /// Sorts `records` into those that must stay, by reason (a legal hold, fraud evidence, the billing
+    /// period, in that order), and those an erasure may delete.
+    private func sortForErasure(
+        _ records: [StoredRecord],
+        number: String,
+        now: Int64,
+        billingDays: Int64
+    ) throws -> (kept: [ErasureOutcome.Reason: [Int64]], doomed: [(id: Int64, start: Int64)]) {
+        let holds = try store.activeHolds().filter { $0.number == number }
+        var evidence: [Int64: ErasureOutcome.Reason] = [:]
+        for (alert, cited) in try store.alertsCiting(Set(records.map(\.id))) {
+            for id in cited where evidence[id] == nil { evidence[id] = .fraud(alert: alert.id, caseID: alert.caseID) }
+        }
+        let billingFrom = now - billingDays * 86_400
+        var kept: [ErasureOutcome.Reason: [Int64]] = [:]
+        var doomed: [(id: Int64, start: Int64)] = []
+        for stored in records {
+            let start = stored.record.start
+            if let hold = holds.first(where: { $0.window.contains(start) }) {
+                kept[.hold(id: hold.id, caseRef: hold.caseRef), default: []].append(stored.id)
+            } else if let reason = evidence[stored.id] {
+                kept[reason, default: []].append(stored.id)
+            } else if billingDays > 0, start >= billingFrom {
+                kept[.billing(until: start + billingDays * 86_400), default: []].append(stored.id)
+            } else {
+                doomed.append((stored.id, start))
+            }
+        }
+        return (kept, doomed)
     }
 
     /// Records a refused or failed attempt on `number`'s data.
