@@ -292,6 +292,31 @@ public struct MappingSuggester {
         binding: inout Binding,
         notes: inout [String]
     ) -> MappingFile {
+        let formats = timeFormats(format, columns: columns, binding: &binding, notes: &notes)
+        var mapping = MappingFile(
+            delimiter: String(UnicodeScalar(sample.delimiter)),
+            header: header != nil,
+            timeFormat: formats[0],
+            columns: Self.columns(binding.chosen, header: header)
+        )
+        if formats.count > 1 { mapping.timeFormats = Array(formats.dropFirst()) }
+        if !sample.broken.isEmpty {
+            mapping.quotes = .lenient
+            notes.append(
+                "\(sample.broken.count) sampled rows break CSV quoting (unescaped quotes); quotes set to lenient"
+            )
+        }
+        return mapping
+    }
+
+    /// The start column's time format first, then any other the answer and end columns use; an ambiguous
+    /// day/month order gets a note and medium confidence.
+    private func timeFormats(
+        _ format: ColumnProfile.Format,
+        columns: [ColumnProfile],
+        binding: inout Binding,
+        notes: inout [String]
+    ) -> [String] {
         var formats = [format.name]
         binding.confidence["timeFormat"] = format.ambiguous ? .medium : .high
         if format.ambiguous {
@@ -305,7 +330,12 @@ public struct MappingSuggester {
                 formats.append(other.name)
             }
         }
-        let chosen = binding.chosen
+        return formats
+    }
+
+    /// The mapping's columns for the chosen fields: by header name when the header names the column once,
+    /// else by position.
+    private static func columns(_ chosen: [String: Int], header: [String]?) -> MappingFile.Columns {
         func column(_ field: String) -> MappingFile.Column? {
             chosen[field].map { index in
                 if let header, index < header.count, !header[index].isEmpty,
@@ -316,7 +346,7 @@ public struct MappingSuggester {
                 return .position(index + 1)
             }
         }
-        let mappedColumns = MappingFile.Columns(
+        return MappingFile.Columns(
             calling: column("calling"),
             dialled: column("dialled")!,
             diverting: nil,
@@ -332,20 +362,6 @@ public struct MappingSuggester {
             account: column("account"),
             sourceID: column("sourceID")
         )
-        var mapping = MappingFile(
-            delimiter: String(UnicodeScalar(sample.delimiter)),
-            header: header != nil,
-            timeFormat: formats[0],
-            columns: mappedColumns
-        )
-        if formats.count > 1 { mapping.timeFormats = Array(formats.dropFirst()) }
-        if !sample.broken.isEmpty {
-            mapping.quotes = .lenient
-            notes.append(
-                "\(sample.broken.count) sampled rows break CSV quoting (unescaped quotes); quotes set to lenient"
-            )
-        }
-        return mapping
     }
 
     /// Adds what the values call for: name-addr transforms, a guessed dispositions table, clock or
