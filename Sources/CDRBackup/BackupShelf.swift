@@ -77,10 +77,7 @@ public struct BackupShelf: Sendable {
         keyDirectory: String? = nil
     ) throws(BackupError) -> BackupManifest {
         let createdAt = SQLiteStore.now()
-        var name = "cdrpipe-" + Self.stamp(createdAt)
-        while FileManager.default.fileExists(atPath: directory + "/" + name + ".cdrbackup") {
-            name += "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        }
+        let name = freshName(createdAt)
         let beside = (database as NSString).deletingLastPathComponent
         let scratch = beside.isEmpty ? "." : beside
         PlaintextScratch.sweep(scratch)
@@ -90,19 +87,7 @@ public struct BackupShelf: Sendable {
         defer {
             for path in [snapshot, snapshot + "-wal", snapshot + "-shm", payloadTemporary] { unlink(path) }
         }
-        let counts: [String: Int64]
-        let schema: Int64
-        var auditHead: BackupManifest.AuditHead?
-        do {
-            let source = try SQLiteConnection(path: database, readOnly: true)
-            try source.copy(to: snapshot)
-            (counts, schema) = try Self.census(snapshot)
-            let head = try SQLiteConnection(path: snapshot, readOnly: true)
-                .prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            if try head.step() { auditHead = .init(id: head.int(0), hash: hex(head.blob(1))) }
-        } catch {
-            throw .store("snapshot of \(database) failed: \(error)")
-        }
+        let (counts, schema, auditHead) = try Self.snapshot(database, to: snapshot)
         let (snapshotBytes, snapshotDigest, payloadDigest, payloadBytes) = try seal(
             snapshot,
             into: payloadTemporary,
@@ -132,6 +117,34 @@ public struct BackupShelf: Sendable {
         manifest.sign(key)
         try Self.writeAtomically(manifest.encoded(), to: directory + "/" + BackupManifest.fileName(payload: payload))
         return manifest
+    }
+
+    /// A backup name for `createdAt` that no payload here has yet.
+    private func freshName(_ createdAt: Int64) -> String {
+        var name = "cdrpipe-" + Self.stamp(createdAt)
+        while FileManager.default.fileExists(atPath: directory + "/" + name + ".cdrbackup") {
+            name += "-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        }
+        return name
+    }
+
+    /// Copies `database` to `snapshot` with SQLite's online backup; returns the snapshot's census, schema
+    /// version and newest audit entry.
+    private static func snapshot(
+        _ database: String,
+        to snapshot: String
+    ) throws(BackupError) -> (counts: [String: Int64], schema: Int64, auditHead: BackupManifest.AuditHead?) {
+        do {
+            let source = try SQLiteConnection(path: database, readOnly: true)
+            try source.copy(to: snapshot)
+            let (counts, schema) = try census(snapshot)
+            let head = try SQLiteConnection(path: snapshot, readOnly: true)
+                .prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            let auditHead = try head.step() ? BackupManifest.AuditHead(id: head.int(0), hash: hex(head.blob(1))) : nil
+            return (counts, schema, auditHead)
+        } catch {
+            throw .store("snapshot of \(database) failed: \(error)")
+        }
     }
 
     /// Rows per table of a database file (every partition's records as `records`) and its schema version.
