@@ -39,8 +39,9 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
 
     private var handsets: KeyedState<String, Handset>
     private var origin: Int64?
-    private static let maxDialled = 64
-    private static let maxCells = 8
+    /// How many distinct dialled numbers and cells a SIM's day keeps.
+    static let dialledKept = 64
+    static let cellsKept = 8
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         handsets = KeyedState(ttl: 86_400 + rule.snooze, cap: context.keyCap)
@@ -65,69 +66,46 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
             at: now,
             orInsert: State(firstSeen: now, candidates: (call.calling, call.dialled), tally: Tally(window: 86_400))
         ) { state in
-            if state.msisdn == nil && state.records > 0 {
-                let (a, b) = state.candidates
-                state.msisdn = call.calling == a || call.calling == b ? call.calling : call.dialled
-            }
-            state.records += 1
-            let day = CallRecord.dayOf(now)
-            if day != state.day {
-                state.day = day
-                state.out = 0
-                state.incoming = 0
-                state.cells.removeAll(keepingCapacity: true)
-                state.dialled.removeAll(keepingCapacity: true)
-            }
-            let outgoing = state.msisdn.map { $0 == call.calling } ?? true
-            if !call.cell.isEmpty && !state.cells.contains(call.cell) && state.cells.count < Self.maxCells {
-                state.cells.append(call.cell)
-            }
-            guard outgoing else {
-                state.incoming += 1
-                return
-            }
-            state.out += 1
+            guard state.count(call, at: now) else { return }
             state.tally.note(record)
-            if state.dialled[call.dialled] != nil || state.dialled.count < Self.maxDialled {
-                state.dialled[call.dialled, default: 0] += 1
-            }
             guard Double(state.out) >= rule.warn else { return }
-            let top = state.dialled.values.sorted(by: >).prefix(5).reduce(0, +)
-            let topShare = Double(top) / Double(state.out)
-            let isNew = state.firstSeen >= start + warmUp && now - state.firstSeen <= newDays
-            let outHeavy = Double(state.out) >= ratio * Double(max(1, state.incoming))
-            let static_ = state.cells.count <= maxCells
-            let flat = topShare <= maxTop
-            let signs = [isNew, outHeavy, static_, flat].filter { $0 }.count
-            guard signs >= 3 else { return }
-            let out = state.out
-            let cells = state.cells.count
-            emitIfDue(
-                rule: rule,
-                detector: DetectorKind.simBox.rawValue,
-                subject: "imsi:" + call.imsi,
-                value: Double(out),
-                measures: [
-                    Measure(name: "calls_out_today", value: Double(out), warn: rule.warn, critical: rule.warn),
-                    Measure(name: "calls_in_today", value: Double(state.incoming), warn: 0, critical: 0),
-                    Measure(
-                        name: "cells_today",
-                        value: Double(cells),
-                        warn: Double(maxCells),
-                        critical: Double(maxCells)
-                    ),
-                    Measure(name: "top5_dialled_share", value: topShare, warn: maxTop, critical: maxTop),
-                    Measure(name: "signs", value: Double(signs), warn: 3, critical: 4),
-                ],
-                tally: &state.tally,
-                now: now,
-                summary: { _ in
-                    "SIM \(call.imsi)\(isNew ? " (new)" : ""): \(out) calls out, \(state.incoming) in, \(cells) cell(s), top five numbers \(Int(topShare * 100)) % of calls today: a SIM box terminating bypassed traffic"
-                },
-                emit: emit,
-                forced: signs == 4 ? .critical : .warning
-            )
+            judge(&state, call: call, start: start, now: now, emit: emit)
         }
+    }
+
+    /// Counts the signs of a SIM box on a SIM that has made `warn` calls today and alerts on three or more.
+    private func judge(_ state: inout State, call: CallRecord, start: Int64, now: Int64, emit: (Alert) -> Void) {
+        let top = state.dialled.values.sorted(by: >).prefix(5).reduce(0, +)
+        let topShare = Double(top) / Double(state.out)
+        let isNew = state.firstSeen >= start + warmUp && now - state.firstSeen <= newDays
+        let outHeavy = Double(state.out) >= ratio * Double(max(1, state.incoming))
+        let static_ = state.cells.count <= maxCells
+        let flat = topShare <= maxTop
+        let signs = [isNew, outHeavy, static_, flat].filter { $0 }.count
+        guard signs >= 3 else { return }
+        let out = state.out
+        let incoming = state.incoming
+        let cells = state.cells.count
+        emitIfDue(
+            rule: rule,
+            detector: DetectorKind.simBox.rawValue,
+            subject: "imsi:" + call.imsi,
+            value: Double(out),
+            measures: [
+                Measure(name: "calls_out_today", value: Double(out), warn: rule.warn, critical: rule.warn),
+                Measure(name: "calls_in_today", value: Double(incoming), warn: 0, critical: 0),
+                Measure(name: "cells_today", value: Double(cells), warn: Double(maxCells), critical: Double(maxCells)),
+                Measure(name: "top5_dialled_share", value: topShare, warn: maxTop, critical: maxTop),
+                Measure(name: "signs", value: Double(signs), warn: 3, critical: 4),
+            ],
+            tally: &state.tally,
+            now: now,
+            summary: { _ in
+                "SIM \(call.imsi)\(isNew ? " (new)" : ""): \(out) calls out, \(incoming) in, \(cells) cell(s), top five numbers \(Int(topShare * 100)) % of calls today: a SIM box terminating bypassed traffic"
+            },
+            emit: emit,
+            forced: signs == 4 ? .critical : .warning
+        )
     }
 
     private func observeHandset(_ record: FraudRecord, emit: (Alert) -> Void) {
@@ -158,5 +136,36 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
                 forced: .warning
             )
         }
+    }
+}
+
+extension SIMBoxDetector.State {
+    /// Counts `call` into the SIM's day (a new UTC day starts afresh); true when the SIM made the call.
+    mutating func count(_ call: CallRecord, at now: Int64) -> Bool {
+        if msisdn == nil && records > 0 {
+            let (a, b) = candidates
+            msisdn = call.calling == a || call.calling == b ? call.calling : call.dialled
+        }
+        records += 1
+        let day = CallRecord.dayOf(now)
+        if day != self.day {
+            self.day = day
+            out = 0
+            incoming = 0
+            cells.removeAll(keepingCapacity: true)
+            dialled.removeAll(keepingCapacity: true)
+        }
+        if !call.cell.isEmpty && !cells.contains(call.cell) && cells.count < SIMBoxDetector.cellsKept {
+            cells.append(call.cell)
+        }
+        guard msisdn.map({ $0 == call.calling }) ?? true else {
+            incoming += 1
+            return false
+        }
+        out += 1
+        if dialled[call.dialled] != nil || dialled.count < SIMBoxDetector.dialledKept {
+            dialled[call.dialled, default: 0] += 1
+        }
+        return true
     }
 }
