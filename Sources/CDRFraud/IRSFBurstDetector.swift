@@ -35,7 +35,8 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
 
     private var origin: Int64?
     private var tallies: KeyedState<Int64, Tally>
-    private static let maxCountries = 48
+    /// How many countries a subject keeps (the least recently called goes first).
+    static let maxCountries = 48
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         tallies = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
@@ -59,69 +60,90 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         let country = record.destination.country
         let listed = record.listed.map { $0.category != .premium } ?? false
         let due = state.update(key, at: now, orInsert: State(firstSeen: now)) { state -> Double? in
-            var isNew = false
-            if !country.isEmpty {
-                let known = state.countries.firstIndex { $0.region == country }
-                if let index = known, now - state.countries[index].last < period {
-                    state.countries[index].last = max(state.countries[index].last, now)
-                    let first = state.countries[index].first
-                    isNew = state.firstSeen + warmUp <= first && now - first < rule.window
-                } else {
-                    let fresh = Country(region: country, first: now, last: now)
-                    if let index = known { state.countries[index] = fresh } else { state.countries.append(fresh) }
-                    isNew = state.firstSeen + warmUp <= now
-                    if state.countries.count > Self.maxCountries,
-                        let oldest = state.countries.indices.min(by: {
-                            state.countries[$0].last < state.countries[$1].last
-                        })
-                    {
-                        state.countries.remove(at: oldest)
-                    }
-                }
-            }
+            let isNew = state.note(country: country, at: now, period: period, warmUp: warmUp, window: rule.window)
             guard isNew || listed else { return nil }
-            let day = CallRecord.dayOf(now)
-            if day != state.day {
-                state.usualPeak = max(state.usualPeak * 0.9, state.dayPeak)
-                state.day = day
-                state.dayPeak = 0
-            }
-            return state.usualPeak
+            return state.rollDay(at: now)
         }
         guard let usual = due else { return }
         let subject = account.isEmpty ? record.call.calling : "acct:" + account
         let calls = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally -> Double in
             tally.note(record, value: Double(record.call.billable) / 60)
-            let calls = Double(tally.counter.count)
-            let minutes = tally.counter.sum
-            let floor = factor * usual
-            let byMinutes = minutes >= criticalMinutes && calls >= minCalls
-            guard calls >= floor || byMinutes else { return calls }
-            emitIfDue(
-                rule: rule,
-                detector: DetectorKind.irsfBurst.rawValue,
-                subject: subject,
-                value: calls,
-                measures: [
-                    Measure(
-                        name: "calls_to_risky_or_new",
-                        value: calls,
-                        warn: max(rule.warn, floor),
-                        critical: rule.critical
-                    ),
-                    Measure(name: "answered_minutes", value: minutes, warn: criticalMinutes, critical: criticalMinutes),
-                    Measure(name: "usual_peak_calls", value: usual, warn: usual, critical: usual),
-                ],
-                tally: &tally,
-                now: now,
-                summary: { _ in
-                    "\(Int(calls)) calls (\(Int(minutes)) answered min) to risk-scored ranges or countries new for \(subject) in \(rule.windowMinutes) min"
-                },
-                emit: emit,
-                forced: byMinutes ? .critical : nil
-            )
-            return calls
+            return judge(&tally, subject: subject, usual: usual, now: now, emit: emit)
         }
         state.update(key, at: now, orInsert: State(firstSeen: now)) { $0.dayPeak = max($0.dayPeak, calls) }
+    }
+
+    /// Alerts when the window's calls to risky or new destinations reach `peakFactor` times the usual peak
+    /// (or `criticalMinutes` answered over `minCalls` calls); returns the calls.
+    private func judge(
+        _ tally: inout Tally,
+        subject: String,
+        usual: Double,
+        now: Int64,
+        emit: (Alert) -> Void
+    ) -> Double {
+        let calls = Double(tally.counter.count)
+        let minutes = tally.counter.sum
+        let floor = factor * usual
+        let byMinutes = minutes >= criticalMinutes && calls >= minCalls
+        guard calls >= floor || byMinutes else { return calls }
+        emitIfDue(
+            rule: rule,
+            detector: DetectorKind.irsfBurst.rawValue,
+            subject: subject,
+            value: calls,
+            measures: [
+                Measure(
+                    name: "calls_to_risky_or_new",
+                    value: calls,
+                    warn: max(rule.warn, floor),
+                    critical: rule.critical
+                ),
+                Measure(name: "answered_minutes", value: minutes, warn: criticalMinutes, critical: criticalMinutes),
+                Measure(name: "usual_peak_calls", value: usual, warn: usual, critical: usual),
+            ],
+            tally: &tally,
+            now: now,
+            summary: { _ in
+                "\(Int(calls)) calls (\(Int(minutes)) answered min) to risk-scored ranges or countries new for \(subject) in \(rule.windowMinutes) min"
+            },
+            emit: emit,
+            forced: byMinutes ? .critical : nil
+        )
+        return calls
+    }
+}
+
+extension IRSFBurstDetector.State {
+    /// Notes a call to `country` at `now`; true when the country is new for the subject (first called
+    /// within the window, after the warm-up, and not in the last `period`).
+    mutating func note(country: String, at now: Int64, period: Int64, warmUp: Int64, window: Int64) -> Bool {
+        guard !country.isEmpty else { return false }
+        let known = countries.firstIndex { $0.region == country }
+        if let index = known, now - countries[index].last < period {
+            countries[index].last = max(countries[index].last, now)
+            let first = countries[index].first
+            return firstSeen + warmUp <= first && now - first < window
+        }
+        let fresh = IRSFBurstDetector.Country(region: country, first: now, last: now)
+        if let index = known { countries[index] = fresh } else { countries.append(fresh) }
+        if countries.count > IRSFBurstDetector.maxCountries,
+            let oldest = countries.indices.min(by: { countries[$0].last < countries[$1].last })
+        {
+            countries.remove(at: oldest)
+        }
+        return firstSeen + warmUp <= now
+    }
+
+    /// Starts a new day's peak when `now` is on a later day (the usual peak decays 10 % a day); returns the
+    /// usual peak.
+    mutating func rollDay(at now: Int64) -> Double {
+        let day = CallRecord.dayOf(now)
+        if day != self.day {
+            usualPeak = max(usualPeak * 0.9, dayPeak)
+            self.day = day
+            dayPeak = 0
+        }
+        return usualPeak
     }
 }
