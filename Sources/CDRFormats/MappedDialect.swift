@@ -187,57 +187,11 @@ public struct MappedDialect: CSVDialect {
             let value = cleaned(i, name)
             return value.isEmpty ? mapping.constants?[name] ?? "" : String(decoding: value, as: UTF8.self)
         }
-        func seconds(_ i: Int, _ name: String) throws(RecordProblem) -> Int64 {
-            guard let value = durations.read(field(i)), value >= 0 else {
-                throw RecordProblem(
-                    field: name,
-                    reason: "not a duration (\(durations.rawValue), or HH:MM:SS): \(DecodeContext.show(field(i)))"
-                )
-            }
-            return value
-        }
-        let start = try time(field(b.start), field: "start", context: &context)
-        var answer: Int64?
-        if let value = b.answer.map(field), !value.isEmpty, FieldDecoding.integer(value) != 0 {
-            answer = try time(value, field: "answer", context: &context)
-        }
-        var end: Int64?
-        if let value = b.end.map(field), !value.isEmpty { end = try time(value, field: "end", context: &context) }
-        if end == nil, b.duration == nil {
-            throw RecordProblem(field: "end", reason: "empty, and the mapping has no duration column")
-        }
-        let timing = CallTiming(
-            start: start,
-            answer: answer,
-            end: end,
-            duration: try b.duration.map { i throws(RecordProblem) in try seconds(i, "duration") },
-            billable: try b.billable.flatMap { i throws(RecordProblem) in
-                field(i).isEmpty ? nil : try seconds(i, "billable")
-            }
+        let (start, answer, timing) = try times(b, context: &context, field: field)
+        let disposition = try self.disposition(
+            b.disposition.map(field),
+            otherwise: answer != nil || timing.billable > 0 ? .answered : .noAnswer
         )
-        var disposition: Disposition
-        if let value = b.disposition.map(field), !value.isEmpty {
-            if let table = mapping.dispositions {
-                guard let name = table[String(decoding: value, as: UTF8.self)], let mapped = Disposition(name: name)
-                else {
-                    throw RecordProblem(
-                        field: "disposition",
-                        reason: "value \(DecodeContext.show(value)) is not in the mapping's dispositions"
-                    )
-                }
-                disposition = mapped
-            } else {
-                guard let parsed = Disposition(bytes: value) else {
-                    throw RecordProblem(
-                        field: "disposition",
-                        reason: "unknown disposition \(DecodeContext.show(value))"
-                    )
-                }
-                disposition = parsed
-            }
-        } else {
-            disposition = answer != nil || timing.billable > 0 ? .answered : .noAnswer
-        }
         var billable = timing.billable
         if disposition == .answered, b.billable == nil, answer == nil { billable = timing.duration }
         var diverting: [String] = []
@@ -262,6 +216,68 @@ public struct MappedDialect: CSVDialect {
         )
         decoded.egress = text(b.egress, "egress")
         return decoded
+    }
+
+    /// The call's times from the bound columns: start, answer (a zero means none), end, duration and
+    /// billable seconds; an end or a duration column must give the call's length.
+    private func times(
+        _ b: Bound,
+        context: inout DecodeContext,
+        field: (Int) -> UnsafeRawBufferPointer
+    ) throws(RecordProblem) -> (start: Int64, answer: Int64?, timing: CallTiming) {
+        let start = try time(field(b.start), field: "start", context: &context)
+        var answer: Int64?
+        if let value = b.answer.map(field), !value.isEmpty, FieldDecoding.integer(value) != 0 {
+            answer = try time(value, field: "answer", context: &context)
+        }
+        var end: Int64?
+        if let value = b.end.map(field), !value.isEmpty { end = try time(value, field: "end", context: &context) }
+        if end == nil, b.duration == nil {
+            throw RecordProblem(field: "end", reason: "empty, and the mapping has no duration column")
+        }
+        let timing = CallTiming(
+            start: start,
+            answer: answer,
+            end: end,
+            duration: try b.duration.map { i throws(RecordProblem) in try seconds(field(i), "duration") },
+            billable: try b.billable.flatMap { i throws(RecordProblem) in
+                field(i).isEmpty ? nil : try seconds(field(i), "billable")
+            }
+        )
+        return (start, answer, timing)
+    }
+
+    /// A duration in seconds, in the mapping's unit or as HH:MM:SS.
+    private func seconds(_ bytes: UnsafeRawBufferPointer, _ name: String) throws(RecordProblem) -> Int64 {
+        guard let value = durations.read(bytes), value >= 0 else {
+            throw RecordProblem(
+                field: name,
+                reason: "not a duration (\(durations.rawValue), or HH:MM:SS): \(DecodeContext.show(bytes))"
+            )
+        }
+        return value
+    }
+
+    /// The disposition in `value`, through the mapping's table when it has one; `otherwise` when the
+    /// column is absent or empty.
+    private func disposition(
+        _ value: UnsafeRawBufferPointer?,
+        otherwise: Disposition
+    ) throws(RecordProblem) -> Disposition {
+        guard let value, !value.isEmpty else { return otherwise }
+        guard let table = mapping.dispositions else {
+            guard let parsed = Disposition(bytes: value) else {
+                throw RecordProblem(field: "disposition", reason: "unknown disposition \(DecodeContext.show(value))")
+            }
+            return parsed
+        }
+        guard let name = table[String(decoding: value, as: UTF8.self)], let mapped = Disposition(name: name) else {
+            throw RecordProblem(
+                field: "disposition",
+                reason: "value \(DecodeContext.show(value)) is not in the mapping's dispositions"
+            )
+        }
+        return mapped
     }
 
     /// Reads a time with the first of the mapping's formats that fits.
