@@ -75,32 +75,11 @@ enum CSRecordDecoder {
         context: inout DecodeContext,
         limit: Int
     ) throws(RecordProblem) -> CallRecord {
-        func party(_ tag: UInt32?, _ name: String, address: Bool = false) throws(RecordProblem) -> String? {
-            guard let tag, let bytes = f[tag] else { return nil }
-            return try context.number(bcd: bytes, address: address, field: name)
-        }
-        func time(_ tag: UInt32?, _ name: String) throws(RecordProblem) -> Int64? {
-            guard let tag, let bytes = f[tag] else { return nil }
-            switch BERValue.timestamp(bytes, clock: &context.clock) {
-            case .some(let value?): return value
-            case .some(nil): return nil
-            case nil:
-                throw RecordProblem(
-                    field: name,
-                    reason: "not a TimeStamp (BCD YYMMDDhhmmss, optional tenths or hundredths, optional UTC offset)"
-                )
-            }
-        }
-        let served = try party(layout.msisdn, "servedMSISDN", address: true)
-        let callingNumber = try party(layout.calling, "callingNumber")
-        var called = try party(layout.called, "calledNumber")
-        if called == nil { called = try party(layout.translated, "translatedNumber") }
-        let connected = try party(layout.connected, "connectedNumber")
-        let original = try party(layout.originalCalled, "originalCalledNumber")
-        var seizure = try time(layout.seizure, "seizureTime")
-        if seizure == nil { seizure = try time(layout.interrogation, "interrogationTime") }
-        let answer = try time(layout.answer, "answerTime")
-        let release = try time(layout.release, "releaseTime")
+        let (calling, dialled, diverting) = try parties(f, layout: layout, context: &context)
+        var seizure = try time(f, layout.seizure, "seizureTime", context: &context)
+        if seizure == nil { seizure = try time(f, layout.interrogation, "interrogationTime", context: &context) }
+        let answer = try time(f, layout.answer, "answerTime", context: &context)
+        let release = try time(f, layout.release, "releaseTime", context: &context)
         guard let durationBytes = f[layout.duration], let ticks = BERValue.integer(durationBytes), ticks >= 0 else {
             throw RecordProblem(field: "callDuration", reason: "missing, negative or not an INTEGER")
         }
@@ -116,6 +95,47 @@ enum CSRecordDecoder {
         }
         let end = release ?? (answer ?? start) + callDuration
         let cause = f[layout.cause].flatMap(BERValue.integer) ?? 0
+        var record = CallRecord(
+            calling: calling,
+            dialled: dialled,
+            diverting: diverting,
+            start: start,
+            answer: answer,
+            end: end,
+            duration: end - start,
+            billable: answer == nil ? 0 : min(callDuration, end - start),
+            disposition: answer != nil ? .answered : cause == 3 || cause == 4 ? .failed : .noAnswer,
+            carrier: route(f, layout.incomingRoute, limit: limit),
+            channel: layout.recordingEntity.flatMap { f[$0] }.flatMap { BERValue.address($0) } ?? "",
+            sourceID: f[layout.reference].map(BERValue.hex) ?? "",
+            sourceLine: number
+        )
+        record.imsi = layout.imsi.flatMap { f[$0] }.flatMap { BERValue.tbcd($0) } ?? ""
+        record.imei = layout.imei.flatMap { f[$0] }.flatMap { BERValue.tbcd($0) } ?? ""
+        record.cell = layout.location.flatMap { f[$0] }.map(location) ?? ""
+        record.egress = route(f, layout.outgoingRoute, limit: limit)
+        record.leg = layout.leg
+        record.part = part
+        return record
+    }
+
+    /// The calling and dialled numbers and the diverting ones, by the record's leg: the served MSISDN is
+    /// the caller of a mobile-originated record and the callee of a mobile-terminated one.
+    private static func parties(
+        _ f: FieldSlots,
+        layout: MSCRecordLayout,
+        context: inout DecodeContext
+    ) throws(RecordProblem) -> (calling: String, dialled: String, diverting: [String]) {
+        func party(_ tag: UInt32?, _ name: String, address: Bool = false) throws(RecordProblem) -> String? {
+            guard let tag, let bytes = f[tag] else { return nil }
+            return try context.number(bcd: bytes, address: address, field: name)
+        }
+        let served = try party(layout.msisdn, "servedMSISDN", address: true)
+        let callingNumber = try party(layout.calling, "callingNumber")
+        var called = try party(layout.called, "calledNumber")
+        if called == nil { called = try party(layout.translated, "translatedNumber") }
+        let connected = try party(layout.connected, "connectedNumber")
+        let original = try party(layout.originalCalled, "originalCalledNumber")
         var calling = callingNumber ?? ""
         var dialled = called ?? connected ?? ""
         var diverting: [String] = []
@@ -132,36 +152,35 @@ enum CSRecordDecoder {
         case .call, .incomingGateway, .outgoingGateway, .transit:
             break
         }
-        /// `TrunkGroup ::= CHOICE { tkgpNumber [0] INTEGER, tkgpName [1] GraphicString }` (Huawei `ROUTE`).
-        func route(_ tag: UInt32?) -> String {
-            guard let tag, let group = f[tag], let header = try? BERHeader.read(group, at: 0, limit: limit),
-                let length = header.length, header.headerLength + length <= group.count
-            else { return "" }
-            let content = UnsafeRawBufferPointer(rebasing: group[header.headerLength..<(header.headerLength + length)])
-            return header.tag == 0 ? String(BERValue.integer(content) ?? 0) : String(decoding: content, as: UTF8.self)
+        return (calling, dialled, diverting)
+    }
+
+    /// The time in field `tag`, nil when absent or all zero.
+    private static func time(
+        _ f: FieldSlots,
+        _ tag: UInt32?,
+        _ name: String,
+        context: inout DecodeContext
+    ) throws(RecordProblem) -> Int64? {
+        guard let tag, let bytes = f[tag] else { return nil }
+        switch BERValue.timestamp(bytes, clock: &context.clock) {
+        case .some(let value?): return value
+        case .some(nil): return nil
+        case nil:
+            throw RecordProblem(
+                field: name,
+                reason: "not a TimeStamp (BCD YYMMDDhhmmss, optional tenths or hundredths, optional UTC offset)"
+            )
         }
-        var record = CallRecord(
-            calling: calling,
-            dialled: dialled,
-            diverting: diverting,
-            start: start,
-            answer: answer,
-            end: end,
-            duration: end - start,
-            billable: answer == nil ? 0 : min(callDuration, end - start),
-            disposition: answer != nil ? .answered : cause == 3 || cause == 4 ? .failed : .noAnswer,
-            carrier: route(layout.incomingRoute),
-            channel: layout.recordingEntity.flatMap { f[$0] }.flatMap { BERValue.address($0) } ?? "",
-            sourceID: f[layout.reference].map(BERValue.hex) ?? "",
-            sourceLine: number
-        )
-        record.imsi = layout.imsi.flatMap { f[$0] }.flatMap { BERValue.tbcd($0) } ?? ""
-        record.imei = layout.imei.flatMap { f[$0] }.flatMap { BERValue.tbcd($0) } ?? ""
-        record.cell = layout.location.flatMap { f[$0] }.map(location) ?? ""
-        record.egress = route(layout.outgoingRoute)
-        record.leg = layout.leg
-        record.part = part
-        return record
+    }
+
+    /// `TrunkGroup ::= CHOICE { tkgpNumber [0] INTEGER, tkgpName [1] GraphicString }` (Huawei `ROUTE`).
+    private static func route(_ f: FieldSlots, _ tag: UInt32?, limit: Int) -> String {
+        guard let tag, let group = f[tag], let header = try? BERHeader.read(group, at: 0, limit: limit),
+            let length = header.length, header.headerLength + length <= group.count
+        else { return "" }
+        let content = UnsafeRawBufferPointer(rebasing: group[header.headerLength..<(header.headerLength + length)])
+        return header.tag == 0 ? String(BERValue.integer(content) ?? 0) : String(decoding: content, as: UTF8.self)
     }
 
     /// `LocationAreaAndCell ::= SEQUENCE { locationAreaCode [0], cellId [1], mCC-MNC [2] OPTIONAL }` as
