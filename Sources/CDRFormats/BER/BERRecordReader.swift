@@ -241,91 +241,107 @@ public final class BERRecordReader<Source: ByteSource>: RecordReader {
     /// keep the trailer's tally) but not returned.
     private func nextInDataFile() throws(SourceError) -> ReadEvent? {
         while true {
-            if inRecords {
-                if let end = recordsEnd, window.offset >= end {
-                    inRecords = false
-                    continue
-                }
-                if recordsEnd == nil, try endOfContents() {
-                    inRecords = false
-                    continue
-                }
-                guard try window.ensure(1) else {
-                    return try rejectRest("the file ends inside its callEventRecords")
-                }
-                let length: Int
-                switch try frameRecord() {
-                case .success(let size): length = size
-                case .failure(let failure): return try rejectRest(failure.reason)
-                }
-                if let end = recordsEnd, window.offset + Int64(length) > end {
-                    return try rejectRest("a record overruns the callEventRecords that hold it")
-                }
-                let event = decodeRecord(length: length)
-                if window.offset <= resume.offset { continue }
-                return event
+            let step = try inRecords ? stepInRecords() : dataFile != nil ? stepInDataFile() : stepOutside()
+            if case .answer(let event) = step { return event }
+        }
+    }
+
+    /// What one step through a data file did: moved on (step again) or reached the answer.
+    private enum Step {
+        case again
+        case answer(ReadEvent?)
+    }
+
+    /// Inside `callEventRecords`: one record, or the end of the records.
+    private func stepInRecords() throws(SourceError) -> Step {
+        if let end = recordsEnd, window.offset >= end {
+            inRecords = false
+            return .again
+        }
+        if recordsEnd == nil, try endOfContents() {
+            inRecords = false
+            return .again
+        }
+        guard try window.ensure(1) else { return .answer(try rejectRest("the file ends inside its callEventRecords")) }
+        let length: Int
+        switch try frameRecord() {
+        case .success(let size): length = size
+        case .failure(let failure): return .answer(try rejectRest(failure.reason))
+        }
+        if let end = recordsEnd, window.offset + Int64(length) > end {
+            return .answer(try rejectRest("a record overruns the callEventRecords that hold it"))
+        }
+        let event = decodeRecord(length: length)
+        return window.offset <= resume.offset ? .again : .answer(event)
+    }
+
+    /// Inside a `CallEventDataFile`, between its parts: enters the records, or reads the header or trailer.
+    private func stepInDataFile() throws(SourceError) -> Step {
+        if let end = dataFileEnd, window.offset >= end {
+            closeDataFile()
+            return .again
+        }
+        if dataFileEnd == nil, try endOfContents() {
+            closeDataFile()
+            return .again
+        }
+        let element: BERHeader
+        switch try peekHeader() {
+        case .success(let header)?: element = header
+        case .failure(let failure)?: return .answer(try rejectRest(failure.reason))
+        case nil: return .answer(try rejectRest("the file ends before its CallEventDataFile does"))
+        }
+        if element.tagClass == 2, element.tag == 1, element.constructed {
+            recordsEnd = element.length.map { window.offset + Int64(element.headerLength + $0) }
+            if let end = recordsEnd, let fileEnd = dataFileEnd, end > fileEnd {
+                return .answer(try rejectRest("callEventRecords overrun the CallEventDataFile that holds them"))
             }
-            if dataFile != nil {
-                if let end = dataFileEnd, window.offset >= end {
-                    closeDataFile()
-                    continue
-                }
-                if dataFileEnd == nil, try endOfContents() {
-                    closeDataFile()
-                    continue
-                }
-                let element: BERHeader
-                switch try peekHeader() {
-                case .success(let header)?: element = header
-                case .failure(let failure)?: return try rejectRest(failure.reason)
-                case nil: return try rejectRest("the file ends before its CallEventDataFile does")
-                }
-                if element.tagClass == 2, element.tag == 1, element.constructed {
-                    recordsEnd = element.length.map { window.offset + Int64(element.headerLength + $0) }
-                    if let end = recordsEnd, let fileEnd = dataFileEnd, end > fileEnd {
-                        return try rejectRest("callEventRecords overrun the CallEventDataFile that holds them")
-                    }
-                    window.begin += element.headerLength
-                    inRecords = true
-                    continue
-                }
-                let length: Int
-                switch try frameRecord() {
-                case .success(let size): length = size
-                case .failure(let failure): return try rejectRest(failure.reason)
-                }
-                let content = UnsafeRawBufferPointer(
-                    rebasing: window.buffer[(window.begin + element.headerLength)..<(window.begin + length)]
-                )
-                if element.tagClass == 2, element.tag == 2, element.length != nil {
-                    dataFile?.trailer = CallEventDataFile.trailer(content, clock: &context.clock)
-                } else if element.tagClass == 2, element.tag == 0 {
-                    dataFile?.sawHeader = true
-                }
-                window.begin += length
-                continue
-            }
-            guard try window.ensure(1) else { return nil }
-            let first = window.buffer[window.begin]
-            if first == 0x00 || first == 0xFF {
-                window.begin += 1
-                continue
-            }
-            guard first == 0x30 else {
-                return try rejectRest(
+            window.begin += element.headerLength
+            inRecords = true
+            return .again
+        }
+        let length: Int
+        switch try frameRecord() {
+        case .success(let size): length = size
+        case .failure(let failure): return .answer(try rejectRest(failure.reason))
+        }
+        let content = UnsafeRawBufferPointer(
+            rebasing: window.buffer[(window.begin + element.headerLength)..<(window.begin + length)]
+        )
+        if element.tagClass == 2, element.tag == 2, element.length != nil {
+            dataFile?.trailer = CallEventDataFile.trailer(content, clock: &context.clock)
+        } else if element.tagClass == 2, element.tag == 0 {
+            dataFile?.sawHeader = true
+        }
+        window.begin += length
+        return .again
+    }
+
+    /// Between data files: skips filler octets and opens the next `CallEventDataFile`, or ends the stream.
+    private func stepOutside() throws(SourceError) -> Step {
+        guard try window.ensure(1) else { return .answer(nil) }
+        let first = window.buffer[window.begin]
+        if first == 0x00 || first == 0xFF {
+            window.begin += 1
+            return .again
+        }
+        guard first == 0x30 else {
+            return .answer(
+                try rejectRest(
                     "expected a CallEventDataFile (a SEQUENCE, 30) at byte \(window.offset), found \(BERValue.hex(UnsafeRawBufferPointer(rebasing: window.buffer[window.begin..<(window.begin + 1)])))"
                 )
-            }
-            let outer: BERHeader
-            switch try peekHeader() {
-            case .success(let header)?: outer = header
-            case .failure(let failure)?: return try rejectRest(failure.reason)
-            case nil: return nil
-            }
-            dataFiles += 1
-            dataFile = CallEventDataFile(index: dataFiles)
-            dataFileEnd = outer.length.map { window.offset + Int64(outer.headerLength + $0) }
-            window.begin += outer.headerLength
+            )
         }
+        let outer: BERHeader
+        switch try peekHeader() {
+        case .success(let header)?: outer = header
+        case .failure(let failure)?: return .answer(try rejectRest(failure.reason))
+        case nil: return .answer(nil)
+        }
+        dataFiles += 1
+        dataFile = CallEventDataFile(index: dataFiles)
+        dataFileEnd = outer.length.map { window.offset + Int64(outer.headerLength + $0) }
+        window.begin += outer.headerLength
+        return .again
     }
 }
