@@ -147,15 +147,9 @@ public enum TimeFormat: Sendable {
         return (sign * (hours * 3600 + minutes * 60), taken)
     }
 
+    /// Reads `b` with the format's `tokens`; nil unless the tokens take every byte and make a valid time.
     private static func read(_ b: UnsafeRawBufferPointer, _ tokens: [Token]) -> (seconds: Int64, isLocal: Bool)? {
-        var year: Int64 = 0
-        var month: Int64 = 1
-        var day: Int64 = 1
-        var hour: Int64 = 0
-        var minute: Int64 = 0
-        var second: Int64 = 0
-        var pm: Bool?
-        var offset: Int64?
+        var parts = Parts()
         var i = 0
         for (n, token) in tokens.enumerated() {
             switch token {
@@ -166,19 +160,15 @@ public enum TimeFormat: Sendable {
                 while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
             case .monthName:
                 guard let (value, taken) = monthName(b, at: i) else { return nil }
-                month = value
+                parts.month = value
                 i += taken
             case .meridiem:
-                guard i + 1 < b.count, b[i + 1] | 0x20 == UInt8(ascii: "m") else { return nil }
-                switch b[i] | 0x20 {
-                case UInt8(ascii: "a"): pm = false
-                case UInt8(ascii: "p"): pm = true
-                default: return nil
-                }
+                guard let pm = meridiem(b, at: i) else { return nil }
+                parts.pm = pm
                 i += 2
             case .zone:
                 guard let (value, taken) = zone(b, at: i) else { return nil }
-                offset = value
+                parts.offset = value
                 i += taken
             default:
                 let runTogether = n + 1 < tokens.count && tokens[n + 1].isNumber
@@ -191,30 +181,74 @@ public enum TimeFormat: Sendable {
                     i += 1
                 }
                 guard digits == width || (digits >= 1 && !runTogether && token != .year) else { return nil }
-                switch token {
-                case .year: year = value
-                case .shortYear: year = value < 69 ? 2000 + value : 1900 + value
-                case .month: month = value
-                case .day: day = value
-                case .hour: hour = value
-                case .hour12:
-                    guard (1...12).contains(value) else { return nil }
-                    hour = value
-                case .minute: minute = value
-                default: second = value
-                }
+                guard parts.set(token, value) else { return nil }
             }
         }
         guard i == b.count else { return nil }
-        if let pm {
-            guard (1...12).contains(hour) else { return nil }
-            hour = hour % 12 + (pm ? 12 : 0)
+        return parts.seconds()
+    }
+
+    /// `AM` or `PM` (either case) at `i`: true for PM, nil for neither.
+    @inline(__always)
+    private static func meridiem(_ b: UnsafeRawBufferPointer, at i: Int) -> Bool? {
+        guard i + 1 < b.count, b[i + 1] | 0x20 == UInt8(ascii: "m") else { return nil }
+        switch b[i] | 0x20 {
+        case UInt8(ascii: "a"): return false
+        case UInt8(ascii: "p"): return true
+        default: return nil
         }
-        guard hour < 24, minute < 60, second < 61,
-            let local = CivilTime.epoch(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        else { return nil }
-        if let offset { return (local - offset, false) }
-        return (local, true)
+    }
+
+    /// The parts of a time as a format reads them.
+    private struct Parts {
+        var year: Int64 = 0
+        var month: Int64 = 1
+        var day: Int64 = 1
+        var hour: Int64 = 0
+        var minute: Int64 = 0
+        var second: Int64 = 0
+        var pm: Bool?
+        var offset: Int64?
+
+        /// Sets the part a numeric `token` names; false when `value` cannot be it.
+        @inline(__always)
+        mutating func set(_ token: Token, _ value: Int64) -> Bool {
+            switch token {
+            case .year: year = value
+            case .shortYear: year = value < 69 ? 2000 + value : 1900 + value
+            case .month: month = value
+            case .day: day = value
+            case .hour: hour = value
+            case .hour12:
+                guard (1...12).contains(value) else { return false }
+                hour = value
+            case .minute: minute = value
+            default: second = value
+            }
+            return true
+        }
+
+        /// Epoch seconds, and whether they are local time (no zone was read); nil for an invalid time.
+        @inline(__always)
+        func seconds() -> (seconds: Int64, isLocal: Bool)? {
+            var hour = hour
+            if let pm {
+                guard (1...12).contains(hour) else { return nil }
+                hour = hour % 12 + (pm ? 12 : 0)
+            }
+            guard hour < 24, minute < 60, second < 61,
+                let local = CivilTime.epoch(
+                    year: year,
+                    month: month,
+                    day: day,
+                    hour: hour,
+                    minute: minute,
+                    second: second
+                )
+            else { return nil }
+            if let offset { return (local - offset, false) }
+            return (local, true)
+        }
     }
 
     private static func iso8601(_ b: UnsafeRawBufferPointer) -> (seconds: Int64, isLocal: Bool)? {
