@@ -28,22 +28,11 @@ extension APIServer {
         let files = try await withStore { store in
             try store.files(offset: offset, limit: limit + 1)
         }
-        let page = files.prefix(limit)
-        let header = [
-            "id", "path", "dialect", "status", "stored", "duplicates", "rejected", "skipped", "started_at",
-            "finished_at", "error", "incomplete",
-        ]
-        let rows = page.map { file in
-            [
-                String(file.id), file.path, file.dialect, file.status.rawValue, String(file.counts.stored),
-                String(file.counts.duplicates), String(file.counts.rejected), file.counts.skippedText,
-                CivilTime.iso8601(file.startedAt), file.finishedAt.map(CivilTime.iso8601) ?? "", file.error ?? "",
-                file.incomplete ?? "",
-            ]
+        let bodies = files.prefix(limit).map(FileBody.init)
+        if try query.format() == .csv {
+            return Self.csv(RecordExport.csv(header: FileBody.columns, bodies.map(\.fields)))
         }
-        if try query.format() == .csv { return Self.csv(RecordExport.csv(header: header, rows)) }
-        let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0).map { ($0, $1 as Any) }) }
-        return Self.page(objects, offset: offset, limit: limit, more: files.count > limit)
+        return Self.json(PageBody(bodies, offset: offset, limit: limit, more: files.count > limit))
     }
 
     /// `GET /v1/holds`: the legal holds (admins; audited).
@@ -62,7 +51,7 @@ extension APIServer {
             return holds
         }
         if try query.format() == .csv { return Self.csv(RecordExport.csv(holds)) }
-        return Self.json(RecordExport.json(RecordExport.objects(holds)))
+        return Self.json(holds.map(HoldJSON.init))
     }
 
     /// `GET /v1/audit`: a page of the audit log, verified on request (auditors).
@@ -78,22 +67,7 @@ extension APIServer {
                 verify ? try StoreError.wrapping("verifying the audit log") { try store.verifyAudit() } : nil
             )
         }
-        let objects = entries.map { entry -> [String: Any] in
-            [
-                "id": entry.id, "at": CivilTime.iso8601(entry.at), "actor": entry.actor, "action": entry.action,
-                "subject": entry.subject, "outcome": entry.outcome, "detail": entry.detail,
-                "hash": entry.hash.map { String(format: "%02x", $0) }.joined(),
-            ]
-        }
-        var body: [String: Any] = [
-            "items": objects, "next_after": entries.count == limit ? entries.last!.id as Any : NSNull(),
-        ]
-        switch check {
-        case .intact(let count)?: body["chain"] = ["intact": true, "entries": count]
-        case .broken(let id, let reason)?: body["chain"] = ["intact": false, "broken_at": id, "reason": reason]
-        case nil: break
-        }
-        return Self.json(RecordExport.json(body))
+        return Self.json(AuditPageBody(entries, limit: limit, check: check))
     }
 
     /// `GET /v1/subjects/{number}/export`: everything held on one number (admins; audited).
@@ -102,7 +76,7 @@ extension APIServer {
         let number = try Self.pathNumber(context)
         let query = try QueryParameters(request, allowed: ["format", "part"])
         let report = try await withDesk(user) { desk throws(SubjectError) in try desk.export(number) }
-        guard try query.format() == .csv else { return Self.json(report.json()) }
+        guard try query.format() == .csv else { return Self.json(SubjectReportJSON(report)) }
         let part = (query["part"] ?? "records") + ".csv"
         guard let file = report.csvFiles().first(where: { $0.name == part }) else {
             throw HTTPError(.badRequest, message: "part must be records, alerts or holds")
@@ -120,19 +94,7 @@ extension APIServer {
             try desk.erase(number, dryRun: dryRun)
         }
         cache.withLock { $0.clear() }
-        let kept = outcome.kept.sorted { $0.key.description < $1.key.description }.map {
-            reason,
-            ids -> [String: Any] in
-            ["reason": reason.description, "records": ids]
-        }
-        return Self.json(
-            RecordExport.json(
-                [
-                    "dry_run": outcome.dryRun, "erased": outcome.erased, "kept": kept,
-                    "note": "aggregates are anonymous and were not touched",
-                ] as [String: Any]
-            )
-        )
+        return Self.json(ErasureBody(outcome))
     }
 
     /// The path's number as sent, unvalidated, to pseudonymise in the audit entry of a refused request.

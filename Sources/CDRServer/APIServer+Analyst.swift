@@ -70,13 +70,7 @@ extension APIServer {
                     }
                 )
             }
-            let objects = rows.map { row -> [String: Any] in
-                [
-                    period: row.values[0], "calls": row.counts.calls, "answered": row.counts.answered,
-                    "asr": row.asr, "ner": row.ner, "acd_seconds": row.acd, "answered_minutes": row.answeredMinutes,
-                ]
-            }
-            return RecordExport.json(objects)
+            return RecordExport.encode(rows.map { KPIRowBody($0, period: period) })
         }
         return Self.response(
             text.text,

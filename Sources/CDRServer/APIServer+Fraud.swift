@@ -43,7 +43,7 @@ extension APIServer {
         }
         let page = Array(rows.prefix(limit))
         if try query.format() == .csv { return Self.csv(RecordExport.csv(page)) }
-        return Self.page(RecordExport.objects(page), offset: offset, limit: limit, more: rows.count > limit)
+        return Self.json(PageBody(page.map(AlertJSON.init), offset: offset, limit: limit, more: rows.count > limit))
     }
 
     /// `GET /v1/cases/{id}`: one case with its alerts (fraud investigators; audited).
@@ -67,16 +67,7 @@ extension APIServer {
             return (fraudCase, alerts)
         }
         guard let (fraudCase, alerts) = found else { throw HTTPError(.notFound, message: "no case \(id)") }
-        return Self.json(
-            RecordExport.json(
-                [
-                    "id": fraudCase.id, "subject": fraudCase.subject, "severity": fraudCase.severity,
-                    "first_event": CivilTime.iso8601(fraudCase.firstAt),
-                    "last_event": CivilTime.iso8601(fraudCase.lastAt), "detectors": fraudCase.detectors,
-                    "alerts": RecordExport.objects(alerts),
-                ] as [String: Any]
-            )
-        )
+        return Self.json(CaseBody(fraudCase, alerts: alerts))
     }
 
     /// `GET /v1/records`: full records in which a number takes part (fraud investigators; audited).
@@ -92,11 +83,8 @@ extension APIServer {
         }
         let page = Array(rows.dropFirst(offset).prefix(limit))
         if try query.format() == .csv { return Self.csv(RecordExport.csv(page)) }
-        return Self.page(
-            RecordExport.objects(page),
-            offset: offset,
-            limit: limit,
-            more: rows.count > offset + limit
+        return Self.json(
+            PageBody(page.map(RecordJSON.init), offset: offset, limit: limit, more: rows.count > offset + limit)
         )
     }
 
@@ -109,6 +97,6 @@ extension APIServer {
         let trace = try await withDesk(user) { desk throws(SubjectError) in
             try desk.trace(victim, from: from, to: to)
         }
-        return try query.format() == .csv ? Self.csv(trace.csv()) : Self.json(trace.json())
+        return try query.format() == .csv ? Self.csv(trace.csv()) : Self.json(CallerTraceJSON(trace))
     }
 }

@@ -295,13 +295,9 @@ public final class APIServer: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
-    /// A page of items as `{"items": [...], "next_offset": n|null}`.
-    static func page(_ items: [Any], offset: Int, limit: Int, more: Bool) -> Response {
-        json(
-            RecordExport.json(
-                ["items": items, "next_offset": more ? offset + limit as Any : NSNull()] as [String: Any]
-            )
-        )
+    /// A JSON response of an encodable body (an ``APIBody`` or an array of them).
+    static func json(_ body: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        json(RecordExport.encode(body), status: status)
     }
 }
 

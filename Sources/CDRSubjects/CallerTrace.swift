@@ -62,20 +62,7 @@ public struct CallerTrace: Sendable {
     }
 
     /// The trace as JSON.
-    public func json() -> String {
-        RecordExport.json(
-            [
-                "victim": victim,
-                "callers": rows.map { row in
-                    [
-                        "calling": row.calling, "calls": row.calls, "answered": row.answered,
-                        "answered_seconds": row.seconds, "first": CivilTime.iso8601(row.first),
-                        "last": CivilTime.iso8601(row.last), "carriers": row.carriers, "evidence": row.evidence,
-                    ] as [String: Any]
-                },
-            ] as [String: Any]
-        )
-    }
+    public func json() -> String { RecordExport.encode(CallerTraceJSON(self)) }
 
     /// The trace as CSV.
     public func csv() -> String {

@@ -25,42 +25,14 @@ public enum RecordExport {
         csv(header: recordColumns, rows.map(fields))
     }
 
-    /// Records as JSON objects (numbers as numbers, `answer` null when unanswered).
-    public static func objects(_ rows: [StoredRecord]) -> [[String: Any]] {
-        rows.map { row in
-            var object = Dictionary(uniqueKeysWithValues: zip(recordColumns, fields(row)).map { ($0, $1 as Any) })
-            object["id"] = row.id
-            object["duration"] = row.record.duration
-            object["billsec"] = row.record.billable
-            object["line"] = row.record.sourceLine
-            object["part"] = row.record.part
-            object["diverting"] = row.record.diverting
-            object["answer"] = row.record.answer.map { CivilTime.iso8601($0) as Any } ?? NSNull()
-            return object
-        }
-    }
-
     /// Records as a JSON array.
-    public static func json(_ rows: [StoredRecord]) -> String { json(objects(rows)) }
+    public static func json(_ rows: [StoredRecord]) -> String { encode(rows.map(RecordJSON.init)) }
 
     /// The alert columns, in order.
     public static let alertColumns = [
         "id", "detector", "rule", "severity", "subject", "window_start", "first_event", "last_event", "case",
         "summary", "evidence", "measures",
     ]
-
-    /// Alerts as JSON objects (measures parsed back into an object).
-    public static func objects(_ alerts: [AlertRow]) -> [[String: Any]] {
-        alerts.map { alert in
-            [
-                "id": alert.id, "detector": alert.detector, "rule": alert.rule, "severity": alert.severity,
-                "subject": alert.subject, "window_start": CivilTime.iso8601(alert.windowStart),
-                "first_event": CivilTime.iso8601(alert.firstEvent), "last_event": CivilTime.iso8601(alert.lastEvent),
-                "case": alert.caseID, "summary": alert.summary, "evidence": alert.evidence,
-                "measures": (try? JSONSerialization.jsonObject(with: Data(alert.measuresJSON.utf8))) ?? [:],
-            ]
-        }
-    }
 
     /// Alerts as CSV (evidence ids joined by `;`, measures as JSON text).
     public static func csv(_ alerts: [AlertRow]) -> String {
@@ -89,21 +61,6 @@ public enum RecordExport {
         ]
     }
 
-    /// Holds as JSON objects (open ends and unreleased as null).
-    public static func objects(_ holds: [Hold]) -> [[String: Any]] {
-        holds.map { hold in
-            var object = Dictionary(uniqueKeysWithValues: zip(holdColumns, fields(hold)).map { ($0, $1 as Any) })
-            object["id"] = hold.id
-            for (name, value) in [
-                ("from", hold.from), ("to", hold.to), ("released_at", hold.releasedAt),
-            ] where value == nil {
-                object[name] = NSNull()
-            }
-            if hold.releasedBy == nil { object["released_by"] = NSNull() }
-            return object
-        }
-    }
-
     /// Holds as CSV.
     public static func csv(_ holds: [Hold]) -> String { csv(header: holdColumns, holds.map(fields)) }
 
@@ -116,13 +73,12 @@ public enum RecordExport {
         return ([header] + rows).map { $0.map(quote).joined(separator: ",") + "\n" }.joined()
     }
 
-    /// A JSON value as pretty, key-sorted text.
-    public static func json(_ value: Any) -> String {
-        let data = try? JSONSerialization.data(
-            withJSONObject: value,
-            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        )
-        return String(decoding: data ?? Data("null".utf8), as: UTF8.self)
+    /// A value as pretty, key-sorted JSON text, as the CLI and the API write it.
+    public static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Records as an aligned table for a terminal.

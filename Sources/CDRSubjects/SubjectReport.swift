@@ -15,19 +15,17 @@ public struct SubjectReport: Sendable {
     /// When the report was made (epoch seconds).
     public var createdAt: Int64
 
-    /// The report as one JSON document.
-    public func json() -> String {
-        RecordExport.json(
-            [
-                "number": number,
-                "created_at": CivilTime.iso8601(createdAt),
-                "records": RecordExport.objects(records),
-                "alerts": RecordExport.objects(alerts),
-                "holds": RecordExport.objects(holds),
-                "note": "Aggregates hold no number and are not part of a subject's data.",
-            ] as [String: Any]
-        )
+    /// Assembles a report.
+    public init(number: String, records: [StoredRecord], alerts: [AlertRow], holds: [Hold], createdAt: Int64) {
+        self.number = number
+        self.records = records
+        self.alerts = alerts
+        self.holds = holds
+        self.createdAt = createdAt
     }
+
+    /// The report as one JSON document.
+    public func json() -> String { RecordExport.encode(SubjectReportJSON(self)) }
 
     /// The report as CSV files by name: `records.csv`, `alerts.csv`, `holds.csv`.
     public func csvFiles() -> [(name: String, text: String)] {
