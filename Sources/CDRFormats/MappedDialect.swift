@@ -187,7 +187,14 @@ public struct MappedDialect: CSVDialect {
             let value = cleaned(i, name)
             return value.isEmpty ? mapping.constants?[name] ?? "" : String(decoding: value, as: UTF8.self)
         }
-        let (start, answer, timing) = try times(b, context: &context, field: field)
+        let (start, answer, timing) = try times(
+            start: field(b.start),
+            answer: b.answer.map(field),
+            end: b.end.map(field),
+            duration: b.duration.map(field),
+            billable: b.billable.map(field),
+            context: &context
+        )
         let disposition = try self.disposition(
             b.disposition.map(field),
             otherwise: answer != nil || timing.billable > 0 ? .answered : .noAnswer
@@ -221,30 +228,30 @@ public struct MappedDialect: CSVDialect {
     /// The call's times from the bound columns: start, answer (a zero means none), end, duration and
     /// billable seconds; an end or a duration column must give the call's length.
     private func times(
-        _ b: Bound,
-        context: inout DecodeContext,
-        field: (Int) -> UnsafeRawBufferPointer
+        start startField: UnsafeRawBufferPointer,
+        answer answerField: UnsafeRawBufferPointer?,
+        end endField: UnsafeRawBufferPointer?,
+        duration durationField: UnsafeRawBufferPointer?,
+        billable billableField: UnsafeRawBufferPointer?,
+        context: inout DecodeContext
     ) throws(RecordProblem) -> (start: Int64, answer: Int64?, timing: CallTiming) {
-        let start = try time(field(b.start), field: "start", context: &context)
+        let start = try time(startField, field: "start", context: &context)
         var answer: Int64?
-        if let value = b.answer.map(field), !value.isEmpty, FieldDecoding.integer(value) != 0 {
+        if let value = answerField, !value.isEmpty, FieldDecoding.integer(value) != 0 {
             answer = try time(value, field: "answer", context: &context)
         }
         var end: Int64?
-        if let value = b.end.map(field), !value.isEmpty { end = try time(value, field: "end", context: &context) }
-        if end == nil, b.duration == nil {
+        if let value = endField, !value.isEmpty { end = try time(value, field: "end", context: &context) }
+        if end == nil, durationField == nil {
             throw RecordProblem(field: "end", reason: "empty, and the mapping has no duration column")
         }
-        let timing = CallTiming(
-            start: start,
-            answer: answer,
-            end: end,
-            duration: try b.duration.map { i throws(RecordProblem) in try seconds(field(i), "duration") },
-            billable: try b.billable.flatMap { i throws(RecordProblem) in
-                field(i).isEmpty ? nil : try seconds(field(i), "billable")
-            }
+        var duration: Int64?
+        if let value = durationField { duration = try seconds(value, "duration") }
+        var billable: Int64?
+        if let value = billableField, !value.isEmpty { billable = try seconds(value, "billable") }
+        return (
+            start, answer, CallTiming(start: start, answer: answer, end: end, duration: duration, billable: billable)
         )
-        return (start, answer, timing)
     }
 
     /// A duration in seconds, in the mapping's unit or as HH:MM:SS.
