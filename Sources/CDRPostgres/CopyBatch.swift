@@ -4,7 +4,7 @@ import CDRModel
 /// reading thread while the previous batch is being written.
 public struct CopyBatch: Sendable {
     var encoder = CopyEncoder()
-    var months = Set<Int64>()
+    var months = Set<MonthIndex>()
     var first = Int64.max
     var last = Int64.min
     /// Records rejected while reading the batch, counted on the file with it.
@@ -19,7 +19,7 @@ public struct CopyBatch: Sendable {
     /// Adds a record of file `fileID`.
     public mutating func append(_ record: CallRecord, key: RecordKey, fileID: Int64) {
         encoder.append(record, key: key, fileID: fileID)
-        months.insert(CivilTime.monthIndex(days: CallRecord.dayOf(record.start)))
+        months.insert(EpochSeconds(record.start).day.month)
         first = min(first, record.start)
         last = max(last, record.start)
     }

@@ -110,11 +110,11 @@ extension PostgresStore {
     }
 
     /// True when the day has any cell.
-    public func hasAggregates(day: Int64) throws -> Bool {
+    public func hasAggregates(day: UTCDay) throws -> Bool {
         try flushAggregates()
         let (rows, _) = try session.query(
             sql: "SELECT 1 FROM aggregates WHERE day = ? LIMIT 1",
-            [day],
+            [day.rawValue],
             "looking for aggregates of day \(day)"
         )
         return !rows.isEmpty
@@ -122,21 +122,23 @@ extension PostgresStore {
 
     /// Deletes the cells of days before `day`, and their summaries; the month `day` falls in is rebuilt
     /// from the cells that remain.
-    public func deleteAggregates(before day: Int64) throws -> Int64 {
+    public func deleteAggregates(before day: UTCDay) throws -> Int64 {
         try flushAggregates()
         let (_, deleted) = try session.query(
             sql: "DELETE FROM aggregates WHERE day < ?",
-            [day],
+            [day.rawValue],
             "deleting expired aggregates"
         )
         guard deleted > 0 else { return 0 }
-        let month = CivilTime.monthIndex(days: day)
-        let monthEnd = CivilTime.firstDay(ofMonth: month + 1) - 1
+        let month = day.month
         for sql in [
-            "DELETE FROM aggregates_monthly WHERE month <= \(month)",
-            "DELETE FROM aggregates_daily WHERE day < \(day)",
-            "DELETE FROM aggregates_day_totals WHERE day < \(day)",
-            AggregateSummary.monthly.rebuild(days: day...monthEnd, time: month),
+            "DELETE FROM aggregates_monthly WHERE month <= \(month.rawValue)",
+            "DELETE FROM aggregates_daily WHERE day < \(day.rawValue)",
+            "DELETE FROM aggregates_day_totals WHERE day < \(day.rawValue)",
+            AggregateSummary.monthly.rebuild(
+                days: day.rawValue...month.days.upperBound.rawValue,
+                time: month.rawValue
+            ),
         ] {
             try session.execute(sql, "expiring aggregate summaries")
         }
@@ -184,13 +186,13 @@ extension PostgresStore {
 
     /// Calls `body` with every cell of the days `days`.
     public func forEachAggregate(
-        days: ClosedRange<Int64>,
+        days: ClosedRange<UTCDay>,
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
         try flushAggregates()
         var binds = PostgresBindings()
-        binds.append(days.lowerBound)
-        binds.append(days.upperBound)
+        binds.append(days.lowerBound.rawValue)
+        binds.append(days.upperBound.rawValue)
         try session.forEachRow(
             PostgresQuery(
                 unsafeSQL: """

@@ -41,7 +41,7 @@ extension PostgresStore: RetentionStore {
     }
 
     /// The records in a month's partition.
-    public func partitionRecordCount(month: Int64) throws -> Int64 {
+    public func partitionRecordCount(month: MonthIndex) throws -> Int64 {
         guard knownPartitions.contains(month) else { return 0 }
         let (rows, _) = try session.query(
             PostgresQuery(unsafeSQL: "SELECT count(*)::bigint FROM \(Self.partitionName(month: month))"),
@@ -52,18 +52,17 @@ extension PostgresStore: RetentionStore {
 
     /// For each day of a month, the id of its last record in (start, id) order, the order
     /// ``forEachRecord(month:_:)`` visits.
-    public func lastRecordIDs(month: Int64) throws -> [Int64: Int64] {
+    public func lastRecordIDs(month: MonthIndex) throws -> [UTCDay: Int64] {
         guard knownPartitions.contains(month) else { return [:] }
-        var result: [Int64: Int64] = [:]
-        var day = CivilTime.firstDay(ofMonth: month) - 1
-        let last = CivilTime.firstDay(ofMonth: month + 1) - 1
-        while let next = try nextRecordDay(after: day, through: last) {
+        var result: [UTCDay: Int64] = [:]
+        var day = month.firstDay.advanced(by: -1)
+        while let next = try nextRecordDay(after: day, through: month.days.upperBound) {
             let (rows, _) = try session.query(
                 sql: """
                     SELECT id FROM \(Self.partitionName(month: month)) WHERE start_at >= ? AND start_at < ?
                     ORDER BY start_at DESC, id DESC LIMIT 1
                     """,
-                [next * 86_400, (next + 1) * 86_400],
+                [next.start.rawValue, next.end.rawValue],
                 "finding the last record of day \(next)"
             )
             if let id = try rows.first?.decode(Int64.self) { result[next] = id }
@@ -73,7 +72,7 @@ extension PostgresStore: RetentionStore {
     }
 
     /// Calls `body` with the facts of every record in a month's partition, in (start, id) order.
-    public func forEachRecord(month: Int64, _ body: (borrowing RecordFacts) throws -> Void) throws {
+    public func forEachRecord(month: MonthIndex, _ body: (borrowing RecordFacts) throws -> Void) throws {
         guard knownPartitions.contains(month) else { return }
         try session.forEachRow(
             PostgresQuery(
@@ -84,28 +83,28 @@ extension PostgresStore: RetentionStore {
     }
 
     /// The first day after `day` (or the first at all) on which records started, up to `limit`.
-    public func nextRecordDay(after day: Int64?, through limit: Int64) throws -> Int64? {
-        let from = day.map { ($0 + 1) * 86_400 } ?? Int64.min
+    public func nextRecordDay(after day: UTCDay?, through limit: UTCDay) throws -> UTCDay? {
+        let from = day?.end.rawValue ?? Int64.min
         let (rows, _) = try session.query(
             sql: "SELECT min(start_at)::bigint FROM records WHERE start_at >= ? AND start_at < ?",
-            [from, (limit + 1) * 86_400],
+            [from, limit.end.rawValue],
             "finding the next day with records"
         )
         guard let start = try rows.first?.decode(Int64?.self) else { return nil }
-        return CallRecord.dayOf(start)
+        return EpochSeconds(start).day
     }
 
     /// The ids of the records of `day` concerning `number` (A, B or diverting party) started in `window`.
-    public func recordIDs(day: Int64, number: String, window: ClosedRange<Int64>) throws -> Set<Int64> {
-        let from = max(window.lowerBound, day * 86_400)
-        let to = min(window.upperBound, (day + 1) * 86_400 - 1)
+    public func recordIDs(day: UTCDay, number: String, window: ClosedRange<Int64>) throws -> Set<Int64> {
+        let from = max(window.lowerBound, day.start.rawValue)
+        let to = min(window.upperBound, day.end.rawValue - 1)
         guard from <= to else { return [] }
         let (rows, _) = try session.query(
             sql: """
                 SELECT id FROM records WHERE start_at / 86400 = ? AND start_at BETWEEN ? AND ?
                 AND (calling = ? OR dialled = ? OR ? = ANY(diverting))
                 """,
-            [day, from, to, number, number, number],
+            [day.rawValue, from, to, number, number, number],
             "finding held records"
         )
         return Set(try rows.map { try $0.decode(Int64.self) })
@@ -127,14 +126,14 @@ extension PostgresStore: RetentionStore {
 
     /// Calls `body` with the facts of each record of `day` started before `before`.
     public func forEachRecord(
-        day: Int64,
+        day: UTCDay,
         before: Int64,
         excludingHeld: Bool,
         _ body: (borrowing RecordFacts) throws -> Void
     ) throws {
         var binds = PostgresBindings()
-        binds.append(day * 86_400)
-        binds.append(min(before, (day + 1) * 86_400))
+        binds.append(day.start.rawValue)
+        binds.append(min(before, day.end.rawValue))
         try session.forEachRow(
             PostgresQuery(
                 unsafeSQL: "SELECT \(Self.factColumns) FROM records WHERE start_at >= $1 AND start_at < $2"
@@ -146,14 +145,14 @@ extension PostgresStore: RetentionStore {
     }
 
     /// Deletes the records the same day visit would see; returns how many went.
-    public func deleteRecords(day: Int64, before: Int64, excludingHeld: Bool) throws -> Int64 {
+    public func deleteRecords(day: UTCDay, before: Int64, excludingHeld: Bool) throws -> Int64 {
         let (_, deleted) = try session.query(
             sql: "DELETE FROM records WHERE start_at >= ? AND start_at < ?"
                 + (excludingHeld ? " AND id NOT IN (SELECT id FROM excluded_records)" : ""),
-            [day * 86_400, min(before, (day + 1) * 86_400)],
+            [day.start.rawValue, min(before, day.end.rawValue)],
             "deleting day \(day)"
         )
-        if deleted > 0 { vacuumDue.insert(CivilTime.monthIndex(days: day)) }
+        if deleted > 0 { vacuumDue.insert(day.month) }
         return Int64(deleted)
     }
 
@@ -232,13 +231,13 @@ extension PostgresStore: RetentionStore {
     }
 
     /// The ids of the records of `day` started before `before` that a fraud alert cites as evidence.
-    public func evidenceRecordIDs(day: Int64, before: Int64) throws -> Set<Int64> {
+    public func evidenceRecordIDs(day: UTCDay, before: Int64) throws -> Set<Int64> {
         let (rows, _) = try session.query(
             sql: """
                 SELECT r.id FROM records r
                 WHERE r.start_at >= ? AND r.start_at < ? AND r.id IN (SELECT unnest(evidence) FROM alerts)
                 """,
-            [day * 86_400, min(before, (day + 1) * 86_400)],
+            [day.start.rawValue, min(before, day.end.rawValue)],
             "finding fraud evidence"
         )
         return Set(try rows.map { try $0.decode(Int64.self) })

@@ -118,7 +118,7 @@ extension PostgresStore: SubjectStore {
             """,
             "erasing records"
         )
-        for (_, start) in records { vacuumDue.insert(CivilTime.monthIndex(days: CallRecord.dayOf(start))) }
+        for (_, start) in records { vacuumDue.insert(EpochSeconds(start).day.month) }
         return Int64(deleted)
     }
 

@@ -14,8 +14,8 @@ import PostgresNIO
 public final class PostgresStore {
     /// The connection.
     public let session: PostgresSession
-    var knownPartitions = Set<Int64>()
-    var vacuumDue = Set<Int64>()
+    var knownPartitions = Set<MonthIndex>()
+    var vacuumDue = Set<MonthIndex>()
     var pendingCells: [AggregateCell: AggregateCounts] = [:]
     /// The key folder holding the audit chain key; without one only an unkeyed audit log can be appended to.
     public var auditKeyDirectory: String? {
@@ -70,9 +70,9 @@ public final class PostgresStore {
     }
 
     /// The month indexes that have a partition.
-    public func partitionMonths() throws(PostgresStoreError) -> [Int64] {
+    public func partitionMonths() throws(PostgresStoreError) -> [MonthIndex] {
         let (rows, _) = try session.query("SELECT month::bigint FROM partitions ORDER BY month", "listing partitions")
-        return rows.compactMap { try? $0.decode(Int64.self) }
+        return rows.compactMap { try? MonthIndex($0.decode(Int64.self)) }
     }
 
     /// Re-reads the partition list (after a rolled-back transaction may have changed it).
@@ -84,27 +84,27 @@ public final class PostgresStore {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// The partition name of a month.
-    public static func partitionName(month: Int64) -> String {
-        "records_" + String(CivilTime.monthName(month).map { $0 == "-" ? "_" : $0 })
+    public static func partitionName(month: MonthIndex) -> String {
+        "records_" + String(month.description.map { $0 == "-" ? "_" : $0 })
     }
 
     /// Creates the month partitions `months` needs (serialised across workers by an advisory lock).
-    func ensurePartitions(_ months: Set<Int64>) throws(PostgresStoreError) {
+    func ensurePartitions(_ months: Set<MonthIndex>) throws(PostgresStoreError) {
         let missing = months.subtracting(knownPartitions)
         if missing.isEmpty { return }
         try session.transaction { () throws(PostgresStoreError) in
             try session.execute("SELECT pg_advisory_xact_lock(72436102)", "locking partition creation")
             let existing = Set(try partitionMonths())
             for month in missing.sorted() where !existing.contains(month) {
-                let from = CivilTime.firstDay(ofMonth: month) * 86_400
-                let to = CivilTime.firstDay(ofMonth: month + 1) * 86_400
+                let from = month.firstDay.start.rawValue
+                let to = month.next.firstDay.start.rawValue
                 let name = Self.partitionName(month: month)
                 try session.execute(
                     "CREATE TABLE \(name) PARTITION OF records FOR VALUES FROM (\(from)) TO (\(to))",
                     "creating partition \(name)"
                 )
                 try session.query(
-                    "INSERT INTO partitions(month, name) VALUES (\(month), \(name))",
+                    "INSERT INTO partitions(month, name) VALUES (\(month.rawValue), \(name))",
                     "registering partition \(name)"
                 )
             }
@@ -113,11 +113,14 @@ public final class PostgresStore {
     }
 
     /// Drops a month's partition (after retention rolled it up).
-    public func dropPartition(month: Int64) throws(PostgresStoreError) {
+    public func dropPartition(month: MonthIndex) throws(PostgresStoreError) {
         let name = Self.partitionName(month: month)
         try session.transaction { () throws(PostgresStoreError) in
             try session.execute("DROP TABLE IF EXISTS \(name)", "dropping partition \(name)")
-            try session.query("DELETE FROM partitions WHERE month = \(month)", "unregistering partition \(name)")
+            try session.query(
+                "DELETE FROM partitions WHERE month = \(month.rawValue)",
+                "unregistering partition \(name)"
+            )
         }
         knownPartitions.remove(month)
     }

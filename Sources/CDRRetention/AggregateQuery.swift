@@ -40,7 +40,7 @@ public struct AggregateQuery {
 
     /// Sums the cells of days `days` grouped by `dimensions`, sorted by the dimension values.
     public func run(
-        days: ClosedRange<Int64>,
+        days: ClosedRange<UTCDay>,
         by dimensions: [AggregateDimension],
         includeRecords: Bool = true
     ) throws(RetentionError) -> [AggregateRow] {
@@ -52,7 +52,7 @@ public struct AggregateQuery {
             try readStored(days: days, by: dimensions, add)
             if includeRecords {
                 let vocabulary = CellVocabulary(classifier: NumberClassifier(homeCountryCode: policy.homeCountryCode))
-                var day = days.lowerBound - 1
+                var day = days.lowerBound.advanced(by: -1)
                 while let next = try store.nextRecordDay(after: day, through: days.upperBound) {
                     day = next
                     let rollup = Rollup(day: next, vocabulary: vocabulary, identity: .transient)
@@ -80,40 +80,47 @@ public struct AggregateQuery {
     /// totals, the monthly summary for whole months (days at the edges from the daily one), the daily
     /// summary, or the hourly cells when hours or areas are asked for.
     private func readStored(
-        days: ClosedRange<Int64>,
+        days: ClosedRange<UTCDay>,
         by dimensions: [AggregateDimension],
         _ add: (AggregateCell, AggregateCounts) -> Void
     ) throws {
         if dimensions.contains(where: { [.hour, .area].contains($0) }) {
             try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
         } else if dimensions.allSatisfy({ [.day, .month].contains($0) }) {
-            try store.forEachSummary(.dayTotals, times: days) { cell, counts in add(cell, counts) }
+            try store.forEachSummary(.dayTotals, times: Self.raw(days)) { cell, counts in add(cell, counts) }
         } else if dimensions.contains(.day) {
-            try store.forEachSummary(.daily, times: days) { cell, counts in add(cell, counts) }
+            try store.forEachSummary(.daily, times: Self.raw(days)) { cell, counts in add(cell, counts) }
         } else {
-            var month = CivilTime.monthIndex(days: days.lowerBound)
-            var last = CivilTime.monthIndex(days: days.upperBound)
-            if CivilTime.firstDay(ofMonth: month) < days.lowerBound {
-                let edge = days.lowerBound...min(days.upperBound, CivilTime.firstDay(ofMonth: month + 1) - 1)
-                try store.forEachSummary(.daily, times: edge) { cell, counts in add(cell, counts) }
-                month += 1
+            var month = days.lowerBound.month
+            var last = days.upperBound.month
+            if month.firstDay < days.lowerBound {
+                let edge = days.lowerBound...min(days.upperBound, month.days.upperBound)
+                try store.forEachSummary(.daily, times: Self.raw(edge)) { cell, counts in add(cell, counts) }
+                month = month.next
             }
-            if last >= month && CivilTime.firstDay(ofMonth: last + 1) - 1 > days.upperBound {
-                let edge = CivilTime.firstDay(ofMonth: last)...days.upperBound
-                try store.forEachSummary(.daily, times: edge) { cell, counts in add(cell, counts) }
-                last -= 1
+            if last >= month && last.days.upperBound > days.upperBound {
+                let edge = last.firstDay...days.upperBound
+                try store.forEachSummary(.daily, times: Self.raw(edge)) { cell, counts in add(cell, counts) }
+                last = last.advanced(by: -1)
             }
             if month <= last {
-                try store.forEachSummary(.monthly, times: month...last) { cell, counts in add(cell, counts) }
+                try store.forEachSummary(.monthly, times: month.rawValue...last.rawValue) { cell, counts in
+                    add(cell, counts)
+                }
             }
         }
+    }
+
+    /// The day numbers a summary's time key holds for `days`.
+    private static func raw(_ days: ClosedRange<UTCDay>) -> ClosedRange<Int64> {
+        days.lowerBound.rawValue...days.upperBound.rawValue
     }
 
     static func value(of dimension: AggregateDimension, in cell: AggregateCell) -> String {
         func shown(_ text: String) -> String { text == AggregateCell.folded ? "other" : text.isEmpty ? "-" : text }
         switch dimension {
-        case .day: return String(CivilTime.iso8601(cell.day * 86_400).prefix(10))
-        case .month: return CivilTime.monthName(CivilTime.monthIndex(days: cell.day))
+        case .day: return UTCDay(cell.day).description
+        case .month: return UTCDay(cell.day).month.description
         case .hour:
             return cell.hour == AggregateCell.wholeDay ? "other" : (cell.hour < 10 ? "0" : "") + String(cell.hour)
         case .carrier: return shown(cell.carrier)

@@ -1,3 +1,4 @@
+import CDRModel
 import Crypto
 import Foundation
 
@@ -13,7 +14,7 @@ public final class KeyVault: @unchecked Sendable {
     /// The directory holding the keys.
     public let directory: String
     private let readOnly: Bool
-    private var ephemeral: [Int64: SymmetricKey] = [:]
+    private var ephemeral: [MonthIndex: SymmetricKey] = [:]
 
     /// The default key directory of a database: `<db>.keys` beside it.
     public static func defaultDirectory(forDatabase path: String) -> String { path + ".keys" }
@@ -31,7 +32,7 @@ public final class KeyVault: @unchecked Sendable {
     }
 
     /// The key of a period (month index), created when missing.
-    public func periodKey(month: Int64) throws(RetentionError) -> SymmetricKey {
+    public func periodKey(month: MonthIndex) throws(RetentionError) -> SymmetricKey {
         let path = periodPath(month)
         if let key = try read(path) { return key }
         if readOnly {
@@ -44,23 +45,23 @@ public final class KeyVault: @unchecked Sendable {
     }
 
     /// The key of a period if it exists on disk; never creates one.
-    public func existingPeriodKey(month: Int64) throws(RetentionError) -> SymmetricKey? {
+    public func existingPeriodKey(month: MonthIndex) throws(RetentionError) -> SymmetricKey? {
         try read(periodPath(month))
     }
 
     /// The months that have a key on disk.
-    public func periodMonths() -> [Int64] {
+    public func periodMonths() -> [MonthIndex] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.compactMap { name -> Int64? in
+        return names.compactMap { name -> MonthIndex? in
             guard name.hasPrefix("period-"), name.hasSuffix(".key") else { return nil }
             let parts = name.dropFirst(7).dropLast(4).split(separator: "-")
             guard parts.count == 2, let year = Int64(parts[0]), let month = Int64(parts[1]) else { return nil }
-            return year * 12 + month - 1
+            return MonthIndex(year: year, month: month)
         }.sorted()
     }
 
     /// Destroys a period key: overwritten with zeros, synced, and unlinked.
-    public func destroyPeriodKey(month: Int64) throws(RetentionError) {
+    public func destroyPeriodKey(month: MonthIndex) throws(RetentionError) {
         if readOnly { return }
         let path = periodPath(month)
         let fd = open(path, O_WRONLY)
@@ -89,10 +90,8 @@ public final class KeyVault: @unchecked Sendable {
         return code.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
-    private func periodPath(_ month: Int64) -> String {
-        let year = month >= 0 ? month / 12 : (month - 11) / 12
-        let m = month - year * 12 + 1
-        return "\(directory)/period-\(year)-\(m < 10 ? "0" : "")\(m).key"
+    private func periodPath(_ month: MonthIndex) -> String {
+        "\(directory)/period-\(month).key"
     }
 
     private func read(_ path: String) throws(RetentionError) -> SymmetricKey? {

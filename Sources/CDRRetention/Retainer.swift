@@ -36,10 +36,10 @@ public final class Retainer {
     /// of day. When `asOf` falls on the last day of a month, the source month's later days (31 May for
     /// 30 November) all fall due on that day, each up to `asOf`'s time of day; ``recordCutoff(asOf:)``
     /// alone would keep them.
-    public func monthEndWindows(asOf: Int64) -> [(day: Int64, before: Int64)] {
-        let asOfDay = CallRecord.dayOf(asOf)
-        let timeOfDay = asOf - asOfDay * 86_400
-        let (year, month, day) = CivilTime.date(days: asOfDay)
+    public func monthEndWindows(asOf: Int64) -> [(day: UTCDay, before: Int64)] {
+        let asOfDay = EpochSeconds(asOf).day
+        let timeOfDay = asOf - asOfDay.start.rawValue
+        let (year, month, day) = asOfDay.date
         guard day == CivilTime.daysInMonth(year: year, month: month) else { return [] }
         let index = year * 12 + (month - 1) - Int64(policy.fullRecordMonths)
         let sourceYear = index >= 0 ? index / 12 : (index - 11) / 12
@@ -47,14 +47,14 @@ public final class Retainer {
         let last = CivilTime.daysInMonth(year: sourceYear, month: sourceMonth)
         guard last > day else { return [] }
         return ((day + 1)...last).map { sourceDay in
-            let dayNumber = CivilTime.days(year: sourceYear, month: sourceMonth, day: sourceDay)
-            return (dayNumber, dayNumber * 86_400 + timeOfDay)
+            let due = UTCDay(year: sourceYear, month: sourceMonth, day: sourceDay)
+            return (due, due.start.rawValue + timeOfDay)
         }
     }
 
-    /// Aggregates of days before this day number are due at `asOf`.
-    public func aggregateCutoffDay(asOf: Int64) -> Int64 {
-        CallRecord.dayOf(CivilTime.adding(months: Int64(-12 * policy.aggregateYears), to: asOf))
+    /// Aggregates of days before this day are due at `asOf`.
+    public func aggregateCutoffDay(asOf: Int64) -> UTCDay {
+        EpochSeconds(asOf).adding(months: Int64(-12 * policy.aggregateYears)).day
     }
 
     /// Runs retention as of `asOf`. A dry run does everything inside one transaction and rolls it back.
@@ -62,7 +62,7 @@ public final class Retainer {
     public func run(
         asOf: Int64,
         dryRun: Bool = false,
-        progress: (Int64) -> Void = { _ in }
+        progress: (UTCDay) -> Void = { _ in }
     ) throws(RetentionError) -> RetentionReport {
         try RetentionError.wrapping { try runThrowing(asOf: asOf, dryRun: dryRun, progress: progress) }
     }
@@ -79,8 +79,8 @@ public final class Retainer {
         var months: [String: RetentionReport.Month] = [:]
         var cellsWritten: Int64 = 0
 
-        mutating func count(month: Int64, rolledUp: Int64, held: Int64, cells: Int64) {
-            let name = CivilTime.monthName(month)
+        mutating func count(month: MonthIndex, rolledUp: Int64, held: Int64, cells: Int64) {
+            let name = month.description
             months[name, default: .init(month: name, rolledUp: 0, held: 0)].rolledUp += rolledUp
             months[name, default: .init(month: name, rolledUp: 0, held: 0)].held += held
             cellsWritten += cells
@@ -92,7 +92,7 @@ public final class Retainer {
         dryRun ? try body() : try store.atomically(body)
     }
 
-    private func runThrowing(asOf: Int64, dryRun: Bool, progress: (Int64) -> Void) throws -> RetentionReport {
+    private func runThrowing(asOf: Int64, dryRun: Bool, progress: (UTCDay) -> Void) throws -> RetentionReport {
         let cutoff = recordCutoff(asOf: asOf)
         let aggregateDay = aggregateCutoffDay(asOf: asOf)
         var report = RetentionReport(
@@ -111,7 +111,7 @@ public final class Retainer {
         }
         if !dryRun { try store.reclaimSpace() }
         let runID = try batch(dryRun) {
-            try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay * 86_400)
+            try store.beginRetentionRun(asOf: asOf, recordCutoff: cutoff, aggregateCutoff: aggregateDay.start.rawValue)
         }
         report.alertsDeleted = try batch(dryRun) { try store.deleteAlerts(lastBefore: cutoff) }
         var pass = Pass(
@@ -133,7 +133,7 @@ public final class Retainer {
             _ = try store.deleteMembers(closedBy: cutoff)
             return deleted
         }
-        let inUse = Set(try store.openMemberCells().map { CivilTime.monthIndex(days: CallRecord.dayOf($0 - 1)) })
+        let inUse = Set(try store.openMemberCells().map { EpochSeconds($0 - 1).day.month })
         let destroy = vault.periodMonths().filter { !inUse.contains($0) }
         report.keysDestroyed = Int64(destroy.count)
         if dryRun { return report }
@@ -145,8 +145,8 @@ public final class Retainer {
     }
 
     /// Months wholly past the cut-off: each rolled up and dropped in one pass (unless a hold covers it).
-    private func rollUpWholeMonths(_ pass: inout Pass, progress: (Int64) -> Void) throws {
-        for month in try store.partitionMonths() where CivilTime.firstDay(ofMonth: month + 1) * 86_400 <= pass.cutoff {
+    private func rollUpWholeMonths(_ pass: inout Pass, progress: (UTCDay) -> Void) throws {
+        for month in try store.partitionMonths() where month.next.firstDay.start.rawValue <= pass.cutoff {
             let current = pass
             guard
                 let (rolledUp, cells) = try batch(
@@ -164,15 +164,15 @@ public final class Retainer {
                 )
             else { continue }
             pass.count(month: month, rolledUp: rolledUp, held: 0, cells: cells)
-            progress(CivilTime.firstDay(ofMonth: month + 1) - 1)
+            progress(month.days.upperBound)
         }
     }
 
     /// The days before the cut-off still holding records: each rolled up with row deletes, in its own
     /// transaction.
-    private func rollUpDays(_ pass: inout Pass, progress: (Int64) -> Void) throws {
-        var day: Int64?
-        while let next = try store.nextRecordDay(after: day, through: CallRecord.dayOf(pass.cutoff - 1)) {
+    private func rollUpDays(_ pass: inout Pass, progress: (UTCDay) -> Void) throws {
+        var day: UTCDay?
+        while let next = try store.nextRecordDay(after: day, through: EpochSeconds(pass.cutoff - 1).day) {
             day = next
             let current = pass
             let (rolledUp, held, cells) = try batch(pass.dryRun) {
@@ -186,15 +186,15 @@ public final class Retainer {
                 )
             }
             if rolledUp == 0 && held == 0 { continue }
-            pass.count(month: CivilTime.monthIndex(days: next), rolledUp: rolledUp, held: held, cells: cells)
+            pass.count(month: next.month, rolledUp: rolledUp, held: held, cells: cells)
             progress(next)
         }
     }
 
     /// The last days of a longer source month that fall due on a shorter month's last day (the month-end rule).
-    private func rollUpMonthEnds(_ pass: inout Pass, progress: (Int64) -> Void) throws {
+    private func rollUpMonthEnds(_ pass: inout Pass, progress: (UTCDay) -> Void) throws {
         for window in monthEndWindows(asOf: pass.asOf)
-        where try store.nextRecordDay(after: window.day - 1, through: window.day) == window.day {
+        where try store.nextRecordDay(after: window.day.advanced(by: -1), through: window.day) == window.day {
             let current = pass
             let (rolledUp, held, cells) = try batch(pass.dryRun) {
                 try rollUp(
@@ -208,7 +208,7 @@ public final class Retainer {
                 )
             }
             if rolledUp == 0 && held == 0 { continue }
-            pass.count(month: CivilTime.monthIndex(days: window.day), rolledUp: rolledUp, held: held, cells: cells)
+            pass.count(month: window.day.month, rolledUp: rolledUp, held: held, cells: cells)
             progress(window.day)
         }
     }
@@ -236,28 +236,28 @@ public final class Retainer {
     /// Rolls up every record of a month that is wholly past its limit and drops the month's partition, in
     /// one transaction; returns nil (and does nothing) when a hold covers any of its records.
     private func rollUpPartition(
-        month: Int64,
+        month: MonthIndex,
         cutoff: Int64,
         holds: [Hold],
         openClosings: Set<Int64>,
         runID: Int64,
         dryRun: Bool
     ) throws -> (Int64, Int64)? {
-        let lastDay = CivilTime.firstDay(ofMonth: month + 1) - 1
-        var days: [Int64] = []
-        var day = CivilTime.firstDay(ofMonth: month) - 1
+        let lastDay = month.days.upperBound
+        var days: [UTCDay] = []
+        var day = month.firstDay.advanced(by: -1)
         while let next = try store.nextRecordDay(after: day, through: lastDay) {
-            if !(try heldRecords(day: next, before: (next + 1) * 86_400, holds: holds)).isEmpty { return nil }
-            if !(try store.evidenceRecordIDs(day: next, before: (next + 1) * 86_400)).isEmpty { return nil }
+            if !(try heldRecords(day: next, before: next.end.rawValue, holds: holds)).isEmpty { return nil }
+            if !(try store.evidenceRecordIDs(day: next, before: next.end.rawValue)).isEmpty { return nil }
             days.append(next)
             day = next
         }
         var rolledUp: Int64 = 0
         var cells: Int64 = 0
         let lastIDs = try store.lastRecordIDs(month: month)
-        var open: [Int64: Rollup] = [:]
+        var open: [UTCDay: Rollup] = [:]
         try store.forEachRecord(month: month) { facts in
-            let day = CallRecord.dayOf(facts.start)
+            let day = EpochSeconds(facts.start).day
             let rollup: Rollup
             if let existing = open[day] {
                 rollup = existing
@@ -280,13 +280,13 @@ public final class Retainer {
             throw RetentionError.mismatch(day: lastDay, rolledUp: rolledUp, deleted: stored)
         }
         try store.dropPartition(month: month)
-        try store.addRetentionMonth(runID: runID, month: CivilTime.monthName(month), rolledUp: rolledUp, held: 0)
+        try store.addRetentionMonth(runID: runID, month: month.description, rolledUp: rolledUp, held: 0)
         return (rolledUp, cells)
     }
 
     /// The ids of a day's records started before `before` that an active hold covers.
-    private func heldRecords(day: Int64, before: Int64, holds: [Hold]) throws -> Set<Int64> {
-        let dayStart = day * 86_400
+    private func heldRecords(day: UTCDay, before: Int64, holds: [Hold]) throws -> Set<Int64> {
+        let dayStart = day.start.rawValue
         var held = Set<Int64>()
         for hold in holds where hold.window.lowerBound < before && hold.window.upperBound >= dayStart {
             let window = max(hold.window.lowerBound, dayStart)...min(hold.window.upperBound, before - 1)
@@ -297,7 +297,7 @@ public final class Retainer {
 
     /// Rolls up and deletes one day's due, unheld records; returns (rolled up, held, cells written).
     private func rollUp(
-        day: Int64,
+        day: UTCDay,
         cutoff: Int64,
         before dueBefore: Int64? = nil,
         holds: [Hold],
@@ -305,7 +305,7 @@ public final class Retainer {
         runID: Int64,
         dryRun: Bool
     ) throws -> (Int64, Int64, Int64) {
-        let before = dueBefore ?? min(cutoff, (day + 1) * 86_400)
+        let before = dueBefore ?? min(cutoff, day.end.rawValue)
         let held = try heldRecords(day: day, before: before, holds: holds)
             .union(try store.evidenceRecordIDs(day: day, before: before))
         if !held.isEmpty { try store.setExcludedRecords(held) }
@@ -322,7 +322,7 @@ public final class Retainer {
         if deleted > 0 || !held.isEmpty {
             try store.addRetentionMonth(
                 runID: runID,
-                month: CivilTime.monthName(CivilTime.monthIndex(days: day)),
+                month: day.month.description,
                 rolledUp: deleted,
                 held: Int64(held.count)
             )
@@ -333,7 +333,7 @@ public final class Retainer {
     /// Folds one day's due records (started before `before`, held ones excluded) into the aggregates;
     /// returns (records, cells written). Deleting them is the caller's part of the same transaction.
     private func aggregate(
-        day: Int64,
+        day: UTCDay,
         before: Int64,
         cutoff: Int64,
         excludingHeld: Bool,
@@ -352,10 +352,10 @@ public final class Retainer {
     }
 
     /// An empty roll-up of a day, with keyed identities when any of its cells is or was open.
-    private func makeRollup(day: Int64, cutoff: Int64, openClosings: Set<Int64>, dryRun: Bool) throws -> Rollup {
+    private func makeRollup(day: UTCDay, cutoff: Int64, openClosings: Set<Int64>, dryRun: Bool) throws -> Rollup {
         var identity = Rollup.Identity.transient
-        if tracked((day + 1) * 86_400, cutoff: cutoff, openClosings: openClosings) {
-            let month = CivilTime.monthIndex(days: day)
+        if tracked(day.end.rawValue, cutoff: cutoff, openClosings: openClosings) {
+            let month = day.month
             let key = dryRun ? try vault.existingPeriodKey(month: month) : try vault.periodKey(month: month)
             identity = .keyed(key ?? SymmetricKey(size: .bits256))
         }
@@ -366,7 +366,7 @@ public final class Retainer {
 
     /// Writes a roll-up's cells under the small-cell rule; returns how many cells were written.
     private func publish(_ rollup: Rollup, cutoff: Int64, openClosings: Set<Int64>) throws -> Int64 {
-        let keyed = tracked((rollup.day + 1) * 86_400, cutoff: cutoff, openClosings: openClosings)
+        let keyed = tracked(rollup.day.end.rawValue, cutoff: cutoff, openClosings: openClosings)
         let hasStored = try store.hasAggregates(day: rollup.day)
         let k = Int64(policy.smallCellK)
         let cells = try rollup.cells(k: policy.smallCellK) { cell, group in
@@ -406,6 +406,7 @@ public final class Retainer {
 
     /// When a cell can receive no more records: the end of its hour, or of its day for a whole-day cell.
     static func closesAt(_ cell: AggregateCell) -> Int64 {
-        cell.day * 86_400 + (cell.hour == AggregateCell.wholeDay ? 86_400 : (cell.hour + 1) * 3_600)
+        UTCDay(cell.day).start.rawValue
+            + (cell.hour == AggregateCell.wholeDay ? UTCDay.seconds : (cell.hour + 1) * 3_600)
     }
 }

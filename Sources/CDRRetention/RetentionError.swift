@@ -1,3 +1,4 @@
+import CDRModel
 import CDRStorage
 
 /// Why a retention, hold or aggregate operation could not be done.
@@ -9,7 +10,7 @@ public enum RetentionError: Error, Sendable, CustomStringConvertible {
     /// The store refused an operation.
     case store(StoreError)
     /// A batch deleted a different number of records than it rolled up; it was rolled back.
-    case mismatch(day: Int64, rolledUp: Int64, deleted: Int64)
+    case mismatch(day: UTCDay, rolledUp: Int64, deleted: Int64)
     /// A request named something that does not exist or is not allowed.
     case invalid(String)
 

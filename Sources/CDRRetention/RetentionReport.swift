@@ -17,8 +17,8 @@ public struct RetentionReport: Sendable, Codable, Equatable {
     public var asOf: Int64
     /// Full records that started before this were due.
     public var recordCutoff: Int64
-    /// Aggregates of days before this day number were due.
-    public var aggregateCutoffDay: Int64
+    /// Aggregates of days before this day were due.
+    public var aggregateCutoffDay: UTCDay
     /// True when nothing was changed.
     public var dryRun: Bool
     /// Per-month counts.
@@ -44,7 +44,7 @@ public struct RetentionReport: Sendable, Codable, Equatable {
         var lines = [
             "\(dryRun ? "dry run: would roll up" : "rolled up") \(rolledUp) records (cut-off \(CivilTime.iso8601(recordCutoff)))"
                 + ", \(held) held; \(cellsWritten) aggregate cells written, \(aggregatesDeleted) expired aggregate cells "
-                + "deleted (before \(CivilTime.iso8601(aggregateCutoffDay * 86_400).prefix(10))), \(keysDestroyed) keys destroyed, "
+                + "deleted (before \(aggregateCutoffDay)), \(keysDestroyed) keys destroyed, "
                 + "\(alertsDeleted) fraud alerts expired"
         ]
         if !months.isEmpty {

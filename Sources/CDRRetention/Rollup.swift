@@ -47,7 +47,9 @@ public final class Rollup {
     ]
 
     /// The UTC day being rolled up.
-    public let day: Int64
+    public let day: UTCDay
+    /// The day's first second, the origin of its hours.
+    private let dayStart: Int64
     /// Records added so far.
     public private(set) var records: Int64 = 0
     private let vocabulary: CellVocabulary
@@ -60,8 +62,9 @@ public final class Rollup {
     public var lateBefore: Int64?
 
     /// Creates an empty roll-up of `day`; roll-ups of many days share one vocabulary.
-    public init(day: Int64, vocabulary: CellVocabulary, identity: Identity) {
+    public init(day: UTCDay, vocabulary: CellVocabulary, identity: Identity) {
         self.day = day
+        dayStart = day.start.rawValue
         self.vocabulary = vocabulary
         self.identity = identity
     }
@@ -76,7 +79,7 @@ public final class Rollup {
         let calling = vocabulary.place(facts.calling)
         let dialled = vocabulary.place(facts.dialled)
         var key = Key(
-            hour: Int8((facts.start - day * 86_400) / 3_600),
+            hour: Int8((facts.start - dayStart) / 3_600),
             carrier: vocabulary.carrierID(facts.carrier),
             destination: dialled.general,
             direction: vocabulary.direction(calling: calling.site, dialled: dialled.site),
@@ -161,7 +164,7 @@ public final class Rollup {
     private func aggregateCell(_ key: Key) -> AggregateCell {
         let general = vocabulary.general(key.destination)
         return AggregateCell(
-            day: day,
+            day: day.rawValue,
             hour: Int64(key.hour),
             carrier: vocabulary.carrier(key.carrier),
             country: general.country,

@@ -55,30 +55,29 @@ extension SQLiteStore {
     }
 
     /// True when any aggregate cell exists for the day.
-    public func hasAggregates(day: Int64) throws(StoreError) -> Bool {
+    public func hasAggregates(day: UTCDay) throws(StoreError) -> Bool {
         let statement = try cached("hasAggregates", "SELECT 1 FROM aggregates WHERE day = ? LIMIT 1")
-        statement.bind(1, day)
+        statement.bind(1, day.rawValue)
         defer { statement.reset() }
         return try statement.step()
     }
 
     /// Deletes the aggregates of days before `day`; returns how many cells went. The monthly summary
     /// loses the months before `day`'s month and has that month rebuilt from the cells that remain.
-    public func deleteAggregates(before day: Int64) throws(StoreError) -> Int64 {
+    public func deleteAggregates(before day: UTCDay) throws(StoreError) -> Int64 {
         let statement = try cached("deleteAggregates", "DELETE FROM aggregates WHERE day < ?")
-        statement.bind(1, day)
+        statement.bind(1, day.rawValue)
         defer { statement.reset() }
         try statement.step()
         let deleted = Int64(connection.changes)
         guard deleted > 0 else { return 0 }
-        let month = CivilTime.monthIndex(days: day)
-        let monthEnd = CivilTime.firstDay(ofMonth: month + 1) - 1
+        let month = day.month
         try connection.execute(
             """
-            DELETE FROM aggregates_monthly WHERE month <= \(month);
-            DELETE FROM aggregates_daily WHERE day < \(day);
-            DELETE FROM aggregates_day_totals WHERE day < \(day);
-            \(AggregateSummary.monthly.rebuild(days: day...monthEnd, time: month));
+            DELETE FROM aggregates_monthly WHERE month <= \(month.rawValue);
+            DELETE FROM aggregates_daily WHERE day < \(day.rawValue);
+            DELETE FROM aggregates_day_totals WHERE day < \(day.rawValue);
+            \(AggregateSummary.monthly.rebuild(days: day.rawValue...month.days.upperBound.rawValue, time: month.rawValue));
             """
         )
         return deleted
@@ -117,7 +116,7 @@ extension SQLiteStore {
 
     /// Calls `body` with every stored cell whose day is in `days`, in key order.
     public func forEachAggregate(
-        days: ClosedRange<Int64>,
+        days: ClosedRange<UTCDay>,
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
         let statement = try connection.prepare(
@@ -127,8 +126,8 @@ extension SQLiteStore {
             FROM aggregates WHERE day BETWEEN ? AND ?
             """
         )
-        statement.bind(1, days.lowerBound)
-        statement.bind(2, days.upperBound)
+        statement.bind(1, days.lowerBound.rawValue)
+        statement.bind(2, days.upperBound.rawValue)
         while try statement.step() {
             let cell = AggregateCell(
                 day: statement.int(0),

@@ -18,15 +18,15 @@ extension SQLiteStore {
         """
 
     /// The table name of a month's partition.
-    public static func partitionName(month: Int64) -> String {
-        "records_" + String(CivilTime.monthName(month).map { $0 == "-" ? "_" : $0 })
+    public static func partitionName(month: MonthIndex) -> String {
+        "records_" + String(month.description.map { $0 == "-" ? "_" : $0 })
     }
 
     /// The month indexes that have a partition, oldest first.
-    public func partitionMonths() throws(StoreError) -> [Int64] {
+    public func partitionMonths() throws(StoreError) -> [MonthIndex] {
         let statement = try connection.prepare("SELECT month FROM partitions ORDER BY month")
-        var months: [Int64] = []
-        while try statement.step() { months.append(statement.int(0)) }
+        var months: [MonthIndex] = []
+        while try statement.step() { months.append(MonthIndex(statement.int(0))) }
         return months
     }
 
@@ -37,7 +37,7 @@ extension SQLiteStore {
     }
 
     /// The number of records in a month's partition.
-    public func partitionRecordCount(month: Int64) throws(StoreError) -> Int64 {
+    public func partitionRecordCount(month: MonthIndex) throws(StoreError) -> Int64 {
         guard knownPartitions.contains(month) else { return 0 }
         let statement = try connection.prepare("SELECT count(*) FROM \(Self.partitionName(month: month))")
         _ = try statement.step()
@@ -46,7 +46,7 @@ extension SQLiteStore {
 
     /// The partition table holding the records of `day`, created (with its indexes) when missing.
     func ensurePartition(day: Int64) throws(StoreError) -> String {
-        let month = CivilTime.monthIndex(days: day)
+        let month = UTCDay(day).month
         let name = Self.partitionName(month: month)
         if knownPartitions.contains(month) { return name }
         try connection.execute(
@@ -79,7 +79,7 @@ extension SQLiteStore {
             ) STRICT;
             CREATE UNIQUE INDEX IF NOT EXISTS \(name)_by_calling ON \(name)(day, calling, key);
             CREATE INDEX IF NOT EXISTS \(name)_by_dialled ON \(name)(day, dialled);
-            INSERT OR IGNORE INTO partitions(month, name) VALUES (\(month), '\(name)');
+            INSERT OR IGNORE INTO partitions(month, name) VALUES (\(month.rawValue), '\(name)');
             """
         )
         knownPartitions.insert(month)
@@ -89,7 +89,7 @@ extension SQLiteStore {
 
     /// The partition of `day` if it exists.
     func existingPartition(day: Int64) -> String? {
-        let month = CivilTime.monthIndex(days: day)
+        let month = UTCDay(day).month
         return knownPartitions.contains(month) ? Self.partitionName(month: month) : nil
     }
 
@@ -112,11 +112,11 @@ extension SQLiteStore {
     /// ``reclaimSpace()`` rebuilds the file from the live data after the commit (cheap, since little is
     /// live); otherwise `secure_delete = ON` overwrites every freed page with zeros in this transaction,
     /// and later loads reuse them.
-    public func dropPartition(month: Int64) throws(StoreError) {
+    public func dropPartition(month: MonthIndex) throws(StoreError) {
         guard knownPartitions.contains(month) else { return }
         let name = Self.partitionName(month: month)
-        let first = CivilTime.firstDay(ofMonth: month)
-        let last = CivilTime.firstDay(ofMonth: month + 1) - 1
+        let first = month.days.lowerBound.rawValue
+        let last = month.days.upperBound.rawValue
         var fast = false
         if let pages = try? pageCount(of: name), let free = try? pragma("freelist_count"),
             let total = try? pragma("page_count")
@@ -129,7 +129,7 @@ extension SQLiteStore {
             PRAGMA secure_delete = \(fast ? "FAST" : "ON");
             DROP TABLE \(name);
             PRAGMA secure_delete = ON;
-            DELETE FROM partitions WHERE month = \(month);
+            DELETE FROM partitions WHERE month = \(month.rawValue);
             """
         )
         knownPartitions.remove(month)
@@ -166,14 +166,14 @@ extension SQLiteStore {
             """
         )
         let days = try store.connection.prepare("SELECT DISTINCT day FROM records_legacy ORDER BY day")
-        var months = Set<Int64>()
-        while try days.step() { months.insert(CivilTime.monthIndex(days: days.int(0))) }
+        var months = Set<MonthIndex>()
+        while try days.step() { months.insert(UTCDay(days.int(0)).month) }
         for month in months.sorted() {
-            let name = try store.ensurePartition(day: CivilTime.firstDay(ofMonth: month))
+            let name = try store.ensurePartition(day: month.firstDay.rawValue)
             try store.connection.execute(
                 """
                 INSERT INTO \(name)(\(legacyColumns)) SELECT \(legacyColumns) FROM records_legacy
-                WHERE day BETWEEN \(CivilTime.firstDay(ofMonth: month)) AND \(CivilTime.firstDay(ofMonth: month + 1) - 1)
+                WHERE day BETWEEN \(month.days.lowerBound.rawValue) AND \(month.days.upperBound.rawValue)
                 ORDER BY id
                 """
             )

@@ -7,7 +7,7 @@ extension SQLiteStore {
     public func records(number: String, from: Int64? = nil, to: Int64? = nil) throws(StoreError) -> [StoredRecord] {
         var result: [StoredRecord] = []
         for month in knownPartitions.sorted() {
-            let monthDays = CivilTime.firstDay(ofMonth: month)...(CivilTime.firstDay(ofMonth: month + 1) - 1)
+            let monthDays = month.firstDay.rawValue...month.days.upperBound.rawValue
             let firstDay = max(monthDays.lowerBound, from.map { CallRecord.dayOf($0) } ?? monthDays.lowerBound)
             let lastDay = min(monthDays.upperBound, to.map { CallRecord.dayOf($0) } ?? monthDays.upperBound)
             guard firstDay <= lastDay else { continue }

@@ -3,24 +3,24 @@ import CDRStorage
 
 extension SQLiteStore {
     /// The first day after `day` (or the first day at all) on which full records are stored, up to `limit`.
-    public func nextRecordDay(after day: Int64?, through limit: Int64) throws(StoreError) -> Int64? {
-        let after = day ?? Int64.min
-        for month in knownPartitions.sorted() where CivilTime.firstDay(ofMonth: month + 1) > after {
-            if CivilTime.firstDay(ofMonth: month) > limit { return nil }
+    public func nextRecordDay(after day: UTCDay?, through limit: UTCDay) throws(StoreError) -> UTCDay? {
+        let after = day?.rawValue ?? Int64.min
+        for month in knownPartitions.sorted() where month.next.firstDay.rawValue > after {
+            if month.firstDay > limit { return nil }
             let statement = try connection.prepare(
                 "SELECT min(day) FROM \(Self.partitionName(month: month)) WHERE day > ? AND day <= ?"
             )
             statement.bind(1, after)
-            statement.bind(2, limit)
-            if try statement.step(), let found = statement.optionalInt(0) { return found }
+            statement.bind(2, limit.rawValue)
+            if try statement.step(), let found = statement.optionalInt(0) { return UTCDay(found) }
         }
         return nil
     }
 
     /// The ids of the records of `day` that concern `number` (as A, B or C party) and started in `window`.
-    public func recordIDs(day: Int64, number: String, window: ClosedRange<Int64>) throws(StoreError) -> Set<Int64> {
+    public func recordIDs(day: UTCDay, number: String, window: ClosedRange<Int64>) throws(StoreError) -> Set<Int64> {
         var ids = Set<Int64>()
-        guard let table = existingPartition(day: day) else { return ids }
+        guard let table = existingPartition(day: day.rawValue) else { return ids }
         let queries = [
             "SELECT id FROM \(table) WHERE day = ? AND calling = ? AND start_at BETWEEN ? AND ?",
             "SELECT id FROM \(table) WHERE day = ? AND dialled = ? AND start_at BETWEEN ? AND ?",
@@ -31,7 +31,7 @@ extension SQLiteStore {
         ]
         for sql in queries {
             let statement = try cached(sql, sql)
-            statement.bind(1, day)
+            statement.bind(1, day.rawValue)
             statement.bind(2, number)
             statement.bind(3, window.lowerBound)
             statement.bind(4, window.upperBound)
@@ -58,19 +58,19 @@ extension SQLiteStore {
     /// Calls `body` with the facts of every record of `day` that started before `before`, skipping the
     /// excluded (held) ids when `excludingHeld`.
     public func forEachRecord(
-        day: Int64,
+        day: UTCDay,
         before: Int64,
         excludingHeld: Bool,
         _ body: (borrowing RecordFacts) throws -> Void
     ) throws {
-        guard let table = existingPartition(day: day) else { return }
+        guard let table = existingPartition(day: day.rawValue) else { return }
         let sql = """
             SELECT id, calling, dialled, carrier, start_at, answer_at IS NOT NULL, duration, billsec, disposition,
                 leg, part
             FROM \(table) WHERE day = ? AND start_at < ?
             """ + (excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : "")
         let statement = try cached(sql, sql)
-        statement.bind(1, day)
+        statement.bind(1, day.rawValue)
         statement.bind(2, before)
         defer { statement.reset() }
         while try statement.step() { try body(Self.facts(statement)) }
@@ -78,18 +78,18 @@ extension SQLiteStore {
 
     /// The highest record id of each day in a month's partition: a sequential scan has seen the whole day
     /// once it passes that id.
-    public func lastRecordIDs(month: Int64) throws(StoreError) -> [Int64: Int64] {
+    public func lastRecordIDs(month: MonthIndex) throws(StoreError) -> [UTCDay: Int64] {
         guard knownPartitions.contains(month) else { return [:] }
         let statement = try connection.prepare(
             "SELECT day, max(id) FROM \(Self.partitionName(month: month)) GROUP BY day"
         )
-        var result: [Int64: Int64] = [:]
-        while try statement.step() { result[statement.int(0)] = statement.int(1) }
+        var result: [UTCDay: Int64] = [:]
+        while try statement.step() { result[UTCDay(statement.int(0))] = statement.int(1) }
         return result
     }
 
     /// Calls `body` with the facts of every record in a month's partition, in id (storage) order.
-    public func forEachRecord(month: Int64, _ body: (borrowing RecordFacts) throws -> Void) throws {
+    public func forEachRecord(month: MonthIndex, _ body: (borrowing RecordFacts) throws -> Void) throws {
         guard knownPartitions.contains(month) else { return }
         let statement = try connection.prepare(
             """
@@ -121,20 +121,20 @@ extension SQLiteStore {
 
     /// Deletes the records (and their diversions) that ``forEachRecord(day:before:excludingHeld:_:)``
     /// visits with the same arguments; returns how many records went.
-    public func deleteRecords(day: Int64, before: Int64, excludingHeld: Bool) throws(StoreError) -> Int64 {
-        guard let table = existingPartition(day: day) else { return 0 }
+    public func deleteRecords(day: UTCDay, before: Int64, excludingHeld: Bool) throws(StoreError) -> Int64 {
+        guard let table = existingPartition(day: day.rawValue) else { return 0 }
         let exclusion = excludingHeld ? " AND id NOT IN (SELECT id FROM temp.excluded_records)" : ""
         let diversionSQL =
             "DELETE FROM diversions WHERE day = ?1 AND record_id IN (SELECT id FROM \(table) WHERE day = ?1 AND start_at < ?2"
             + exclusion + ")"
         let diversions = try cached(diversionSQL, diversionSQL)
-        diversions.bind(1, day)
+        diversions.bind(1, day.rawValue)
         diversions.bind(2, before)
         defer { diversions.reset() }
         try diversions.step()
         let recordSQL = "DELETE FROM \(table) WHERE day = ? AND start_at < ?" + exclusion
         let records = try cached(recordSQL, recordSQL)
-        records.bind(1, day)
+        records.bind(1, day.rawValue)
         records.bind(2, before)
         defer { records.reset() }
         try records.step()
@@ -236,15 +236,15 @@ extension SQLiteStore {
     }
 
     /// The ids of the records of `day` started before `before` that a fraud alert cites as evidence.
-    public func evidenceRecordIDs(day: Int64, before: Int64) throws(StoreError) -> Set<Int64> {
-        guard let table = existingPartition(day: day) else { return [] }
+    public func evidenceRecordIDs(day: UTCDay, before: Int64) throws(StoreError) -> Set<Int64> {
+        guard let table = existingPartition(day: day.rawValue) else { return [] }
         let statement = try connection.prepare(
             """
             SELECT r.id FROM \(table) r
             WHERE r.day = ? AND r.start_at < ? AND r.id IN (SELECT e.value FROM alerts a, json_each(a.evidence) e)
             """
         )
-        statement.bind(1, day)
+        statement.bind(1, day.rawValue)
         statement.bind(2, before)
         var ids = Set<Int64>()
         while try statement.step() { ids.insert(statement.int(0)) }

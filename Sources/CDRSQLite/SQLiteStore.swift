@@ -17,7 +17,7 @@ public final class SQLiteStore {
     private var partitionInserts: [Int64: Statement] = [:]
     private var lastInsert: (days: ClosedRange<Int64>, statement: Statement)?
     /// The months that have a partition table.
-    var knownPartitions = Set<Int64>()
+    var knownPartitions = Set<MonthIndex>()
     /// The id the next stored record gets.
     var nextRecordID: Int64 = 1
     /// The audit chain key, once an append has loaded it (read from the key folder once, not per entry).

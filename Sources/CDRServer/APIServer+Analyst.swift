@@ -94,8 +94,10 @@ extension APIServer {
         let first = try query.day("from")
         let last = try query.day("to")
         guard first <= last else { throw HTTPError(.badRequest, message: "from is after to") }
-        guard last - first <= 6 * 366 else { throw HTTPError(.badRequest, message: "at most six years per request") }
-        let key = "\(prefix)|\(first)|\(last)|\(dimensions.map(\.rawValue).joined(separator: ","))"
+        guard first.distance(to: last) <= 6 * 366 else {
+            throw HTTPError(.badRequest, message: "at most six years per request")
+        }
+        let key = "\(prefix)|\(first.rawValue)|\(last.rawValue)|\(dimensions.map(\.rawValue).joined(separator: ","))"
         let version: Int64
         if let known = context?.dataVersion { version = known } else { version = try await dataVersion() }
         let kept = cache.withLock { $0.lookup(key) }
@@ -119,7 +121,7 @@ extension APIServer {
     /// Computes and renders an aggregate answer on the analysis pool.
     private func computeAnswer(
         _ key: String,
-        days: ClosedRange<Int64>,
+        days: ClosedRange<UTCDay>,
         by dimensions: [AggregateDimension],
         render: @escaping @Sendable ([AggregateRow]) -> String
     ) async throws -> ByteBuffer {

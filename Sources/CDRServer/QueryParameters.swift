@@ -39,13 +39,13 @@ struct QueryParameters {
         return value
     }
 
-    /// A calendar day `YYYY-MM-DD` as a day index.
-    func day(_ name: String) throws -> Int64 {
+    /// A calendar day `YYYY-MM-DD`.
+    func day(_ name: String) throws -> UTCDay {
         let text = try required(name, "YYYY-MM-DD")
         guard text.utf8.count == 10, let epoch = CivilTime.parseISO(text) else {
             throw HTTPError(.badRequest, message: "\(name) \"\(text)\" is not a date (YYYY-MM-DD)")
         }
-        return CallRecord.dayOf(epoch)
+        return EpochSeconds(epoch).day
     }
 
     /// An optional date or date-time (ISO 8601, UTC unless an offset is given) as epoch seconds; a bare

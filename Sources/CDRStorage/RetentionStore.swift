@@ -1,3 +1,5 @@
+import CDRModel
+
 /// What retention, legal holds and analysts' aggregate queries need of a store, so that the same code runs
 /// over the embedded SQLite store and PostgreSQL: month partitions of full records, the aggregate cells
 /// and their summaries, the members of still-open cells, holds, retention runs and the audit log.
@@ -12,21 +14,21 @@ public protocol RetentionStore: AuditLog {
     func reclaimSpace() throws
 
     /// The month indexes that have a partition of full records.
-    func partitionMonths() throws -> [Int64]
+    func partitionMonths() throws -> [MonthIndex]
     /// The records stored in a month's partition.
-    func partitionRecordCount(month: Int64) throws -> Int64
+    func partitionRecordCount(month: MonthIndex) throws -> Int64
     /// Drops a month's partition with its records.
-    func dropPartition(month: Int64) throws
+    func dropPartition(month: MonthIndex) throws
     /// For each day of a month, the id of the day's last record in ``forEachRecord(month:_:)``'s order.
-    func lastRecordIDs(month: Int64) throws -> [Int64: Int64]
+    func lastRecordIDs(month: MonthIndex) throws -> [UTCDay: Int64]
     /// Calls `body` with the facts of every record in a month's partition.
-    func forEachRecord(month: Int64, _ body: (borrowing RecordFacts) throws -> Void) throws
+    func forEachRecord(month: MonthIndex, _ body: (borrowing RecordFacts) throws -> Void) throws
     /// The first day after `day` (or the first at all) with full records, up to `limit`.
-    func nextRecordDay(after day: Int64?, through limit: Int64) throws -> Int64?
+    func nextRecordDay(after day: UTCDay?, through limit: UTCDay) throws -> UTCDay?
     /// The ids of the records of `day` concerning `number` (A, B or diverting party) started in `window`.
-    func recordIDs(day: Int64, number: String, window: ClosedRange<Int64>) throws -> Set<Int64>
+    func recordIDs(day: UTCDay, number: String, window: ClosedRange<Int64>) throws -> Set<Int64>
     /// The ids of the records of `day` started before `before` that a fraud alert cites as evidence.
-    func evidenceRecordIDs(day: Int64, before: Int64) throws -> Set<Int64>
+    func evidenceRecordIDs(day: UTCDay, before: Int64) throws -> Set<Int64>
     /// Deletes the fraud alerts whose last event is before `cutoff`, and the cases left without alerts;
     /// returns how many alerts went.
     func deleteAlerts(lastBefore cutoff: Int64) throws -> Int64
@@ -34,13 +36,13 @@ public protocol RetentionStore: AuditLog {
     func setExcludedRecords(_ ids: Set<Int64>) throws
     /// Calls `body` with the facts of each record of `day` started before `before`.
     func forEachRecord(
-        day: Int64,
+        day: UTCDay,
         before: Int64,
         excludingHeld: Bool,
         _ body: (borrowing RecordFacts) throws -> Void
     ) throws
     /// Deletes the records the same day visit would see; returns how many went.
-    func deleteRecords(day: Int64, before: Int64, excludingHeld: Bool) throws -> Int64
+    func deleteRecords(day: UTCDay, before: Int64, excludingHeld: Bool) throws -> Int64
 
     /// The closing times of cells whose members are kept while they are open.
     func openMemberCells() throws -> Set<Int64>
@@ -66,9 +68,9 @@ public protocol RetentionStore: AuditLog {
     /// The distinct-caller count of a stored cell, nil when it does not exist.
     func aggregateCallers(_ cell: AggregateCell) throws -> Int64?
     /// True when the day has any cell.
-    func hasAggregates(day: Int64) throws -> Bool
+    func hasAggregates(day: UTCDay) throws -> Bool
     /// Deletes the cells of days before `day` (and their summaries); returns how many cells went.
-    func deleteAggregates(before day: Int64) throws -> Int64
+    func deleteAggregates(before day: UTCDay) throws -> Int64
     /// Calls `body` with every summary row whose time key is in `times`.
     func forEachSummary(
         _ summary: AggregateSummary,
@@ -76,7 +78,7 @@ public protocol RetentionStore: AuditLog {
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws
     /// Calls `body` with every cell of the days `days`.
-    func forEachAggregate(days: ClosedRange<Int64>, _ body: (AggregateCell, AggregateCounts) throws -> Void) throws
+    func forEachAggregate(days: ClosedRange<UTCDay>, _ body: (AggregateCell, AggregateCounts) throws -> Void) throws
 
     /// Places a hold; returns it with its id.
     func addHold(

@@ -53,7 +53,7 @@ struct AggregatesCommand: ParsableCommand {
         let rows: [AggregateRow]
         do {
             rows = try AggregateQuery(store: try options.openStore(), policy: policy).run(
-                days: CallRecord.dayOf(first)...CallRecord.dayOf(last),
+                days: EpochSeconds(first).day...EpochSeconds(last).day,
                 by: dimensions,
                 includeRecords: !aggregatesOnly
             )

@@ -40,7 +40,7 @@ struct RetainCommand: ParsableCommand {
                 .run(asOf: clock, dryRun: dryRun) { day in
                     guard terminal, Date().timeIntervalSince(lastDraw) >= 0.2 else { return }
                     lastDraw = Date()
-                    let line = "retain: rolled up through \(CivilTime.iso8601(day * 86_400).prefix(10))"
+                    let line = "retain: rolled up through \(day)"
                     FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
                 }
         } catch {

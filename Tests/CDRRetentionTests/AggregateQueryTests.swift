@@ -14,7 +14,7 @@ struct AggregateQueryTests {
         let records = traffic(start: epoch("2025-01-01"), days: 120, perDay: 80)
         try scratch.load(records)
         let query = AggregateQuery(store: scratch.store, policy: RetentionPolicy())
-        let days = CallRecord.dayOf(epoch("2025-01-01"))...CallRecord.dayOf(epoch("2025-04-30"))
+        let days = EpochSeconds(epoch("2025-01-01")).day...EpochSeconds(epoch("2025-04-30")).day
         let before = try query.run(days: days, by: [.month])
         _ = try scratch.retainer().run(asOf: epoch("2025-09-15T06:30:00Z"))
         #expect(try scratch.scalar("SELECT count(*) FROM records") > 0)
@@ -39,7 +39,7 @@ struct AggregateQueryTests {
         try scratch.load(traffic(start: epoch("2024-01-01"), days: 200, perDay: 60))
         _ = try scratch.retainer().run(asOf: epoch("2025-06-01"))
         let query = AggregateQuery(store: scratch.store, policy: RetentionPolicy())
-        func compare(_ days: ClosedRange<Int64>, _ dimensions: [AggregateDimension]) throws {
+        func compare(_ days: ClosedRange<UTCDay>, _ dimensions: [AggregateDimension]) throws {
             let fast = try query.run(days: days, by: dimensions, includeRecords: false)
             var slow: [[String]: AggregateCounts] = [:]
             for row in try query.run(days: days, by: dimensions + [.hour], includeRecords: false) {
@@ -48,7 +48,7 @@ struct AggregateQueryTests {
             #expect(fast.count == slow.count && !fast.isEmpty)
             for row in fast { #expect(slow[row.values] == row.counts, "\(dimensions) \(row.values)") }
         }
-        let day = { (text: String) in CallRecord.dayOf(epoch(text)) }
+        let day = { (text: String) in EpochSeconds(epoch(text)).day }
         for range in [
             day("2024-01-10")...day("2024-05-20"), day("2024-02-01")...day("2024-04-30"),
             day("2024-03-03")...day("2024-03-09"),
@@ -76,7 +76,7 @@ struct AggregateQueryTests {
         let records = traffic(start: epoch("2025-01-01"), days: 3, perDay: 400)
         try scratch.load(records)
         let rows = try AggregateQuery(store: scratch.store, policy: RetentionPolicy()).run(
-            days: CallRecord.dayOf(epoch("2025-01-01"))...CallRecord.dayOf(epoch("2025-01-03")),
+            days: UTCDay(year: 2025, month: 1, day: 1)...UTCDay(year: 2025, month: 1, day: 3),
             by: [.day, .country]
         )
         let answered = records.filter { $0.answer != nil }
@@ -122,15 +122,15 @@ struct AggregateQueryTests {
     @Test("key files are 0600 in a 0700 directory, and a destroyed key is gone")
     func keyFiles() throws {
         let scratch = try Scratch()
-        _ = try scratch.vault.periodKey(month: 24_300)
+        _ = try scratch.vault.periodKey(month: MonthIndex(year: 2025, month: 1))
         let attributes = try FileManager.default.attributesOfItem(
             atPath: scratch.vault.directory + "/period-2025-01.key"
         )
         #expect(attributes[.posixPermissions] as? Int == 0o600)
         let folder = try FileManager.default.attributesOfItem(atPath: scratch.vault.directory)
         #expect(folder[.posixPermissions] as? Int == 0o700)
-        #expect(scratch.vault.periodMonths() == [24_300])
-        try scratch.vault.destroyPeriodKey(month: 24_300)
+        #expect(scratch.vault.periodMonths() == [MonthIndex(year: 2025, month: 1)])
+        try scratch.vault.destroyPeriodKey(month: MonthIndex(year: 2025, month: 1))
         #expect(scratch.vault.periodMonths().isEmpty)
         let pseudonym = try scratch.vault.auditPseudonym("+447911123456")
         let again = try scratch.vault.auditPseudonym("+447911123456")

@@ -147,7 +147,7 @@ struct RetainerTests {
         try split.load(records)
         let first = try split.retainer().run(asOf: epoch("2025-09-10T14:30:00Z"))
         #expect(first.rolledUp > 0 && first.rolledUp < Int64(records.count))
-        #expect(split.vault.periodMonths() == [CivilTime.monthIndex(days: CallRecord.dayOf(base))])
+        #expect(split.vault.periodMonths() == [EpochSeconds(base).day.month])
         #expect(try split.scalar("SELECT count(*) FROM rollup_members") > 0)
         let second = try split.retainer().run(asOf: epoch("2025-09-10T16:00:00Z"))
         #expect(first.rolledUp + second.rolledUp == Int64(records.count))

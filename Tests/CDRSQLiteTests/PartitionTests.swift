@@ -19,12 +19,12 @@ struct PartitionTests {
         #expect(try store.insert(february, key: RecordKey(high: 2, low: 2), fileID: id))
         #expect(!(try store.insert(february, key: RecordKey(high: 2, low: 2), fileID: id)))
         try store.finishFile(id: id, sha256: [2], size: 1, offset: 1, line: 2, counts: LoadCounts(stored: 2))
-        #expect(try store.partitionMonths().map(CivilTime.monthName) == ["2026-01", "2026-02"])
+        #expect(try store.partitionMonths().map(\.description) == ["2026-01", "2026-02"])
         #expect(try store.recordCount() == 2)
         let ids = try store.records(number: january.calling).map(\.id)
         #expect(ids.count == 2 && Set(ids).count == 2)
 
-        try store.dropPartition(month: CivilTime.monthIndex(days: january.day))
+        try store.dropPartition(month: UTCDay(january.day).month)
         #expect(try store.recordCount() == 1)
         let reopened = try SQLiteStore(path: store.connection.path)
         let next = try reopened.beginFile(path: "b.csv", size: 1, headSHA256: [3], sha256: nil, dialect: "test")
@@ -72,7 +72,7 @@ struct PartitionTests {
         #expect(try migrated.schemaVersionInDatabase() == SQLiteStore.schemaVersion)
         #expect(try migrated.recordCount() == 50)
         #expect(
-            try migrated.partitionMonths().map(CivilTime.monthName) == [
+            try migrated.partitionMonths().map(\.description) == [
                 "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
             ]
         )
