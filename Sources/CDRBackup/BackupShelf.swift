@@ -246,7 +246,7 @@ public struct BackupShelf: Sendable {
         var removed: [BackupManifest] = []
         for entry in entries {
             guard let manifest = entry.manifest, entry.manifestPath != newestGood,
-                manifest.createdAt < now - Int64(keepDays) * 86_400
+                manifest.createdAt < now - Int64(keepDays) * UTCDay.seconds
             else { continue }
             unlink(directory + "/" + manifest.payload)
             unlink(directory + "/" + LegalBundle.fileName(payload: manifest.payload))
@@ -260,7 +260,7 @@ public struct BackupShelf: Sendable {
         where name.hasPrefix(".cdrpipe-") && name.hasSuffix(".tmp") {
             let path = directory + "/" + name
             let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
-            if let modified, Int64(modified.timeIntervalSince1970) < now - 86_400 { unlink(path) }
+            if let modified, Int64(modified.timeIntervalSince1970) < now - UTCDay.seconds { unlink(path) }
         }
         return removed
     }

@@ -60,7 +60,7 @@ final class ConcurrencyDetector: Detector {
         self.rule = rule
         self.filter = filter
         state = KeyedState(ttl: Int64(rule.param("maxCallHours") * 3600), cap: context.keyCap)
-        profiles = KeyedState(ttl: 28 * 86_400, cap: context.keyCap)
+        profiles = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
     }
 
     var liveKeys: Int { state.count + profiles.count }

@@ -62,8 +62,8 @@ final class HighUsageDetector: Detector {
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
-        profiles = KeyedState(ttl: 28 * 86_400, cap: context.keyCap)
-        hot = KeyedState(ttl: 86_400 + rule.snooze, cap: context.keyCap)
+        profiles = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
+        hot = KeyedState(ttl: UTCDay.seconds + rule.snooze, cap: context.keyCap)
     }
 
     var liveKeys: Int { profiles.count + hot.count }
@@ -85,10 +85,10 @@ final class HighUsageDetector: Detector {
             return profile
         }
         guard let profile = updated, profile.today >= floor / 2 else { return }
-        hot.update(key, at: now, orInsert: Hot(day: today, tally: Tally(window: 86_400, buckets: 1))) { hot in
+        hot.update(key, at: now, orInsert: Hot(day: today, tally: Tally(window: UTCDay.seconds, buckets: 1))) { hot in
             if hot.day != today {
                 let kept = hot.tally.lastEmitted
-                hot = Hot(day: today, tally: Tally(window: 86_400, buckets: 1))
+                hot = Hot(day: today, tally: Tally(window: UTCDay.seconds, buckets: 1))
                 hot.tally.lastEmitted = kept
             }
             hot.tally.note(record, value: minutesOfCall)

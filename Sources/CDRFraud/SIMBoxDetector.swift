@@ -44,7 +44,7 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
     static let cellsKept = 8
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        handsets = KeyedState(ttl: 86_400 + rule.snooze, cap: context.keyCap)
+        handsets = KeyedState(ttl: UTCDay.seconds + rule.snooze, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
         state = KeyedState(ttl: Int64(rule.param("newDays") * 86_400), cap: context.keyCap)
     }
@@ -64,7 +64,11 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
         state.update(
             call.imsi,
             at: now,
-            orInsert: State(firstSeen: now, candidates: (call.calling, call.dialled), tally: Tally(window: 86_400))
+            orInsert: State(
+                firstSeen: now,
+                candidates: (call.calling, call.dialled),
+                tally: Tally(window: UTCDay.seconds)
+            )
         ) { state in
             guard state.count(call, at: now) else { return }
             state.tally.note(record)
@@ -115,11 +119,11 @@ final class SIMBoxDetector: KeyedDetector<String, SIMBoxDetector.State>, Detecto
         handsets.update(
             call.imei,
             at: now,
-            orInsert: Handset(imsis: RecentDistinct(capacity: limit), tally: Tally(window: 86_400))
+            orInsert: Handset(imsis: RecentDistinct(capacity: limit), tally: Tally(window: UTCDay.seconds))
         ) { handset in
             handset.imsis.add(call.imsi, at: now)
             handset.tally.note(record)
-            let imsis = handset.imsis.count(now: now, window: 86_400)
+            let imsis = handset.imsis.count(now: now, window: UTCDay.seconds)
             guard imsis >= limit else { return }
             emitIfDue(
                 rule: rule,

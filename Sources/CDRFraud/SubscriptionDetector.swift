@@ -27,7 +27,7 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
     private var firstSeen: KeyedState<Int64, Int64>
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
-        firstSeen = KeyedState(ttl: 30 * 86_400, cap: context.keyCap)
+        firstSeen = KeyedState(ttl: 30 * UTCDay.seconds, cap: context.keyCap)
         super.init(rule: rule, filter: filter, context: context)
         state = KeyedState(ttl: Int64(rule.param("newHours") * 3600) + rule.snooze, cap: context.keyCap)
     }
@@ -46,7 +46,7 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
             state.calls += 1
             if costly {
                 state.abroad += 1
-                if now - state.firstSeen <= 86_400 { state.minutes += Double(record.call.billable) / 60 }
+                if now - state.firstSeen <= UTCDay.seconds { state.minutes += Double(record.call.billable) / 60 }
             }
             let abroadShare = Double(state.abroad) / Double(state.calls)
             let byShare = state.calls >= minCalls && abroadShare >= share

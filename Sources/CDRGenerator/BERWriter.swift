@@ -87,7 +87,7 @@ public enum BERWriter {
     private static func timestamp(_ epoch: Int64) -> [UInt8] {
         let day = CallRecord.dayOf(epoch)
         let (y, m, d) = CivilTime.date(days: day)
-        let seconds = epoch - day * 86_400
+        let seconds = epoch - day * UTCDay.seconds
         let parts = [y % 100, m, d, seconds / 3600, seconds / 60 % 60, seconds % 60]
         return parts.map { UInt8($0 / 10) << 4 | UInt8($0 % 10) } + [UInt8(ascii: "+"), 0, 0]
     }

@@ -1,3 +1,4 @@
+import CDRModel
 import Foundation
 
 /// One synthetic call file: background traffic with injected scenarios in one format, written in one pass
@@ -111,7 +112,7 @@ public struct GeneratedFile {
             records: count,
             firstCall: count == 0 ? start : first,
             lastCall: count == 0 ? start : last,
-            produced: start + Int64(days) * 86_400
+            produced: start + Int64(days) * UTCDay.seconds
         )
     }
 

@@ -92,7 +92,7 @@ public struct ScenarioInjector: Sendable {
         random = SplitMix64(seed: seed ^ 0x5CE7_A210_F00D_BEEF)
         tag = seed
         self.start = start
-        span = Int64(max(days, 1)) * 86_400
+        span = Int64(max(days, 1)) * UTCDay.seconds
     }
 
     /// Every injected call, sorted by start, with its labels.
@@ -145,11 +145,11 @@ public struct ScenarioInjector: Sendable {
 
     /// Days at the start kept free of scenarios so profiles can fill (7 when the traffic spans 14 days or
     /// more, else none).
-    public var warmUpDays: Int64 { span / 86_400 >= 14 ? 7 : 0 }
+    public var warmUpDays: Int64 { span / UTCDay.seconds >= 14 ? 7 : 0 }
 
     private mutating func scenario(_ type: ScenarioType, name: String, number: Int, subtle: Bool) -> [Made] {
-        let day = warmUpDays + Int64(random.below(Int(span / 86_400 - warmUpDays)))
-        let base = start + day * 86_400
+        let day = warmUpDays + Int64(random.below(Int(span / UTCDay.seconds - warmUpDays)))
+        let base = start + day * UTCDay.seconds
         switch type {
         case .wangiri: return wangiriAttack(number: number, base: base, subtle: subtle)
         case .irsf: return irsfAttack(number: number, base: base, subtle: subtle)
@@ -211,7 +211,7 @@ public struct ScenarioInjector: Sendable {
         mobile: Bool,
         role: String
     ) -> [Made] {
-        stride(from: days.lowerBound, to: days.upperBound, by: 86_400).flatMap { day in
+        stride(from: days.lowerBound, to: days.upperBound, by: Int(UTCDay.seconds)).flatMap { day in
             series(
                 line,
                 calls: calls,
@@ -229,7 +229,7 @@ public struct ScenarioInjector: Sendable {
     mutating func history(_ number: String, until: Int64, subject: String) -> [Made] {
         var made: [Made] = []
         var day = start
-        while day + 86_400 <= until {
+        while day + UTCDay.seconds <= until {
             for n in 0..<(2 + random.below(4)) {
                 let begin = day + 8 * 3600 + Int64(n) * 3 * 3600 + Int64(random.below(3600))
                 made.append(
@@ -245,15 +245,15 @@ public struct ScenarioInjector: Sendable {
                     )
                 )
             }
-            day += 86_400
+            day += UTCDay.seconds
         }
         return made
     }
 
     /// A legitimate pattern that resembles a fraud type.
     private mutating func lookalike(_ type: ScenarioType, number: Int) -> [Made] {
-        let day = Int64(random.below(Int(span / 86_400)))
-        let base = start + day * 86_400
+        let day = Int64(random.below(Int(span / UTCDay.seconds)))
+        let base = start + day * UTCDay.seconds
         switch type {
         case .robocall: return robocallLookalike(number: number, base: base)
         case .wangiri: return wangiriLookalike(number: number, base: base)

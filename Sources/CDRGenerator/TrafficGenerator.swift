@@ -18,7 +18,7 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
         random = SplitMix64(seed: seed)
         self.rows = rows
         startEpoch = start
-        span = Int64(Swift.max(days, 1)) * 86_400
+        span = Int64(Swift.max(days, 1)) * UTCDay.seconds
         subscribers = Swift.min(Swift.max(rows / 40, 200), 500_000)
         clock = start
     }
@@ -71,7 +71,7 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
     /// The time of the next call: a Poisson-like step scaled by the diurnal curve.
     private mutating func advance() -> Int64 {
         let mean = Double(span) / Double(Swift.max(rows, 1))
-        let hour = Int(((clock - startEpoch) % 86_400) / 3600)
+        let hour = Int(((clock - startEpoch) % UTCDay.seconds) / 3600)
         let weight: Double = Self.diurnal[hour] * 24.0 / Self.diurnalTotal
         let gap = -mean / Swift.max(weight, 0.05) * log1p(-random.unit() * 0.999)
         clock += Int64(gap.rounded())

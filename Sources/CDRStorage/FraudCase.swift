@@ -1,3 +1,5 @@
+import CDRModel
+
 /// One fraud case: the alerts on one subject within 24 hours of each other.
 public struct FraudCase: Sendable, Equatable, Codable {
     /// Case id.
@@ -35,5 +37,5 @@ public struct FraudCase: Sendable, Equatable, Codable {
     }
 
     /// Alerts on one subject closer than this (seconds) belong to one case.
-    public static let gap: Int64 = 86_400
+    public static let gap: Int64 = UTCDay.seconds
 }

@@ -1,3 +1,4 @@
+import CDRModel
 import CDRRetention
 import CDRStorage
 import Foundation
@@ -76,7 +77,9 @@ public struct ErasureLedger {
         since: Int64?,
         now: Int64
     ) throws(SubjectError) -> Int64 {
-        let pending = try entries().filter { $0.billingDays > 0 && $0.at + $0.billingDays * 86_400 > (since ?? 0) }
+        let pending = try entries().filter {
+            $0.billingDays > 0 && $0.at + $0.billingDays * UTCDay.seconds > (since ?? 0)
+        }
         return try reapply(
             pending,
             with: desk,

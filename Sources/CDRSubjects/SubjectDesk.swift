@@ -147,7 +147,7 @@ public struct SubjectDesk {
         for (alert, cited) in try store.alertsCiting(Set(records.map(\.id))) {
             for id in cited where evidence[id] == nil { evidence[id] = .fraud(alert: alert.id, caseID: alert.caseID) }
         }
-        let billingFrom = now - billingDays * 86_400
+        let billingFrom = now - billingDays * UTCDay.seconds
         var kept: [ErasureOutcome.Reason: [Int64]] = [:]
         var doomed: [(id: Int64, start: Int64)] = []
         for stored in records {
@@ -157,7 +157,7 @@ public struct SubjectDesk {
             } else if let reason = evidence[stored.id] {
                 kept[reason, default: []].append(stored.id)
             } else if billingDays > 0, start >= billingFrom {
-                kept[.billing(until: start + billingDays * 86_400), default: []].append(stored.id)
+                kept[.billing(until: start + billingDays * UTCDay.seconds), default: []].append(stored.id)
             } else {
                 doomed.append((stored.id, start))
             }

@@ -9,7 +9,7 @@ extension ScenarioInjector {
         return history(line, until: base, subject: e164(line))
             + busyDays(
                 line,
-                days: base..<(base + burst * 86_400),
+                days: base..<(base + burst * UTCDay.seconds),
                 calls: subtle ? 6...8 : 12...31,
                 hour: 7,
                 spacing: 1800,

@@ -5,7 +5,7 @@ extension ScenarioInjector {
     /// The PBX hacking: international calls out of hours.
     mutating func pbxAttack(number: Int, base: Int64, subtle: Bool) -> [Made] {
         let account = "pbx\(number)"
-        let at = base + 86_400 - 3 * 3600 + Int64(random.below(2 * 3600))
+        let at = base + UTCDay.seconds - 3 * 3600 + Int64(random.below(2 * 3600))
         var made: [Made] = []
         for n in 0..<(subtle ? 0 : 10 + random.below(10)) {
             made.append(

@@ -21,10 +21,10 @@ extension ScenarioInjector {
     mutating func robocallLookalike(number: Int, base: Int64) -> [Made] {
         let dialer = "0161\(String(format: "%07d", 4_960_000 + number))"
         var made: [Made] = []
-        for workday in 0..<(span / 86_400) {
+        for workday in 0..<(span / UTCDay.seconds) {
             for n in 0..<(120 + random.below(80)) {
                 let answered = random.unit() < 0.5
-                let begin = start + workday * 86_400 + 9 * 3600 + Int64(n) * 25
+                let begin = start + workday * UTCDay.seconds + 9 * 3600 + Int64(n) * 25
                 made.append(
                     (
                         make(

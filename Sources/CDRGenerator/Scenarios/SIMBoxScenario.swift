@@ -20,7 +20,7 @@ extension ScenarioInjector {
                 let calls = subtle ? 50 + random.below(26) : 60 + random.below(90)
                 for n in 0..<calls {
                     let begin =
-                        base + day * 86_400 + 8 * 3600 + Int64(n) * Int64(14 * 3600 / calls)
+                        base + day * UTCDay.seconds + 8 * 3600 + Int64(n) * Int64(14 * 3600 / calls)
                         + Int64(random.below(60))
                     let answered = random.unit() < 0.6
                     var call = make(
@@ -52,7 +52,7 @@ extension ScenarioInjector {
                 var call = make(
                     msisdn,
                     drivers[random.below(drivers.count)],
-                    base + day * 86_400 + 7 * 3600 + Int64(n) * 400,
+                    base + day * UTCDay.seconds + 7 * 3600 + Int64(n) * 400,
                     4,
                     Int64(20 + random.below(60)),
                     .answered

@@ -14,7 +14,7 @@ extension ScenarioInjector {
                     abroad
                     ? "00\(["234", "53", "880", "63"][random.below(4)])\(String(format: "%09d", 100_000_000 + random.below(899_999_999)))"
                     : "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
-                let begin = base + day * 86_400 + 9 * 3600 + Int64(n) * 900
+                let begin = base + day * UTCDay.seconds + 9 * 3600 + Int64(n) * 900
                 let talk = Int64(subtle ? 600 + random.below(60) : 300 + random.below(900))
                 made.append((make(line, dialled, begin, 5, talk, .answered), "attack", e164(line)))
             }
@@ -29,7 +29,7 @@ extension ScenarioInjector {
         for day in 0..<Int64(4) {
             for n in 0..<(10 + Int(day) * 12 + random.below(8)) {
                 let dialled = "020\(String(format: "%08d", 30_000_000 + random.below(9_999_999)))"
-                let begin = base + day * 86_400 + 8 * 3600 + Int64(n) * 1200
+                let begin = base + day * UTCDay.seconds + 8 * 3600 + Int64(n) * 1200
                 made.append(
                     (
                         make(line, dialled, begin, 5, Int64(60 + random.below(400)), .answered), "confounder",
