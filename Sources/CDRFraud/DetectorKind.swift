@@ -230,7 +230,19 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 0...1,
                     meaning: "share of attempts to different numbers"
                 ),
-                Setting(name: "maxASR", defaultValue: 0.3, range: 0...1, meaning: "highest answer-seizure ratio"),
+                Setting(
+                    name: "maxASR",
+                    defaultValue: 0.3,
+                    range: 0...1,
+                    meaning: "highest answer-seizure ratio, judged by its upper confidence bound"
+                ),
+                Setting(
+                    name: "asrBoundZ",
+                    defaultValue: 2.326,
+                    range: 0...4,
+                    meaning:
+                        "standard errors in the ASR's upper Wilson bound (2.326: 99 % one-sided; 0: point estimate)"
+                ),
                 Setting(name: "maxACD", defaultValue: 30, range: 1...3600, meaning: "highest average answered seconds"),
                 Setting(
                     name: "blockDigits",
@@ -343,7 +355,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .premium:
             "calls to domestic premium ranges"
         case .robocall:
-            "many attempts, ≥ 90 % to different numbers, ASR ≤ 0.3 or ACD ≤ 30 s, from one number or from ≥ 3 numbers of one 100-number block"
+            "many attempts, ≥ 90 % to different numbers, ASR ≤ 0.3 (its 99 % upper bound) or ACD ≤ 30 s, from one number or from ≥ 3 numbers of one 100-number block"
         case .concurrency:
             "overlapping calls of one number"
         case .diversion:

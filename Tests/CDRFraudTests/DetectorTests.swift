@@ -159,6 +159,7 @@ struct DetectorTests {
                     "+447700900020",
                     "+4479111\(String(format: "%05d", distinct ? $0 : $0 % 5))",
                     at: Int64($0) * 30,
+                    talk: 20,
                     answered: $0 % 5 == 0
                 )
             }
@@ -185,6 +186,41 @@ struct DetectorTests {
         #expect(fired.map(\.severity) == [.warning], "\(fired.map(\.subject))")
         #expect(fired.first?.subject == "block:+4477009001xx")
         #expect(try alerts(rule: "robocall", spread(answeredEvery: 1, talk: 180)).isEmpty)
+    }
+
+    @Test(
+        "robocall: a dialler answering 30 % of its calls with long talk is judged by the ASR's upper bound, and stays quiet"
+    )
+    func robocallDialler() throws {
+        func dialler(answered pattern: Set<Int>, talk: Int64) -> [CallRecord] {
+            (0..<240).map {
+                call(
+                    "+447700900021",
+                    "+4479333\(String(format: "%05d", $0))",
+                    at: Int64($0) * 15,
+                    talk: talk,
+                    answered: pattern.contains($0 % 10)
+                )
+            }
+        }
+        #expect(try alerts(rule: "robocall", dialler(answered: [0, 3, 6], talk: 120)).isEmpty)
+        let pointEstimate = try alerts(rule: "robocall", dialler(answered: [0, 3, 6], talk: 120)) {
+            $0.params?["asrBoundZ"] = 0
+        }
+        #expect(pointEstimate.count == 1, "the same dialler judged by its point estimate (0.30 ≤ 0.3) alerts")
+        let campaign = try alerts(rule: "robocall", dialler(answered: [0, 5], talk: 120))
+        #expect(campaign.map(\.severity) == [.warning], "ASR 0.2 over 150 attempts is confidently under 0.3")
+        let bound = try #require(campaign.first?.measures.first { $0.name == "asr_upper_bound" })
+        #expect(bound.value > 0.2 && bound.value <= 0.3)
+    }
+
+    @Test("Wilson intervals match the textbook values")
+    func wilson() {
+        let half = WilsonInterval(successes: 5, trials: 10)
+        #expect(abs(half.lower - 0.2366) < 0.0005 && abs(half.upper - 0.7634) < 0.0005)
+        let none = WilsonInterval(successes: 0, trials: 10)
+        #expect(none.lower == 0 && abs(none.upper - 0.2775) < 0.0005)
+        #expect(WilsonInterval(successes: 0, trials: 0) == WilsonInterval(successes: 1, trials: 0))
     }
 
     @Test("simultaneous calls: 4 at once warn, 3 do not, 8 are critical")
