@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "cdrpipeTests"),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRSQLiteTests", dependencies: ["CDRSQLite", "CDRStorage", "CDRModel"]),
-        .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRModel"]),
+        .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRGenerator", "CDRModel"]),
         .testTarget(name: "CDRGeneratorTests", dependencies: ["CDRGenerator", "CDRModel"]),
         .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStorage", "CDRSQLite", "CDRModel"]),
         .testTarget(
