@@ -26,6 +26,28 @@ extension PostgresStore: DetectionStore {
         }
     }
 
+    /// The records with these ids started in `window`, found through the start-time index.
+    public func records(ids: [Int64], startedIn window: ClosedRange<Int64>) throws -> [Int64: CallRecord] {
+        guard !ids.isEmpty else { return [:] }
+        var binds = PostgresBindings()
+        binds.append(window.lowerBound)
+        binds.append(window.upperBound)
+        binds.append(ids)
+        var found: [Int64: CallRecord] = [:]
+        try session.forEachRow(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Self.recordColumns) FROM records r "
+                    + "WHERE r.start_at BETWEEN $1 AND $2 AND r.id = ANY($3)",
+                binds: binds
+            ),
+            "reading the calls an alert cites"
+        ) { row in
+            let (id, _, record) = try Self.storedCall(row.makeRandomAccess())
+            found[id] = record
+        }
+        return found
+    }
+
     /// The columns ``storedCall(_:)`` reads, in its order, from `records r`.
     static let recordColumns = """
         r.id, r.file_id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, \

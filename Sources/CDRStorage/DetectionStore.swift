@@ -14,6 +14,9 @@ public protocol DetectionStore: AnyObject {
     /// Stores an alert unless its id exists, attaching it to a case; true when stored.
     @discardableResult
     func insertAlert(_ row: AlertRow) throws -> Bool
+    /// The stored records with these ids among those started in `window` (an alert's first to last event),
+    /// by id: the calls an alert cites, for its report.
+    func records(ids: [Int64], startedIn window: ClosedRange<Int64>) throws -> [Int64: CallRecord]
     /// The alerts with these ids, in the given order.
     func alerts(ids: [String]) throws -> [AlertRow]
     /// Alerts whose first event is at or after `since`, critical ones only when asked, newest first.

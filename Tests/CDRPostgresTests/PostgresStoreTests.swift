@@ -241,6 +241,11 @@ struct PostgresStoreTests {
         let (carrier, diverting) = try rows[0].decode((String, [String]).self)
         #expect(carrier == "tab\there")
         #expect(diverting == ["+447700900099", "odd\"one\\x"])
+        let (idRows, _) = try store.session.query("SELECT id, start_at FROM records ORDER BY id", "listing ids")
+        let stored = try idRows.map { try $0.decode((Int64, Int64).self) }
+        let cited = try store.records(ids: stored.map(\.0) + [-1], startedIn: start...(start + 3 * 3600))
+        #expect(Set(cited.keys) == Set(stored.filter { $0.1 <= start + 3 * 3600 }.map(\.0)) && cited.count == 4)
+        #expect(cited.values.allSatisfy { $0.carrier == "tab\there" })
         try store.dropPartition(month: january)
         #expect(try store.recordCount() == 6, "20:00–23:00 on 31 January went with its partition")
         #expect(try store.partitionMonths() == [january.next])
