@@ -2,18 +2,45 @@ import CDRModel
 import Foundation
 
 /// An alert report for fraud teams, in JSON lines, CSV or a self-contained HTML page: a summary by
-/// severity and detector, then each case (alerts on one subject within 24 h) with its evidence and a
-/// timeline.
+/// severity and detector, then each case (alerts on one subject within 24 h) with a labelled timeline, and
+/// each alert with the calls it cites and the money they put at risk (an estimate).
 public struct AlertReport {
     /// The alerts with the case each belongs to.
     public var entries: [(alert: Alert, caseID: Int64)]
     /// What the report covers, e.g. `ingest run 2026-11-25T02:50:00Z`.
     public var title: String
+    /// The cited calls that are still stored, by record id (an alert may outlive its calls).
+    public var calls: [Int64: CitedCall]
+    /// The currency of the estimates.
+    public var currency: String
 
-    /// Creates a report.
-    public init(entries: [(alert: Alert, caseID: Int64)], title: String) {
+    /// Creates a report; `calls` are the stored calls its alerts cite.
+    public init(
+        entries: [(alert: Alert, caseID: Int64)],
+        title: String,
+        calls: [Int64: CitedCall] = [:],
+        currency: String = "EUR"
+    ) {
         self.entries = entries.sorted { ($0.alert.firstEvent, $0.alert.id) < ($1.alert.firstEvent, $1.alert.id) }
         self.title = title
+        self.calls = calls
+        self.currency = currency
+    }
+
+    /// The calls an alert cites that are still stored, in its evidence order.
+    public func cited(_ alert: Alert) -> [CitedCall] { alert.evidence.compactMap { calls[$0] } }
+
+    /// The estimated cost of an alert's cited calls: answered minutes × rate.
+    public func moneyAtRisk(_ alert: Alert) -> Double {
+        (cited(alert).reduce(0) { $0 + $1.estimatedCost } * 100).rounded() / 100
+    }
+
+    /// The money-at-risk estimate as the JSON forms carry it.
+    struct Estimate: Encodable {
+        var amount: Double
+        var currency: String
+        var calls: Int
+        var basis = "answered minutes of the cited calls × the rate of each destination; an estimate"
     }
 
     /// One JSON object per alert.
@@ -26,18 +53,24 @@ public struct AlertReport {
                 var caseID: Int64
                 var firstEventISO: String
                 var lastEventISO: String
+                var calls: [CitedCall]
+                var moneyAtRisk: Estimate
                 enum CodingKeys: String, CodingKey {
-                    case alert
+                    case alert, calls
                     case caseID = "case"
                     case firstEventISO = "first_event"
                     case lastEventISO = "last_event"
+                    case moneyAtRisk = "money_at_risk"
                 }
             }
+            let cited = cited(entry.alert)
             let line = Line(
                 alert: entry.alert,
                 caseID: entry.caseID,
                 firstEventISO: CivilTime.iso8601(entry.alert.firstEvent),
-                lastEventISO: CivilTime.iso8601(entry.alert.lastEvent)
+                lastEventISO: CivilTime.iso8601(entry.alert.lastEvent),
+                calls: cited,
+                moneyAtRisk: Estimate(amount: moneyAtRisk(entry.alert), currency: currency, calls: cited.count)
             )
             return (try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         }.joined(separator: "\n") + (entries.isEmpty ? "" : "\n")
@@ -48,9 +81,12 @@ public struct AlertReport {
         struct Entry: Encodable {
             var alert: Alert
             var caseID: Int64
+            var calls: [CitedCall]
+            var moneyAtRisk: Estimate
             enum CodingKeys: String, CodingKey {
-                case alert
+                case alert, calls
                 case caseID = "case"
+                case moneyAtRisk = "money_at_risk"
             }
         }
         struct Document: Encodable {
@@ -63,20 +99,31 @@ public struct AlertReport {
         let document = Document(
             title: title,
             count: entries.count,
-            alerts: entries.map { Entry(alert: $0.alert, caseID: $0.caseID) }
+            alerts: entries.map {
+                let cited = cited($0.alert)
+                return Entry(
+                    alert: $0.alert,
+                    caseID: $0.caseID,
+                    calls: cited,
+                    moneyAtRisk: Estimate(amount: moneyAtRisk($0.alert), currency: currency, calls: cited.count)
+                )
+            }
         )
         return (try? encoder.encode(document)) ?? Data("{}".utf8)
     }
 
     /// One CSV row per alert.
     public func csv() -> String {
-        var text = "id,case,severity,detector,rule,subject,first_event,last_event,measures,evidence,summary\n"
+        var text =
+            "id,case,severity,detector,rule,subject,first_event,last_event,measures,evidence,summary,"
+            + "money_at_risk_estimate,currency,cited_calls\n"
         for (alert, caseID) in entries {
             let measures = alert.measures.map { "\($0.name)=\(Self.number($0.value))" }.joined(separator: ";")
             let fields = [
                 alert.id, String(caseID), alert.severity.rawValue, alert.detector, alert.rule, alert.subject,
                 CivilTime.iso8601(alert.firstEvent), CivilTime.iso8601(alert.lastEvent), measures,
                 alert.evidence.map(String.init).joined(separator: ";"), alert.summary,
+                Self.money(moneyAtRisk(alert)), currency, cited(alert).map(Self.line).joined(separator: "; "),
             ]
             text += fields.map(Self.csvField).joined(separator: ",") + "\n"
         }
@@ -95,39 +142,24 @@ public struct AlertReport {
                 "<tr><th class=\"\(severity.rawValue)\">\(severity.rawValue)</th>"
                 + counts.map { "<td>\($0)</td>" }.joined() + "<td>\(counts.reduce(0, +))</td></tr>\n"
         }
-        var cases = ""
         let grouped = Dictionary(grouping: entries, by: \.caseID)
-        for caseID in grouped.keys.sorted(by: {
+        let cases = grouped.keys.sorted(by: {
             (grouped[$0]!.first!.alert.firstEvent, $0) < (grouped[$1]!.first!.alert.firstEvent, $1)
-        }) {
-            let alerts = grouped[caseID]!.map(\.alert)
-            let worst = alerts.map(\.severity).max() ?? .warning
-            cases += "<section><h2 class=\"\(worst.rawValue)\">Case \(caseID): \(Self.escape(alerts[0].subject))</h2>\n"
-            cases += Self.timeline(alerts)
-            cases +=
-                "<table><tr><th>severity</th><th>detector</th><th>from</th><th>to</th><th>measures</th><th>evidence</th><th>what</th></tr>\n"
-            for alert in alerts {
-                let measures = alert.measures.map {
-                    "\($0.name) \(Self.number($0.value)) (warn \(Self.number($0.warn)), crit \(Self.number($0.critical)))"
-                }.joined(separator: "<br>")
-                cases +=
-                    "<tr><td class=\"\(alert.severity.rawValue)\">\(alert.severity.rawValue)</td><td>\(alert.detector)</td>"
-                    + "<td>\(CivilTime.iso8601(alert.firstEvent))</td><td>\(CivilTime.iso8601(alert.lastEvent))</td>"
-                    + "<td>\(measures)</td><td>\(alert.evidence.map(String.init).joined(separator: " "))</td>"
-                    + "<td>\(Self.escape(alert.summary))</td></tr>\n"
-            }
-            cases += "</table></section>\n"
-        }
+        })
+        .map { caseSection($0, alerts: grouped[$0]!.map(\.alert)) }.joined()
+        let atRisk = Self.money(entries.reduce(0) { $0 + moneyAtRisk($1.alert) })
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(Self.escape(title))</title>
             <style>
             body{font-family:system-ui,sans-serif;margin:2em;color:#222}
             table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}
-            .critical{color:#b00020}.warning{color:#a66400}h2{font-size:18px;margin-top:2em}
+            .critical{color:#b00020}.warning{color:#a66400}h2{font-size:18px;margin-top:2em}table.calls td{font-size:13px}
             </style></head><body>
             <h1>\(Self.escape(title))</h1>
-            <p>\(entries.count) alerts in \(grouped.count) cases. Personal data: for fraud investigators only.</p>
+            <p>\(entries.count) alerts in \(grouped.count) cases; estimated money at risk in the cited calls \
+            \(atRisk) \(Self.escape(currency)) (answered minutes × the rate of each destination). Personal data: for \
+            fraud investigators only.</p>
             <table><tr><th></th>\(detectors.map { "<th>\($0)</th>" }.joined())<th>total</th></tr>
             \(rows)</table>
             \(cases)</body></html>
@@ -135,27 +167,88 @@ public struct AlertReport {
             """
     }
 
-    /// A small SVG timeline: one bar per alert from its first to its last event.
+    /// One case: its subject, a labelled timeline, and each alert with its measures and cited calls.
+    func caseSection(_ caseID: Int64, alerts: [Alert]) -> String {
+        let worst = alerts.map(\.severity).max() ?? .warning
+        var html = "<section><h2 class=\"\(worst.rawValue)\">Case \(caseID): \(Self.escape(alerts[0].subject))</h2>\n"
+        html += Self.timeline(alerts)
+        html +=
+            "<table><tr><th>severity</th><th>detector</th><th>from</th><th>to</th><th>measures</th>"
+            + "<th>money at risk (\(Self.escape(currency)), estimate)</th><th>what</th></tr>\n"
+        for alert in alerts {
+            let measures = alert.measures.map {
+                "\($0.name) \(Self.number($0.value)) (warn \(Self.number($0.warn)), crit \(Self.number($0.critical)))"
+            }.joined(separator: "<br>")
+            html +=
+                "<tr><td class=\"\(alert.severity.rawValue)\">\(alert.severity.rawValue)</td><td>\(alert.detector)</td>"
+                + "<td>\(CivilTime.iso8601(alert.firstEvent))</td><td>\(CivilTime.iso8601(alert.lastEvent))</td>"
+                + "<td>\(measures)</td><td>\(Self.money(moneyAtRisk(alert)))</td>"
+                + "<td>\(Self.escape(alert.summary))</td></tr>\n"
+            html += "<tr><td></td><td colspan=\"6\">\(citedTable(alert))</td></tr>\n"
+        }
+        return html + "</table></section>\n"
+    }
+
+    /// The calls an alert cites, one row each; ids of calls no longer stored are listed after.
+    func citedTable(_ alert: Alert) -> String {
+        let cited = cited(alert)
+        var html =
+            "<table class=\"calls\"><tr><th>time (UTC)</th><th>A</th><th>B</th><th>country</th><th>range</th>"
+            + "<th>duration s</th><th>answered s</th><th>disposition</th><th>cost (est.)</th></tr>\n"
+        for call in cited {
+            let cells = [
+                CivilTime.iso8601(call.start), call.calling, call.dialled, call.country.isEmpty ? "-" : call.country,
+                call.category, String(call.durationSeconds), String(call.billableSeconds), call.disposition,
+                Self.money(call.estimatedCost) + " (" + call.rateBasis + ")",
+            ]
+            html += "<tr>" + cells.map { "<td>\(Self.escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        html += "</table>"
+        let gone = alert.evidence.filter { calls[$0] == nil }
+        if !gone.isEmpty {
+            html += "<p>Cited records no longer stored: \(gone.map(String.init).joined(separator: " "))</p>"
+        }
+        return html
+    }
+
+    /// A small SVG timeline: one bar per alert from its first to its last event, labelled with its detector,
+    /// severity and start time.
     static func timeline(_ alerts: [Alert]) -> String {
         let start = alerts.map(\.firstEvent).min() ?? 0
         let end = max((alerts.map(\.lastEvent).max() ?? 0), start + 60)
         let width = 600.0
+        let label = 260
         let scale = width / Double(end - start)
         var bars = ""
         for (index, alert) in alerts.enumerated() {
-            let x = Double(alert.firstEvent - start) * scale
-            let w = max(3, Double(alert.lastEvent - alert.firstEvent) * scale)
+            let x = label + Int(Double(alert.firstEvent - start) * scale)
+            let w = max(3, Int(Double(alert.lastEvent - alert.firstEvent) * scale))
+            let y = 4 + index * 16
             let colour = alert.severity == .critical ? "#b00020" : "#e0a000"
+            let text =
+                "\(alert.detector) \(alert.severity.rawValue) \(CivilTime.iso8601(alert.firstEvent).dropFirst(11))"
             bars +=
-                "<rect x=\"\(Int(x))\" y=\"\(4 + index * 14)\" width=\"\(Int(w))\" height=\"10\" fill=\"\(colour)\">"
-                + "<title>\(alert.detector) \(alert.severity.rawValue)</title></rect>"
+                "<text x=\"0\" y=\"\(y + 10)\" font-size=\"11\">\(escape(text))</text>"
+                + "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"12\" fill=\"\(colour)\">"
+                + "<title>\(escape(alert.summary))</title></rect>"
         }
-        let height = 8 + alerts.count * 14
-        return "<svg class=\"timeline\" width=\"\(Int(width) + 10)\" height=\"\(height + 16)\" role=\"img\">"
-            + "<rect x=\"0\" y=\"0\" width=\"\(Int(width) + 10)\" height=\"\(height)\" fill=\"#f6f6f6\"/>\(bars)"
-            + "<text x=\"0\" y=\"\(height + 12)\" font-size=\"10\">\(CivilTime.iso8601(start))</text>"
-            + "<text x=\"\(Int(width) - 110)\" y=\"\(height + 12)\" font-size=\"10\">\(CivilTime.iso8601(end))</text></svg>\n"
+        let height = 8 + alerts.count * 16
+        let total = label + Int(width) + 10
+        return "<svg class=\"timeline\" width=\"\(total)\" height=\"\(height + 16)\" role=\"img\">"
+            + "<rect x=\"\(label)\" y=\"0\" width=\"\(Int(width) + 10)\" height=\"\(height)\" fill=\"#f6f6f6\"/>\(bars)"
+            + "<text x=\"\(label)\" y=\"\(height + 12)\" font-size=\"10\">\(CivilTime.iso8601(start))</text>"
+            + "<text x=\"\(total - 120)\" y=\"\(height + 12)\" font-size=\"10\">\(CivilTime.iso8601(end))</text></svg>\n"
     }
+
+    /// A cited call on one line, for the CSV.
+    static func line(_ call: CitedCall) -> String {
+        "\(CivilTime.iso8601(call.start)) \(call.calling) > \(call.dialled) (\(call.country.isEmpty ? "-" : call.country) "
+            + "\(call.category)) \(call.durationSeconds)s answered \(call.billableSeconds)s \(call.disposition) "
+            + "cost \(money(call.estimatedCost))"
+    }
+
+    /// An amount with two decimals.
+    static func money(_ amount: Double) -> String { String(format: "%.2f", amount) }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -40,6 +40,17 @@ struct AlertsCommand: ParsableCommand {
     @Option(help: "Retry delivering the reports spooled in <db>.outbox/spool to this webhook URL, then list.")
     var webhook: String?
 
+    @Option(
+        name: .customLong("risk-ranges"),
+        help: "Risk-range list naming the range category of cited calls (CSV: prefix,category,weight,source,added)."
+    )
+    var riskRanges: String?
+
+    @Option(name: .customLong("home-country"), help: "Home country calling code, for the destination of cited calls.")
+    var homeCountry = "44"
+
+    @OptionGroup var pricing: PricingOptions
+
     func validate() throws {
         guard !db.isEmpty else { throw ValidationError("--db is required (or set CDRPIPE_DB)") }
     }
@@ -57,20 +68,13 @@ struct AlertsCommand: ParsableCommand {
                 FraudOptions.print(delivery.deliver())
             }
         }
-        let rows: [AlertRow]
-        do {
-            let store = try location.open(keyDirectory: keyDir)
-            rows = try store.alerts(since: from, criticalOnly: severity == .critical, limit: max(1, limit))
-            try store.appendAudit(
-                actor: PolicyOptions.actor,
-                action: "alerts",
-                outcome: "ok",
-                detail: "\(rows.count) alerts since \(from.map(CivilTime.iso8601) ?? "the first")"
-            )
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-        let report = AlertReport(entries: rows.map { (Alert($0), $0.caseID) }, title: "cdrpipe fraud alerts")
+        let (rows, calls) = try read(location, since: from)
+        let report = AlertReport(
+            entries: rows.map { (Alert($0), $0.caseID) },
+            title: "cdrpipe fraud alerts",
+            calls: calls,
+            currency: pricing.currency
+        )
         switch format {
         case .json: print(report.jsonLines(), terminator: "")
         case .csv: print(report.csv(), terminator: "")
@@ -90,6 +94,41 @@ struct AlertsCommand: ParsableCommand {
                 )
             }
             print("\(rows.count) alerts")
+        }
+    }
+
+    /// The alerts asked for and, for the report formats, the calls they cite; the reading is audited.
+    private func read(_ location: StoreLocation, since from: Int64?) throws -> ([AlertRow], [Int64: CitedCall]) {
+        var ranges = RiskRanges()
+        if let riskRanges {
+            do { ranges = try RiskRanges.load(path: riskRanges) } catch {
+                throw CommandFailure(error.description, code: 2)
+            }
+        }
+        let rates = try pricing.callRates()
+        do {
+            let store = try location.open(keyDirectory: keyDir)
+            let rows = try store.alerts(since: from, criticalOnly: severity == .critical, limit: max(1, limit))
+            var calls: [Int64: CitedCall] = [:]
+            if format != .table {
+                calls = try PricingOptions.citedCalls(
+                    of: rows.map(Alert.init),
+                    store: store,
+                    ranges: ranges,
+                    homeCountry: homeCountry,
+                    rates: rates
+                )
+            }
+            try store.appendAudit(
+                actor: PolicyOptions.actor,
+                action: "alerts",
+                outcome: "ok",
+                detail:
+                    "\(rows.count) alerts since \(from.map(CivilTime.iso8601) ?? "the first"), \(calls.count) cited calls"
+            )
+            return (rows, calls)
+        } catch {
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -110,7 +110,11 @@ struct DemoCommand: ParsableCommand {
             fraud: fraud
         )
         print(SummaryPrinter.text(first))
-        return try fraud.writeReport(db: db, alertIDs: first.alertIDs)
+        return try fraud.writeReport(
+            db: db,
+            alertIDs: first.alertIDs,
+            homeCountry: try InputOptions.parse([]).homeCountry
+        )
     }
 
     /// Writes an operator CSV export and loads it with the shipped mapping file.

@@ -67,7 +67,12 @@ struct DetectCommand: ParsableCommand {
             "observed \(outcome.observed) records in \(String(format: "%.2f", outcome.seconds)) s "
                 + "(\(Int(rate)) records/s); \(outcome.alertIDs.count) new alerts"
         )
-        if let report = try fraud.writeReport(db: db, alertIDs: outcome.alertIDs, run: "detection run") {
+        if let report = try fraud.writeReport(
+            db: db,
+            alertIDs: outcome.alertIDs,
+            homeCountry: homeCountry,
+            run: "detection run"
+        ) {
             print("report: \(report)")
         }
     }
@@ -109,6 +114,7 @@ struct DetectCommand: ParsableCommand {
                 store: store,
                 db: db,
                 alertIDs: outcome.alertIDs,
+                homeCountry: homeCountry,
                 run: "detection run"
             ) {
                 print("report: \(report)")

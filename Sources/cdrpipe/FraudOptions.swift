@@ -31,6 +31,18 @@ struct FraudOptions: ParsableArguments {
     )
     var webhook: String?
 
+    @OptionGroup var pricing: PricingOptions
+
+    /// The risk ranges of --risk-ranges (none without it).
+    func ranges() throws -> RiskRanges {
+        do {
+            return try riskRanges.map { path throws(FraudConfigError) in try RiskRanges.load(path: path) }
+                ?? RiskRanges()
+        } catch {
+            throw CommandFailure(error.description, code: 2)
+        }
+    }
+
     /// The engine these options describe, or nil with --no-fraud.
     func engine(homeCountry: String) throws -> FraudEngine? {
         if noFraud { return nil }
@@ -59,9 +71,16 @@ struct FraudOptions: ParsableArguments {
     }
 
     /// Writes the report of a run's new alerts to the outbox; returns the HTML path, or nil without alerts.
-    func writeReport(db: String, alertIDs: [String], run: String = "ingest run") throws -> String? {
+    func writeReport(db: String, alertIDs: [String], homeCountry: String, run: String = "ingest run") throws -> String?
+    {
         guard !alertIDs.isEmpty else { return nil }
-        return try writeReport(store: try SQLiteStore(path: db), db: db, alertIDs: alertIDs, run: run)
+        return try writeReport(
+            store: try SQLiteStore(path: db),
+            db: db,
+            alertIDs: alertIDs,
+            homeCountry: homeCountry,
+            run: run
+        )
     }
 
     /// Writes the report of a run's new alerts, read from `store`, to the outbox (default: beside `db`,
@@ -70,14 +89,24 @@ struct FraudOptions: ParsableArguments {
         store: any DetectionStore,
         db: String,
         alertIDs: [String],
+        homeCountry: String,
         run: String
     ) throws -> String? {
         guard !alertIDs.isEmpty else { return nil }
         let rows = try store.alerts(ids: alertIDs)
         let stamp = CivilTimeStamp.now()
+        let alerts = rows.map(Alert.init)
         let report = AlertReport(
-            entries: rows.map { (Alert($0), $0.caseID) },
-            title: "cdrpipe alert report, \(run) \(stamp)"
+            entries: zip(alerts, rows).map { ($0, $1.caseID) },
+            title: "cdrpipe alert report, \(run) \(stamp)",
+            calls: try PricingOptions.citedCalls(
+                of: alerts,
+                store: store,
+                ranges: try ranges(),
+                homeCountry: homeCountry,
+                rates: try pricing.callRates()
+            ),
+            currency: pricing.currency
         )
         let folder = outbox ?? Self.defaultOutbox(db: db)
         let written = try report.write(to: folder, stamp: stamp).last

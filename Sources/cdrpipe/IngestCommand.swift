@@ -78,7 +78,7 @@ struct IngestCommand: ParsableCommand {
         )
         let report: String?
         do {
-            report = try fraud.writeReport(db: db, alertIDs: summary.alertIDs)
+            report = try fraud.writeReport(db: db, alertIDs: summary.alertIDs, homeCountry: input.homeCountry)
         } catch {
             print(json ? SummaryPrinter.json(summary) : SummaryPrinter.text(summary))
             throw CommandFailure(

@@ -292,10 +292,28 @@ struct FraudCommandTests {
         #expect(try CLI.json(first.out)["late_records"] as? Int == 0)
         let listed = try CLI.run(["alerts", "--db", db, "--format", "json"])
         #expect(listed.out.contains("\"detector\":\"wangiri\"") && listed.out.contains("\"detector\":\"irsf-hotlist\""))
+        try "prefix,rate_per_minute\n+88213,6.00\n".write(toFile: dir + "/rates.csv", atomically: true, encoding: .utf8)
+        let priced = try CLI.run(
+            ["alerts", "--db", db, "--format", "json", "--risk-ranges", ranges, "--rates", dir + "/rates.csv"]
+                + ["--currency", "GBP"]
+        )
+        let hotlist = try #require(priced.out.split(separator: "\n").first { $0.contains("irsf-hotlist") })
+        let line = try #require(JSONSerialization.jsonObject(with: Data(hotlist.utf8)) as? [String: Any])
+        let money = try #require(line["money_at_risk"] as? [String: Any])
+        #expect(money["amount"] as? Double == 3.5 && money["currency"] as? String == "GBP", "35 s at 6.00 a minute")
+        let cited = try #require((line["calls"] as? [[String: Any]])?.first)
+        #expect(cited["dialled"] as? String == "+88213000111" && cited["billable_seconds"] as? Int == 35)
+        #expect(cited["rate_basis"] as? String == "table +88213" && cited["disposition"] as? String == "answered")
+        let badRates = try CLI.run(["alerts", "--db", db, "--format", "csv", "--rates", ranges])
+        #expect(badRates.status == 2 && badRates.err.contains("risk-ranges.csv:"), "\(badRates.err)")
         let outbox = try FileManager.default.contentsOfDirectory(atPath: db + ".outbox").sorted()
         #expect(outbox.map { ($0 as NSString).pathExtension } == ["csv", "html", "jsonl"])
         let html = try String(contentsOfFile: db + ".outbox/" + outbox[1], encoding: .utf8)
         #expect(html.contains("<svg class=\"timeline\"") && html.contains("Case "))
+        #expect(
+            html.contains("<td>+88213000111</td>") && html.contains("irsf-hotlist critical"),
+            "calls and labelled bars"
+        )
         let mode =
             try FileManager.default.attributesOfItem(atPath: db + ".outbox/" + outbox[0])[.posixPermissions] as? Int
         #expect(mode == 0o600)
