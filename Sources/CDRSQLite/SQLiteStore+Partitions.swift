@@ -110,8 +110,10 @@ extension SQLiteStore {
     ///
     /// When the dropped pages leave most of the file free, they are freed as they are and
     /// ``reclaimSpace()`` rebuilds the file from the live data after the commit (cheap, since little is
-    /// live); otherwise `secure_delete = ON` overwrites every freed page with zeros in this transaction,
-    /// and later loads reuse them.
+    /// live); the drop records that a rebuild is due (`store_state.vacuum_due`, in its transaction), so the
+    /// rebuild happens even if later writes reuse the unzeroed pages or the process dies first. Otherwise
+    /// `secure_delete = ON` overwrites every freed page with zeros in this transaction, and later loads
+    /// reuse them.
     public func dropPartition(month: MonthIndex) throws(StoreError) {
         guard knownPartitions.contains(month) else { return }
         let name = Self.partitionName(month: month)
@@ -132,6 +134,7 @@ extension SQLiteStore {
             DELETE FROM partitions WHERE month = \(month.rawValue);
             """
         )
+        if fast { try markRebuildDue() }
         knownPartitions.remove(month)
         forgetStatements()
         try rebuildRecordsView()

@@ -138,7 +138,17 @@ extension SQLiteStore {
         records.bind(2, before)
         defer { records.reset() }
         try records.step()
-        return Int64(connection.changes)
+        let deleted = Int64(connection.changes)
+        if deleted > 0 { try markRebuildDue() }
+        return deleted
+    }
+
+    /// Records, in the current transaction, that deleted rows may have left copies behind: SQLite's
+    /// `secure_delete` zeroes a deleted cell, but a page rebuilt earlier (a B-tree balance) can still hold
+    /// an old copy of it in its unused space, which only rebuilding the file removes. ``reclaimSpace()``
+    /// then rebuilds it.
+    func markRebuildDue() throws(StoreError) {
+        try connection.execute("INSERT OR REPLACE INTO store_state(name, value) VALUES ('vacuum_due', 1)")
     }
 
     /// The distinct closing times of cells whose members are kept because the cell is still open.
@@ -282,13 +292,21 @@ extension SQLiteStore {
     }
 
     /// Removes free pages from the file and empties the write-ahead log, so deleted rows survive neither in
-    /// free pages nor in old log frames: the whole file is rebuilt (`VACUUM`) when most of it is free, small
-    /// free lists are moved to the end and cut off (`incremental_vacuum`), and large ones (zeroed by
-    /// `secure_delete`) stay for later loads to reuse. Must run outside a transaction.
+    /// free pages, nor in unused space of live pages, nor in old log frames: the whole file is rebuilt
+    /// (`VACUUM`) when rows were deleted inside tables that stay or pages were freed unzeroed (both marked
+    /// by ``markRebuildDue()``) or when most of it is free; otherwise small free lists are moved to the end
+    /// and cut off (`incremental_vacuum`), and large ones (zeroed by `secure_delete`) stay for later loads to
+    /// reuse. Must run outside a transaction.
     public func reclaimSpace() throws(StoreError) {
         let free = try pragma("freelist_count")
-        if free * 2 > (try pragma("page_count")) {
+        let due = try connection.prepare("SELECT count(*) FROM store_state WHERE name = 'vacuum_due' AND value = 1")
+        _ = try due.step()
+        let rebuildDue = due.int(0) > 0
+        due.reset()
+        let total = try pragma("page_count")
+        if rebuildDue || free * 2 > total {
             try connection.execute("VACUUM")
+            try connection.execute("DELETE FROM store_state WHERE name = 'vacuum_due'")
         } else if free > 0 && free <= Self.incrementalVacuumLimit {
             let vacuum = try connection.prepare("PRAGMA incremental_vacuum")
             while try vacuum.step() {}

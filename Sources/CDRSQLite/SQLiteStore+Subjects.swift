@@ -112,6 +112,7 @@ extension SQLiteStore {
             try statement.step()
             deleted += Int64(connection.changes)
         }
+        if deleted > 0 { try markRebuildDue() }
         return deleted
     }
 }
