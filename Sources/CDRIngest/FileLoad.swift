@@ -133,6 +133,7 @@ final class FileLoad: RecordSink {
     ) throws -> FileOutcome {
         guard let id = fileID else { return .failed(path, "no records and no format") }
         try job.rejects.flush()
+        try job.store.foldProfiles(fileID: id)
         try job.store.finishFile(
             id: id,
             sha256: sha256 ?? rawSHA256,

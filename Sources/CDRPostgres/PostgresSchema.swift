@@ -216,6 +216,23 @@ enum PostgresSchema {
             ALTER TABLE files ADD COLUMN skipped text NOT NULL DEFAULT '', ADD COLUMN incomplete text;
             """
         ),
+        (
+            6,
+            """
+            CREATE TABLE profiles(
+                key text PRIMARY KEY,
+                first_day bigint NOT NULL,
+                last_day bigint NOT NULL,
+                active_days bigint NOT NULL,
+                mean_minutes double precision NOT NULL,
+                mean_calls double precision NOT NULL,
+                weight double precision NOT NULL,
+                day_minutes double precision NOT NULL,
+                day_calls bigint NOT NULL
+            );
+            CREATE INDEX profiles_by_last_day ON profiles(last_day);
+            """
+        ),
     ]
 
     /// The measure columns every aggregate table carries.

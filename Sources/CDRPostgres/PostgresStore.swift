@@ -269,15 +269,25 @@ public final class PostgresStore {
         skipped: String = "",
         incomplete: String? = nil
     ) throws(PostgresStoreError) {
-        let (_, updated) = try session.query(
-            """
-            UPDATE files SET status = 'loaded', dialect = \(dialect), finished_at = now(), skipped = \(skipped),
-                incomplete = \(incomplete)
-            WHERE id = \(fileID) AND worker = \(worker) AND status = 'loading'
-            """,
-            "finishing file \(fileID)"
-        )
-        guard updated == 1 else { throw .claimLost(file: "file \(fileID)") }
+        try session.transaction { () throws(PostgresStoreError) in
+            try session.execute("SELECT pg_advisory_xact_lock(72436103)", "locking the profiles")
+            do {
+                try foldProfiles(fileID: fileID)
+            } catch let error as PostgresStoreError {
+                throw error
+            } catch {
+                throw .query(context: "folding file \(fileID) into the profiles", message: "\(error)")
+            }
+            let (_, updated) = try session.query(
+                """
+                UPDATE files SET status = 'loaded', dialect = \(dialect), finished_at = now(), skipped = \(skipped),
+                    incomplete = \(incomplete)
+                WHERE id = \(fileID) AND worker = \(worker) AND status = 'loading'
+                """,
+                "finishing file \(fileID)"
+            )
+            guard updated == 1 else { throw .claimLost(file: "file \(fileID)") }
+        }
     }
 
     /// Marks a claimed file failed and removes what it stored (a bad file leaves nothing behind).

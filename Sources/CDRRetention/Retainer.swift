@@ -128,6 +128,8 @@ public final class Retainer {
         try rollUpMonthEnds(&pass, progress: progress)
         report.months = pass.months.values.sorted { $0.month < $1.month }
         report.cellsWritten = pass.cellsWritten
+        let lastDueDay = ([EpochSeconds(cutoff - 1).day] + monthEndWindows(asOf: asOf).map(\.day)).max()!
+        report.profilesExpired = try batch(dryRun) { try store.deleteProfiles(lastSeenBefore: lastDueDay.next) }
         report.aggregatesDeleted = try batch(dryRun) { () throws -> Int64 in
             let deleted = try store.deleteAggregates(before: aggregateDay)
             _ = try store.deleteMembers(closedBy: cutoff)
@@ -228,7 +230,8 @@ public final class Retainer {
                 detail:
                     "run \(runID) as of \(CivilTime.iso8601(report.asOf)): rolled up \(report.rolledUp), held "
                     + "\(report.held), aggregate cells deleted \(report.aggregatesDeleted), keys destroyed "
-                    + "\(report.keysDestroyed), alerts expired \(report.alertsDeleted)"
+                    + "\(report.keysDestroyed), alerts expired \(report.alertsDeleted), profiles expired "
+                    + "\(report.profilesExpired)"
             )
         }
     }

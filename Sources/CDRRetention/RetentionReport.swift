@@ -33,6 +33,9 @@ public struct RetentionReport: Sendable, Codable, Equatable {
     public var runID: Int64?
     /// Fraud alerts deleted with the full records they cite (their last event before the cut-off).
     public var alertsDeleted: Int64 = 0
+    /// Usage profiles deleted with their numbers' full records: last seen on or before the last day with
+    /// records due (a number last seen that day after the cut-off's time loses its profile a day early).
+    public var profilesExpired: Int64 = 0
 
     /// Records rolled up in total.
     public var rolledUp: Int64 { months.reduce(0) { $0 + $1.rolledUp } }
@@ -45,7 +48,7 @@ public struct RetentionReport: Sendable, Codable, Equatable {
             "\(dryRun ? "dry run: would roll up" : "rolled up") \(rolledUp) records (cut-off \(CivilTime.iso8601(recordCutoff)))"
                 + ", \(held) held; \(cellsWritten) aggregate cells written, \(aggregatesDeleted) expired aggregate cells "
                 + "deleted (before \(aggregateCutoffDay)), \(keysDestroyed) keys destroyed, "
-                + "\(alertsDeleted) fraud alerts expired"
+                + "\(alertsDeleted) fraud alerts expired, \(profilesExpired) usage profiles expired"
         ]
         if !months.isEmpty {
             lines.append("month      rolled-up       held")

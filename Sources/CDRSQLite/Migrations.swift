@@ -255,5 +255,24 @@ enum Migrations {
             """,
             { store throws(StoreError) in try SQLiteStore.addLaterColumns(store) }
         ),
+        (
+            11,
+            """
+            CREATE TABLE profiles(
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                first_day INTEGER NOT NULL,
+                last_day INTEGER NOT NULL,
+                active_days INTEGER NOT NULL,
+                mean_minutes REAL NOT NULL,
+                mean_calls REAL NOT NULL,
+                weight REAL NOT NULL,
+                day_minutes REAL NOT NULL,
+                day_calls INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX profiles_by_last_day ON profiles(last_day);
+            """,
+            nil
+        ),
     ]
 }

@@ -3,7 +3,7 @@ import CDRModel
 /// What retention, legal holds and analysts' aggregate queries need of a store, so that the same code runs
 /// over the embedded SQLite store and PostgreSQL: month partitions of full records, the aggregate cells
 /// and their summaries, the members of still-open cells, holds, retention runs and the audit log.
-public protocol RetentionStore: AuditLog {
+public protocol RetentionStore: AuditLog, ProfileStore {
     /// Runs `body` in one transaction: all of it is stored, or none of it.
     func atomically<T>(_ body: () throws -> T) throws -> T
     /// Opens the transaction a dry run works in (rolled back by ``endDryRun()``).

@@ -71,13 +71,15 @@ public struct SubjectDesk {
                 records: records,
                 alerts: alerts,
                 holds: holds,
-                createdAt: StoreClock.now()
+                createdAt: StoreClock.now(),
+                profile: try store.profiles(keys: [number])[number]
             )
         }
         try audit(
             "subject export",
             number,
-            detail: "\(report.records.count) records, \(report.alerts.count) alerts, \(report.holds.count) holds"
+            detail: "\(report.records.count) records, \(report.alerts.count) alerts, \(report.holds.count) holds, "
+                + (report.profile == nil ? "no profile" : "its profile")
         )
         return report
     }
@@ -112,6 +114,7 @@ public struct SubjectDesk {
                 let records = try store.records(number: number).filter { $0.record.start <= (through ?? Int64.max) }
                 let (kept, doomed) = try sortForErasure(records, number: number, now: now, billingDays: billingDays)
                 let erased = dryRun ? Int64(doomed.count) : try store.deleteRecords(doomed)
+                let profiles = dryRun ? 0 : try store.deleteProfiles(keys: [number])
                 let outcome = ErasureOutcome(erased: erased, kept: kept, dryRun: dryRun)
                 let named =
                     dryRun
@@ -123,6 +126,7 @@ public struct SubjectDesk {
                     subject: pseudonym,
                     outcome: "ok",
                     detail: outcome.summary.split(separator: "\n").joined(separator: "; ")
+                        + (profiles > 0 ? "; usage profile erased" : "")
                 )
                 return outcome
             }

@@ -2,7 +2,7 @@ import CDRModel
 import CDRStorage
 
 /// Everything cdrpipe stores in full about one number (GDPR art. 15 and 20): the records in which it is a
-/// party, the alerts raised on it or citing its records, and the legal holds on it.
+/// party, the alerts raised on it or citing its records, the legal holds on it, and its usage profile.
 public struct SubjectReport: Sendable {
     /// The number, normalised.
     public var number: String
@@ -14,25 +14,42 @@ public struct SubjectReport: Sendable {
     public var holds: [Hold]
     /// When the report was made (epoch seconds).
     public var createdAt: Int64
+    /// The usage profile fraud detection keeps of the number, if any.
+    public var profile: CallerProfile?
 
     /// Assembles a report.
-    public init(number: String, records: [StoredRecord], alerts: [AlertRow], holds: [Hold], createdAt: Int64) {
+    public init(
+        number: String,
+        records: [StoredRecord],
+        alerts: [AlertRow],
+        holds: [Hold],
+        createdAt: Int64,
+        profile: CallerProfile? = nil
+    ) {
         self.number = number
         self.records = records
         self.alerts = alerts
         self.holds = holds
         self.createdAt = createdAt
+        self.profile = profile
     }
 
     /// The report as one JSON document.
     public func json() -> String { RecordExport.encode(SubjectReportJSON(self)) }
 
-    /// The report as CSV files by name: `records.csv`, `alerts.csv`, `holds.csv`.
+    /// The report as CSV files by name: `records.csv`, `alerts.csv`, `holds.csv`, `profile.csv`.
     public func csvFiles() -> [(name: String, text: String)] {
-        [
+        var profileCSV = "first_seen,last_seen,active_days,usual_daily_minutes,usual_daily_calls\n"
+        if let profile {
+            let json = ProfileJSON(profile)
+            profileCSV +=
+                "\(json.firstSeen),\(json.lastSeen),\(json.activeDays),\(json.usualDailyMinutes),\(json.usualDailyCalls)\n"
+        }
+        return [
             ("records.csv", RecordExport.csv(records)),
             ("alerts.csv", RecordExport.csv(alerts)),
             ("holds.csv", RecordExport.csv(holds)),
+            ("profile.csv", profileCSV),
         ]
     }
 }

@@ -7,6 +7,7 @@ public struct SubjectReportJSON: Codable, Sendable, Equatable {
     public var records: [RecordJSON]
     public var alerts: [AlertJSON]
     public var holds: [HoldJSON]
+    public var profile: Nullable<ProfileJSON>
     public var note: String
 
     /// The JSON form of `report`.
@@ -16,11 +17,12 @@ public struct SubjectReportJSON: Codable, Sendable, Equatable {
         records = report.records.map(RecordJSON.init)
         alerts = report.alerts.map(AlertJSON.init)
         holds = report.holds.map(HoldJSON.init)
+        profile = Nullable(report.profile.map(ProfileJSON.init))
         note = "Aggregates hold no number and are not part of a subject's data."
     }
 
     enum CodingKeys: String, CodingKey {
-        case number, records, alerts, holds, note
+        case number, records, alerts, holds, note, profile
         case createdAt = "created_at"
     }
 }

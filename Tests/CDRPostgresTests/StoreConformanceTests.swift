@@ -109,6 +109,7 @@ struct StoreConformanceTests {
             dialect: "test"
         )
         for (record, key) in records { _ = try sqlite.insert(record, key: key, fileID: file) }
+        try sqlite.foldProfiles(fileID: file)
         try sqlite.finishFile(
             id: file,
             sha256: [UInt8](repeating: 1, count: 32),
@@ -122,6 +123,10 @@ struct StoreConformanceTests {
         guard let id = try postgres.claimForTest("eight.csv", hash: 1) else { return }
         _ = try postgres.store(records, rejected: 0, fileID: id, path: "eight.csv", worker: "w", leaseSeconds: 60)
         try postgres.finish(fileID: id, worker: "w", dialect: "test")
+        let keys = Set(records.map(\.0.calling)).sorted() + Set(records.map { "acct:" + $0.0.account }).sorted()
+        let sqliteProfiles = try sqlite.profiles(keys: keys)
+        #expect(sqliteProfiles.count >= 2, "profiles folded at the file's finish")
+        #expect(try postgres.profiles(keys: keys) == sqliteProfiles, "both stores fold a file into the same profiles")
 
         let expected = try exercise(sqlite, keys: folder + "/sqlite.keys") { try sqlite.recordCount() }
         let actual = try exercise(postgres, keys: folder + "/pg.keys") { try postgres.recordCount() }

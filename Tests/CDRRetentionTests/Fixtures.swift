@@ -36,6 +36,7 @@ struct Scratch {
             key.high ^= UInt64(truncatingIfNeeded: record.calling.hashValue)
             if try store.insert(record, key: key, fileID: id) { stored += 1 }
         }
+        try store.foldProfiles(fileID: id)
         try store.finishFile(
             id: id,
             sha256: Array(UUID().uuidString.utf8.prefix(32)),

@@ -67,6 +67,7 @@ struct SubjectFixture {
             #expect(try store.insert(record, key: RecordKey(high: UInt64(index), low: 1), fileID: file))
             ids.append(store.lastRecordID)
         }
+        try store.foldProfiles(fileID: file)
         try store.finishFile(
             id: file,
             sha256: [UInt8](repeating: 1, count: 32),
@@ -130,6 +131,11 @@ struct SubjectDeskTests {
         let files = Dictionary(uniqueKeysWithValues: report.csvFiles().map { ($0.name, $0.text) })
         #expect(files["records.csv"]?.split(separator: "\n").count == 7)
         #expect(files["alerts.csv"]?.split(separator: "\n").count == 3)
+        let profile = try #require(json?["profile"] as? [String: Any])
+        #expect(profile["active_days"] as? Int == 3, "Alice called on three days")
+        #expect(report.profile?.key == SubjectFixture.alice)
+        #expect(files["profile.csv"]?.split(separator: "\n").count == 2)
+        #expect(try fixture.desk().export(SubjectFixture.bob).profile?.activeDays == 3)
     }
 
     @Test("erasure keeps held, fraud-evidence and still-billable records and says why; deletes the rest")
@@ -148,6 +154,7 @@ struct SubjectDeskTests {
         )
         let dry = try fixture.desk(billingDays: 5).erase(SubjectFixture.alice, dryRun: true)
         #expect(dry.erased == 3)
+        #expect(try fixture.store.profiles(keys: [SubjectFixture.alice]).count == 1, "a dry run keeps the profile")
         #expect(try fixture.remaining().count == 6)
 
         let outcome = try fixture.desk(billingDays: 5).erase(SubjectFixture.alice)
@@ -157,6 +164,8 @@ struct SubjectDeskTests {
         #expect(outcome.kept.values.flatMap { $0 }.sorted() == [ids[1], ids[3], ids[5]])
         #expect(outcome.summary.contains("billing"))
         #expect(try fixture.remaining() == [ids[1], ids[3], ids[5]])
+        #expect(try fixture.store.profiles(keys: [SubjectFixture.alice]).isEmpty, "the usage profile is erased")
+        #expect(try fixture.store.profiles(keys: [SubjectFixture.bob]).count == 1)
         #expect(try fixture.store.records(number: SubjectFixture.carol).map(\.id) == [ids[5], ids[6]])
 
         let entries = try fixture.store.auditEntries()

@@ -145,6 +145,46 @@ struct CommandLineTests {
         #expect(Self.committed(db) == Int64(rows))
         #expect(Self.scalar(db, "SELECT count(DISTINCT source_id) FROM records") == Int64(rows))
         #expect(Self.scalar(db, "SELECT records + duplicates FROM files WHERE status = 'loaded'") == Int64(rows))
+
+        let clean = dir + "/clean.db"
+        #expect(try CLI.run(["ingest", "--db", clean, "--no-fraud", dir + "/big.csv"]).status == 0)
+        #expect(Self.profiles(db) == Self.profiles(clean), "a resumed file adds to the profiles exactly once")
+        let mismatched = """
+            SELECT count(*) FROM profiles p JOIN (
+                SELECT calling AS k, min(day) AS f, max(day) AS l, count(DISTINCT day) AS n, sum(part <= 1) AS c
+                FROM records WHERE calling <> '' AND leg IN (0, 1) GROUP BY calling
+            ) r ON r.k = p.key
+            WHERE p.first_day <> r.f OR p.last_day <> r.l OR p.active_days <> r.n
+            """
+        #expect(Self.scalar(db, mismatched) == 0)
+        #expect(
+            Self.scalar(db, "SELECT count(*) FROM profiles WHERE key NOT LIKE 'acct:%'")
+                == Self.scalar(db, "SELECT count(DISTINCT calling) FROM records WHERE calling <> ''")
+        )
+        try (String(contentsOfFile: dir + "/big.csv", encoding: .utf8) + "\n").write(
+            toFile: dir + "/copy.csv",
+            atomically: true,
+            encoding: .utf8
+        )
+        #expect(try CLI.run(["ingest", "--db", db, "--no-fraud", dir + "/copy.csv"]).status == 0)
+        #expect(Self.profiles(db) == Self.profiles(clean), "duplicates add nothing")
+    }
+
+    /// Every stored profile as text, in key order.
+    static func profiles(_ db: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [
+            db,
+            "SELECT key, first_day, last_day, active_days, round(mean_minutes, 6), round(mean_calls, 6), "
+                + "round(weight, 9), round(day_minutes, 6), day_calls FROM profiles ORDER BY key",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return "" }
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func scalar(_ db: String, _ sql: String) -> Int64 {

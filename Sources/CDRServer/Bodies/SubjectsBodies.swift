@@ -83,7 +83,8 @@ extension SubjectReportJSON: APIBody {
             records: [RecordJSON.exampleRecord],
             alerts: [AlertJSON.exampleRow],
             holds: [HoldJSON.exampleHold],
-            createdAt: 1_767_571_200
+            createdAt: 1_767_571_200,
+            profile: CallerProfile(key: "+447700900123", day: UTCDay(20_458), minutes: 12.5, calls: 4)
         )
     )
 }

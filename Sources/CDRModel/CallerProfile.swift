@@ -1,0 +1,127 @@
+/// One calling number's (or account's) usage as fraud detection judges it against: when it was first and last
+/// seen, on how many days, and its usual daily answered minutes and calls. Kept in the store beside the full
+/// records, so detection does not forget a subscriber however many there are; personal data, so it expires
+/// with the records and goes with a subject's export and erasure.
+///
+/// The usual values are exponentially weighted means over days (a 28-day span) corrected for the days before
+/// first seen: a mean starting at zero would count them as idle days, and after a week would read 39 % of a
+/// steady user's true mean. Days without calls after first seen are real history and do count.
+public struct CallerProfile: Sendable, Equatable, Codable {
+    /// The weight of each new day in the means (a 28-day span).
+    public static let alpha = 2.0 / 29.0
+
+    /// The calling number, or `acct:` and the account code.
+    public var key: String
+    /// The first day with calls.
+    public var firstDay: UTCDay
+    /// The last day with calls.
+    public var lastDay: UTCDay
+    /// Days with calls.
+    public var activeDays: Int64
+    /// Weighted mean of answered minutes per day over the days before ``lastDay``, not yet corrected.
+    public var meanMinutes: Double = 0
+    /// Weighted mean of calls per day over the days before ``lastDay``, not yet corrected.
+    public var meanCalls: Double = 0
+    /// How much of the means' weight falls on days since first seen: 1 − (1 − α)^(lastDay − firstDay).
+    public var weight: Double = 0
+    /// Answered minutes on ``lastDay``.
+    public var dayMinutes: Double
+    /// Calls on ``lastDay``.
+    public var dayCalls: Int64
+
+    /// A profile first seen on `day` with that day's usage.
+    public init(key: String, day: UTCDay, minutes: Double, calls: Int64) {
+        self.key = key
+        firstDay = day
+        lastDay = day
+        activeDays = 1
+        dayMinutes = minutes
+        dayCalls = calls
+    }
+
+    /// A profile as stored.
+    public init(
+        key: String,
+        firstDay: UTCDay,
+        lastDay: UTCDay,
+        activeDays: Int64,
+        meanMinutes: Double,
+        meanCalls: Double,
+        weight: Double,
+        dayMinutes: Double,
+        dayCalls: Int64
+    ) {
+        self.key = key
+        self.firstDay = firstDay
+        self.lastDay = lastDay
+        self.activeDays = activeDays
+        self.meanMinutes = meanMinutes
+        self.meanCalls = meanCalls
+        self.weight = weight
+        self.dayMinutes = dayMinutes
+        self.dayCalls = dayCalls
+    }
+
+    /// Adds one day's usage. A later day closes ``lastDay`` into the means (and the idle days between as
+    /// zeros); the same day adds to it; an earlier day (a file loaded late) goes into the means at the
+    /// weight it would have had, as a day that had been counted idle.
+    public mutating func add(day: UTCDay, minutes: Double, calls: Int64) {
+        if day == lastDay {
+            dayMinutes += minutes
+            dayCalls += calls
+        } else if day > lastDay {
+            roll(to: day)
+            dayMinutes = minutes
+            dayCalls = calls
+            activeDays += 1
+        } else {
+            let age = Double(min(lastDay.rawValue - day.rawValue - 1, 400))
+            let decay = Self.alpha * pow1m(age)
+            meanMinutes += decay * minutes
+            meanCalls += decay * Double(calls)
+            if day < firstDay {
+                firstDay = day
+                weight = 1 - pow1m(Double(min(lastDay.rawValue - day.rawValue, 400)))
+            }
+            activeDays += 1
+        }
+    }
+
+    /// Closes ``lastDay`` and the idle days up to `day` into the means.
+    private mutating func roll(to day: UTCDay) {
+        let alpha = Self.alpha
+        meanMinutes = alpha * dayMinutes + (1 - alpha) * meanMinutes
+        meanCalls = alpha * Double(dayCalls) + (1 - alpha) * meanCalls
+        weight = alpha + (1 - alpha) * weight
+        let gap = Double(min(day.rawValue - lastDay.rawValue - 1, 400))
+        if gap > 0 {
+            let decay = pow1m(gap)
+            meanMinutes *= decay
+            meanCalls *= decay
+            weight = 1 - (1 - weight) * decay
+        }
+        lastDay = day
+    }
+
+    /// (1 − α)^n.
+    private func pow1m(_ n: Double) -> Double {
+        var result = 1.0
+        var base = 1 - Self.alpha
+        var exponent = Int(n)
+        while exponent > 0 {
+            if exponent & 1 == 1 { result *= base }
+            base *= base
+            exponent >>= 1
+        }
+        return result
+    }
+
+    /// The usual daily answered minutes and calls before `day`, and the days of history behind them (days
+    /// since first seen, up to `day`); nil values when there is no day before `day` to judge by.
+    public func usual(before day: UTCDay) -> (minutes: Double, calls: Double, days: Int64)? {
+        var copy = self
+        if day > lastDay { copy.roll(to: day) }
+        guard copy.weight > 0 else { return nil }
+        return (copy.meanMinutes / copy.weight, copy.meanCalls / copy.weight, firstDay.distance(to: day))
+    }
+}

@@ -1,0 +1,110 @@
+import CDRModel
+import CDRStorage
+import PostgresNIO
+
+extension PostgresStore: ProfileStore {
+    /// A loaded file's usage per calling number and per account and day, from its records (found through
+    /// the start-time index between the file's first and last start), sorted by key then day.
+    public func fileUsage(fileID: Int64, _ body: (DayUsage) throws -> Void) throws {
+        let source = """
+            FROM records r JOIN files f ON f.id = $1
+            WHERE r.file_id = f.id AND r.start_at BETWEEN f.first_start AND f.last_start AND r.leg IN (0, 1)
+            """
+        var binds = PostgresBindings()
+        binds.append(fileID)
+        try session.forEachRow(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT key, day, sum(seconds)::bigint, sum(calls)::bigint FROM (
+                        SELECT r.calling AS key, r.start_at / 86400 AS day, sum(r.billsec) AS seconds,
+                            count(*) FILTER (WHERE r.part <= 1) AS calls
+                        \(source) AND r.calling <> '' GROUP BY 1, 2
+                        UNION ALL SELECT 'acct:' || r.account, r.start_at / 86400, sum(r.billsec),
+                            count(*) FILTER (WHERE r.part <= 1)
+                        \(source) AND r.account <> '' GROUP BY 1, 2
+                    ) usage GROUP BY key, day ORDER BY key, day
+                    """,
+                binds: binds
+            ),
+            "reading the usage of file \(fileID)"
+        ) { row in
+            let (key, day, seconds, calls) = try row.decode((String, Int64, Int64, Int64).self)
+            try body(DayUsage(key: key, day: UTCDay(day), minutes: Double(seconds) / 60, calls: calls))
+        }
+    }
+
+    /// The stored profiles of these keys.
+    public func profiles(keys: [String]) throws -> [String: CallerProfile] {
+        guard !keys.isEmpty else { return [:] }
+        let (rows, _) = try session.query(
+            sql: """
+                SELECT key, first_day, last_day, active_days, mean_minutes, mean_calls, weight, day_minutes, day_calls
+                FROM profiles WHERE key = ANY(?)
+                """,
+            [keys],
+            "reading profiles"
+        )
+        var found: [String: CallerProfile] = [:]
+        for row in rows {
+            let (key, first, last, active, meanMinutes, meanCalls, weight, dayMinutes, dayCalls) = try row.decode(
+                (String, Int64, Int64, Int64, Double, Double, Double, Double, Int64).self
+            )
+            found[key] = CallerProfile(
+                key: key,
+                firstDay: UTCDay(first),
+                lastDay: UTCDay(last),
+                activeDays: active,
+                meanMinutes: meanMinutes,
+                meanCalls: meanCalls,
+                weight: weight,
+                dayMinutes: dayMinutes,
+                dayCalls: dayCalls
+            )
+        }
+        return found
+    }
+
+    /// Stores profiles in one statement, replacing those with the same key.
+    public func saveProfiles(_ profiles: [CallerProfile]) throws {
+        guard !profiles.isEmpty else { return }
+        try session.query(
+            sql: """
+                INSERT INTO profiles(key, first_day, last_day, active_days, mean_minutes, mean_calls, weight,
+                    day_minutes, day_calls)
+                SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[],
+                    ?::float8[], ?::float8[], ?::bigint[])
+                ON CONFLICT (key) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day,
+                    active_days = excluded.active_days, mean_minutes = excluded.mean_minutes,
+                    mean_calls = excluded.mean_calls, weight = excluded.weight, day_minutes = excluded.day_minutes,
+                    day_calls = excluded.day_calls
+                """,
+            [
+                profiles.map(\.key), profiles.map(\.firstDay.rawValue), profiles.map(\.lastDay.rawValue),
+                profiles.map(\.activeDays), profiles.map(\.meanMinutes), profiles.map(\.meanCalls),
+                profiles.map(\.weight), profiles.map(\.dayMinutes), profiles.map(\.dayCalls),
+            ],
+            "storing profiles"
+        )
+    }
+
+    /// Deletes the profiles of these keys.
+    public func deleteProfiles(keys: [String]) throws -> Int64 {
+        guard !keys.isEmpty else { return 0 }
+        let (_, deleted) = try session.query(
+            sql: "DELETE FROM profiles WHERE key = ANY(?)",
+            [keys],
+            "deleting profiles"
+        )
+        return Int64(deleted)
+    }
+
+    /// Deletes the profiles last seen before `day`.
+    public func deleteProfiles(lastSeenBefore day: UTCDay) throws -> Int64 {
+        let (_, deleted) = try session.query(
+            sql: "DELETE FROM profiles WHERE last_day < ?",
+            [day.rawValue],
+            "expiring profiles"
+        )
+        return Int64(deleted)
+    }
+}

@@ -1,0 +1,130 @@
+import CDRModel
+import CDRStorage
+
+/// Profiles are a rowid table with a unique index on the key, not a table keyed by number: a deleted key can
+/// stay behind as a separator in a B-tree's inner pages, so every deletion rebuilds the key index
+/// (`REINDEX`), whose old pages `secure_delete` zeroes, and marks the file for rebuilding (see
+/// ``markRebuildDue()``); the table's own inner pages hold only row ids.
+extension SQLiteStore: ProfileStore {
+    /// A loaded file's usage per calling number and per account and day, from its records (found by id
+    /// from the file's first record on, in every partition), sorted by key then day. Opens the load's
+    /// transaction if none is open, so the fold commits with the file's last records and its finish.
+    public func fileUsage(fileID: Int64, _ body: (DayUsage) throws -> Void) throws {
+        try begin()
+        let first = try connection.prepare("SELECT first_record_id FROM files WHERE id = ?")
+        first.bind(1, fileID)
+        guard try first.step(), !knownPartitions.isEmpty else { return }
+        let firstID = first.int(0)
+        let parts = knownPartitions.sorted().map { month in
+            let table = Self.partitionName(month: month)
+            let filter = "FROM \(table) WHERE id >= ?1 AND file_id = ?2 AND leg IN (0, 1)"
+            return """
+                SELECT calling AS key, day, sum(billsec) AS seconds, sum(part <= 1) AS calls \(filter) AND calling <> ''
+                GROUP BY calling, day
+                UNION ALL SELECT 'acct:' || account, day, sum(billsec), sum(part <= 1) \(filter) AND account <> ''
+                GROUP BY account, day
+                """
+        }
+        let statement = try connection.prepare(
+            "SELECT key, day, sum(seconds), sum(calls) FROM (\(parts.joined(separator: " UNION ALL "))) "
+                + "GROUP BY key, day ORDER BY key, day"
+        )
+        statement.bind(1, firstID)
+        statement.bind(2, fileID)
+        while try statement.step() {
+            try body(
+                DayUsage(
+                    key: statement.text(0),
+                    day: UTCDay(statement.int(1)),
+                    minutes: Double(statement.int(2)) / 60,
+                    calls: statement.int(3)
+                )
+            )
+        }
+    }
+
+    /// The stored profiles of these keys.
+    public func profiles(keys: [String]) throws(StoreError) -> [String: CallerProfile] {
+        let statement = try cached(
+            "profile",
+            """
+            SELECT key, first_day, last_day, active_days, mean_minutes, mean_calls, weight, day_minutes, day_calls
+            FROM profiles WHERE key = ?
+            """
+        )
+        var found: [String: CallerProfile] = [:]
+        for key in keys {
+            statement.bind(1, key)
+            defer { statement.reset() }
+            guard try statement.step() else { continue }
+            found[key] = CallerProfile(
+                key: statement.text(0),
+                firstDay: UTCDay(statement.int(1)),
+                lastDay: UTCDay(statement.int(2)),
+                activeDays: statement.int(3),
+                meanMinutes: statement.double(4),
+                meanCalls: statement.double(5),
+                weight: statement.double(6),
+                dayMinutes: statement.double(7),
+                dayCalls: statement.int(8)
+            )
+        }
+        return found
+    }
+
+    /// Stores profiles, replacing those with the same key.
+    public func saveProfiles(_ profiles: [CallerProfile]) throws(StoreError) {
+        let statement = try cached(
+            "saveProfile",
+            """
+            INSERT INTO profiles(key, first_day, last_day, active_days, mean_minutes, mean_calls, weight,
+                day_minutes, day_calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            ON CONFLICT (key) DO UPDATE SET first_day = ?2, last_day = ?3, active_days = ?4, mean_minutes = ?5,
+                mean_calls = ?6, weight = ?7, day_minutes = ?8, day_calls = ?9
+            """
+        )
+        for profile in profiles {
+            statement.bind(1, profile.key)
+            statement.bind(2, profile.firstDay.rawValue)
+            statement.bind(3, profile.lastDay.rawValue)
+            statement.bind(4, profile.activeDays)
+            statement.bind(5, real: profile.meanMinutes)
+            statement.bind(6, real: profile.meanCalls)
+            statement.bind(7, real: profile.weight)
+            statement.bind(8, real: profile.dayMinutes)
+            statement.bind(9, profile.dayCalls)
+            defer { statement.reset() }
+            try statement.step()
+        }
+    }
+
+    /// Deletes the profiles of these keys.
+    public func deleteProfiles(keys: [String]) throws(StoreError) -> Int64 {
+        let statement = try cached("deleteProfile", "DELETE FROM profiles WHERE key = ?")
+        var deleted: Int64 = 0
+        for key in keys {
+            statement.bind(1, key)
+            defer { statement.reset() }
+            try statement.step()
+            deleted += Int64(connection.changes)
+        }
+        if deleted > 0 {
+            try connection.execute("REINDEX profiles")
+            try markRebuildDue()
+        }
+        return deleted
+    }
+
+    /// Deletes the profiles last seen before `day`.
+    public func deleteProfiles(lastSeenBefore day: UTCDay) throws(StoreError) -> Int64 {
+        let statement = try connection.prepare("DELETE FROM profiles WHERE last_day < ?")
+        statement.bind(1, day.rawValue)
+        try statement.step()
+        let deleted = Int64(connection.changes)
+        if deleted > 0 {
+            try connection.execute("REINDEX profiles")
+            try markRebuildDue()
+        }
+        return deleted
+    }
+}

@@ -1,0 +1,70 @@
+import CDRModel
+
+/// One caller's calls on one day in one loaded file: what a file adds to the profiles.
+public struct DayUsage: Sendable, Equatable {
+    /// The calling number, or `acct:` and the account code.
+    public var key: String
+    /// The day.
+    public var day: UTCDay
+    /// Answered minutes.
+    public var minutes: Double
+    /// Calls.
+    public var calls: Int64
+
+    /// Creates a day's usage.
+    public init(key: String, day: UTCDay, minutes: Double, calls: Int64) {
+        self.key = key
+        self.day = day
+        self.minutes = minutes
+        self.calls = calls
+    }
+}
+
+/// Where callers' profiles are kept (see ``CallerProfile``), so that the same code folds, reads, exports
+/// and expires them over SQLite and PostgreSQL.
+public protocol ProfileStore: AnyObject {
+    /// The usage a loaded file's stored records add, per calling number and per account and day, sorted by
+    /// key then day; read in the transaction that finishes the file.
+    func fileUsage(fileID: Int64, _ body: (DayUsage) throws -> Void) throws
+    /// The stored profiles of these keys, by key.
+    func profiles(keys: [String]) throws -> [String: CallerProfile]
+    /// Stores these profiles, replacing any with the same key.
+    func saveProfiles(_ profiles: [CallerProfile]) throws
+    /// Deletes the profiles of these keys; returns how many went.
+    func deleteProfiles(keys: [String]) throws -> Int64
+    /// Deletes the profiles last seen before `day`; returns how many went.
+    func deleteProfiles(lastSeenBefore day: UTCDay) throws -> Int64
+}
+
+extension ProfileStore {
+    /// Folds a loaded file's usage into the profiles, in the caller's transaction: a file adds to them
+    /// once, when it is finished, so a failed file adds nothing and a resumed one adds all of its records.
+    /// Memory holds one batch of keys at a time.
+    public func foldProfiles(fileID: Int64, batch: Int = 2_000) throws {
+        var pending: [DayUsage] = []
+        func flush() throws {
+            let keys = Array(Set(pending.map(\.key)))
+            var profiles = try self.profiles(keys: keys)
+            for usage in pending {
+                if var profile = profiles[usage.key] {
+                    profile.add(day: usage.day, minutes: usage.minutes, calls: usage.calls)
+                    profiles[usage.key] = profile
+                } else {
+                    profiles[usage.key] = CallerProfile(
+                        key: usage.key,
+                        day: usage.day,
+                        minutes: usage.minutes,
+                        calls: usage.calls
+                    )
+                }
+            }
+            try saveProfiles(Array(profiles.values))
+            pending.removeAll(keepingCapacity: true)
+        }
+        try fileUsage(fileID: fileID) { usage in
+            if pending.count >= batch, pending.last?.key != usage.key { try flush() }
+            pending.append(usage)
+        }
+        if !pending.isEmpty { try flush() }
+    }
+}

@@ -1,0 +1,63 @@
+import CDRModel
+import Testing
+
+@Suite("Caller profiles")
+struct CallerProfileTests {
+    private let alpha = CallerProfile.alpha
+
+    /// The weighted mean of daily values (oldest first) before a day, written out term by term: what the
+    /// profile's running form must equal.
+    private func direct(_ days: [Double]) -> Double {
+        var sum = 0.0
+        var weight = 0.0
+        for (age, value) in days.reversed().enumerated() {
+            let w = alpha * pow(1 - alpha, Double(age))
+            sum += w * value
+            weight += w
+        }
+        return sum / weight
+    }
+
+    private func pow(_ base: Double, _ exponent: Double) -> Double {
+        var result = 1.0
+        for _ in 0..<Int(exponent) { result *= base }
+        return result
+    }
+
+    @Test("a steady user's usual minutes are its daily minutes from the second day on, not diluted by days before")
+    func steady() throws {
+        var profile = CallerProfile(key: "+447700900001", day: UTCDay(100), minutes: 90, calls: 6)
+        #expect(profile.usual(before: UTCDay(100)) == nil, "no day before the first to judge by")
+        for day in 101...107 { profile.add(day: UTCDay(Int64(day)), minutes: 90, calls: 6) }
+        let usual = try #require(profile.usual(before: UTCDay(108)))
+        #expect(abs(usual.minutes - 90) < 1e-9 && abs(usual.calls - 6) < 1e-9 && usual.days == 8)
+        #expect(profile.activeDays == 8 && profile.firstDay == UTCDay(100) && profile.lastDay == UTCDay(107))
+    }
+
+    @Test("idle days after first seen count as zeros, exactly as the written-out weighted mean")
+    func idleDays() throws {
+        var profile = CallerProfile(key: "k", day: UTCDay(0), minutes: 40, calls: 2)
+        profile.add(day: UTCDay(3), minutes: 100, calls: 5)
+        profile.add(day: UTCDay(3), minutes: 20, calls: 1)
+        let usual = try #require(profile.usual(before: UTCDay(6)))
+        let expected = direct([40, 0, 0, 120, 0, 0])
+        #expect(abs(usual.minutes - expected) < 1e-9, "\(usual.minutes) against \(expected)")
+        #expect(abs(usual.calls - direct([2, 0, 0, 6, 0, 0])) < 1e-9)
+        #expect(profile.activeDays == 2)
+    }
+
+    @Test("days folded late, even before the first seen, give the same means as in order")
+    func lateDays() throws {
+        let days: [(Int64, Double)] = [(10, 30), (11, 0), (12, 75), (15, 12), (16, 200)]
+        var inOrder = CallerProfile(key: "k", day: UTCDay(days[0].0), minutes: days[0].1, calls: 1)
+        for (day, minutes) in days.dropFirst() { inOrder.add(day: UTCDay(day), minutes: minutes, calls: 1) }
+        var shuffled = CallerProfile(key: "k", day: UTCDay(15), minutes: 12, calls: 1)
+        for (day, minutes) in [(16, 200.0), (10, 30), (12, 75), (11, 0)] as [(Int64, Double)] {
+            shuffled.add(day: UTCDay(day), minutes: minutes, calls: 1)
+        }
+        #expect(shuffled.firstDay == UTCDay(10) && shuffled.lastDay == UTCDay(16))
+        let a = try #require(inOrder.usual(before: UTCDay(20)))
+        let b = try #require(shuffled.usual(before: UTCDay(20)))
+        #expect(abs(a.minutes - b.minutes) < 1e-9 && abs(a.calls - b.calls) < 1e-9 && a.days == b.days)
+    }
+}
