@@ -26,12 +26,20 @@ public struct DetectorContext: Sendable {
     public var keyCap: Int
     /// Business hours per account, for off-hours rules.
     public var calendars: BusinessCalendars
+    /// The stored usage profiles, when detection runs beside a store.
+    public var profiles: (any ProfileLookup)?
 
     /// Creates a context.
-    public init(ranges: RiskRanges, keyCap: Int = 200_000, calendars: BusinessCalendars = BusinessCalendars()) {
+    public init(
+        ranges: RiskRanges,
+        keyCap: Int = 200_000,
+        calendars: BusinessCalendars = BusinessCalendars(),
+        profiles: (any ProfileLookup)? = nil
+    ) {
         self.ranges = ranges
         self.keyCap = keyCap
         self.calendars = calendars
+        self.profiles = profiles
     }
 }
 

@@ -9,7 +9,8 @@ import Foundation
 /// a pattern, and in generated background traffic three 3–4-hour calls were the only false alerts. Subject:
 /// the calling number.
 /// Every number keeps a compact profile; evidence and snooze live in a second table for the few numbers
-/// near the floor today.
+/// near the floor today. A number missing from it (new to this process, or dropped at the key cap) starts
+/// from its stored usage profile when there is one: its history, usual minutes and today's minutes so far.
 final class HighUsageDetector: Detector {
     /// Settings read from the rule once, not per record.
     private lazy var floor = rule.param("warnFloorMinutes")
@@ -48,6 +49,22 @@ final class HighUsageDetector: Detector {
         }
     }
 
+    /// The in-memory profile of a number this detector has not seen: from its stored profile when there is
+    /// one (days of history, usual minutes, and today's minutes from files finished earlier today), else empty.
+    private func seeded(_ number: String, today: Int64) -> Profile {
+        var profile = Profile(day: today)
+        guard let stored = stored?.profile(number), let usual = stored.usual(before: UTCDay(today)) else {
+            return profile
+        }
+        profile.days = Int32(clamping: usual.days)
+        profile.average = usual.minutes * (1 - pow(1 - Profile.alpha, Double(profile.days)))
+        if stored.lastDay == UTCDay(today) {
+            profile.today = stored.dayMinutes
+            profile.callsToday = Int32(clamping: stored.dayCalls)
+        }
+        return profile
+    }
+
     /// A number near the floor: today's evidence and when each severity was last emitted.
     struct Hot: Sendable {
         var day: Int64
@@ -58,10 +75,12 @@ final class HighUsageDetector: Detector {
     private let filter: CallFilter
     private var profiles: KeyedState<Int64, Profile>
     private var hot: KeyedState<Int64, Hot>
+    private let stored: (any ProfileLookup)?
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
+        stored = context.profiles
         profiles = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
         hot = KeyedState(ttl: UTCDay.seconds + rule.snooze, cap: context.keyCap)
     }
@@ -77,7 +96,8 @@ final class HighUsageDetector: Detector {
         let today = CallRecord.dayOf(now)
         let key = record.callingKey
         let minutesOfCall = min(Double(record.call.billable) / 60, callCap)
-        let updated = profiles.update(key, at: now, orInsert: Profile(day: today)) { profile -> Profile? in
+        let updated = profiles.update(key, at: now, orInsert: seeded(record.call.calling, today: today)) {
+            profile -> Profile? in
             if today < profile.day { return nil }
             profile.roll(to: today)
             profile.today += minutesOfCall

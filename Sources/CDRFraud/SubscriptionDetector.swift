@@ -6,7 +6,9 @@ import CDRModel
 /// at least `internationalShare` (default 0.5) abroad. Numbers seen in the first `warmUpDays` (default 7)
 /// of the data are not new: the detector only knows a number is new once it has watched long enough.
 /// Subject: the calling number. Every number keeps only when it was first seen (a compact table); the
-/// counts live in a second table holding new numbers alone.
+/// counts live in a second table holding new numbers alone. A number missing from the table (never seen by
+/// this process, or dropped at the key cap) takes its first day from the stored usage profile when there is
+/// one, so a line active for weeks is not "first seen" again.
 final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var warmUp = Int64(rule.param("warmUpDays") * 86_400)
@@ -25,9 +27,11 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
 
     private var origin: Int64?
     private var firstSeen: KeyedState<Int64, Int64>
+    private let profiles: (any ProfileLookup)?
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         firstSeen = KeyedState(ttl: 30 * UTCDay.seconds, cap: context.keyCap)
+        profiles = context.profiles
         super.init(rule: rule, filter: filter, context: context)
         state = KeyedState(ttl: Int64(rule.param("newHours") * 3600) + rule.snooze, cap: context.keyCap)
     }
@@ -40,7 +44,11 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let start = origin ?? now
         origin = start
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
-        let first = firstSeen.update(record.callingKey, at: now, orInsert: now) { $0 }
+        let first = firstSeen.update(
+            record.callingKey,
+            at: now,
+            orInsert: min(now, profiles?.profile(record.call.calling)?.firstDay.start.rawValue ?? now)
+        ) { $0 }
         guard first >= start + warmUp, now - first <= newWindow else { return }
         state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state in
             state.calls += 1

@@ -52,7 +52,13 @@ struct DetectCommand: ParsableCommand {
         let first = try parseDate(from, option: "--from").map(CallRecord.dayOf) ?? Int64.min
         let last = try parseDate(to, option: "--to").map(CallRecord.dayOf) ?? Int64.max
         guard first <= last else { throw ValidationError("--from \(from ?? "") is after --to \(to ?? "")") }
-        guard !fraud.noFraud, let engine = try fraud.engine(homeCountry: homeCountry) else {
+        guard
+            !fraud.noFraud,
+            let engine = try fraud.engine(
+                homeCountry: homeCountry,
+                profiles: StoredProfiles.lookup { [db] in try SQLiteStore(path: db) }
+            )
+        else {
             throw ValidationError("--no-fraud leaves nothing to do")
         }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("\(db): no such database") }
@@ -84,11 +90,18 @@ struct DetectCommand: ParsableCommand {
                 "--from/--to apply to SQLite; on PostgreSQL detect observes the files not yet observed"
             )
         }
-        guard !fraud.noFraud, let engine = try fraud.engine(homeCountry: homeCountry) else {
+        let location = try PostgresLocation(url: db)
+        guard
+            !fraud.noFraud,
+            let engine = try fraud.engine(
+                homeCountry: homeCountry,
+                profiles: StoredProfiles.lookup { try PostgresStore(location) }
+            )
+        else {
             throw ValidationError("--no-fraud leaves nothing to do")
         }
         do {
-            let store = try PostgresStore(try PostgresLocation(url: db))
+            let store = try PostgresStore(location)
             guard try store.becomeDetectionConsumer() else {
                 throw CommandFailure("another cdrpipe detect is running on this database; detection has one consumer")
             }

@@ -44,7 +44,7 @@ struct FraudOptions: ParsableArguments {
     }
 
     /// The engine these options describe, or nil with --no-fraud.
-    func engine(homeCountry: String) throws -> FraudEngine? {
+    func engine(homeCountry: String, profiles: (any ProfileLookup)? = nil) throws -> FraudEngine? {
         if noFraud { return nil }
         do {
             let ruleSet =
@@ -57,7 +57,7 @@ struct FraudOptions: ParsableArguments {
                 ?? BusinessCalendars()
             return try FraudEngine(
                 rules: ruleSet,
-                context: DetectorContext(ranges: ranges, calendars: calendars),
+                context: DetectorContext(ranges: ranges, calendars: calendars, profiles: profiles),
                 homeCountryCode: homeCountry
             )
         } catch {

@@ -133,7 +133,10 @@ struct IngestCommand: ParsableCommand {
                 options: options,
                 rejectsPath: rejects ?? db + ".rejects.jsonl",
                 progress: report,
-                fraud: try fraud?.engine(homeCountry: input.homeCountry),
+                fraud: try fraud?.engine(
+                    homeCountry: input.homeCountry,
+                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db) }
+                ),
                 mode: detectionMode
             )
             let summary = job.run(paths: paths)

@@ -1,0 +1,35 @@
+import CDRFraud
+import CDRModel
+import CDRStorage
+import Foundation
+
+/// The usage profiles detection reads, from a store connection of its own (opened on first use, so the
+/// ingest job has created the database by then), behind a bounded cache.
+public enum StoredProfiles {
+    /// A lookup over the store `open` opens; `capacity` keys are cached. A store that cannot be opened or
+    /// read gives no profiles: detection goes on from its own state.
+    public static func lookup(capacity: Int = 100_000, open: @escaping () throws -> any ProfileStore) -> CachedProfiles
+    {
+        let source = Source(open: open)
+        return CachedProfiles(capacity: capacity) { source.load($0) }
+    }
+
+    /// `@unchecked Sendable`: the store and its state are used only under `lock`.
+    private final class Source: @unchecked Sendable {
+        private let open: () throws -> any ProfileStore
+        private var store: (any ProfileStore)?
+        private var unavailable = false
+        private let lock = NSLock()
+
+        init(open: @escaping () throws -> any ProfileStore) { self.open = open }
+
+        func load(_ key: String) -> CallerProfile? {
+            lock.lock()
+            defer { lock.unlock() }
+            if store == nil && !unavailable {
+                do { store = try open() } catch { unavailable = true }
+            }
+            return (try? store?.profiles(keys: [key]))?[key]
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CDRModel
+import Synchronization
+import Testing
+
+@testable import CDRFraud
+
+/// Profiles as a store would give them, counting how often each key is asked for.
+final class FixedProfiles: ProfileLookup {
+    private let profiles: [String: CallerProfile]
+    let asked = Mutex(0)
+
+    init(_ profiles: [CallerProfile]) {
+        self.profiles = Dictionary(uniqueKeysWithValues: profiles.map { ($0.key, $0) })
+    }
+
+    func profile(_ key: String) -> CallerProfile? {
+        asked.withLock { $0 += 1 }
+        return profiles[key]
+    }
+}
+
+@Suite("Detectors that read stored usage profiles")
+struct StoredProfileTests {
+    /// 2026-03-02, the day ``call(_:_:at:ring:talk:answered:disposition:account:diverting:)`` counts from.
+    static let today = UTCDay(containing: EpochSeconds(1_772_452_800))
+
+    /// Runs one default rule over calls with `profiles` behind the detectors.
+    func alerts(rule id: String, _ calls: [CallRecord], profiles: (any ProfileLookup)?) throws -> [Alert] {
+        let rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
+        let engine = try FraudEngine(
+            rules: FraudRules(rules: [rule]),
+            context: DetectorContext(ranges: testRanges, profiles: profiles),
+            homeCountryCode: "44"
+        )
+        var result: [Alert] = []
+        for (index, call) in calls.enumerated() { engine.add(id: Int64(index + 1), call: call) { result.append($0) } }
+        engine.finish { result.append($0) }
+        return result
+    }
+
+    /// A profile of `days` days at `minutes` a day, the last one yesterday.
+    static func profile(_ key: String, days: Int64, minutes: Double) -> CallerProfile {
+        var profile = CallerProfile(key: key, day: today.advanced(by: -days), minutes: minutes, calls: 5)
+        for back in stride(from: days - 1, through: 1, by: -1) {
+            profile.add(day: today.advanced(by: -back), minutes: minutes, calls: 5)
+        }
+        return profile
+    }
+
+    @Test(
+        "subscription: a line active for weeks but new to this process is not 'first seen' when its profile is stored"
+    )
+    func subscriptionKnowsOldLines() throws {
+        let line = "+447700900070"
+        var calls = (0..<10).map { call("+4479111000\($0)", "+442079460000", at: Int64($0) * 60 - 9 * 86_400) }
+        calls += (0..<3).map { call(line, "+33612345678", at: Int64($0) * 2_000, talk: 1_800) }
+        let unaided = try alerts(rule: "subscription", calls, profiles: nil)
+        #expect(unaided.map(\.subject) == [line], "without profiles the line looks new after the warm-up")
+        let stored = FixedProfiles([Self.profile(line, days: 20, minutes: 15)])
+        #expect(try alerts(rule: "subscription", calls, profiles: stored).isEmpty)
+        #expect(stored.asked.withLock { $0 } == 11, "asked once per number the detector had not seen, not per call")
+    }
+
+    @Test(
+        "high usage: a mature stored profile is judged from the first call of a run; a heavy user from day one stays quiet"
+    )
+    func highUsageFromStoredProfile() throws {
+        let light = "+447700900071"
+        let heavy = "+447700900072"
+        let burst = (0..<10).map { call(light, "+442079460001", at: Int64($0) * 3_000, talk: 2_400) }
+        #expect(try alerts(rule: "high-usage", burst, profiles: nil).isEmpty, "no history in memory: immature")
+        let stored = FixedProfiles([
+            Self.profile(light, days: 10, minutes: 20), Self.profile(heavy, days: 10, minutes: 250),
+        ])
+        let fired = try alerts(rule: "high-usage", burst, profiles: stored)
+        #expect(fired.map(\.severity).last == .critical && fired.allSatisfy { $0.subject == light })
+        let usual = try #require(fired.last?.measures.first { $0.name == "usual_daily_minutes" })
+        #expect(abs(usual.value - 20) < 0.01, "judged against the stored usual, \(usual.value)")
+        let busy = (0..<8).map { call(heavy, "+442079460002", at: Int64($0) * 3_600, talk: 2_400) }
+        #expect(try alerts(rule: "high-usage", busy, profiles: stored).isEmpty, "320 min against a usual 250")
+    }
+
+    @Test("the profile cache holds at most its capacity and asks the store once per cached key")
+    func boundedCache() {
+        let loads = Mutex(0)
+        let cache = CachedProfiles(capacity: 10) { key in
+            loads.withLock { $0 += 1 }
+            return key.hasSuffix("7") ? CallerProfile(key: key, day: UTCDay(1), minutes: 1, calls: 1) : nil
+        }
+        for n in 0..<100 { _ = cache.profile("+4477009000\(n)") }
+        #expect(cache.count <= 10 && loads.withLock { $0 } == 100)
+        #expect(cache.profile("+447700900097")?.key == "+447700900097")
+        #expect(cache.profile("+447700900098") == nil)
+        #expect(loads.withLock { $0 } == 100, "recent keys, found or not, come from the cache")
+    }
+}
