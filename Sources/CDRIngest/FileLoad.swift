@@ -19,6 +19,10 @@ final class FileLoad: RecordSink {
     private var counts: LoadCounts
     private let countsBefore: LoadCounts
     private var sinceCheckpoint = 0
+    /// The usage of the records this load stored, for the profiles (not kept for a resumed file, whose
+    /// profiles are folded from all its stored records instead).
+    private var usage = UsageTally()
+    private var staged = false
 
     init(job: IngestJob, path: String, size: Int64, headSHA256: [UInt8], sha256: [UInt8]?, interrupted: FileEntry?) {
         self.job = job
@@ -59,6 +63,7 @@ final class FileLoad: RecordSink {
         for (record, key) in batch.records {
             if try store.insert(record, key: key, fileID: id) {
                 counts.stored += 1
+                if interrupted == nil { usage.add(record) }
                 if job.detection != nil { stored.append(.init(id: store.lastRecordID, call: record)) }
             } else {
                 counts.duplicates += 1
@@ -68,6 +73,11 @@ final class FileLoad: RecordSink {
             detection.send(stored, source: id)
             job.pendingAlerts.append(contentsOf: detection.drain())
             if !job.pendingAlerts.isEmpty { try job.storePendingAlerts() }
+        }
+        if usage.count > job.options.usageBufferKeys {
+            try store.stageUsage(fileID: id, usage.entries())
+            usage.removeAll()
+            staged = true
         }
         for reject in batch.rejects { job.rejects.write(reject, file: path) }
         counts.rejected += Int64(batch.rejects.count)
@@ -133,7 +143,7 @@ final class FileLoad: RecordSink {
     ) throws -> FileOutcome {
         guard let id = fileID else { return .failed(path, "no records and no format") }
         try job.rejects.flush()
-        try job.store.foldProfiles(fileID: id)
+        try foldProfiles(fileID: id)
         try job.store.finishFile(
             id: id,
             sha256: sha256 ?? rawSHA256,
@@ -156,6 +166,19 @@ final class FileLoad: RecordSink {
         outcome.skippedRecords = delta.skipped
         outcome.incomplete = incompleteness
         return outcome
+    }
+
+    /// Folds the file's usage into the profiles in the transaction that finishes it: from what this load
+    /// counted (and staged), or, for a file resumed after an interruption, from all its stored records.
+    private func foldProfiles(fileID id: Int64) throws {
+        let store = job.store
+        if interrupted != nil {
+            try store.foldProfiles(fileID: id)
+            try store.discardStagedUsage(fileID: id)
+        } else {
+            try store.foldUsage(fileID: id, rest: usage.entries(), staged: staged)
+        }
+        usage.removeAll()
     }
 
     /// A store or rejects failure mid-file: nothing of the file stays; the outcome names the reason.

@@ -23,6 +23,9 @@ public struct IngestOptions: Sendable {
     public var berDurationTicks: Int64 = 1
     /// The longest record read whole; a longer one is rejected by byte offset and skipped.
     public var maxRecordBytes = 1 << 20
+    /// Callers' days of usage a load counts in memory for the profiles before staging them in the store
+    /// (about 100 bytes each).
+    public var usageBufferKeys = 100_000
 
     /// Creates default options.
     public init() {}

@@ -271,6 +271,13 @@ enum Migrations {
                 day_calls INTEGER NOT NULL
             ) STRICT;
             CREATE INDEX profiles_by_last_day ON profiles(last_day);
+            CREATE TABLE profile_staging(
+                file_id INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                day INTEGER NOT NULL,
+                seconds INTEGER NOT NULL,
+                calls INTEGER NOT NULL
+            ) STRICT;
             """,
             nil
         ),

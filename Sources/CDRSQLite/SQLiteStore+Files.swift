@@ -174,6 +174,7 @@ extension SQLiteStore {
                 records.bind(2, id)
                 try records.step()
             }
+            try discardStagedUsage(fileID: id)
             try updateFile(
                 fileID: id,
                 offset: 0,

@@ -128,3 +128,61 @@ extension SQLiteStore: ProfileStore {
         return deleted
     }
 }
+
+extension SQLiteStore {
+    /// Stages part of a loading file's usage (a large file's, counted while it loads) in the open
+    /// transaction, so it commits with the file's records and goes with them if the file fails.
+    public func stageUsage(fileID: Int64, _ usage: [StagedUsage]) throws(StoreError) {
+        try begin()
+        let statement = try cached(
+            "stageUsage",
+            "INSERT INTO profile_staging(file_id, key, day, seconds, calls) VALUES (?, ?, ?, ?, ?)"
+        )
+        for entry in usage {
+            statement.bind(1, fileID)
+            statement.bind(2, entry.key)
+            statement.bind(3, entry.day)
+            statement.bind(4, entry.seconds)
+            statement.bind(5, entry.calls)
+            defer { statement.reset() }
+            try statement.step()
+        }
+    }
+
+    /// Folds a finishing file's counted usage into the profiles in the load's transaction: `rest` (sorted by
+    /// key then day, counted since the last stage) alone, or, when part was `staged`, with the staged rows,
+    /// which are then deleted.
+    public func foldUsage(fileID: Int64, rest: [StagedUsage], staged: Bool) throws {
+        try begin()
+        guard staged else {
+            try foldProfiles { emit in for entry in rest { try emit(entry.usage) } }
+            return
+        }
+        try stageUsage(fileID: fileID, rest)
+        let staged = try connection.prepare(
+            """
+            SELECT key, day, sum(seconds), sum(calls) FROM profile_staging WHERE file_id = ?
+            GROUP BY key, day ORDER BY key, day
+            """
+        )
+        staged.bind(1, fileID)
+        try foldProfiles { emit in
+            while try staged.step() {
+                try emit(
+                    StagedUsage(key: staged.text(0), day: staged.int(1), seconds: staged.int(2), calls: staged.int(3))
+                        .usage
+                )
+            }
+        }
+        staged.reset()
+        try discardStagedUsage(fileID: fileID)
+    }
+
+    /// Deletes a file's staged usage (after folding it, or when the file failed or is read again).
+    public func discardStagedUsage(fileID: Int64) throws(StoreError) {
+        let statement = try connection.prepare("DELETE FROM profile_staging WHERE file_id = ?")
+        statement.bind(1, fileID)
+        try statement.step()
+        if connection.changes > 0 { try markRebuildDue() }
+    }
+}

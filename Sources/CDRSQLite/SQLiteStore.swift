@@ -166,8 +166,9 @@ public final class SQLiteStore {
         pendingCheckpoint = nil
     }
 
+    /// Opens the load's transaction unless one is open (its own, or one of ``atomically(_:)``).
     func begin() throws(StoreError) {
-        if !inTransaction {
+        if !inTransaction && connection.autocommit {
             try connection.execute("BEGIN IMMEDIATE")
             inTransaction = true
         }

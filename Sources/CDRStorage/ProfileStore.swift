@@ -20,6 +20,30 @@ public struct DayUsage: Sendable, Equatable {
     }
 }
 
+/// A file's usage of one key on one day as counted while it loads, with answered seconds (what a store
+/// stages for a large file until it finishes).
+public struct StagedUsage: Sendable, Equatable {
+    /// The calling number, or `acct:` and the account code.
+    public var key: String
+    /// The day number.
+    public var day: Int64
+    /// Answered seconds.
+    public var seconds: Int64
+    /// Calls.
+    public var calls: Int64
+
+    /// Creates a staged usage.
+    public init(key: String, day: Int64, seconds: Int64, calls: Int64) {
+        self.key = key
+        self.day = day
+        self.seconds = seconds
+        self.calls = calls
+    }
+
+    /// As a day's usage in minutes.
+    public var usage: DayUsage { DayUsage(key: key, day: UTCDay(day), minutes: Double(seconds) / 60, calls: calls) }
+}
+
 /// Where callers' profiles are kept (see ``CallerProfile``), so that the same code folds, reads, exports
 /// and expires them over SQLite and PostgreSQL.
 public protocol ProfileStore: AnyObject {
@@ -37,10 +61,15 @@ public protocol ProfileStore: AnyObject {
 }
 
 extension ProfileStore {
-    /// Folds a loaded file's usage into the profiles, in the caller's transaction: a file adds to them
-    /// once, when it is finished, so a failed file adds nothing and a resumed one adds all of its records.
-    /// Memory holds one batch of keys at a time.
+    /// Folds a loaded file's usage, read back from its stored records, into the profiles, in the caller's
+    /// transaction: a file adds to them once, when it is finished, so a failed file adds nothing and a
+    /// resumed one adds all of its records. Memory holds one batch of keys at a time.
     public func foldProfiles(fileID: Int64, batch: Int = 2_000) throws {
+        try foldProfiles(batch: batch) { emit in try fileUsage(fileID: fileID, emit) }
+    }
+
+    /// Folds the usage `produce` emits, sorted by key then day, into the profiles, a batch of keys at a time.
+    public func foldProfiles(batch: Int = 2_000, _ produce: (_ emit: (DayUsage) throws -> Void) throws -> Void) throws {
         var pending: [DayUsage] = []
         func flush() throws {
             let keys = Array(Set(pending.map(\.key)))
@@ -61,7 +90,7 @@ extension ProfileStore {
             try saveProfiles(Array(profiles.values))
             pending.removeAll(keepingCapacity: true)
         }
-        try fileUsage(fileID: fileID) { usage in
+        try produce { usage in
             if pending.count >= batch, pending.last?.key != usage.key { try flush() }
             pending.append(usage)
         }

@@ -1,0 +1,71 @@
+import CDRModel
+import CDRSQLite
+import CDRStorage
+import Foundation
+import Testing
+
+@testable import CDRIngest
+
+@Suite("Usage profiles folded by ingest")
+struct ProfileFoldTests {
+    /// Every profile as text, in key order.
+    func profiles(_ db: String) throws -> [String] {
+        let statement = try SQLiteStore(path: db).connection.prepare(
+            """
+            SELECT key || ' ' || first_day || ' ' || last_day || ' ' || active_days || ' ' || round(mean_minutes, 9)
+                || ' ' || round(mean_calls, 9) || ' ' || round(weight, 12) || ' ' || round(day_minutes, 9) || ' '
+                || day_calls FROM profiles ORDER BY key
+            """
+        )
+        var rows: [String] = []
+        while try statement.step() { rows.append(statement.text(0)) }
+        return rows
+    }
+
+    @Test("counted in memory, staged in the store past its limit, or read back from the records: the same profiles")
+    func threeWaysAgree() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/a.csv", rows: 6000, seed: 31)
+        try generate(dir + "/b.csv", rows: 4000, seed: 32)
+        _ = try ingest(dir + "/memory.db", [dir + "/a.csv", dir + "/b.csv"])
+        var small = IngestOptions()
+        small.usageBufferKeys = 50
+        small.batchSize = 256
+        _ = try ingest(dir + "/staged.db", [dir + "/a.csv", dir + "/b.csv"], options: small)
+        #expect(
+            try count(dir + "/staged.db", "SELECT count(*) FROM profile_staging") == 0,
+            "staged rows go at the fold"
+        )
+
+        let reread = try SQLiteStore(path: dir + "/reread.db")
+        for path in [dir + "/a.csv", dir + "/b.csv"] {
+            _ = try IngestJob(store: reread, options: IngestOptions(), rejectsPath: dir + "/r.jsonl").run(paths: [path])
+        }
+        try reread.connection.execute("DELETE FROM profiles")
+        for file in [Int64(1), 2] { try reread.atomically { try reread.foldProfiles(fileID: file) } }
+
+        let expected = try profiles(dir + "/reread.db")
+        #expect(expected.count > 100)
+        #expect(try profiles(dir + "/memory.db") == expected)
+        #expect(try profiles(dir + "/staged.db") == expected)
+    }
+
+    @Test("a file that fails after staging part of its usage adds nothing to the profiles")
+    func failedFileAddsNothing() throws {
+        let dir = try temporaryDirectory()
+        try generate(dir + "/good.csv", rows: 3000, seed: 33)
+        var small = IngestOptions()
+        small.usageBufferKeys = 20
+        small.batchSize = 64
+        _ = try ingest(dir + "/cdr.db", [dir + "/good.csv"], options: small)
+        let before = try profiles(dir + "/cdr.db")
+        try generate(dir + "/other.gz", rows: 3000, seed: 34, gzip: true)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/other.gz"))
+        bytes = bytes.prefix(bytes.count * 2 / 3)
+        try bytes.write(to: URL(fileURLWithPath: dir + "/truncated.gz"))
+        let outcome = try ingest(dir + "/cdr.db", [dir + "/truncated.gz"], options: small)
+        #expect(outcome.failedFiles.count == 1, "a truncated gzip file fails")
+        #expect(try profiles(dir + "/cdr.db") == before)
+        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM profile_staging") == 0)
+    }
+}
