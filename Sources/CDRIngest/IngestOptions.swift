@@ -25,7 +25,7 @@ public struct IngestOptions: Sendable {
     public var maxRecordBytes = 1 << 20
     /// Callers' days of usage a load counts in memory for the profiles before staging them in the store
     /// (about 100 bytes each).
-    public var usageBufferKeys = 100_000
+    public var usageBufferKeys = 50_000
 
     /// Creates default options.
     public init() {}

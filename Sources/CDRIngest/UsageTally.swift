@@ -10,10 +10,21 @@ struct UsageTally {
         var day: Int64
     }
 
-    private var seconds: [Key: (seconds: Int64, calls: Int64)] = [:]
+    private struct Usage {
+        var seconds: Int64 = 0
+        var calls: Int64 = 0
+
+        mutating func add(_ seconds: Int64, _ calls: Int64) {
+            self.seconds += seconds
+            self.calls += calls
+        }
+    }
+
+    private var callers: [Key: Usage] = [:]
+    private var accounts: [Key: Usage] = [:]
 
     /// Distinct keys and days held.
-    var count: Int { seconds.count }
+    var count: Int { callers.count + accounts.count }
 
     /// Counts a newly stored record: its answered seconds and, for its first part, one call, for its
     /// calling number and its account, when it is a leg the caller originated.
@@ -21,21 +32,33 @@ struct UsageTally {
         guard record.leg == .call || record.leg == .mobileOriginated else { return }
         let day = CallRecord.dayOf(record.start)
         let calls: Int64 = record.part <= 1 ? 1 : 0
-        if !record.calling.isEmpty { count(Key(key: record.calling, day: day), record.billable, calls) }
-        if !record.account.isEmpty { count(Key(key: "acct:" + record.account, day: day), record.billable, calls) }
+        if !record.calling.isEmpty {
+            callers[Key(key: record.calling, day: day), default: Usage()].add(record.billable, calls)
+        }
+        if !record.account.isEmpty {
+            accounts[Key(key: record.account, day: day), default: Usage()].add(record.billable, calls)
+        }
     }
 
-    private mutating func count(_ key: Key, _ billable: Int64, _ calls: Int64) {
-        seconds[key, default: (0, 0)].seconds += billable
-        seconds[key, default: (0, 0)].calls += calls
-    }
-
-    /// The usage held, sorted by key then day, with answered seconds as counted.
+    /// The usage held, in no order, with answered seconds as counted (accounts keyed `acct:` and the code).
     func entries() -> [StagedUsage] {
-        seconds.map { StagedUsage(key: $0.key.key, day: $0.key.day, seconds: $0.value.seconds, calls: $0.value.calls) }
-            .sorted { ($0.key, $0.day) < ($1.key, $1.day) }
+        var result: [StagedUsage] = []
+        result.reserveCapacity(count)
+        for (key, usage) in callers {
+            result.append(StagedUsage(key: key.key, day: key.day, seconds: usage.seconds, calls: usage.calls))
+        }
+        for (key, usage) in accounts {
+            result.append(StagedUsage(key: "acct:" + key.key, day: key.day, seconds: usage.seconds, calls: usage.calls))
+        }
+        return result
     }
+
+    /// The usage held, sorted by key then day.
+    func sortedEntries() -> [StagedUsage] { entries().sorted { ($0.key, $0.day) < ($1.key, $1.day) } }
 
     /// Empties it.
-    mutating func removeAll() { seconds.removeAll(keepingCapacity: true) }
+    mutating func removeAll() {
+        callers.removeAll(keepingCapacity: true)
+        accounts.removeAll(keepingCapacity: true)
+    }
 }

@@ -149,9 +149,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Folds a finishing file's counted usage into the profiles in the load's transaction: `rest` (sorted by
-    /// key then day, counted since the last stage) alone, or, when part was `staged`, with the staged rows,
-    /// which are then deleted.
+    /// Folds a finishing file's counted usage into the profiles in the load's transaction: `rest` (counted
+    /// since the last stage; sorted by key then day when nothing was staged) alone, or, when part was
+    /// `staged`, with the staged rows, which are then deleted.
     public func foldUsage(fileID: Int64, rest: [StagedUsage], staged: Bool) throws {
         try begin()
         guard staged else {
