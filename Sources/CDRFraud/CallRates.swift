@@ -32,32 +32,14 @@ public struct CallRates: Sendable {
     /// Reads `prefix,rate_per_minute` lines (`+8816,4.20`; a `prefix,` header and `#` comments are skipped);
     /// errors name the line and field.
     public static func load(path: String, currency: String = "EUR") throws(FraudConfigError) -> CallRates {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FraudConfigError(file: path, line: nil, field: nil, problem: "cannot be read")
-        }
         var rates: [String: Double] = [:]
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(
-            separator: "\n",
-            omittingEmptySubsequences: false
-        )
-        .enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("prefix,") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
+        for line in try PrefixTableLine.read(path) {
+            guard line.fields.count == 2 else { throw line.fail("line", "needs prefix,rate_per_minute") }
+            let prefix = try line.prefix()
+            guard let rate = Double(line.fields[1]), rate.isFinite, rate >= 0 else {
+                throw line.fail("rate_per_minute", "\"\(line.fields[1])\" is not a non-negative number")
             }
-            func fail(_ field: String, _ problem: String) -> FraudConfigError {
-                FraudConfigError(file: path, line: index + 1, field: field, problem: problem)
-            }
-            guard fields.count == 2 else { throw fail("line", "needs prefix,rate_per_minute") }
-            let digits = fields[0].utf8.dropFirst()
-            guard fields[0].hasPrefix("+"), (1...15).contains(digits.count),
-                digits.allSatisfy({ (0x30...0x39).contains($0) })
-            else { throw fail("prefix", "\"\(fields[0])\" is not + and 1 to 15 digits") }
-            guard let rate = Double(fields[1]), rate.isFinite, rate >= 0 else {
-                throw fail("rate_per_minute", "\"\(fields[1])\" is not a non-negative number")
-            }
-            rates[fields[0]] = rate
+            rates[prefix] = rate
         }
         return CallRates(currency: currency, rates: rates)
     }

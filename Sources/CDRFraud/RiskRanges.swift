@@ -58,36 +58,16 @@ public struct RiskRanges: Sendable {
 
     /// Reads a ranges file; errors name the line and field.
     public static func load(path: String) throws(FraudConfigError) -> RiskRanges {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FraudConfigError(file: path, line: nil, field: nil, problem: "cannot be read")
-        }
         var ranges = RiskRanges()
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(
-            separator: "\n",
-            omittingEmptySubsequences: false
-        )
-        .enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("prefix,") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-            func fail(_ field: String, _ problem: String) -> FraudConfigError {
-                FraudConfigError(file: path, line: index + 1, field: field, problem: problem)
-            }
-            guard fields.count >= 3 else { throw fail("line", "needs prefix,category,weight[,source,added]") }
-            let prefix = fields[0]
-            let digits = prefix.utf8.dropFirst()
-            guard prefix.hasPrefix("+"), (1...15).contains(digits.count),
-                digits.allSatisfy({ (0x30...0x39).contains($0) })
-            else {
-                throw fail("prefix", "\"\(prefix)\" is not + and 1 to 15 digits")
-            }
+        for line in try PrefixTableLine.read(path) {
+            let fields = line.fields
+            guard fields.count >= 3 else { throw line.fail("line", "needs prefix,category,weight[,source,added]") }
+            let prefix = try line.prefix()
             guard let category = Category(rawValue: fields[1]) else {
-                throw fail("category", "\"\(fields[1])\" is not one of test, hrn, premium, satellite, risk")
+                throw line.fail("category", "\"\(fields[1])\" is not one of test, hrn, premium, satellite, risk")
             }
             guard let weight = Double(fields[2]), (0...1).contains(weight) else {
-                throw fail("weight", "\"\(fields[2])\" is not a number from 0 to 1")
+                throw line.fail("weight", "\"\(fields[2])\" is not a number from 0 to 1")
             }
             ranges.add(Range(prefix: prefix, category: category, weight: weight))
         }

@@ -38,13 +38,14 @@ func alerts(
     _ calls: [CallRecord],
     ranges: RiskRanges = testRanges,
     calendars: BusinessCalendars = BusinessCalendars(),
+    profiles: (any ProfileLookup)? = nil,
     adjust: (inout FraudRule) -> Void = { _ in }
 ) throws -> [Alert] {
     var rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
     adjust(&rule)
     let engine = try FraudEngine(
         rules: FraudRules(rules: [rule]),
-        context: DetectorContext(ranges: ranges, calendars: calendars),
+        context: DetectorContext(ranges: ranges, calendars: calendars, profiles: profiles),
         homeCountryCode: "44"
     )
     var result: [Alert] = []

@@ -24,20 +24,6 @@ struct StoredProfileTests {
     /// 2026-03-02, the day ``call(_:_:at:ring:talk:answered:disposition:account:diverting:)`` counts from.
     static let today = UTCDay(containing: EpochSeconds(1_772_452_800))
 
-    /// Runs one default rule over calls with `profiles` behind the detectors.
-    func alerts(rule id: String, _ calls: [CallRecord], profiles: (any ProfileLookup)?) throws -> [Alert] {
-        let rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
-        let engine = try FraudEngine(
-            rules: FraudRules(rules: [rule]),
-            context: DetectorContext(ranges: testRanges, profiles: profiles),
-            homeCountryCode: "44"
-        )
-        var result: [Alert] = []
-        for (index, call) in calls.enumerated() { engine.add(id: Int64(index + 1), call: call) { result.append($0) } }
-        engine.finish { result.append($0) }
-        return result
-    }
-
     /// A profile of `days` days at `minutes` a day, the last one yesterday.
     static func profile(_ key: String, days: Int64, minutes: Double) -> CallerProfile {
         var profile = CallerProfile(key: key, day: today.advanced(by: -days), minutes: minutes, calls: 5)
