@@ -41,20 +41,22 @@ struct UsageTally {
     }
 
     /// The usage held, in no order, with answered seconds as counted (accounts keyed `acct:` and the code).
-    func entries() -> [StagedUsage] {
-        var result: [StagedUsage] = []
+    func entries() -> [DayUsage] {
+        var result: [DayUsage] = []
         result.reserveCapacity(count)
         for (key, usage) in callers {
-            result.append(StagedUsage(key: key.key, day: key.day, seconds: usage.seconds, calls: usage.calls))
+            result.append(DayUsage(key: key.key, day: UTCDay(key.day), seconds: usage.seconds, calls: usage.calls))
         }
         for (key, usage) in accounts {
-            result.append(StagedUsage(key: "acct:" + key.key, day: key.day, seconds: usage.seconds, calls: usage.calls))
+            result.append(
+                DayUsage(key: "acct:" + key.key, day: UTCDay(key.day), seconds: usage.seconds, calls: usage.calls)
+            )
         }
         return result
     }
 
     /// The usage held, sorted by key then day.
-    func sortedEntries() -> [StagedUsage] { entries().sorted { ($0.key, $0.day) < ($1.key, $1.day) } }
+    func sortedEntries() -> [DayUsage] { entries().sorted { ($0.key, $0.day) < ($1.key, $1.day) } }
 
     /// Empties it.
     mutating func removeAll() {

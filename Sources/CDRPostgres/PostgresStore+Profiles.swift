@@ -29,7 +29,7 @@ extension PostgresStore: ProfileStore {
             "reading the usage of file \(fileID)"
         ) { row in
             let (key, day, seconds, calls) = try row.decode((String, Int64, Int64, Int64).self)
-            try body(DayUsage(key: key, day: UTCDay(day), minutes: Double(seconds) / 60, calls: calls))
+            try body(DayUsage(key: key, day: UTCDay(day), seconds: seconds, calls: calls))
         }
     }
 

@@ -36,7 +36,7 @@ extension SQLiteStore: ProfileStore {
                 DayUsage(
                     key: statement.text(0),
                     day: UTCDay(statement.int(1)),
-                    minutes: Double(statement.int(2)) / 60,
+                    seconds: statement.int(2),
                     calls: statement.int(3)
                 )
             )
@@ -132,7 +132,7 @@ extension SQLiteStore: ProfileStore {
 extension SQLiteStore {
     /// Stages part of a loading file's usage (a large file's, counted while it loads) in the open
     /// transaction, so it commits with the file's records and goes with them if the file fails.
-    public func stageUsage(fileID: Int64, _ usage: [StagedUsage]) throws(StoreError) {
+    public func stageUsage(fileID: Int64, _ usage: [DayUsage]) throws(StoreError) {
         try begin()
         let statement = try cached(
             "stageUsage",
@@ -141,7 +141,7 @@ extension SQLiteStore {
         for entry in usage {
             statement.bind(1, fileID)
             statement.bind(2, entry.key)
-            statement.bind(3, entry.day)
+            statement.bind(3, entry.day.rawValue)
             statement.bind(4, entry.seconds)
             statement.bind(5, entry.calls)
             defer { statement.reset() }
@@ -152,10 +152,10 @@ extension SQLiteStore {
     /// Folds a finishing file's counted usage into the profiles in the load's transaction: `rest` (counted
     /// since the last stage; sorted by key then day when nothing was staged) alone, or, when part was
     /// `staged`, with the staged rows, which are then deleted.
-    public func foldUsage(fileID: Int64, rest: [StagedUsage], staged: Bool) throws {
+    public func foldUsage(fileID: Int64, rest: [DayUsage], staged: Bool) throws {
         try begin()
         guard staged else {
-            try foldProfiles { emit in for entry in rest { try emit(entry.usage) } }
+            try foldProfiles { emit in for entry in rest { try emit(entry) } }
             return
         }
         try stageUsage(fileID: fileID, rest)
@@ -169,8 +169,12 @@ extension SQLiteStore {
         try foldProfiles { emit in
             while try staged.step() {
                 try emit(
-                    StagedUsage(key: staged.text(0), day: staged.int(1), seconds: staged.int(2), calls: staged.int(3))
-                        .usage
+                    DayUsage(
+                        key: staged.text(0),
+                        day: UTCDay(staged.int(1)),
+                        seconds: staged.int(2),
+                        calls: staged.int(3)
+                    )
                 )
             }
         }

@@ -1,47 +1,26 @@
 import CDRModel
 
-/// One caller's calls on one day in one loaded file: what a file adds to the profiles.
+/// One caller's usage on one day in one loaded file: what a file adds to the profiles.
 public struct DayUsage: Sendable, Equatable {
     /// The calling number, or `acct:` and the account code.
     public var key: String
     /// The day.
     public var day: UTCDay
-    /// Answered minutes.
-    public var minutes: Double
-    /// Calls.
-    public var calls: Int64
-
-    /// Creates a day's usage.
-    public init(key: String, day: UTCDay, minutes: Double, calls: Int64) {
-        self.key = key
-        self.day = day
-        self.minutes = minutes
-        self.calls = calls
-    }
-}
-
-/// A file's usage of one key on one day as counted while it loads, with answered seconds (what a store
-/// stages for a large file until it finishes).
-public struct StagedUsage: Sendable, Equatable {
-    /// The calling number, or `acct:` and the account code.
-    public var key: String
-    /// The day number.
-    public var day: Int64
     /// Answered seconds.
     public var seconds: Int64
     /// Calls.
     public var calls: Int64
 
-    /// Creates a staged usage.
-    public init(key: String, day: Int64, seconds: Int64, calls: Int64) {
+    /// Creates a day's usage.
+    public init(key: String, day: UTCDay, seconds: Int64, calls: Int64) {
         self.key = key
         self.day = day
         self.seconds = seconds
         self.calls = calls
     }
 
-    /// As a day's usage in minutes.
-    public var usage: DayUsage { DayUsage(key: key, day: UTCDay(day), minutes: Double(seconds) / 60, calls: calls) }
+    /// Answered minutes.
+    public var minutes: Double { Double(seconds) / 60 }
 }
 
 /// Where callers' profiles are kept (see ``CallerProfile``), so that the same code folds, reads, exports
