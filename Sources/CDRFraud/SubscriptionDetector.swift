@@ -38,17 +38,22 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
 
     override var liveKeys: Int { state.count + firstSeen.count }
 
+    /// When a number the table lacks was first seen: at the start of its stored first day when that is an
+    /// earlier day (a profile knows only days), else now, which is exact.
+    private func storedFirstSeen(_ record: FraudRecord, now: Int64) -> Int64 {
+        guard let day = profiles?.profile(record.call.calling)?.firstDay, day < EpochSeconds(now).day else {
+            return now
+        }
+        return day.start.rawValue
+    }
+
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
         guard !record.call.calling.isEmpty, record.origin.isE164 else { return }
         let now = record.call.start
         let start = origin ?? now
         origin = start
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
-        let first = firstSeen.update(
-            record.callingKey,
-            at: now,
-            orInsert: min(now, profiles?.profile(record.call.calling)?.firstDay.start.rawValue ?? now)
-        ) { $0 }
+        let first = firstSeen.update(record.callingKey, at: now, orInsert: storedFirstSeen(record, now: now)) { $0 }
         guard first >= start + warmUp, now - first <= newWindow else { return }
         state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state in
             state.calls += 1

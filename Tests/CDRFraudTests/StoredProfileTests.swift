@@ -80,3 +80,22 @@ struct StoredProfileTests {
         #expect(loads.withLock { $0 } == 100, "recent keys, found or not, come from the cache")
     }
 }
+
+@Suite("Subscription with profiles folded from the same data")
+struct SubscriptionSameDayProfileTests {
+    @Test(
+        "a profile first seen today (detection after the load) leaves the exact first-call time: the first 24 h span midnight"
+    )
+    func sameDayProfile() throws {
+        let line = "+447700900073"
+        var calls = (0..<10).map { call("+4479111000\($0)", "+442079460000", at: Int64($0) * 60 - 9 * 86_400) }
+        let evening: Int64 = 10 * 3_600
+        calls += (0..<3).map { call(line, "+33612345678", at: evening + Int64($0) * 3_700, talk: 1_500) }
+        let unaided = try alerts(rule: "subscription", calls, profiles: nil)
+        #expect(unaided.map(\.subject) == [line], "75 min in the first 24 h, the last 25 after midnight")
+        let folded = FixedProfiles([
+            CallerProfile(key: line, day: StoredProfileTests.today, minutes: 30, calls: 1)
+        ])
+        #expect(try alerts(rule: "subscription", calls, profiles: folded).map(\.subject) == [line])
+    }
+}
