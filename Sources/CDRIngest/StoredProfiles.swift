@@ -4,13 +4,18 @@ import CDRStorage
 import Foundation
 
 /// The usage profiles detection reads, from a store connection of its own (opened on first use, so the
-/// ingest job has created the database by then), behind a bounded cache.
+/// ingest job has created the database by then), behind a bounded cache. While the store holds no profile
+/// at all (a new database, or detection during its first file) keys are not looked up one by one; whether
+/// that is still so is asked again every `recheck` lookups.
 public enum StoredProfiles {
     /// A lookup over the store `open` opens; `capacity` keys are cached. A store that cannot be opened or
     /// read gives no profiles: detection goes on from its own state.
-    public static func lookup(capacity: Int = 100_000, open: @escaping () throws -> any ProfileStore) -> CachedProfiles
-    {
-        let source = Source(open: open)
+    public static func lookup(
+        capacity: Int = 100_000,
+        recheck: Int = 20_000,
+        open: @escaping () throws -> any ProfileStore
+    ) -> CachedProfiles {
+        let source = Source(open: open, recheck: recheck)
         return CachedProfiles(capacity: capacity) { source.load($0) }
     }
 
@@ -19,9 +24,15 @@ public enum StoredProfiles {
         private let open: () throws -> any ProfileStore
         private var store: (any ProfileStore)?
         private var unavailable = false
+        private let recheck: Int
+        private var untilRecheck = 0
+        private var empty = true
         private let lock = NSLock()
 
-        init(open: @escaping () throws -> any ProfileStore) { self.open = open }
+        init(open: @escaping () throws -> any ProfileStore, recheck: Int) {
+            self.open = open
+            self.recheck = max(1, recheck)
+        }
 
         func load(_ key: String) -> CallerProfile? {
             lock.lock()
@@ -29,7 +40,17 @@ public enum StoredProfiles {
             if store == nil && !unavailable {
                 do { store = try open() } catch { unavailable = true }
             }
-            return (try? store?.profiles(keys: [key]))?[key]
+            guard let store else { return nil }
+            if empty {
+                if untilRecheck > 0 {
+                    untilRecheck -= 1
+                    return nil
+                }
+                empty = !((try? store.hasProfiles()) ?? false)
+                untilRecheck = recheck
+                if empty { return nil }
+            }
+            return (try? store.profiles(keys: [key]))?[key]
         }
     }
 }

@@ -33,6 +33,12 @@ extension PostgresStore: ProfileStore {
         }
     }
 
+    /// True when any profile is stored.
+    public func hasProfiles() throws -> Bool {
+        let (rows, _) = try session.query("SELECT EXISTS (SELECT 1 FROM profiles)", "looking for profiles")
+        return try rows.first?.decode(Bool.self) ?? false
+    }
+
     /// The stored profiles of these keys.
     public func profiles(keys: [String]) throws -> [String: CallerProfile] {
         guard !keys.isEmpty else { return [:] }

@@ -43,6 +43,13 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
+    /// True when any profile is stored.
+    public func hasProfiles() throws(StoreError) -> Bool {
+        let statement = try connection.prepare("SELECT EXISTS (SELECT 1 FROM profiles)")
+        _ = try statement.step()
+        return statement.int(0) != 0
+    }
+
     /// The stored profiles of these keys.
     public func profiles(keys: [String]) throws(StoreError) -> [String: CallerProfile] {
         let statement = try cached(

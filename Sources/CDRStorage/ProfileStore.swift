@@ -29,6 +29,8 @@ public protocol ProfileStore: AnyObject {
     /// The usage a loaded file's stored records add, per calling number and per account and day, sorted by
     /// key then day; read in the transaction that finishes the file.
     func fileUsage(fileID: Int64, _ body: (DayUsage) throws -> Void) throws
+    /// True when any profile is stored.
+    func hasProfiles() throws -> Bool
     /// The stored profiles of these keys, by key.
     func profiles(keys: [String]) throws -> [String: CallerProfile]
     /// Stores these profiles, replacing any with the same key.

@@ -1,3 +1,4 @@
+import CDRFraud
 import CDRModel
 import CDRSQLite
 import CDRStorage
@@ -68,4 +69,40 @@ struct ProfileFoldTests {
         #expect(try profiles(dir + "/cdr.db") == before)
         #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM profile_staging") == 0)
     }
+}
+
+@Suite("Stored profiles for detection")
+struct StoredProfilesLookupTests {
+    @Test("an empty store is not asked key by key until it holds profiles, then keys are found")
+    func emptyThenFilled() throws {
+        let dir = try temporaryDirectory()
+        let writer = try SQLiteStore(path: dir + "/cdr.db")
+        let asked = Counter()
+        let lookup = StoredProfiles.lookup(capacity: 100, recheck: 3) {
+            asked.add()
+            return try SQLiteStore(path: dir + "/cdr.db")
+        }
+        #expect(lookup.profile("+447700900001") == nil)
+        try writer.atomically {
+            try writer.saveProfiles([
+                CallerProfile(key: "+447700900002", day: UTCDay(20_000), minutes: 3, calls: 1),
+                CallerProfile(key: "+447700900007", day: UTCDay(20_000), minutes: 3, calls: 2),
+            ])
+        }
+        #expect(lookup.profile("+447700900002") == nil, "still taken for empty until the next check")
+        for n in 3...5 { _ = lookup.profile("+44770090000\(n)") }
+        #expect(lookup.profile("+447700900006") == nil)
+        #expect(lookup.profile("+447700900007")?.dayCalls == 2, "found once the store was seen to hold profiles")
+        let fresh = StoredProfiles.lookup(capacity: 100, recheck: 3) { try SQLiteStore(path: dir + "/cdr.db") }
+        #expect(fresh.profile("+447700900002")?.dayCalls == 1)
+        #expect(asked.value == 1, "one connection for all lookups")
+    }
+}
+
+/// A thread-safe count.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
