@@ -294,6 +294,12 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 1...1440,
                     meaning: "most minutes one call counts toward the day"
                 ),
+                Setting(
+                    name: "priorQuantile",
+                    defaultValue: 0.99,
+                    range: 0...1,
+                    meaning: "quantile of mature numbers' usual minutes a younger number is judged by (0: none)"
+                ),
             ]
         case .subscription:
             [
@@ -361,7 +367,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .diversion:
             "diverted legs to high-risk/premium ranges (critical at once) or abroad"
         case .highUsage:
-            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history, ≥ 3 calls today)"
+            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history; before, against the 99th percentile of mature numbers' usual when profiles are stored; ≥ 3 calls today)"
         case .subscription:
             "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes, or ≥ 20 calls ≥ 50 % abroad"
         }

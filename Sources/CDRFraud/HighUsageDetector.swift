@@ -17,6 +17,10 @@ final class HighUsageDetector: Detector {
     private lazy var history = Int32(rule.param("minHistoryDays"))
     private lazy var minCalls = Int32(rule.param("minCalls"))
     private lazy var callCap = rule.param("callCapMinutes")
+    private lazy var priorQuantile = rule.param("priorQuantile")
+    /// The population prior a number with less than `minHistoryDays` of history is judged by, if known.
+    private lazy var prior: Double? =
+        priorQuantile > 0 ? stored?.populationMinutes(quantile: priorQuantile, minDays: Int64(history)) : nil
 
     struct Profile: Sendable {
         var day: Int64
@@ -112,15 +116,18 @@ final class HighUsageDetector: Detector {
                 hot.tally.lastEmitted = kept
             }
             hot.tally.note(record, value: minutesOfCall)
-            guard profile.days >= history, profile.callsToday >= minCalls else { return }
-            let warn = max(floor, rule.warn * profile.usual)
-            let critical = max(floor * rule.critical / rule.warn, rule.critical * profile.usual)
+            guard profile.callsToday >= minCalls else { return }
+            let mature = profile.days >= history
+            guard mature || prior != nil else { return }
+            let usual = mature ? profile.usual : prior!
+            let warn = max(floor, rule.warn * usual)
+            let critical = max(floor * rule.critical / rule.warn, rule.critical * usual)
             guard profile.today >= warn else { return }
             var adjusted = rule
             adjusted.warn = warn
             adjusted.critical = critical
             let minutes = profile.today
-            let average = profile.usual
+            let average = usual
             emitIfDue(
                 rule: adjusted,
                 detector: DetectorKind.highUsage.rawValue,
@@ -128,11 +135,21 @@ final class HighUsageDetector: Detector {
                 value: minutes,
                 measures: [
                     Measure(name: "answered_minutes_today", value: minutes, warn: warn, critical: critical),
-                    Measure(name: "usual_daily_minutes", value: average, warn: 0, critical: 0),
+                    Measure(
+                        name: mature ? "usual_daily_minutes" : "population_prior_minutes",
+                        value: average,
+                        warn: 0,
+                        critical: 0
+                    ),
                 ],
                 tally: &hot.tally,
                 now: now,
-                summary: { _ in "\(Int(minutes)) answered minutes today against a usual \(Int(average.rounded())) a day"
+                summary: { _ in
+                    mature
+                        ? "\(Int(minutes)) answered minutes today against a usual \(Int(average.rounded())) a day"
+                        : "\(Int(minutes)) answered minutes today for a number with under \(history) days of history, "
+                            + "against \(Int(average.rounded())) a day, the \(Int(priorQuantile * 100))th percentile of "
+                            + "mature numbers' usual"
                 },
                 emit: emit
             )

@@ -16,7 +16,7 @@ public enum StoredProfiles {
         open: @escaping () throws -> any ProfileStore
     ) -> CachedProfiles {
         let source = Source(open: open, recheck: recheck)
-        return CachedProfiles(capacity: capacity) { source.load($0) }
+        return CachedProfiles(capacity: capacity, load: { source.load($0) }, prior: { source.prior($0, $1) })
     }
 
     /// `@unchecked Sendable`: the store and its state are used only under `lock`.
@@ -51,6 +51,15 @@ public enum StoredProfiles {
                 if empty { return nil }
             }
             return (try? store.profiles(keys: [key]))?[key]
+        }
+
+        func prior(_ quantile: Double, _ minDays: Int64) -> Double? {
+            lock.lock()
+            defer { lock.unlock() }
+            if store == nil && !unavailable {
+                do { store = try open() } catch { unavailable = true }
+            }
+            return (try? store?.usualMinutesQuantile(quantile, minDays: minDays)) ?? nil
         }
     }
 }

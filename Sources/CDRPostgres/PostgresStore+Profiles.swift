@@ -39,6 +39,19 @@ extension PostgresStore: ProfileStore {
         return try rows.first?.decode(Bool.self) ?? false
     }
 
+    /// The `quantile` of mature calling numbers' usual daily minutes.
+    public func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws -> Double? {
+        let (rows, _) = try session.query(
+            sql: """
+                SELECT percentile_disc(?) WITHIN GROUP (ORDER BY mean_minutes / weight) FROM profiles
+                WHERE last_day - first_day >= ? AND weight > 0 AND key NOT LIKE 'acct:%'
+                """,
+            [min(max(quantile, 0), 1), minDays],
+            "reading the population prior"
+        )
+        return try rows.first?.decode(Double?.self)
+    }
+
     /// The stored profiles of these keys.
     public func profiles(keys: [String]) throws -> [String: CallerProfile] {
         guard !keys.isEmpty else { return [:] }

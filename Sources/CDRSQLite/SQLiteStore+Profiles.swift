@@ -50,6 +50,24 @@ extension SQLiteStore: ProfileStore {
         return statement.int(0) != 0
     }
 
+    /// The `quantile` of mature calling numbers' usual daily minutes (one sorted pass over the profiles),
+    /// the smallest value with at least that share at or below it, as PostgreSQL's `percentile_disc`.
+    public func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws(StoreError) -> Double? {
+        let mature = "FROM profiles WHERE last_day - first_day >= ?1 AND weight > 0 AND key NOT LIKE 'acct:%'"
+        let statement = try connection.prepare(
+            """
+            SELECT mean_minutes / weight \(mature) ORDER BY 1
+            LIMIT 1 OFFSET (
+                SELECT max(0, CAST(n * ?2 AS INTEGER) + (n * ?2 > CAST(n * ?2 AS INTEGER)) - 1)
+                FROM (SELECT count(*) AS n \(mature))
+            )
+            """
+        )
+        statement.bind(1, minDays)
+        statement.bind(2, real: min(max(quantile, 0), 1))
+        return try statement.step() ? statement.double(0) : nil
+    }
+
     /// The stored profiles of these keys.
     public func profiles(keys: [String]) throws(StoreError) -> [String: CallerProfile] {
         let statement = try cached(

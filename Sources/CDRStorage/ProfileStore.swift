@@ -31,6 +31,10 @@ public protocol ProfileStore: AnyObject {
     func fileUsage(fileID: Int64, _ body: (DayUsage) throws -> Void) throws
     /// True when any profile is stored.
     func hasProfiles() throws -> Bool
+    /// The `quantile` (0–1) of the usual daily answered minutes of the calling numbers' profiles with at
+    /// least `minDays` days of history (accounts apart): the population prior an immature profile is judged
+    /// by; nil when there are none.
+    func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws -> Double?
     /// The stored profiles of these keys, by key.
     func profiles(keys: [String]) throws -> [String: CallerProfile]
     /// Stores these profiles, replacing any with the same key.

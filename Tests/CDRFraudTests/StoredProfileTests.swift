@@ -4,19 +4,23 @@ import Testing
 
 @testable import CDRFraud
 
-/// Profiles as a store would give them, counting how often each key is asked for.
+/// Profiles as a store would give them, counting how often each key is asked for, with a fixed prior.
 final class FixedProfiles: ProfileLookup {
     private let profiles: [String: CallerProfile]
+    private let prior: Double?
     let asked = Mutex(0)
 
-    init(_ profiles: [CallerProfile]) {
+    init(_ profiles: [CallerProfile], prior: Double? = nil) {
         self.profiles = Dictionary(uniqueKeysWithValues: profiles.map { ($0.key, $0) })
+        self.prior = prior
     }
 
     func profile(_ key: String) -> CallerProfile? {
         asked.withLock { $0 += 1 }
         return profiles[key]
     }
+
+    func populationMinutes(quantile: Double, minDays: Int64) -> Double? { quantile == 0.99 ? prior : nil }
 }
 
 @Suite("Detectors that read stored usage profiles")
@@ -64,6 +68,24 @@ struct StoredProfileTests {
         #expect(abs(usual.value - 20) < 0.01, "judged against the stored usual, \(usual.value)")
         let busy = (0..<8).map { call(heavy, "+442079460002", at: Int64($0) * 3_600, talk: 2_400) }
         #expect(try alerts(rule: "high-usage", busy, profiles: stored).isEmpty, "320 min against a usual 250")
+    }
+
+    @Test("high usage: a number too young for its own history is judged against the population prior")
+    func populationPrior() throws {
+        let young = "+447700900074"
+        func day(_ minutes: Int64) -> [CallRecord] {
+            (0..<10).map { call(young, "+442079460003", at: Int64($0) * 3_000, talk: minutes * 60) }
+        }
+        #expect(try alerts(rule: "high-usage", day(30), profiles: nil).isEmpty, "no prior: immature, not judged")
+        let prior = FixedProfiles([], prior: 50)
+        let fired = try alerts(rule: "high-usage", day(30), profiles: prior)
+        #expect(fired.map(\.severity) == [.warning], "300 min against 5 × 50")
+        #expect(fired.first?.measures.contains { $0.name == "population_prior_minutes" && $0.value == 50 } == true)
+        #expect(try alerts(rule: "high-usage", day(24), profiles: prior).isEmpty, "240 min is under 250")
+        let heavyPrior = FixedProfiles([], prior: 60)
+        #expect(try alerts(rule: "high-usage", day(26), profiles: heavyPrior).isEmpty, "a heavy user from day one")
+        let off = try alerts(rule: "high-usage", day(30), profiles: prior) { $0.params?["priorQuantile"] = 0 }
+        #expect(off.isEmpty, "priorQuantile 0 turns the prior off")
     }
 
     @Test("the profile cache holds at most its capacity and asks the store once per cached key")

@@ -106,3 +106,30 @@ final class Counter: @unchecked Sendable {
     func add() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
 }
+
+@Suite("The population prior")
+struct PopulationPriorTests {
+    @Test("the quantile of mature numbers' usual minutes, accounts and young numbers apart")
+    func quantile() throws {
+        let dir = try temporaryDirectory()
+        let store = try SQLiteStore(path: dir + "/cdr.db")
+        #expect(try store.usualMinutesQuantile(0.5, minDays: 7) == nil)
+        var profiles: [CallerProfile] = []
+        for n in 1...10 {
+            var profile = CallerProfile(key: "+4477009000\(n)", day: UTCDay(100), minutes: Double(n * 10), calls: 1)
+            for day in 101...108 { profile.add(day: UTCDay(Int64(day)), minutes: Double(n * 10), calls: 1) }
+            profiles.append(profile)
+        }
+        profiles.append(CallerProfile(key: "+447700900099", day: UTCDay(107), minutes: 5_000, calls: 1))
+        var account = profiles[9]
+        account.key = "acct:big"
+        account.meanMinutes *= 100
+        profiles.append(account)
+        try store.atomically { try store.saveProfiles(profiles) }
+        let median = try #require(try store.usualMinutesQuantile(0.5, minDays: 7))
+        #expect(abs(median - 50) < 1e-6, "the 5th of 10 usual values 10…100, \(median)")
+        #expect(abs((try store.usualMinutesQuantile(0.99, minDays: 7) ?? 0) - 100) < 1e-6)
+        #expect(abs((try store.usualMinutesQuantile(0, minDays: 7) ?? 0) - 10) < 1e-6)
+        #expect(try store.usualMinutesQuantile(0.5, minDays: 9) == nil, "8 days of history are not 9")
+    }
+}

@@ -127,6 +127,11 @@ struct StoreConformanceTests {
         let sqliteProfiles = try sqlite.profiles(keys: keys)
         #expect(sqliteProfiles.count >= 2, "profiles folded at the file's finish")
         #expect(try postgres.profiles(keys: keys) == sqliteProfiles, "both stores fold a file into the same profiles")
+        for quantile in [0.0, 0.5, 0.99] {
+            let prior = try sqlite.usualMinutesQuantile(quantile, minDays: 1)
+            let fromPostgres = try postgres.usualMinutesQuantile(quantile, minDays: 1)
+            #expect(prior != nil && fromPostgres == prior, "\(quantile)")
+        }
 
         let expected = try exercise(sqlite, keys: folder + "/sqlite.keys") { try sqlite.recordCount() }
         let actual = try exercise(postgres, keys: folder + "/pg.keys") { try postgres.recordCount() }
