@@ -18,6 +18,9 @@ final class HighUsageDetector: Detector {
     private lazy var minCalls = Int32(rule.param("minCalls"))
     private lazy var callCap = rule.param("callCapMinutes")
     private lazy var priorQuantile = rule.param("priorQuantile")
+    /// The first day this detector saw: a number first seen within `minHistoryDays` of it may be older
+    /// than the data, so only one first seen later is known to be young.
+    private var originDay: Int64?
     /// The population prior a number with less than `minHistoryDays` of history is judged by, if known.
     private lazy var prior: Double? =
         priorQuantile > 0 ? stored?.populationMinutes(quantile: priorQuantile, minDays: Int64(history)) : nil
@@ -98,6 +101,7 @@ final class HighUsageDetector: Detector {
         guard record.answered, !record.call.calling.isEmpty, filter.matches(record) else { return }
         let now = record.call.start
         let today = CallRecord.dayOf(now)
+        if originDay == nil { originDay = today }
         let key = record.callingKey
         let minutesOfCall = min(Double(record.call.billable) / 60, callCap)
         let updated = profiles.update(key, at: now, orInsert: seeded(record.call.calling, today: today)) {
@@ -118,7 +122,8 @@ final class HighUsageDetector: Detector {
             hot.tally.note(record, value: minutesOfCall)
             guard profile.callsToday >= minCalls else { return }
             let mature = profile.days >= history
-            guard mature || prior != nil else { return }
+            let young = !mature && today - Int64(profile.days) >= (originDay ?? today) + Int64(history)
+            guard mature || (young && prior != nil) else { return }
             let usual = mature ? profile.usual : prior!
             let warn = max(floor, rule.warn * usual)
             let critical = max(floor * rule.critical / rule.warn, rule.critical * usual)

@@ -73,8 +73,10 @@ struct StoredProfileTests {
     @Test("high usage: a number too young for its own history is judged against the population prior")
     func populationPrior() throws {
         let young = "+447700900074"
-        func day(_ minutes: Int64) -> [CallRecord] {
-            (0..<10).map { call(young, "+442079460003", at: Int64($0) * 3_000, talk: minutes * 60) }
+        /// A day of `minutes`-minute calls, after a first call in the data 9 days before (from another number).
+        func day(_ minutes: Int64, watched: Bool = true) -> [CallRecord] {
+            (watched ? [call("+447911100000", "+442079460000", at: -9 * 86_400)] : [])
+                + (0..<10).map { call(young, "+442079460003", at: Int64($0) * 3_000, talk: minutes * 60) }
         }
         #expect(try alerts(rule: "high-usage", day(30), profiles: nil).isEmpty, "no prior: immature, not judged")
         let prior = FixedProfiles([], prior: 50)
@@ -86,6 +88,10 @@ struct StoredProfileTests {
         #expect(try alerts(rule: "high-usage", day(26), profiles: heavyPrior).isEmpty, "a heavy user from day one")
         let off = try alerts(rule: "high-usage", day(30), profiles: prior) { $0.params?["priorQuantile"] = 0 }
         #expect(off.isEmpty, "priorQuantile 0 turns the prior off")
+        #expect(
+            try alerts(rule: "high-usage", day(30, watched: false), profiles: prior).isEmpty,
+            "seen since the data began, the number may be older than the data: not known to be young"
+        )
     }
 
     @Test("the profile cache holds at most its capacity and asks the store once per cached key")
