@@ -296,9 +296,10 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                 ),
                 Setting(
                     name: "priorQuantile",
-                    defaultValue: 0.99,
+                    defaultValue: 0,
                     range: 0...1,
-                    meaning: "quantile of mature numbers' usual minutes a younger number is judged by (0: none)"
+                    meaning:
+                        "quantile of mature numbers' usual minutes a younger number is judged by (0: off, the default)"
                 ),
             ]
         case .subscription:
@@ -367,7 +368,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .diversion:
             "diverted legs to high-risk/premium ranges (critical at once) or abroad"
         case .highUsage:
-            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history; before, against the 99th percentile of mature numbers' usual when profiles are stored; ≥ 3 calls today)"
+            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history; ≥ 3 calls today)"
         case .subscription:
             "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes, or ≥ 20 calls ≥ 50 % abroad"
         }

@@ -80,16 +80,18 @@ struct StoredProfileTests {
         }
         #expect(try alerts(rule: "high-usage", day(30), profiles: nil).isEmpty, "no prior: immature, not judged")
         let prior = FixedProfiles([], prior: 50)
-        let fired = try alerts(rule: "high-usage", day(30), profiles: prior)
+        let on: (inout FraudRule) -> Void = { $0.params?["priorQuantile"] = 0.99 }
+        #expect(try alerts(rule: "high-usage", day(30), profiles: prior).isEmpty, "off by default")
+        let fired = try alerts(rule: "high-usage", day(30), profiles: prior, adjust: on)
         #expect(fired.map(\.severity) == [.warning], "300 min against 5 × 50")
         #expect(fired.first?.measures.contains { $0.name == "population_prior_minutes" && $0.value == 50 } == true)
-        #expect(try alerts(rule: "high-usage", day(24), profiles: prior).isEmpty, "240 min is under 250")
+        #expect(try alerts(rule: "high-usage", day(24), profiles: prior, adjust: on).isEmpty, "240 min is under 250")
         let heavyPrior = FixedProfiles([], prior: 60)
-        #expect(try alerts(rule: "high-usage", day(26), profiles: heavyPrior).isEmpty, "a heavy user from day one")
+        #expect(try alerts(rule: "high-usage", day(26), profiles: heavyPrior, adjust: on).isEmpty, "260 under 300")
         let off = try alerts(rule: "high-usage", day(30), profiles: prior) { $0.params?["priorQuantile"] = 0 }
         #expect(off.isEmpty, "priorQuantile 0 turns the prior off")
         #expect(
-            try alerts(rule: "high-usage", day(30, watched: false), profiles: prior).isEmpty,
+            try alerts(rule: "high-usage", day(30, watched: false), profiles: prior, adjust: on).isEmpty,
             "seen since the data began, the number may be older than the data: not known to be young"
         )
     }
