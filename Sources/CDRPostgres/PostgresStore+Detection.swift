@@ -10,8 +10,8 @@ extension PostgresStore: DetectionStore {
         _ body: (_ id: Int64, _ fileID: Int64, _ record: CallRecord) -> Void
     ) throws {
         var binds = PostgresBindings()
-        binds.append((days?.lowerBound).map { $0 * 86_400 } ?? Int64.min)
-        binds.append((days?.upperBound).map { ($0 + 1) * 86_400 } ?? Int64.max)
+        binds.append((days?.lowerBound).map { UTCDay($0).start.rawValue } ?? Int64.min)
+        binds.append((days?.upperBound).map { UTCDay($0).end.rawValue } ?? Int64.max)
         var sql = "SELECT \(Self.recordColumns) FROM records r WHERE r.start_at >= $1 AND r.start_at < $2"
         if let files {
             binds.append(Array(files))
