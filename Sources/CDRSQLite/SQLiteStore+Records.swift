@@ -39,9 +39,8 @@ extension SQLiteStore {
                 UNION SELECT r.id FROM days JOIN \(table) r ON r.day = days.d AND r.dialled = ?3
                 UNION SELECT v.record_id FROM days JOIN diversions v ON v.day = days.d AND v.number = ?3
             )
-            SELECT r.id, r.calling, r.dialled, r.diverting, r.start_at, r.answer_at, r.end_at, r.duration, r.billsec,
-                r.disposition, r.carrier, r.channel, r.account, r.source_id, r.line, f.path, r.imsi, r.imei, r.cell, r.egress,
-                r.leg, r.part
+            SELECT \(Self.scanColumns.split(separator: ",").map { "r." + $0.filter { $0 != " " } }
+                .joined(separator: ", ")), r.channel, r.source_id, r.line, f.path
             FROM ids JOIN \(table) r ON r.id = ids.id JOIN files f ON f.id = r.file_id
             WHERE r.start_at BETWEEN ?4 AND ?5
             """
@@ -52,29 +51,11 @@ extension SQLiteStore {
         statement.bind(4, from ?? Int64.min)
         statement.bind(5, to ?? Int64.max)
         while try statement.step() {
-            var record = CallRecord(
-                calling: statement.text(1),
-                dialled: statement.text(2),
-                diverting: statement.optionalText(3).map { $0.split(separator: ",").map(String.init) } ?? [],
-                start: statement.int(4),
-                answer: statement.optionalInt(5),
-                end: statement.int(6),
-                duration: statement.int(7),
-                billable: statement.int(8),
-                disposition: Disposition(rawValue: UInt8(statement.int(9))) ?? .unknown,
-                carrier: statement.text(10),
-                channel: statement.text(11),
-                account: statement.text(12),
-                sourceID: statement.text(13),
-                sourceLine: Int(statement.int(14))
-            )
-            record.imsi = statement.text(16)
-            record.imei = statement.text(17)
-            record.cell = statement.text(18)
-            record.egress = statement.text(19)
-            record.leg = CallLeg(rawValue: UInt8(truncatingIfNeeded: statement.int(20))) ?? .call
-            record.part = Int(statement.int(21))
-            result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(15)))
+            var record = Self.scannedRecord(statement)
+            record.channel = statement.text(19)
+            record.sourceID = statement.text(20)
+            record.sourceLine = Int(statement.int(21))
+            result.append(StoredRecord(id: statement.int(0), record: record, file: statement.text(22)))
         }
     }
 
