@@ -176,7 +176,7 @@ final class FileLoad: RecordSink {
             try store.foldProfiles(fileID: id)
             try store.discardStagedUsage(fileID: id)
         } else {
-            try store.foldUsage(fileID: id, rest: staged ? usage.entries() : usage.sortedEntries(), staged: staged)
+            try store.foldUsage(fileID: id, rest: usage.entries(), staged: staged)
         }
         usage.removeAll()
     }

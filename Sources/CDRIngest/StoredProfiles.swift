@@ -34,13 +34,18 @@ public enum StoredProfiles {
             self.recheck = max(1, recheck)
         }
 
-        func load(_ key: String) -> CallerProfile? {
-            lock.lock()
-            defer { lock.unlock() }
+        /// The store, opened on first use; nil once opening failed. Called under `lock`.
+        private func opened() -> (any ProfileStore)? {
             if store == nil && !unavailable {
                 do { store = try open() } catch { unavailable = true }
             }
-            guard let store else { return nil }
+            return store
+        }
+
+        func load(_ key: String) -> CallerProfile? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let store = opened() else { return nil }
             if empty {
                 if untilRecheck > 0 {
                     untilRecheck -= 1
@@ -56,10 +61,7 @@ public enum StoredProfiles {
         func prior(_ quantile: Double, _ minDays: Int64) -> Double? {
             lock.lock()
             defer { lock.unlock() }
-            if store == nil && !unavailable {
-                do { store = try open() } catch { unavailable = true }
-            }
-            return (try? store?.usualMinutesQuantile(quantile, minDays: minDays)) ?? nil
+            return (try? opened()?.usualMinutesQuantile(quantile, minDays: minDays)) ?? nil
         }
     }
 }

@@ -55,9 +55,6 @@ struct UsageTally {
         return result
     }
 
-    /// The usage held, sorted by key then day.
-    func sortedEntries() -> [DayUsage] { entries().sorted { ($0.key, $0.day) < ($1.key, $1.day) } }
-
     /// Empties it.
     mutating func removeAll() {
         callers.removeAll(keepingCapacity: true)

@@ -133,10 +133,7 @@ extension SQLiteStore: ProfileStore {
             try statement.step()
             deleted += Int64(connection.changes)
         }
-        if deleted > 0 {
-            try connection.execute("REINDEX profiles")
-            try markRebuildDue()
-        }
+        try afterDeleting(deleted)
         return deleted
     }
 
@@ -146,15 +143,20 @@ extension SQLiteStore: ProfileStore {
         statement.bind(1, day.rawValue)
         try statement.step()
         let deleted = Int64(connection.changes)
-        if deleted > 0 {
-            try connection.execute("REINDEX profiles")
-            try markRebuildDue()
-        }
+        try afterDeleting(deleted)
         return deleted
     }
 }
 
 extension SQLiteStore {
+    /// After `deleted` profiles went: the key index rebuilt and the file marked for rebuilding (see the
+    /// note on the profiles table above).
+    private func afterDeleting(_ deleted: Int64) throws(StoreError) {
+        guard deleted > 0 else { return }
+        try connection.execute("REINDEX profiles")
+        try markRebuildDue()
+    }
+
     /// Stages part of a loading file's usage (a large file's, counted while it loads) in the open
     /// transaction, so it commits with the file's records and goes with them if the file fails.
     public func stageUsage(fileID: Int64, _ usage: [DayUsage]) throws(StoreError) {
@@ -175,12 +177,13 @@ extension SQLiteStore {
     }
 
     /// Folds a finishing file's counted usage into the profiles in the load's transaction: `rest` (counted
-    /// since the last stage; sorted by key then day when nothing was staged) alone, or, when part was
-    /// `staged`, with the staged rows, which are then deleted.
+    /// since the last stage, in any order) alone, or, when part was `staged`, with the staged rows, which
+    /// are then deleted.
     public func foldUsage(fileID: Int64, rest: [DayUsage], staged: Bool) throws {
         try begin()
         guard staged else {
-            try foldProfiles { emit in for entry in rest { try emit(entry) } }
+            let sorted = rest.sorted { ($0.key, $0.day) < ($1.key, $1.day) }
+            try foldProfiles { emit in for entry in sorted { try emit(entry) } }
             return
         }
         try stageUsage(fileID: fileID, rest)
