@@ -165,6 +165,8 @@ struct IngestJobTests {
         let first = try ingest(dir + "/cdr.db", files)
         #expect(first.details.filter { $0.status == .loaded }.map(\.records).reduce(0, +) + first.duplicates == 119)
         #expect(first.rejected == 0)
+        #expect(try profilesDisagreeingWithRecords(dir + "/cdr.db") == 0, "profiles of real switch files")
+        #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM profiles") > 0)
         let again = try ingest(dir + "/cdr.db", files)
         #expect(again.records == 0)
     }

@@ -7,6 +7,29 @@ import Testing
 
 @testable import CDRIngest
 
+/// Profiles whose first day, last day, active days, or last day's calls and answered seconds differ from
+/// the same figures computed by SQL over the stored records (calling numbers and accounts).
+func profilesDisagreeingWithRecords(_ db: String) throws -> Int64 {
+    try count(
+        db,
+        """
+        WITH usage(key, day, seconds, calls) AS (
+            SELECT calling, day, sum(billsec), sum(part <= 1) FROM records
+            WHERE calling <> '' AND leg IN (0, 1) GROUP BY calling, day
+            UNION ALL SELECT 'acct:' || account, day, sum(billsec), sum(part <= 1) FROM records
+            WHERE account <> '' AND leg IN (0, 1) GROUP BY account, day
+        ), summary AS (
+            SELECT key, min(day) AS first, max(day) AS last, count(*) AS days FROM usage GROUP BY key
+        )
+        SELECT (SELECT count(*) FROM summary) - (SELECT count(*) FROM profiles)
+            + (SELECT count(*) FROM profiles p JOIN summary s ON s.key = p.key
+               JOIN usage u ON u.key = p.key AND u.day = p.last_day
+               WHERE p.first_day <> s.first OR p.last_day <> s.last OR p.active_days <> s.days
+                   OR p.day_calls <> u.calls OR abs(p.day_minutes * 60 - u.seconds) > 1e-6)
+        """
+    )
+}
+
 @Suite("Usage profiles folded by ingest")
 struct ProfileFoldTests {
     /// Every profile as text, in key order.
