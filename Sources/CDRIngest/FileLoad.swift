@@ -8,6 +8,7 @@ import Foundation
 /// alerts, the files of this run) stays with the ``IngestJob``.
 final class FileLoad: RecordSink {
     private let job: IngestJob
+    private let store: SQLiteStore
     private let path: String
     private let size: Int64
     private let headSHA256: [UInt8]
@@ -24,8 +25,17 @@ final class FileLoad: RecordSink {
     private var usage = UsageTally()
     private var staged = false
 
-    init(job: IngestJob, path: String, size: Int64, headSHA256: [UInt8], sha256: [UInt8]?, interrupted: FileEntry?) {
+    init(
+        job: IngestJob,
+        store: SQLiteStore,
+        path: String,
+        size: Int64,
+        headSHA256: [UInt8],
+        sha256: [UInt8]?,
+        interrupted: FileEntry?
+    ) {
         self.job = job
+        self.store = store
         self.path = path
         self.size = size
         self.headSHA256 = headSHA256
@@ -39,10 +49,10 @@ final class FileLoad: RecordSink {
     func open(dialect name: String) throws(StoreError) {
         dialect = name
         if let interrupted {
-            try job.store.resumeFile(id: interrupted.id, path: path)
+            try store.resumeFile(id: interrupted.id, path: path)
             fileID = interrupted.id
         } else {
-            fileID = try job.store.beginFile(
+            fileID = try store.beginFile(
                 path: path,
                 size: size,
                 headSHA256: headSHA256,
@@ -57,7 +67,6 @@ final class FileLoad: RecordSink {
     /// rejects, and commits a checkpoint when one is due.
     func write(_ batch: ParsedBatch) throws {
         guard let id = fileID else { return }
-        let store = job.store
         var stored: [DetectionThread.StoredCall] = []
         if job.detection != nil { stored.reserveCapacity(batch.records.count) }
         for (record, key) in batch.records {
@@ -83,7 +92,6 @@ final class FileLoad: RecordSink {
         counts.rejected += Int64(batch.rejects.count)
         counts.skipped.merge(batch.skipped, uniquingKeysWith: +)
         sinceCheckpoint += batch.records.count + batch.rejects.count
-        job.recordsSeen += Int64(batch.records.count + batch.rejects.count)
         if sinceCheckpoint >= job.options.checkpointEvery, path != "-" {
             try job.rejects.flush()
             try store.checkpoint(
@@ -96,19 +104,12 @@ final class FileLoad: RecordSink {
             )
             sinceCheckpoint = 0
         }
-        job.progress?(
-            IngestProgress(
-                bytes: job.bytesBefore + batch.rawBytes,
-                totalBytes: job.totalBytes,
-                records: job.recordsSeen,
-                elapsed: Date().timeIntervalSince(job.started)
-            )
-        )
+        job.advance(records: batch.records.count + batch.rejects.count, rawBytes: batch.rawBytes)
     }
 
     /// The file is deliberately not loaded: what this transaction wrote of it is rolled back.
     func skip(_ error: SourceError) -> FileOutcome {
-        job.store.rollback()
+        store.rollback()
         return .skipped(path, dialect: dialect, reason: error.reason)
     }
 
@@ -120,16 +121,16 @@ final class FileLoad: RecordSink {
         try? job.rejects.flush()
         if let id = fileID {
             job.withdraw(fileID: id)
-            try job.store.failFile(id: id, reason: error.reason)
+            try store.failFile(id: id, reason: error.reason)
         } else {
-            let id = try job.store.beginFile(
+            let id = try store.beginFile(
                 path: path,
                 size: size,
                 headSHA256: headSHA256,
                 sha256: sha256,
                 dialect: dialect ?? "unknown"
             )
-            try job.store.failFile(id: id, reason: error.reason)
+            try store.failFile(id: id, reason: error.reason)
         }
         return .failed(path, error.reason, dialect: dialect, io: error.io)
     }
@@ -144,7 +145,7 @@ final class FileLoad: RecordSink {
         guard let id = fileID else { return .failed(path, "no records and no format") }
         try job.rejects.flush()
         try foldProfiles(fileID: id)
-        try job.store.finishFile(
+        try store.finishFile(
             id: id,
             sha256: sha256 ?? rawSHA256,
             size: rawBytes,
@@ -171,7 +172,6 @@ final class FileLoad: RecordSink {
     /// Folds the file's usage into the profiles in the transaction that finishes it: from what this load
     /// counted (and staged), or, for a file resumed after an interruption, from all its stored records.
     private func foldProfiles(fileID id: Int64) throws {
-        let store = job.store
         if interrupted != nil {
             try store.foldProfiles(fileID: id)
             try store.discardStagedUsage(fileID: id)
@@ -184,11 +184,11 @@ final class FileLoad: RecordSink {
     /// A store or rejects failure mid-file: nothing of the file stays; the outcome names the reason.
     func abort(_ error: any Error) -> FileOutcome {
         try? job.rejects.flush()
-        job.store.rollback()
+        store.rollback()
         if let id = fileID {
             job.withdraw(fileID: id)
-            try? job.store.failFile(id: id, reason: "\(error)")
+            try? store.failFile(id: id, reason: "\(error)")
         }
-        return .failed(path, error, database: job.store.connection.path, dialect: dialect)
+        return .failed(path, error, database: store.connection.path, dialect: dialect)
     }
 }

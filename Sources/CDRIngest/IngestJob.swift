@@ -1,7 +1,6 @@
 import CDRFormats
 import CDRFraud
 import CDRModel
-import CDRSQLite
 import CDRStorage
 import Foundation
 
@@ -28,36 +27,45 @@ public struct IngestProgress: Sendable {
     public var elapsed: Double
 }
 
-/// Loads CDR files into the store: streaming, checkpointed, de-duplicated, with rejects kept.
+/// Loads CDR files into a store: streaming, checkpointed, de-duplicated, with rejects kept.
 ///
-/// Each file is parsed on its own thread while this thread inserts, so decoding and SQLite work
-/// overlap on two cores. Memory is bounded by the batch size, the queue length and SQLite's cache.
+/// Each file is parsed on its own thread while this thread writes, so decoding and store work overlap on
+/// two cores. Memory is bounded by the batch size, the queue length and the store's cache. The store's
+/// ``FilePlanner`` decides each file (load, resume, skip, or wait for another worker) and makes the
+/// ``RecordSink`` its records go to; the loop, rejects, progress and stream detection are the same for both.
 public final class IngestJob {
-    let store: SQLiteStore
+    private let planner: any FilePlanner
     let options: IngestOptions
     let rejects: RejectsWriter
-    let progress: (@Sendable (IngestProgress) -> Void)?
+    private let progress: (@Sendable (IngestProgress) -> Void)?
     let detection: DetectionThread?
     private let deferred: FraudEngine?
     var runFiles = Set<Int64>()
     var pendingAlerts: [Alert] = []
     private var storedAlerts: [String] = []
     private var failedSources = Set<Int64>()
-    var bytesBefore: Int64 = 0
-    var totalBytes: Int64 = 0
-    var recordsSeen: Int64 = 0
-    let started = Date()
+    private var bytesBefore: Int64 = 0
+    private var totalBytes: Int64 = 0
+    private var recordsSeen: Int64 = 0
+    private let started = Date()
 
-    /// Creates a job writing rejects to `rejectsPath`.
+    /// Creates a job loading into `target` and writing rejects to `rejectsPath`; `fraud` needs a store that
+    /// detects while loading (SQLite).
     public init(
-        store: SQLiteStore,
+        into target: IngestTarget,
         options: IngestOptions,
         rejectsPath: String,
         progress: (@Sendable (IngestProgress) -> Void)? = nil,
         fraud: FraudEngine? = nil,
         mode: DetectionMode = .stream
     ) throws(SourceError) {
-        self.store = store
+        switch target {
+        case .sqlite(let store): planner = SQLitePlanner(store: store)
+        case .postgres(let store, let worker): planner = PostgresPlanner(store: store, worker: worker)
+        }
+        if fraud != nil, planner.alertStore == nil {
+            throw SourceError("this store does not detect fraud while loading: run `cdrpipe detect`, the one consumer")
+        }
         self.options = options
         detection = mode == .stream ? fraud.map { DetectionThread(engine: $0) } : nil
         deferred = mode == .afterRun ? fraud : nil
@@ -89,19 +97,58 @@ public final class IngestJob {
 
     /// Loads every file and returns the run's summary.
     public func run(paths: [String]) -> IngestSummary {
-        let own = Set(
-            [store.connection.path, store.connection.path + "-wal", store.connection.path + "-shm", rejects.path].map {
-                URL(fileURLWithPath: $0).standardizedFileURL.path
-            }
-        )
+        let own = Set((planner.ownPaths + [rejects.path]).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         let files = Self.expand(paths).filter { !own.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
+        let outcomes = load(files)
+        var summary = IngestSummary(details: outcomes, seconds: 0, rejectsFile: rejects.path)
+        summary.fraudFailure = finishDetection(&summary)
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Loads `files` in order; files another worker holds are retried in rounds while the planner waits.
+    private func load(_ files: [String]) -> [FileOutcome] {
         let sizes = files.map(Self.size(of:))
         totalBytes = sizes.reduce(0, +)
-        var outcomes: [FileOutcome] = []
-        for (file, size) in zip(files, sizes) {
-            outcomes.append(ingest(file: file))
-            bytesBefore += size
+        var outcomes = [FileOutcome?](repeating: nil, count: files.count)
+        var pending = Array(files.indices)
+        while true {
+            var busy: [Int] = []
+            for index in pending {
+                let path = files[index]
+                switch Self.notRegularFile(path).map(FilePlan.done) ?? planner.plan(path, job: self) {
+                case .done(let outcome): outcomes[index] = outcome
+                case .busy(let holder):
+                    busy.append(index)
+                    outcomes[index] = .skipped(path, reason: "being loaded by worker \(holder)")
+                case .load(let resume, let makeSink): outcomes[index] = read(path, from: resume, into: makeSink)
+                }
+                bytesBefore += sizes[index]
+            }
+            pending = busy
+            if !planner.waitsForBusyFiles || pending.isEmpty { break }
+            Thread.sleep(forTimeInterval: planner.retryInterval)
         }
+        return outcomes.compactMap { $0 }
+    }
+
+    /// Parses one file on its own thread into the sink the planner made for it.
+    private func read(_ path: String, from resume: ResumePoint, into makeSink: () -> any RecordSink) -> FileOutcome {
+        let context: DecodeContext
+        do {
+            context = try options.decodeContext()
+        } catch {
+            return .failed(path, error.reason)
+        }
+        let queue = ParserThread.start(path: path, options: options, context: context, resume: resume)
+        defer { queue.close() }
+        return makeSink().drain(queue)
+    }
+
+    /// Runs the after-run pass or stores the stream's last alerts; fills the summary's fraud figures and
+    /// returns what failed, if anything.
+    private func finishDetection(_ summary: inout IngestSummary) -> String? {
+        guard let store = planner.alertStore else { return nil }
         var fraudFailure: String?
         var pass: DetectionPass.Outcome?
         if let deferred {
@@ -120,21 +167,30 @@ public final class IngestJob {
                 fraudFailure = "storing alerts failed: \(error)"
             }
         }
-        var summary = IngestSummary(
-            details: outcomes,
-            seconds: Date().timeIntervalSince(started),
-            rejectsFile: rejects.path
-        )
         summary.alertIDs = storedAlerts
         summary.lateRecords = detection?.late ?? 0
         summary.fraudObserved = detection?.state.observed ?? pass?.observed ?? 0
         summary.fraudLiveKeys = detection?.state.liveKeys ?? pass?.liveKeys ?? 0
-        summary.fraudFailure = fraudFailure
-        return summary
+        return fraudFailure
+    }
+
+    /// Counts `records` processed (stored, duplicate or rejected) and reports progress at `rawBytes` into
+    /// the current file.
+    func advance(records: Int, rawBytes: Int64) {
+        recordsSeen += Int64(records)
+        progress?(
+            IngestProgress(
+                bytes: bytesBefore + rawBytes,
+                totalBytes: totalBytes,
+                records: recordsSeen,
+                elapsed: Date().timeIntervalSince(started)
+            )
+        )
     }
 
     /// Stores the alerts raised so far (inside the current transaction).
-    func storePendingAlerts() throws(StoreError) {
+    func storePendingAlerts() throws {
+        guard let store = planner.alertStore else { return }
         for alert in pendingAlerts where !failedSources.contains(alert.source ?? -1) {
             if try store.insertAlert(AlertRow(alert)) { storedAlerts.append(alert.id) }
         }
@@ -146,7 +202,9 @@ public final class IngestJob {
         detection?.discard(source: fileID)
         failedSources.insert(fileID)
         pendingAlerts.removeAll { $0.source == fileID }
-        let dropped = Set(((try? store.alerts(ids: storedAlerts)) ?? []).filter { $0.fileID == fileID }.map(\.id))
+        let dropped = Set(
+            ((try? planner.alertStore?.alerts(ids: storedAlerts)) ?? []).filter { $0.fileID == fileID }.map(\.id)
+        )
         storedAlerts.removeAll { dropped.contains($0) }
     }
 
@@ -161,75 +219,5 @@ public final class IngestJob {
     /// A file's size in bytes (0 for standard input or a missing file).
     static func size(of path: String) -> Int64 {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-    }
-
-    /// Loads one file (or standard input).
-    public func ingest(file path: String) -> FileOutcome {
-        if let outcome = Self.notRegularFile(path) { return outcome }
-        let isStdin = path == "-"
-        var sha256: [UInt8]?
-        var headSHA256: [UInt8] = []
-        var size: Int64 = 0
-        var interrupted: FileEntry?
-        do {
-            if !isStdin {
-                size = Self.size(of: path)
-                headSHA256 = try HashingSource<FileSource>.headSHA256(path: path)
-                let candidates = try store.candidates(size: size, headSHA256: headSHA256)
-                if candidates.contains(where: { $0.status == .loaded }) {
-                    let full = try HashingSource<FileSource>.sha256(path: path)
-                    if let loaded = candidates.first(where: { $0.status == .loaded && $0.sha256 == full }) {
-                        return .skipped(
-                            path,
-                            dialect: loaded.dialect,
-                            reason: "already loaded as \(loaded.path) (same SHA-256)"
-                        )
-                    }
-                    sha256 = full
-                }
-                if let partial = candidates.first(where: { $0.status == .loading }), let prefix = partial.prefixSHA256,
-                    try HashingSource<FileSource>.sha256(path: path, limit: partial.prefixBytes) == prefix
-                {
-                    interrupted = partial
-                }
-            }
-        } catch {
-            return .failed(path, error, database: store.connection.path)
-        }
-        let resume = interrupted.map { ResumePoint(offset: $0.resumeOffset, line: $0.resumeLine) } ?? .start
-        let context: DecodeContext
-        do {
-            context = try options.decodeContext()
-        } catch {
-            return .failed(path, error.reason)
-        }
-        let queue = ParserThread.start(path: path, options: options, context: context, resume: resume)
-        defer { queue.close() }
-        return write(
-            path: path,
-            size: size,
-            headSHA256: headSHA256,
-            sha256: sha256,
-            interrupted: interrupted,
-            queue: queue
-        )
-    }
-
-    private func write(
-        path: String,
-        size: Int64,
-        headSHA256: [UInt8],
-        sha256: [UInt8]?,
-        interrupted: FileEntry?,
-        queue: BoundedQueue<ParserMessage>
-    ) -> FileOutcome {
-        FileLoad(
-            job: self,
-            path: path,
-            size: size,
-            headSHA256: headSHA256,
-            sha256: sha256,
-            interrupted: interrupted
-        ).drain(queue)
     }
 }

@@ -13,30 +13,29 @@ final class PostgresFileLoad: RecordSink {
     private let worker: String
     private let takenOver: Bool
     private let copyBatch: Int
+    private let job: IngestJob
     private let writer: BatchWriter
     private var batch = CopyBatch()
     private var rejected: Int64 = 0
     private var skipped: [String: Int64] = [:]
     private var format = "unknown"
 
-    init(
-        store: PostgresStore,
-        rejects: RejectsWriter,
-        path: String,
-        fileID: Int64,
-        worker: String,
-        leaseSeconds: Int,
-        takenOver: Bool,
-        copyBatch: Int
-    ) {
+    init(job: IngestJob, store: PostgresStore, path: String, fileID: Int64, worker: PostgresWorker, takenOver: Bool) {
+        self.job = job
         self.store = store
-        self.rejects = rejects
+        rejects = job.rejects
         self.path = path
         self.fileID = fileID
-        self.worker = worker
+        self.worker = worker.name
         self.takenOver = takenOver
-        self.copyBatch = copyBatch
-        writer = BatchWriter(store: store, fileID: fileID, path: path, worker: worker, leaseSeconds: leaseSeconds)
+        copyBatch = worker.copyBatch
+        writer = BatchWriter(
+            store: store,
+            fileID: fileID,
+            path: path,
+            worker: worker.name,
+            leaseSeconds: worker.leaseSeconds
+        )
         writer.start()
     }
 
@@ -55,6 +54,7 @@ final class PostgresFileLoad: RecordSink {
         batch.rejected += records.rejects.count
         rejected += Int64(records.rejects.count)
         skipped.merge(records.skipped, uniquingKeysWith: +)
+        job.advance(records: records.records.count + records.rejects.count, rawBytes: records.rawBytes)
         if batch.count >= copyBatch {
             try rejects.flush()
             if !writer.write(batch) { _ = try written() }

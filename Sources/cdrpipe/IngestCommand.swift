@@ -129,7 +129,7 @@ struct IngestCommand: ParsableCommand {
             var report: (@Sendable (IngestProgress) -> Void)?
             if let bar { report = { bar.update($0) } }
             let job = try IngestJob(
-                store: store,
+                into: .sqlite(store),
                 options: options,
                 rejectsPath: rejects ?? db + ".rejects.jsonl",
                 progress: report,
@@ -170,14 +170,16 @@ extension IngestCommand {
         let summary: IngestSummary
         do {
             let store = try PostgresStore(try PostgresLocation(url: db))
-            let job = try PostgresIngestJob(
-                store: store,
-                options: options,
-                rejectsPath: rejects ?? "cdrpipe.rejects.jsonl",
-                worker: worker ?? PostgresIngestJob.defaultWorker,
+            let worker = PostgresWorker(
+                name: worker ?? PostgresWorker.defaultName,
                 leaseSeconds: leaseSeconds,
                 wait: wait,
-                copyBatch: max(1, copyBatch)
+                copyBatch: copyBatch
+            )
+            let job = try IngestJob(
+                into: .postgres(store, worker),
+                options: options,
+                rejectsPath: rejects ?? "cdrpipe.rejects.jsonl"
             )
             summary = job.run(paths: paths)
         } catch let error as PostgresStoreError {

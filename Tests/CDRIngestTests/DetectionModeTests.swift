@@ -55,7 +55,7 @@ struct DetectionModeTests {
     /// Loads `paths` into a new database at `db` with the default rules.
     static func load(_ db: String, _ paths: [String], mode: DetectionMode = .stream) throws -> IngestSummary {
         try IngestJob(
-            store: try SQLiteStore(path: db),
+            into: .sqlite(try SQLiteStore(path: db)),
             options: IngestOptions(),
             rejectsPath: db + ".rejects.jsonl",
             fraud: try engine(),

@@ -34,7 +34,7 @@ func generate(
 
 func ingest(_ db: String, _ paths: [String], options: IngestOptions = IngestOptions()) throws -> IngestSummary {
     let store = try SQLiteStore(path: db)
-    return try IngestJob(store: store, options: options, rejectsPath: db + ".rejects.jsonl").run(paths: paths)
+    return try IngestJob(into: .sqlite(store), options: options, rejectsPath: db + ".rejects.jsonl").run(paths: paths)
 }
 
 func count(_ db: String, _ sql: String) throws -> Int64 {

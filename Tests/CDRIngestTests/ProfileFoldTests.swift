@@ -63,7 +63,8 @@ struct ProfileFoldTests {
 
         let reread = try SQLiteStore(path: dir + "/reread.db")
         for path in [dir + "/a.csv", dir + "/b.csv"] {
-            _ = try IngestJob(store: reread, options: IngestOptions(), rejectsPath: dir + "/r.jsonl").run(paths: [path])
+            _ = try IngestJob(into: .sqlite(reread), options: IngestOptions(), rejectsPath: dir + "/r.jsonl").run(
+                paths: [path])
         }
         try reread.connection.execute("DELETE FROM profiles")
         for file in [Int64(1), 2] { try reread.atomically { try reread.foldProfiles(fileID: file) } }
