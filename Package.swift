@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "CDRService", dependencies: ["CDRIngest", "CDRFormats", "CDRModel"]),
         .target(
             name: "CDRServer",
             dependencies: [
@@ -94,7 +95,7 @@ let package = Package(
             dependencies: [
                 "CDRModel", "CDRFormats", "CDRStorage", "CDRSQLite", "CDRIngest", "CDRGenerator", "CDRRetention",
                 "CDRFraud",
-                "CDRAccess", "CDRSubjects", "CDRServer", "CDRBackup", "CDRPostgres",
+                "CDRAccess", "CDRSubjects", "CDRServer", "CDRBackup", "CDRPostgres", "CDRService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -90,6 +90,14 @@ public final class FraudEngine {
         return ready
     }
 
+    /// Releases the buffered records that started at or before `watermark` (event time), as if a record
+    /// ending `slack` later had arrived: for a stream whose sources have gone quiet, so that what they sent
+    /// last is judged now rather than when the next file comes.
+    public func advance(to watermark: Int64, emit: (Alert) -> Void) {
+        maxEnd = max(maxEnd, watermark + slack)
+        while let start = buffer.peekStart, start <= watermark, let next = buffer.pop() { release(next, emit) }
+    }
+
     /// Releases everything still buffered (end of input), open partial-record chains included.
     public func finish(emit: (Alert) -> Void) {
         for ready in partials.finish() {

@@ -11,6 +11,7 @@ final class DetectionThread: @unchecked Sendable {
     private enum Message: Sendable {
         case records([StoredCall], source: Int64)
         case discard(source: Int64)
+        case advance(to: Int64)
     }
 
     /// A stored record and its id.
@@ -53,6 +54,10 @@ final class DetectionThread: @unchecked Sendable {
                 if !raised.isEmpty { collect(raised) }
             case .discard(let source):
                 engine.discard(source: source)
+            case .advance(let watermark):
+                var raised: [Alert] = []
+                engine.advance(to: watermark) { raised.append($0) }
+                if !raised.isEmpty { collect(raised) }
             }
         }
         var raised: [Alert] = []
@@ -80,6 +85,11 @@ final class DetectionThread: @unchecked Sendable {
     /// Withdraws a failed file's records still waiting for the watermark.
     func discard(source: Int64) {
         _ = queue.push(.discard(source: source))
+    }
+
+    /// Releases records buffered for reordering that started at or before `watermark` (event time).
+    func advance(to watermark: Int64) {
+        _ = queue.push(.advance(to: watermark))
     }
 
     /// The alerts raised so far, handed over once.

@@ -35,7 +35,7 @@ public struct IngestProgress: Sendable {
 /// ``RecordSink`` its records go to; the loop, rejects, progress and stream detection are the same for both.
 public final class IngestJob {
     private let planner: any FilePlanner
-    let options: IngestOptions
+    private(set) var options: IngestOptions
     let rejects: RejectsWriter
     private let progress: (@Sendable (IngestProgress) -> Void)?
     let detection: DetectionThread?
@@ -97,18 +97,58 @@ public final class IngestJob {
 
     /// Loads every file and returns the run's summary.
     public func run(paths: [String]) -> IngestSummary {
-        let own = Set((planner.ownPaths + [rejects.path]).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        let files = Self.expand(paths).filter { !own.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
-        let outcomes = load(files)
+        let outcomes = load(files(in: paths))
         var summary = IngestSummary(details: outcomes, seconds: 0, rejectsFile: rejects.path)
         summary.fraudFailure = finishDetection(&summary)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
 
+    /// Loads `paths` read with `options` (a collected source's own) into a job that stays open for more:
+    /// stream detection keeps its state across calls. Returns each file's outcome.
+    public func load(_ paths: [String], options: IngestOptions) -> [FileOutcome] {
+        self.options = options
+        return load(files(in: paths))
+    }
+
+    /// Stores the alerts stream detection has raised so far and returns the ids of every alert stored since
+    /// the last call (for a job that stays open).
+    public func collectAlerts() throws -> [String] {
+        if let detection, let store = planner.alertStore {
+            pendingAlerts.append(contentsOf: detection.drain())
+            if !pendingAlerts.isEmpty { try store.atomically { try storePendingAlerts() } }
+        }
+        defer { storedAlerts.removeAll() }
+        return storedAlerts
+    }
+
+    /// Ends stream detection of a job that stayed open: judges every record still held, stores the last
+    /// alerts and returns the ids of the alerts stored since ``collectAlerts()`` last ran.
+    public func close() throws -> [String] {
+        if let detection, let store = planner.alertStore {
+            pendingAlerts.append(contentsOf: detection.finish())
+            if !pendingAlerts.isEmpty { try store.atomically { try storePendingAlerts() } }
+        }
+        defer { storedAlerts.removeAll() }
+        return storedAlerts
+    }
+
+    /// Judges the records stream detection still holds for reordering that started at or before
+    /// `watermark` (event time): for sources gone quiet. Their alerts come with ``collectAlerts()``.
+    public func advanceWatermark(to watermark: Int64) {
+        detection?.advance(to: watermark)
+    }
+
+    /// The files a run over `paths` reads: directories expanded, the store's and the rejects' own files left out.
+    private func files(in paths: [String]) -> [String] {
+        let own = Set((planner.ownPaths + [rejects.path]).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        return Self.expand(paths).filter { !own.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
+    }
+
     /// Loads `files` in order; files another worker holds are retried in rounds while the planner waits.
     private func load(_ files: [String]) -> [FileOutcome] {
         let sizes = files.map(Self.size(of:))
+        bytesBefore = 0
         totalBytes = sizes.reduce(0, +)
         var outcomes = [FileOutcome?](repeating: nil, count: files.count)
         var pending = Array(files.indices)

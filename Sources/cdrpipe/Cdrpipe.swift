@@ -24,7 +24,8 @@ struct Cdrpipe: ParsableCommand {
             IngestCommand.self, GenerateCommand.self, RecordsCommand.self, RetainCommand.self, HoldCommand.self,
             AggregatesCommand.self, AlertsCommand.self, DetectCommand.self, UsersCommand.self, SubjectCommand.self,
             AuditCommand.self,
-            ServeCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self, ParseCommand.self,
+            ServeCommand.self, RunCommand.self, BackupCommand.self, RestoreCommand.self, DemoCommand.self,
+            ParseCommand.self,
             MappingCommand.self,
         ]
     )

@@ -43,8 +43,13 @@ struct FraudOptions: ParsableArguments {
         }
     }
 
-    /// The engine these options describe, or nil with --no-fraud.
-    func engine(homeCountry: String, profiles: (any ProfileLookup)? = nil) throws -> FraudEngine? {
+    /// The engine these options describe, or nil with --no-fraud; records wait `reorderSeconds` to be put
+    /// in start order.
+    func engine(
+        homeCountry: String,
+        profiles: (any ProfileLookup)? = nil,
+        reorderSeconds: Int64 = 6 * 3600
+    ) throws -> FraudEngine? {
         if noFraud { return nil }
         do {
             let ruleSet =
@@ -58,7 +63,8 @@ struct FraudOptions: ParsableArguments {
             return try FraudEngine(
                 rules: ruleSet,
                 context: DetectorContext(ranges: ranges, calendars: calendars, profiles: profiles),
-                homeCountryCode: homeCountry
+                homeCountryCode: homeCountry,
+                slack: reorderSeconds
             )
         } catch {
             throw CommandFailure(error.description, code: 2)

@@ -1,0 +1,70 @@
+import CDRIngest
+import Foundation
+import Synchronization
+
+/// Collects complete files from every source folder and loads them through one long-lived ``IngestJob``,
+/// so stream detection sees all sources as one stream; then files are moved or left as each source says.
+/// Between looks it judges records held for reordering once the sources go quiet, stores and hands over new
+/// alerts, and runs whatever the service scheduled (``tick``). Runs on a thread of its own until ``stop()``.
+public final class Collector: Sendable {
+    /// What the loop needs, fixed at start.
+    public struct Settings: Sendable {
+        /// Seconds between looks at the folders.
+        public var pollSeconds: Double
+        /// Seconds without new records before held records are judged anyway.
+        public var quietSeconds: Double
+        /// Seconds a record may arrive late and still be put in order (the engine's reorder slack).
+        public var reorderSeconds: Int64
+
+        /// Creates settings.
+        public init(pollSeconds: Double, quietSeconds: Double, reorderSeconds: Int64) {
+            self.pollSeconds = pollSeconds
+            self.quietSeconds = quietSeconds
+            self.reorderSeconds = reorderSeconds
+        }
+    }
+
+    private let stopping = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private let statuses: Mutex<[SourceStatus]>
+
+    /// Starts collecting on a new thread. `options` gives each source's read options; `alerts` receives the
+    /// ids of newly stored alerts; `tick` runs after every look; `log` gets one line per event.
+    public init(
+        job: sending IngestJob,
+        sources: [FolderSource],
+        options: [String: IngestOptions],
+        settings: Settings,
+        alerts: @escaping @Sendable ([String]) -> Void,
+        tick: @escaping @Sendable () -> Void,
+        log: @escaping @Sendable (String) -> Void
+    ) {
+        let now = Date()
+        statuses = Mutex(sources.map { SourceStatus(name: $0.name, staleMinutes: $0.staleMinutes, since: now) })
+        let loop = Loop(job: job, sources: sources, options: options, settings: settings, log: log)
+        let thread = Thread { [self] in
+            while !stopping.load(ordering: .acquiring) {
+                loop.look(stopping: stopping) { index, update in statuses.withLock { update(&$0[index]) } }
+                loop.judgeQuiet()
+                loop.handOver(alerts)
+                tick()
+                _ = wake.wait(timeout: .now() + settings.pollSeconds)
+            }
+            loop.close(alerts)
+            done.signal()
+        }
+        thread.name = "cdrpipe-collect"
+        thread.start()
+    }
+
+    /// Each source's status now.
+    public var status: [SourceStatus] { statuses.withLock { $0 } }
+
+    /// Asks the loop to stop after the file it is loading, and waits until it has.
+    public func stop() {
+        if !stopping.exchange(true, ordering: .acquiringAndReleasing) { wake.signal() }
+        done.wait()
+        done.signal()
+    }
+}

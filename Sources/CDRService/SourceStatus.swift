@@ -1,0 +1,27 @@
+import Foundation
+
+/// What one source has done, for health and metrics: when it last delivered a file and how many it has.
+public struct SourceStatus: Sendable, Equatable {
+    /// The source's name.
+    public var name: String
+    /// Complete files waiting at the last look.
+    public var pending = 0
+    /// Files loaded since start.
+    public var loaded = 0
+    /// Files failed since start.
+    public var failed = 0
+    /// Records stored since start.
+    public var records: Int64 = 0
+    /// When the last file was handled (nil: none since start).
+    public var lastFileAt: Date?
+    /// Minutes without a file after which the source is stale (nil: never).
+    public var staleMinutes: Double?
+    /// When the service started watching it.
+    public var since: Date
+
+    /// True when no file has come for `staleMinutes` (counted from start before the first file).
+    public func isStale(now: Date) -> Bool {
+        guard let staleMinutes else { return false }
+        return now.timeIntervalSince(lastFileAt ?? since) > staleMinutes * 60
+    }
+}
