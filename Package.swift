@@ -123,10 +123,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "cdrpipeTests"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "cdrpipeTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CDRServiceTests", dependencies: ["CDRService", "CDRIngest"]),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRSQLiteTests", dependencies: ["CDRSQLite", "CDRStorage", "CDRModel"]),
-        .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRGenerator", "CDRModel"]),
+        .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRGenerator", "CDRModel", "TestSupport"]),
         .testTarget(name: "CDRGeneratorTests", dependencies: ["CDRGenerator", "CDRModel"]),
         .testTarget(name: "CDRRetentionTests", dependencies: ["CDRRetention", "CDRStorage", "CDRSQLite", "CDRModel"]),
         .testTarget(

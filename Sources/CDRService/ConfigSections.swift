@@ -10,8 +10,10 @@ public struct StoreSection: Decodable, Sendable {
     public var rejects: String?
     /// The retention policy file (default: six months full, six years aggregates).
     public var policy: String?
+    /// Records between commits of a file being loaded (each commit is a point a restart resumes from).
+    public var checkpointEvery = 250_000
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case db, keyDir, rejects, policy }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case db, keyDir, rejects, policy, checkpointEvery }
 
     /// Decodes the section, refusing unknown keys.
     public init(from decoder: any Decoder) throws {
@@ -21,6 +23,7 @@ public struct StoreSection: Decodable, Sendable {
         keyDir = try container.decodeIfPresent(String.self, forKey: .keyDir)
         rejects = try container.decodeIfPresent(String.self, forKey: .rejects)
         policy = try container.decodeIfPresent(String.self, forKey: .policy)
+        checkpointEvery = try container.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? 250_000
     }
 }
 

@@ -22,11 +22,12 @@ public struct DailyTime: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let components = DateComponents(hour: hour, minute: minute, second: 0)
-        let next =
-            calendar.nextDate(after: now, matching: components, matchingPolicy: .nextTime)
-            ?? now.addingTimeInterval(86_400)
-        return calendar.nextDate(after: now, matching: components, matchingPolicy: .nextTime, direction: .backward)
-            .map { $0 <= now ? $0 : next.addingTimeInterval(-86_400) } ?? next.addingTimeInterval(-86_400)
+        func before(_ date: Date) -> Date {
+            calendar.nextDate(after: date, matching: components, matchingPolicy: .nextTime, direction: .backward)
+                ?? date.addingTimeInterval(-86_400)
+        }
+        let found = before(now.addingTimeInterval(1))
+        return found <= now ? found : before(found)
     }
 
     /// True when a job that last ran at `lastRun` (nil: never) is due at `now`: a scheduled time has come

@@ -60,6 +60,9 @@ public struct ServiceConfig: Decodable, Sendable {
             ServiceConfigError(file: file, key: key, problem: problem)
         }
         guard !store.db.isEmpty else { throw bad("store.db", "must name the database") }
+        guard (1...10_000_000).contains(store.checkpointEvery) else {
+            throw bad("store.checkpointEvery", "must be 1–10000000")
+        }
         guard pollSeconds >= 0.1, pollSeconds <= 3600 else { throw bad("pollSeconds", "must be 0.1–3600") }
         var names = Set<String>()
         for (index, source) in sources.enumerated() {

@@ -28,13 +28,10 @@ struct ServicePlan {
         }
         var options: [String: IngestOptions] = [:]
         for (index, source) in config.sources.enumerated() {
-            options[source.name] = try Self.parse(
-                InputOptions.self,
-                Self.arguments(source),
-                key: "sources[\(index)]",
-                file: path
-            )
-            .ingestOptions()
+            var read = try Self.parse(InputOptions.self, Self.arguments(source), key: "sources[\(index)]", file: path)
+                .ingestOptions()
+            read.checkpointEvery = config.store.checkpointEvery
+            options[source.name] = read
         }
         sourceOptions = options
         fraud = try Self.parse(FraudOptions.self, Self.arguments(config.fraud), key: "fraud", file: path)

@@ -1,0 +1,143 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("cdrpipe run (the service)", .serialized)
+struct RunCommandTests {
+    /// Starts `cdrpipe run` with its log in `log`.
+    static func start(_ config: String, log: String) throws -> Process {
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["run", "--config", config]
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        return process
+    }
+
+    /// Waits up to `seconds` for `condition`; returns whether it came true.
+    static func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    @Test("run --check accepts a good config and names the bad key of a wrong one")
+    func check() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        let good = #"{"store": {"db": "cdr.db"}, "sources": [{"name": "sw1", "folder": "in"}]}"#
+        try good.write(toFile: dir + "/good.json", atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["run", "--check", dir + "/good.json"])
+        #expect(ok.status == 0 && ok.out.contains("1 sources (sw1)"), "\(ok)")
+        let wrong = [
+            #"{"store": {"db": "cdr.db"}, "sources": [{"name": "sw1", "folder": "in", "settle": 3}]}"#:
+                "sources[0].settle",
+            #"{"store": {"db": "cdr.db"}, "sources": [{"name": "sw1", "folder": "in", "format": "csv"}]}"#:
+                "sources[0].format",
+            #"{"store": {"db": "cdr.db"}, "fraud": {"rules": "nowhere.json"}}"#: "nowhere.json",
+            #"{"store": {"db": "postgres://u@h/d"}}"#: "store.db",
+        ]
+        for (json, key) in wrong {
+            try json.write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+            let refused = try CLI.run(["run", "--check", dir + "/bad.json"])
+            #expect(refused.status == 2 && refused.err.contains(key), "\(key): \(refused.err)")
+        }
+    }
+
+    @Test(
+        "dropped files load exactly once across a SIGKILL; a slow, a gzip and a broken file; IRSF reaches the webhook"
+    )
+    func service() throws {
+        let dir = try CLI.temporaryDirectory()
+        for folder in ["in/sw1", "in/sw2", "src"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + folder, withIntermediateDirectories: true)
+        }
+        let make: [(String, [String])] = [
+            ("big.csv", ["--rows", "60000", "--seed", "21", "--days", "3"]),
+            ("slow.csv", ["--rows", "2000", "--seed", "11", "--start", "2026-01-20"]),
+            ("small.csv.gz", ["--rows", "3000", "--seed", "5", "--gzip", "--start", "2026-01-25"]),
+            ("irsf.csv", ["--rows", "2000", "--seed", "9", "--inject", "irsf:3", "--start", "2026-02-01"]),
+        ]
+        for (name, arguments) in make {
+            #expect(try CLI.run(["generate"] + arguments + ["-o", dir + "/src/" + name]).status == 0)
+        }
+        let reference = dir + "/reference.db"
+        #expect(try CLI.run(["ingest", "--db", reference, "--no-fraud", dir + "/src"]).status == 0)
+        let expected = CommandLineTests.committed(reference)
+        #expect(expected > 60_000)
+
+        let receiver = try TestReceiver(statuses: [200])
+        let db = dir + "/cdr.db"
+        let ranges = CLI.root.appendingPathComponent("config/risk-ranges.csv").path
+        let config = """
+            {"store": {"db": "cdr.db", "checkpointEvery": 2000}, "pollSeconds": 0.2,
+             "sources": [{"name": "sw1", "folder": "in/sw1", "settleSeconds": 1},
+                         {"name": "sw2", "folder": "in/sw2", "complete": "marker"}],
+             "fraud": {"quietSeconds": 0.5, "riskRanges": "\(ranges)", "webhook": "http://127.0.0.1:\(receiver.port)/alerts"},
+             "schedule": {"webhookRetrySeconds": 1}}
+            """
+        try config.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
+
+        let first = try Self.start(dir + "/svc.json", log: dir + "/first.log")
+        try FileManager.default.copyItem(atPath: dir + "/src/big.csv", toPath: dir + "/in/sw1/big.csv")
+        let midway = Self.wait(120) { CommandLineTests.committed(db) >= 6_000 || !first.isRunning }
+        try #require(midway && first.isRunning, "the service did not start loading: \(Self.log(dir + "/first.log"))")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(CommandLineTests.committed(db) < 60_000)
+        #expect(Self.exists(dir + "/in/sw1/big.csv"), "an unfinished file stays to be resumed")
+
+        let second = try Self.start(dir + "/svc.json", log: dir + "/second.log")
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        let slow = try Data(contentsOf: URL(fileURLWithPath: dir + "/src/slow.csv"))
+        _ = FileManager.default.createFile(atPath: dir + "/in/sw1/slow.csv", contents: nil)
+        let writer = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/in/sw1/slow.csv"))
+        for piece in 0..<4 {
+            try writer.write(contentsOf: slow[(slow.count * piece / 4)..<(slow.count * (piece + 1) / 4)])
+            usleep(400_000)
+        }
+        try writer.close()
+        try FileManager.default.copyItem(atPath: dir + "/src/small.csv.gz", toPath: dir + "/in/sw2/small.csv.gz")
+        usleep(2_000_000)
+        #expect(!Self.exists(dir + "/in/sw2/processed/small.csv.gz"), "no marker yet")
+        _ = FileManager.default.createFile(atPath: dir + "/in/sw2/small.csv.gz.done", contents: nil)
+        try "this,is,not\na,cdr,file\n".write(toFile: dir + "/in/sw1/broken.csv", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: dir + "/src/irsf.csv", toPath: dir + "/in/sw1/irsf.csv")
+
+        let processed =
+            ["in/sw1/processed/big.csv", "in/sw1/processed/slow.csv", "in/sw1/processed/irsf.csv"]
+            + ["in/sw2/processed/small.csv.gz", "in/sw1/failed/broken.csv", "in/sw1/failed/broken.csv.reason.txt"]
+        let handled = Self.wait(180) { processed.allSatisfy { Self.exists(dir + "/" + $0) } }
+        #expect(handled, "not all handled: \(Self.log(dir + "/second.log"))")
+        #expect(!Self.exists(dir + "/in/sw2/small.csv.gz.done"), "the marker goes with its file")
+        let reason = (try? String(contentsOfFile: dir + "/in/sw1/failed/broken.csv.reason.txt", encoding: .utf8)) ?? ""
+        #expect(reason.contains("format not recognised"), "\(reason)")
+
+        let alerted = Self.wait(30) {
+            receiver.bodies.contains { String(decoding: $0, as: UTF8.self).contains("\"irsf-burst\"") }
+        }
+        #expect(alerted, "no IRSF alert reached the webhook: \(Self.log(dir + "/second.log"))")
+
+        kill(second.processIdentifier, SIGTERM)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        #expect(Self.log(dir + "/second.log").contains("stopped"))
+        #expect(CommandLineTests.committed(db) == expected, "every record stored exactly once")
+        #expect(CommandLineTests.scalar(db, "SELECT count(DISTINCT source_id) FROM records") == expected)
+        #expect(
+            CommandLineTests.scalar(db, "SELECT count(*) FROM files WHERE path LIKE '%slow.csv'") == 1,
+            "read whole, once"
+        )
+        #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM files WHERE status = 'loaded'") == 4)
+        #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'service start'") == 2)
+    }
+
+    static func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+}
