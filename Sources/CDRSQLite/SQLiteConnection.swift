@@ -28,16 +28,19 @@ public final class SQLiteConnection {
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
         _ = Self.configured
         self.path = path
-        if !readOnly, path != ":memory:" {
-            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
+        // Only a file that does not exist yet is created (mode 0600) and closed here: closing any descriptor
+        // of a database file drops every POSIX lock this process holds on it, the locks of its other
+        // connections included, after which they commit unseen and unprotected.
+        if !readOnly, path != ":memory:", access(path, F_OK) != 0 {
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 || errno == EEXIST else {
                 throw StoreError(
                     code: SQLITE_CANTOPEN,
                     message: String(cString: strerror(errno)),
                     context: "creating \(path)"
                 )
             }
-            close(fd)
+            if fd >= 0 { close(fd) }
         }
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
