@@ -10,6 +10,8 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case admin
     /// Reads the audit log.
     case auditor
+    /// A switch or SBC pushing its CDRs over HTTP: may post records, read nothing.
+    case ingest
 
     /// True when this role may use `resource`.
     public func may(_ resource: Resource) -> Bool {
@@ -20,6 +22,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         case .files: self == .operator
         case .holds, .users, .retention, .backups, .subjectExport, .subjectErase: self == .admin
         case .audit: self == .auditor
+        case .push: self == .ingest
         }
     }
 }
@@ -58,6 +61,8 @@ public enum Resource: String, Sendable, CaseIterable {
     case subjectErase
     /// `/v1/audit`: the audit log.
     case audit
+    /// `POST /v1/cdrs`: CDRs pushed by a switch (`cdrpipe run` only).
+    case push
 
     /// True when every use of it reads or changes personal data and so goes to the audit log.
     public var isPersonal: Bool {

@@ -281,5 +281,22 @@ enum Migrations {
             """,
             nil
         ),
+        (
+            12,
+            """
+            CREATE TABLE users_with_ingest(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('operator', 'analyst', 'fraud', 'admin', 'auditor', 'ingest')),
+                token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            ) STRICT;
+            INSERT INTO users_with_ingest SELECT id, name, role, token_hash, created_at, revoked_at FROM users;
+            DROP TABLE users;
+            ALTER TABLE users_with_ingest RENAME TO users;
+            """,
+            nil
+        ),
     ]
 }

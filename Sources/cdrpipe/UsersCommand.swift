@@ -42,7 +42,7 @@ struct UsersCommand: ParsableCommand {
 
         @OptionGroup var database: Database
 
-        @Option(help: "The role: operator, analyst, fraud, admin or auditor.")
+        @Option(help: "The role: operator, analyst, fraud, admin, auditor, or ingest (a switch pushing CDRs to `run`).")
         var role: Role
 
         @Argument(help: "The user's name (letters, digits, . _ - @).")

@@ -13,6 +13,7 @@ struct RoleTests {
         .holds: [.admin], .users: [.admin], .retention: [.admin], .backups: [.admin],
         .subjectExport: [.admin], .subjectErase: [.admin],
         .audit: [.auditor],
+        .push: [.ingest],
     ]
 
     @Test("every role × resource pair is allowed exactly as the need-to-know table says", arguments: Role.allCases)
