@@ -27,6 +27,10 @@ public final class APIServer: Sendable {
     let vault: KeyVault
     let policy: RetentionPolicy
     let billingDays: Int64
+    /// Where pushed CDRs go (`cdrpipe run`), or nil when this server takes none.
+    let receiver: (any CDRReceiver)?
+    /// Extra `/metrics` lines and stale-source names from the service around the server, if any.
+    let service: ServiceReport?
     let metrics = APIMetrics()
     let cache = Mutex(ResponseCache())
     /// Most rows one response may carry; larger requests are refused or paged.
@@ -44,6 +48,8 @@ public final class APIServer: Sendable {
         vault: KeyVault,
         policy: RetentionPolicy,
         billingDays: Int64 = 0,
+        receiver: (any CDRReceiver)? = nil,
+        service: ServiceReport? = nil,
         open: () throws -> any ServingStore
     ) throws {
         pool = try StorePool(size: 2, maxWaiting: 1024, timeLimit: queryTimeout, open: open)
@@ -57,6 +63,8 @@ public final class APIServer: Sendable {
         self.vault = vault
         self.policy = policy
         self.billingDays = billingDays
+        self.receiver = receiver
+        self.service = service
     }
 
     /// The routes.
@@ -67,15 +75,17 @@ public final class APIServer: Sendable {
         router.add(middleware: MethodCheckMiddleware())
         router.add(middleware: AuthenticationMiddleware(server: self))
         router.get("/") { _, _ in Self.html(AnalystPage.html) }
-        router.get("healthz") { _, _ in "ok\n" }
+        router.get("healthz") { [self] _, _ in health() }
         router.get("metrics") { [self] request, context in
             _ = try await authorize(request, context, for: .metrics)
             let counters = try await withStore { store in try store.counters() }
-            return Self.text(metrics.render(counters), type: "text/plain; version=0.0.4")
+            let extra = service?.metrics() ?? ""
+            return Self.text(metrics.render(counters) + extra, type: "text/plain; version=0.0.4")
         }
         addAnalystRoutes(router)
         addFraudRoutes(router)
         addAdminRoutes(router)
+        addPushRoutes(router)
         return router
     }
 

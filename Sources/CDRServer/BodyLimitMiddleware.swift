@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// Refuses a request whose declared body is larger than ``APIServer/maxBody`` with 413 before any of it is
-/// read, whoever sends it (no endpoint takes a body larger than that).
+/// Refuses a request whose declared body is larger than ``APIServer/maxBody`` (``APIServer/maxPushBody`` for
+/// pushed CDRs) with 413 before any of it is read, whoever sends it.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request,
@@ -10,9 +10,10 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws
         -> Response
     {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > APIServer.maxBody {
+        let limit = request.uri.path == "/v1/cdrs" ? APIServer.maxPushBody : APIServer.maxBody
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             var response = APIServer.json(
-                "{\"error\":{\"message\":\"request body over \(APIServer.maxBody) bytes\"}}",
+                "{\"error\":{\"message\":\"request body over \(limit) bytes\"}}",
                 status: .contentTooLarge
             )
             response.headers[.connection] = "close"

@@ -9,7 +9,7 @@ struct MethodCheckMiddleware<Context: RequestContext>: RouterMiddleware {
             ("/", .get), ("/healthz", .get), ("/metrics", .get), ("/v1/aggregates", .get), ("/v1/kpis", .get),
             ("/v1/alerts", .get), ("/v1/cases/*", .get), ("/v1/records", .get), ("/v1/trace", .get),
             ("/v1/files", .get), ("/v1/holds", .get), ("/v1/audit", .get), ("/v1/subjects/*/export", .get),
-            ("/v1/subjects/*/erase", .post),
+            ("/v1/subjects/*/erase", .post), ("/v1/cdrs", .post),
         ]
         return table.map { ($0.0.split(separator: "/"), $0.1) }
     }

@@ -32,6 +32,9 @@ struct QueryParameters {
     subscript(_ name: String) -> String? { values[name] }
 
     /// A required value.
+    /// The value of an optional text parameter.
+    func string(_ name: String) -> String? { values[name] }
+
     func required(_ name: String, _ meaning: String) throws -> String {
         guard let value = values[name], !value.isEmpty else {
             throw HTTPError(.badRequest, message: "\(name) is required (\(meaning))")

@@ -29,28 +29,44 @@ public final class Collector: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let statuses: Mutex<[SourceStatus]>
 
-    /// Starts collecting on a new thread. `options` gives each source's read options; `alerts` receives the
-    /// ids of newly stored alerts; `tick` runs after every look; `log` gets one line per event.
+    /// Starts collecting on a new thread. `options` gives each source's read options; `desk` queues pushed
+    /// CDRs (spooled in `spool`); `alerts` receives the ids of newly stored alerts; `tick` runs after every
+    /// look; `log` gets one line per event.
     public init(
         job: sending IngestJob,
         sources: [FolderSource],
         options: [String: IngestOptions],
         settings: Settings,
+        desk: PushDesk? = nil,
+        spool: String = "",
         alerts: @escaping @Sendable ([String]) -> Void,
         tick: @escaping @Sendable () -> Void,
         log: @escaping @Sendable (String) -> Void
     ) {
         let now = Date()
         statuses = Mutex(sources.map { SourceStatus(name: $0.name, staleMinutes: $0.staleMinutes, since: now) })
-        let loop = Loop(job: job, sources: sources, options: options, settings: settings, log: log)
+        let loop = Loop(
+            job: job,
+            sources: sources,
+            options: options,
+            settings: settings,
+            pushes: desk.map { (desk: $0, batch: PushBatch(folder: spool)) },
+            update: { [self] index, change in statuses.withLock { change(&$0[index]) } },
+            log: log
+        )
+        desk?.onArrival { [wake] in wake.signal() }
         let thread = Thread { [self] in
+            loop.recoverSpool()
             while !stopping.load(ordering: .acquiring) {
-                loop.look(stopping: stopping) { index, update in statuses.withLock { update(&$0[index]) } }
+                loop.deliverPushes()
+                loop.look(stopping: stopping)
                 loop.judgeQuiet()
                 loop.handOver(alerts)
                 tick()
                 _ = wake.wait(timeout: .now() + settings.pollSeconds)
             }
+            loop.deliverPushes()
+            desk?.refuseAll()
             loop.close(alerts)
             done.signal()
         }

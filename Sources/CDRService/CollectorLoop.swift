@@ -8,9 +8,14 @@ extension Collector {
     /// `@unchecked Sendable` is sound: it is made before the thread starts and used by that thread only.
     final class Loop: @unchecked Sendable {
         private let job: IngestJob
-        private let watchers: [ArrivalWatcher]
+        /// A watcher per source with a folder, with the source's index in the statuses.
+        private let watchers: [(index: Int, watcher: ArrivalWatcher)]
         private let options: [String: IngestOptions]
         private let settings: Settings
+        private let pushes: (desk: PushDesk, batch: PushBatch)?
+        private let sourceIndex: [String: Int]
+        /// Changes the status of the source at an index.
+        private let update: @Sendable (Int, (inout SourceStatus) -> Void) -> Void
         private let log: @Sendable (String) -> Void
         private var lastRecords = Date()
         private var judged = true
@@ -20,22 +25,78 @@ extension Collector {
             sources: [FolderSource],
             options: [String: IngestOptions],
             settings: Settings,
+            pushes: (desk: PushDesk, batch: PushBatch)?,
+            update: @escaping @Sendable (Int, (inout SourceStatus) -> Void) -> Void,
             log: @escaping @Sendable (String) -> Void
         ) {
+            sourceIndex = Dictionary(sources.enumerated().map { ($0.element.name, $0.offset) }) { first, _ in first }
+            self.update = update
             self.job = job
-            watchers = sources.map(ArrivalWatcher.init)
+            watchers = sources.enumerated().filter { !$0.element.folder.isEmpty }.map {
+                ($0.offset, ArrivalWatcher(source: $0.element))
+            }
             self.options = options
             self.settings = settings
+            self.pushes = pushes
             self.log = log
         }
 
+        /// Stores the queued pushes, one batch per source and kind, and answers each request.
+        func deliverPushes() {
+            guard let (desk, batch) = pushes else { return }
+            let pending = desk.take()
+            guard !pending.isEmpty else { return }
+            var groups: [String: [PushDesk.Pending]] = [:]
+            var order: [String] = []
+            for request in pending {
+                let key = request.source + "." + request.kind.rawValue
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append(request)
+            }
+            for key in order {
+                let requests = groups[key] ?? []
+                guard let outcome = batch.store(requests, desk: desk, job: job) else { continue }
+                noteRecords(outcome)
+                log(
+                    "pushed \(requests.count) requests: \(outcome.status.rawValue), \(outcome.records) records, "
+                        + "\(outcome.duplicates) duplicates" + (outcome.reason.map { " (\($0))" } ?? "")
+                )
+                if let index = requests.first.flatMap({ sourceIndex[$0.source] }), outcome.status != .failed {
+                    update(index) { status in
+                        status.lastFileAt = Date()
+                        status.records += outcome.records
+                        status.pushed += requests.count
+                    }
+                }
+                if outcome.status == .failed { log("pushed CDRs not stored: \(outcome.reason ?? "")") }
+            }
+        }
+
+        /// Loads the spool files a crash left (their senders were never answered and post again).
+        func recoverSpool() {
+            guard let (desk, batch) = pushes else { return }
+            for (path, source, kind) in batch.leftovers() {
+                let outcome = batch.load(path, kind: kind, source: source, desk: desk, job: job)
+                log("pushed CDRs left by an earlier run: \(path): \(outcome?.status.rawValue ?? "not read")")
+                if let outcome { noteRecords(outcome) }
+            }
+        }
+
+        private func noteRecords(_ outcome: FileOutcome) {
+            if outcome.records > 0 {
+                lastRecords = Date()
+                judged = false
+            }
+        }
+
         /// Loads every complete file of every source, one file at a time, checking `stopping` between files.
-        func look(stopping: borrowing Atomic<Bool>, update: (Int, (inout SourceStatus) -> Void) -> Void) {
-            for (index, watcher) in watchers.enumerated() {
+        func look(stopping: borrowing Atomic<Bool>) {
+            for (index, watcher) in watchers {
                 let ready = watcher.ready(now: Date())
                 update(index) { $0.pending = ready.count }
                 for path in ready {
                     if stopping.load(ordering: .acquiring) { return }
+                    deliverPushes()
                     guard let outcome = load(path, watcher: watcher) else { continue }
                     update(index) { status in
                         status.pending -= 1
@@ -54,10 +115,7 @@ extension Collector {
                 watcher.markHandled(path)
                 return nil
             }
-            if outcome.records > 0 {
-                lastRecords = Date()
-                judged = false
-            }
+            noteRecords(outcome)
             var line = "\(source.name): \(path): \(outcome.status.rawValue)"
             switch outcome.status {
             case .loaded, .resumed:

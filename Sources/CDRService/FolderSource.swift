@@ -23,9 +23,10 @@ public struct FolderSource: Decodable, Sendable {
         case move
     }
 
-    /// The source's name in logs, metrics and health (letters, digits, `.`, `_`, `-`).
+    /// The source's name in logs, metrics, health and `POST /v1/cdrs?source=` (letters, digits, `_`, `-`).
     public var name: String
-    /// The folder (not walked: sub-folders such as `processed/` are never read).
+    /// The folder (not walked: sub-folders such as `processed/` are never read); empty for a source that
+    /// only takes CDRs pushed over HTTP.
     public var folder: String
     /// Input format: auto, asterisk, asterisk-custom, freeswitch, cucm or mapped.
     public var format = "auto"
@@ -68,7 +69,7 @@ public struct FolderSource: Decodable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
-        folder = try container.decode(String.self, forKey: .folder)
+        folder = try container.decodeIfPresent(String.self, forKey: .folder) ?? ""
         format = try container.decodeIfPresent(String.self, forKey: .format) ?? "auto"
         mapping = try container.decodeIfPresent(String.self, forKey: .mapping)
         template = try container.decodeIfPresent(String.self, forKey: .template)
@@ -99,12 +100,14 @@ public struct FolderSource: Decodable, Sendable {
     }
 
     func problem() -> KeyProblem? {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
         if name.isEmpty || name.count > 64 || !name.allSatisfy(allowed.contains) {
-            return KeyProblem(key: "name", text: "\"\(name)\" must be 1–64 letters, digits, '.', '_' or '-'")
+            return KeyProblem(key: "name", text: "\"\(name)\" must be 1–64 letters, digits, '_' or '-'")
         }
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        if !folder.isEmpty,
+            !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue
+        {
             return KeyProblem(key: "folder", text: "\(folder) is not a folder")
         }
         if InputFormat(rawValue: format) == nil {

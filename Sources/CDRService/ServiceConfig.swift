@@ -86,7 +86,7 @@ public struct ServiceConfig: Decodable, Sendable {
         store.rejects = resolve(store.rejects)
         store.policy = resolve(store.policy)
         for index in sources.indices {
-            sources[index].folder = resolve(sources[index].folder) ?? sources[index].folder
+            sources[index].folder = resolve(sources[index].folder) ?? ""
             sources[index].mapping = resolve(sources[index].mapping)
         }
         fraud.rules = resolve(fraud.rules)

@@ -10,11 +10,13 @@ public struct SourceStatus: Sendable, Equatable {
     public var loaded = 0
     /// Files failed since start.
     public var failed = 0
+    /// Requests pushed over HTTP and stored since start.
+    public var pushed = 0
     /// Records stored since start.
     public var records: Int64 = 0
-    /// When the last file was handled (nil: none since start).
+    /// When the last file or push was handled (nil: none since start).
     public var lastFileAt: Date?
-    /// Minutes without a file after which the source is stale (nil: never).
+    /// Minutes without a file or push after which the source is stale (nil: never).
     public var staleMinutes: Double?
     /// When the service started watching it.
     public var since: Date

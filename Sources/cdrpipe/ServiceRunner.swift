@@ -41,6 +41,7 @@ struct ServiceRunner {
             rejectsPath: plan.rejects,
             fraud: engine
         )
+        let desk = config.server == nil ? nil : PushDesk(sources: config.sources, options: plan.sourceOptions)
         _ = try? store.appendAudit(actor: "service", action: "service start", outcome: "ok", detail: plan.file)
         let collector = Collector(
             job: job,
@@ -51,13 +52,15 @@ struct ServiceRunner {
                 quietSeconds: config.fraud.quietSeconds,
                 reorderSeconds: Int64(config.fraud.reorderSeconds)
             ),
+            desk: desk,
+            spool: db + ".push",
             alerts: { [plan] ids in Self.report(ids, plan: plan) },
             tick: schedule(),
             log: serviceLog
         )
         let backups = try backupJob()
         serviceLog("collecting from \(config.sources.map(\.name).joined(separator: ", ")) into \(db)")
-        try waitForStop(collector: collector)
+        try waitForStop(collector: collector, desk: desk)
         backups?.stop()
         collector.stop()
         _ = try? SQLiteStore(path: db).appendAudit(
@@ -70,7 +73,7 @@ struct ServiceRunner {
     }
 
     /// Serves the API until a stop signal when the config has a server; otherwise waits for the signal.
-    private func waitForStop(collector: Collector) throws {
+    private func waitForStop(collector: Collector, desk: PushDesk?) throws {
         let done = DispatchSemaphore(value: 0)
         let failure = Mutex<String?>(nil)
         var sources: [any DispatchSourceSignal] = []
@@ -90,7 +93,9 @@ struct ServiceRunner {
                 queryTimeout: 10,
                 vault: try policy.vault(),
                 policy: try policy.resolvedPolicy(),
-                billingDays: 0
+                billingDays: 0,
+                receiver: desk.map(DeskReceiver.init),
+                service: SourceReport(collector: collector).report
             ) { try policy.openStore() }
             let scheme = section.tlsCert == nil ? "http" : "https"
             Task {

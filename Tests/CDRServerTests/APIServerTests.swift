@@ -80,7 +80,8 @@ struct APIFixture {
             readers: readers,
             maxWaiting: maxWaiting,
             vault: try KeyVault(directory: path + ".keys"),
-            policy: RetentionPolicy()
+            policy: RetentionPolicy(),
+            receiver: AcceptingReceiver()
         ) { try SQLiteStore(path: path) }
         return Application(router: server.router())
     }
@@ -106,6 +107,7 @@ struct APIServerTests {
         (.get, "/v1/audit", .audit),
         (.get, "/v1/subjects/+447700900001/export", .subjectExport),
         (.post, "/v1/subjects/+447700900001/erase?dry_run=true", .subjectErase),
+        (.post, "/v1/cdrs", .push),
     ]
 
     @Test("the whole role × endpoint matrix: allowed is 200, refused is 403, no token is 401")
@@ -384,6 +386,13 @@ struct APIServerTests {
         try ServerSettings(host: "127.0.0.1", port: 1, certificate: nil, key: nil, insecure: false).validate()
         try ServerSettings(host: "0.0.0.0", port: 1, certificate: nil, key: nil, insecure: true).validate()
         try ServerSettings(host: "0.0.0.0", port: 1, certificate: "c.pem", key: "k.pem", insecure: false).validate()
+    }
+}
+
+/// A receiver that takes every push, standing in for `cdrpipe run`'s desk in the role matrix.
+struct AcceptingReceiver: CDRReceiver {
+    func receive(body: [UInt8], contentType: String, source: String?) async -> PushAnswer {
+        .stored(PushReceipt(records: 1, batchStored: 1, batchDuplicates: 0))
     }
 }
 

@@ -157,6 +157,7 @@ struct OpenAPISchemaTests {
         try add(KPIRowBody.self)
         try add(SubjectReportJSON.self)
         try add(CallerTraceJSON.self)
+        try add(PushReceipt.self)
         var counts = AggregateCounts()
         (counts.calls, counts.answered, counts.effective, counts.seconds, counts.billable) = (12, 8, 11, 600, 540)
         (counts.callers, counts.called) = (11, 10)
