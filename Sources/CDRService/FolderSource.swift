@@ -28,7 +28,7 @@ public struct FolderSource: Decodable, Sendable {
     /// The folder (not walked: sub-folders such as `processed/` are never read); empty for a source that
     /// only takes CDRs pushed over HTTP.
     public var folder: String
-    /// Input format: auto, asterisk, asterisk-custom, freeswitch, cucm or mapped.
+    /// Input format: auto, asterisk, asterisk-custom, freeswitch, cucm, 3gpp-ber or mapped.
     public var format = "auto"
     /// A mapping file for an operator CSV.
     public var mapping: String?
@@ -113,7 +113,7 @@ public struct FolderSource: Decodable, Sendable {
         if InputFormat(rawValue: format) == nil {
             return KeyProblem(
                 key: "format",
-                text: "\(format) is not one of auto, asterisk, asterisk-custom, freeswitch, cucm, mapped"
+                text: "\(format) is not one of " + InputFormat.allCases.map(\.rawValue).joined(separator: ", ")
             )
         }
         if format == "mapped", mapping == nil { return KeyProblem(key: "mapping", text: "needed with format mapped") }

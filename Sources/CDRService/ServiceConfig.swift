@@ -1,8 +1,8 @@
 import Foundation
 
 /// The one file `cdrpipe run` reads: the store, the folders switches drop files into, fraud detection and
-/// where its alerts go, the HTTP API, and the daily schedule. JSON; every key is checked, and a bad one is
-/// named with its path (`sources[1].settleSeconds`).
+/// where its alerts go, the HTTP API, and the daily schedule. JSON with comments (JSON5); every key is
+/// checked, and a bad one is named with its path (`sources[1].settleSeconds`).
 public struct ServiceConfig: Decodable, Sendable {
     /// The database and the files beside it.
     public var store: StoreSection
@@ -40,7 +40,9 @@ public struct ServiceConfig: Decodable, Sendable {
         }
         var config: ServiceConfig
         do {
-            config = try JSONDecoder().decode(ServiceConfig.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.allowsJSON5 = true
+            config = try decoder.decode(ServiceConfig.self, from: data)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
                 throw ServiceConfigError(file: path, key: "", problem: "not valid JSON")

@@ -51,6 +51,29 @@ struct RunCommandTests {
         }
     }
 
+    @Test("the shipped example config checks clean once its folders exist")
+    func example() throws {
+        let dir = try CLI.temporaryDirectory()
+        var text = try String(contentsOf: CLI.root.appendingPathComponent("deploy/cdrpipe.json"), encoding: .utf8)
+        for prefix in ["/var/lib/cdrpipe", "/srv/cdr", "/etc/cdrpipe", "/var/backups/cdrpipe", "/mnt/offsite/cdrpipe"] {
+            text = text.replacingOccurrences(of: prefix, with: dir + prefix)
+        }
+        for folder in ["/var/lib/cdrpipe", "/srv/cdr/msc-north", "/srv/cdr/pbx-export", "/etc/cdrpipe/tls"] {
+            try FileManager.default.createDirectory(atPath: dir + folder, withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(
+            atPath: CLI.root.appendingPathComponent("fixtures/operator-mapping.json").path,
+            toPath: dir + "/etc/cdrpipe/pbx-mapping.json"
+        )
+        try FileManager.default.copyItem(
+            atPath: CLI.root.appendingPathComponent("config/risk-ranges.csv").path,
+            toPath: dir + "/etc/cdrpipe/risk-ranges.csv"
+        )
+        try text.write(toFile: dir + "/cdrpipe.json", atomically: true, encoding: .utf8)
+        let checked = try CLI.run(["run", "--check", dir + "/cdrpipe.json"])
+        #expect(checked.status == 0 && checked.out.contains("3 sources (msc-north, pbx-export, sbc)"), "\(checked)")
+    }
+
     @Test(
         "dropped files load exactly once across a SIGKILL; a slow, a gzip and a broken file; IRSF reaches the webhook"
     )
