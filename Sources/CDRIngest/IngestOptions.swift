@@ -23,6 +23,9 @@ public struct IngestOptions: Sendable {
     public var berDurationTicks: Int64 = 1
     /// The longest record read whole; a longer one is rejected by byte offset and skipped.
     public var maxRecordBytes = 1 << 20
+    /// The originating carrier written on records whose file names none (a collected source's label); the
+    /// content key is taken before, so the same record from two sources is still one record.
+    public var carrierLabel: String?
     /// Callers' days of usage a load counts in memory for the profiles before staging them in the store
     /// (about 100 bytes each).
     public var usageBufferKeys = 50_000

@@ -87,8 +87,10 @@ final class ParserThread: @unchecked Sendable {
             batch.records.reserveCapacity(options.batchSize)
             while let event = try reader.next() {
                 switch event {
-                case .record(let record, let raw):
-                    batch.records.append((record, keyer.key(for: record, raw: raw)))
+                case .record(var record, let raw):
+                    let key = keyer.key(for: record, raw: raw)
+                    if record.carrier.isEmpty, let label = options.carrierLabel { record.carrier = label }
+                    batch.records.append((record, key))
                 case .reject(let reject):
                     batch.rejects.append(reject)
                 case .skipped(let kind):

@@ -42,6 +42,8 @@ public struct FolderSource: Decodable, Sendable {
     public var internationalPrefixes: [String] = []
     /// PBX outside-line codes dialled before numbers.
     public var accessPrefixes: [String] = []
+    /// The originating carrier written on records that name none (e.g. the switch's interconnect partner).
+    public var carrier: String?
     /// When a file is complete.
     public var complete = Completion.settle
     /// Seconds a file must stay unchanged (``Completion/settle``).
@@ -54,7 +56,8 @@ public struct FolderSource: Decodable, Sendable {
     public var staleMinutes: Double?
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, folder, format, mapping, template, timezone, homeCountry, internationalPrefixes, accessPrefixes
+        case name, folder, format, mapping, template, timezone, homeCountry, internationalPrefixes, accessPrefixes,
+            carrier
         case complete, settleSeconds, markerSuffix, after, staleMinutes
     }
 
@@ -77,6 +80,7 @@ public struct FolderSource: Decodable, Sendable {
         homeCountry = try container.decodeIfPresent(String.self, forKey: .homeCountry) ?? "44"
         internationalPrefixes = try container.decodeIfPresent([String].self, forKey: .internationalPrefixes) ?? []
         accessPrefixes = try container.decodeIfPresent([String].self, forKey: .accessPrefixes) ?? []
+        carrier = try container.decodeIfPresent(String.self, forKey: .carrier)
         complete = try Self.decodeChoice(container, .complete) ?? .settle
         settleSeconds = try container.decodeIfPresent(Double.self, forKey: .settleSeconds) ?? 5
         markerSuffix = try container.decodeIfPresent(String.self, forKey: .markerSuffix) ?? ".done"
@@ -123,6 +127,9 @@ public struct FolderSource: Decodable, Sendable {
         if homeCountry.isEmpty || homeCountry.count > 3 || !homeCountry.allSatisfy(\.isASCII) || Int(homeCountry) == nil
         {
             return KeyProblem(key: "homeCountry", text: "\(homeCountry) is not a country calling code")
+        }
+        if let carrier, carrier.isEmpty || carrier.count > 64 || carrier.contains(where: \.isNewline) {
+            return KeyProblem(key: "carrier", text: "must be 1–64 characters on one line")
         }
         if !(settleSeconds >= 0 && settleSeconds <= 3600) {
             return KeyProblem(key: "settleSeconds", text: "must be 0–3600")

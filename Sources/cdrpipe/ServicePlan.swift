@@ -31,6 +31,7 @@ struct ServicePlan {
             var read = try Self.parse(InputOptions.self, Self.arguments(source), key: "sources[\(index)]", file: path)
                 .ingestOptions()
             read.checkpointEvery = config.store.checkpointEvery
+            read.carrierLabel = source.carrier
             options[source.name] = read
         }
         sourceOptions = options

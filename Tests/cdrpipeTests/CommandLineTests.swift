@@ -200,6 +200,20 @@ struct CommandLineTests {
         return Int64(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    /// Every value of a one-column query, as text.
+    static func rows(_ db: String, _ sql: String) -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        guard (try? process.run()) != nil else { return [] }
+        let out = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     static func committed(_ db: String) -> Int64 { max(0, scalar(db, "SELECT count(*) FROM records")) }
 }
 

@@ -44,7 +44,8 @@ struct PushCommandTests {
         try FileManager.default.createDirectory(atPath: db + ".push", withIntermediateDirectories: true)
         try Self.spoolLine.write(toFile: db + ".push/sbc.1.ab12cd34.freeswitch.csv", atomically: true, encoding: .utf8)
         try """
-        {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "sources": [{"name": "sbc", "staleMinutes": 60}],
+        {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "sources": [{"name": "sbc", "staleMinutes": 60, "carrier": "sbc-west"},
+             {"name": "idle", "staleMinutes": 0.02}],
          "fraud": {"quietSeconds": 0.5}, "server": {"port": 0}}
         """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
         let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/run.log")
@@ -58,7 +59,7 @@ struct PushCommandTests {
                 return !port.isEmpty
             }
         )
-        let url = "http://127.0.0.1:\(port)/v1/cdrs"
+        let url = "http://127.0.0.1:\(port)/v1/cdrs?source=sbc"
         #expect(
             RunCommandTests.wait(10) { CommandLineTests.committed(db) == 1 },
             "the spool file a crash left is loaded"
@@ -131,10 +132,91 @@ struct PushCommandTests {
                 ["-s", "-H", "Authorization: Bearer \(pusher)", "http://127.0.0.1:\(port)/metrics"]
             )?.out ?? ""
         #expect(metrics.contains("cdrpipe_source_pushes_total{source=\"sbc\"} 28"), "\(metrics.suffix(600))")
+        #expect(
+            CommandLineTests.scalar(db, "SELECT count(*) FROM records WHERE carrier = 'sbc-west'") == 27,
+            "the source's carrier label on every pushed record naming none (the CSV line names its channel)"
+        )
+        var health: String?
+        _ = RunCommandTests.wait(10) {
+            health = try? ServeCommandTests.tool(
+                Self.curl,
+                ["-s", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)/healthz"]
+            )?.out
+            return health?.hasSuffix("503") == true
+        }
+        #expect(
+            health?.hasPrefix("stale: idle: no CDRs since start") == true && health?.hasSuffix("503") == true,
+            "\(health ?? "")"
+        )
+        #expect(health?.contains("sbc") == false)
         kill(service.processIdentifier, SIGTERM)
         service.waitUntilExit()
         #expect(service.terminationStatus == 0)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: db + ".push"))?.isEmpty == true, "spool emptied")
+    }
+
+    @Test("kill -9 with posts in flight, restart, senders retry what got no 200: every record stored once")
+    func killWithPostsInFlight() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.curl) else {
+            print("skipped: needs /usr/bin/curl")
+            return
+        }
+        let dir = try CLI.temporaryDirectory()
+        let db = dir + "/cdr.db"
+        let pusher = try Self.token(db, role: "ingest", name: "sbc1")
+        try """
+        {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "sources": [{"name": "sbc"}], "server": {"port": 0}}
+        """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
+        func start(_ log: String) throws -> (Process, String) {
+            let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/" + log)
+            var port = ""
+            _ = RunCommandTests.wait(30) {
+                let text = RunCommandTests.log(dir + "/" + log)
+                guard let range = text.range(of: "listening on http://127.0.0.1:") else { return false }
+                port = String(text[range.upperBound...].prefix { $0.isNumber })
+                return !port.isEmpty
+            }
+            return (service, "http://127.0.0.1:\(port)/v1/cdrs")
+        }
+        let total = 160
+        let bodies = (0..<total).map {
+            Self.document(uuid: "k-\($0)", caller: "0770091\(1000 + $0)", start: 1_793_630_000 + $0)
+        }
+        let (first, url) = try start("first.log")
+        let answered = Mutex<[Int: Int]>([:])
+        let group = DispatchGroup()
+        for worker in 0..<8 {
+            group.enter()
+            DispatchQueue.global().async {
+                for index in stride(from: worker, to: total, by: 8) {
+                    let status =
+                        (try? Self.post(url, token: pusher, type: "application/json", body: bodies[index]).status) ?? 0
+                    answered.withLock { $0[index] = status }
+                }
+                group.leave()
+            }
+        }
+        _ = RunCommandTests.wait(30) { answered.withLock { $0.values.filter { $0 == 200 }.count } >= 40 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        group.wait()
+        let acknowledged = answered.withLock { $0.filter { $0.value == 200 }.map(\.key) }
+        #expect(
+            acknowledged.count >= 40 && acknowledged.count < total,
+            "killed mid-stream: \(acknowledged.count) of \(total)"
+        )
+
+        let (second, again) = try start("second.log")
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
+        let ids = Set(CommandLineTests.rows(db, "SELECT source_id FROM records"))
+        #expect(acknowledged.allSatisfy { ids.contains("k-\($0)") }, "every 200 survived the kill")
+        for index in 0..<total where !acknowledged.contains(index) {
+            #expect(try Self.post(again, token: pusher, type: "application/json", body: bodies[index]).status == 200)
+        }
+        #expect(CommandLineTests.committed(db) == Int64(total))
+        #expect(CommandLineTests.scalar(db, "SELECT count(DISTINCT source_id) FROM records") == Int64(total))
+        kill(second.processIdentifier, SIGTERM)
+        second.waitUntilExit()
     }
 
     /// A spool file's line as an earlier run, killed before loading it, would have left it (push template).
