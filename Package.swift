@@ -76,7 +76,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "CDRService", dependencies: ["CDRIngest", "CDRFormats", "CDRModel"]),
+        .target(name: "CDRService", dependencies: ["CDRIngest", "CDRFormats", "CDRFraud", "CDRModel"]),
         .target(
             name: "CDRServer",
             dependencies: [

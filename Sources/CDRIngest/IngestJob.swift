@@ -38,7 +38,7 @@ public final class IngestJob {
     private(set) var options: IngestOptions
     let rejects: RejectsWriter
     private let progress: (@Sendable (IngestProgress) -> Void)?
-    let detection: DetectionThread?
+    private(set) var detection: DetectionThread?
     private let deferred: FraudEngine?
     var runFiles = Set<Int64>()
     var pendingAlerts: [Alert] = []
@@ -131,6 +131,15 @@ public final class IngestJob {
         }
         defer { storedAlerts.removeAll() }
         return storedAlerts
+    }
+
+    /// Swaps stream detection for one with new rules (a service reloading its rules): the old engine judges
+    /// every record it holds first and its alerts are stored. Returns the ids of the alerts stored since
+    /// ``collectAlerts()`` last ran. The new engine starts with empty windows; stored profiles carry over.
+    public func replaceDetection(with engine: FraudEngine) throws -> [String] {
+        let ids = try close()
+        detection = DetectionThread(engine: engine)
+        return ids
     }
 
     /// Judges the records stream detection still holds for reordering that started at or before

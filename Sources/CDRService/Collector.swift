@@ -1,3 +1,4 @@
+import CDRFraud
 import CDRIngest
 import Foundation
 import Synchronization
@@ -25,6 +26,7 @@ public final class Collector: Sendable {
     }
 
     private let stopping = Atomic<Bool>(false)
+    private let reloading = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     private let statuses: Mutex<[SourceStatus]>
@@ -39,6 +41,7 @@ public final class Collector: Sendable {
         settings: Settings,
         desk: PushDesk? = nil,
         spool: String = "",
+        rules: (@Sendable () throws -> FraudEngine?)? = nil,
         alerts: @escaping @Sendable ([String]) -> Void,
         tick: @escaping @Sendable () -> Void,
         log: @escaping @Sendable (String) -> Void
@@ -58,6 +61,9 @@ public final class Collector: Sendable {
         let thread = Thread { [self] in
             loop.recoverSpool()
             while !stopping.load(ordering: .acquiring) {
+                if reloading.exchange(false, ordering: .acquiringAndReleasing), let rules {
+                    loop.reload(rules, alerts)
+                }
                 loop.deliverPushes()
                 loop.look(stopping: stopping)
                 loop.judgeQuiet()
@@ -76,6 +82,12 @@ public final class Collector: Sendable {
 
     /// Each source's status now.
     public var status: [SourceStatus] { statuses.withLock { $0 } }
+
+    /// Asks the loop to load the rules again (SIGHUP) before its next look.
+    public func reloadRules() {
+        reloading.store(true, ordering: .releasing)
+        wake.signal()
+    }
 
     /// Asks the loop to stop after the file it is loading, and waits until it has.
     public func stop() {

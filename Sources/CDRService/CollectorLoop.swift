@@ -1,3 +1,4 @@
+import CDRFraud
 import CDRIngest
 import Foundation
 import Synchronization
@@ -156,6 +157,19 @@ extension Collector {
                 if !ids.isEmpty { alerts(ids) }
             } catch {
                 log("storing alerts failed: \(error); they are kept and retried")
+            }
+        }
+
+        /// Rebuilds detection from the rules files; a bad file leaves the running rules in place.
+        func reload(_ rules: () throws -> FraudEngine?, _ alerts: @Sendable ([String]) -> Void) {
+            do {
+                guard let engine = try rules() else { return log("rules reloaded: detection is off in the config") }
+                let ids = try job.replaceDetection(with: engine)
+                if !ids.isEmpty { alerts(ids) }
+                judged = true
+                log("rules and risk ranges reloaded")
+            } catch {
+                log("reload refused, the running rules stay: \(error)")
             }
         }
 

@@ -54,11 +54,23 @@ struct ServiceRunner {
             ),
             desk: desk,
             spool: db + ".push",
+            rules: { [plan] in
+                try plan.fraud.engine(
+                    homeCountry: plan.homeCountry,
+                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db) },
+                    reorderSeconds: Int64(config.fraud.reorderSeconds)
+                )
+            },
             alerts: { [plan] ids in Self.report(ids, plan: plan) },
             tick: schedule(),
             log: serviceLog
         )
         let backups = try backupJob()
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { collector.reloadRules() }
+        hangup.resume()
+        defer { hangup.cancel() }
         serviceLog("collecting from \(config.sources.map(\.name).joined(separator: ", ")) into \(db)")
         try waitForStop(collector: collector, desk: desk)
         backups?.stop()

@@ -46,8 +46,10 @@ struct PushCommandTests {
         try """
         {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "sources": [{"name": "sbc", "staleMinutes": 60, "carrier": "sbc-west"},
              {"name": "idle", "staleMinutes": 0.02}],
-         "fraud": {"quietSeconds": 0.5}, "server": {"port": 0}}
+         "fraud": {"quietSeconds": 0.5, "rules": "rules.json"}, "server": {"port": 0}}
         """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
+        let rules = try String(contentsOf: CLI.root.appendingPathComponent("config/fraud-rules.json"), encoding: .utf8)
+        try rules.write(toFile: dir + "/rules.json", atomically: true, encoding: .utf8)
         let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/run.log")
         defer { if service.isRunning { kill(service.processIdentifier, SIGKILL) } }
         var port = ""
@@ -149,6 +151,18 @@ struct PushCommandTests {
             "\(health ?? "")"
         )
         #expect(health?.contains("sbc") == false)
+        try "{ not rules".write(toFile: dir + "/rules.json", atomically: true, encoding: .utf8)
+        kill(service.processIdentifier, SIGHUP)
+        #expect(RunCommandTests.wait(10) { RunCommandTests.log(dir + "/run.log").contains("reload refused") })
+        try rules.write(toFile: dir + "/rules.json", atomically: true, encoding: .utf8)
+        kill(service.processIdentifier, SIGHUP)
+        #expect(
+            RunCommandTests.wait(10) {
+                RunCommandTests.log(dir + "/run.log").contains("rules and risk ranges reloaded")
+            }
+        )
+        let after = Self.document(uuid: "after-hup", caller: "07700900461", start: 1_793_640_000)
+        #expect(try Self.post(url, token: pusher, type: "application/json", body: after).status == 200)
         kill(service.processIdentifier, SIGTERM)
         service.waitUntilExit()
         #expect(service.terminationStatus == 0)
