@@ -33,22 +33,35 @@ final class StorePool: Sendable {
     let niceness: Int32
 
     /// Opens `size` connections (and one for the data version) with `open`.
-    init(
+    convenience init(
         size: Int,
         maxWaiting: Int,
         timeLimit: Double,
         niceness: Int32 = 0,
         open: () throws -> any ServingStore
     ) throws {
+        let count = max(1, size)
+        var handles: [StoreHandle] = []
+        for _ in 0..<count { handles.append(StoreHandle(try open())) }
+        self.init(
+            handles: handles,
+            reader: StoreHandle(try open()),
+            maxWaiting: maxWaiting,
+            timeLimit: timeLimit,
+            niceness: niceness
+        )
+    }
+
+    /// A pool over connections already open: nothing here can fail, so no half-built pool is ever torn down
+    /// (Swift 6.3.1's release optimiser crashed on the throwing form, in copy propagation).
+    private init(handles: [StoreHandle], reader: StoreHandle, maxWaiting: Int, timeLimit: Double, niceness: Int32) {
         self.niceness = niceness
-        self.size = max(1, size)
+        size = handles.count
         self.maxWaiting = max(0, maxWaiting)
         self.timeLimit = timeLimit
-        var handles: [StoreHandle] = []
-        for _ in 0..<self.size { handles.append(StoreHandle(try open())) }
         idle = Connections(handles)
-        version = VersionReader(StoreHandle(try open()))
-        threads = NIOThreadPool(numberOfThreads: self.size)
+        version = VersionReader(reader)
+        threads = NIOThreadPool(numberOfThreads: handles.count)
         threads.start()
         versionThread.start()
     }
