@@ -96,29 +96,33 @@ public enum PushDocument {
         return first?["caller_profile"] as? [String: Any] ?? [:]
     }
 
-    /// A JSON string or number as text; nil for anything else.
+    /// A JSON string or number as text; nil for anything else (`true` and `false` included).
     static func scalar(_ value: Any?) -> String? {
-        guard let value else { return nil }
         if let text = value as? String { return text }
-        if type(of: value) == Bool.self || String(describing: type(of: value)).contains("Bool") { return nil }
-        if let number = value as? Int64 { return String(number) }
-        if let number = value as? Double, number.rounded() == number, abs(number) < 1e15 {
-            return String(Int64(number))
+        guard let number = value as? NSNumber else { return nil }
+        switch UInt8(bitPattern: number.objCType.pointee) {
+        case UInt8(ascii: "c"), UInt8(ascii: "B"): return nil
+        case UInt8(ascii: "f"), UInt8(ascii: "d"):
+            let double = number.doubleValue
+            return double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : String(double)
+        default: return String(number.int64Value)
         }
-        if let number = value as? NSNumber { return number.stringValue }
-        return nil
     }
 
     /// One quoted CSV line; a field holding a line break is refused (it would split the record).
     static func line(_ fields: [String], names: [String]) throws(PushError) -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(fields.count * 3) { $0 + $1.utf8.count })
         for (index, field) in fields.enumerated() {
-            if field.contains(where: { $0 == "\n" || $0 == "\r" }) {
-                throw PushError(field: names[min(index, names.count - 1)], reason: "contains a line break")
-            }
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(UInt8(ascii: "\""))
-            bytes += Array(field.replacingOccurrences(of: "\"", with: "\"\"").utf8)
+            for byte in field.utf8 {
+                if byte == 0x0A || byte == 0x0D {
+                    throw PushError(field: names[min(index, names.count - 1)], reason: "contains a line break")
+                }
+                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                bytes.append(byte)
+            }
             bytes.append(UInt8(ascii: "\""))
         }
         bytes.append(UInt8(ascii: "\n"))
