@@ -125,7 +125,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "cdrpipeTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "CDRServiceTests", dependencies: ["CDRService", "CDRIngest"]),
+        .testTarget(name: "CDRServiceTests", dependencies: ["CDRService", "CDRIngest", "CDRSQLite", "CDRStorage"]),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
         .testTarget(name: "CDRSQLiteTests", dependencies: ["CDRSQLite", "CDRStorage", "CDRModel"]),
         .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRGenerator", "CDRModel", "TestSupport"]),

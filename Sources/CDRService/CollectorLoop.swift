@@ -64,8 +64,7 @@ extension Collector {
                 )
                 if let index = requests.first.flatMap({ sourceIndex[$0.source] }), outcome.status != .failed {
                     update(index) { status in
-                        status.lastFileAt = Date()
-                        status.records += outcome.records
+                        status.stored(outcome.records, at: Date())
                         status.pushed += requests.count
                     }
                 }
@@ -94,15 +93,19 @@ extension Collector {
         func look(stopping: borrowing Atomic<Bool>) {
             for (index, watcher) in watchers {
                 let ready = watcher.ready(now: Date())
-                update(index) { $0.pending = ready.count }
+                let oldest = ready.first.flatMap(ArrivalWatcher.stamp).map { Date(timeIntervalSince1970: $0.modified) }
+                update(index) { status in
+                    status.pending = ready.count
+                    status.oldestPending = oldest
+                }
                 for path in ready {
                     if stopping.load(ordering: .acquiring) { return }
                     deliverPushes()
                     guard let outcome = load(path, watcher: watcher) else { continue }
                     update(index) { status in
                         status.pending -= 1
-                        status.lastFileAt = Date()
-                        status.records += outcome.records
+                        status.oldestPending = status.pending == 0 ? nil : status.oldestPending
+                        status.stored(outcome.records, at: Date())
                         if outcome.status == .failed { status.failed += 1 } else { status.loaded += 1 }
                     }
                 }

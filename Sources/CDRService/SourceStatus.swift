@@ -20,6 +20,35 @@ public struct SourceStatus: Sendable, Equatable {
     public var staleMinutes: Double?
     /// When the service started watching it.
     public var since: Date
+    /// When the oldest complete file still waiting arrived (nil: none waiting): the source's lag.
+    public var oldestPending: Date?
+    /// Records stored per second over the last full minute.
+    public var recordsPerSecond = 0.0
+    private var minuteStart: Date?
+    private var minuteRecords: Int64 = 0
+
+    /// Creates the status of a source watched since `since`.
+    public init(name: String, staleMinutes: Double?, since: Date) {
+        self.name = name
+        self.staleMinutes = staleMinutes
+        self.since = since
+    }
+
+    /// Counts `count` records stored at `now` into the total and the per-minute rate.
+    public mutating func stored(_ count: Int64, at now: Date) {
+        records += count
+        let start = minuteStart ?? since
+        if now.timeIntervalSince(start) >= 60 {
+            recordsPerSecond = Double(minuteRecords) / now.timeIntervalSince(start)
+            minuteStart = now
+            minuteRecords = 0
+        }
+        minuteRecords += count
+        lastFileAt = now
+    }
+
+    /// Seconds the oldest waiting file has waited.
+    public func lagSeconds(now: Date) -> Double { oldestPending.map { max(0, now.timeIntervalSince($0)) } ?? 0 }
 
     /// True when no file has come for `staleMinutes` (counted from start before the first file).
     public func isStale(now: Date) -> Bool {

@@ -189,7 +189,17 @@ struct ServiceRunner {
             }
             if due, let delivery = try? fraud.delivery(folder: outbox) {
                 let outcome = delivery.deliver()
+                guard !outcome.delivered.isEmpty || !outcome.pending.isEmpty else { return }
                 for name in outcome.delivered { serviceLog("delivered \(name)") }
+                let detail =
+                    "delivered \(outcome.delivered.count), still pending \(outcome.pending.count)"
+                    + (outcome.pending.values.first.map { ": \($0)" } ?? "")
+                _ = try? SQLiteStore(path: config.store.db).appendAudit(
+                    actor: "service",
+                    action: "webhook retry",
+                    outcome: outcome.pending.isEmpty ? "ok" : "failed",
+                    detail: detail
+                )
             }
         }
     }

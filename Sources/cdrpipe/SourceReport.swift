@@ -37,6 +37,12 @@ struct SourceReport {
         family("files_failed_total", "counter", "Files that failed since start.") { "\($0.failed)" }
         family("pushes_total", "counter", "Requests pushed over HTTP and stored since start.") { "\($0.pushed)" }
         family("records_total", "counter", "Records stored since start.") { "\($0.records)" }
+        family("records_per_second", "gauge", "Records stored per second over the last full minute.") {
+            String(format: "%.1f", $0.recordsPerSecond)
+        }
+        family("lag_seconds", "gauge", "Seconds the oldest complete file still waiting has waited.") {
+            String(format: "%.1f", $0.lagSeconds(now: now))
+        }
         family("seconds_since_last_file", "gauge", "Seconds since the source's last file (or since start).") {
             String(format: "%.0f", now.timeIntervalSince($0.lastFileAt ?? $0.since))
         }

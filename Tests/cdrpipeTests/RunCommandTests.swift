@@ -75,7 +75,7 @@ struct RunCommandTests {
     }
 
     @Test(
-        "dropped files load exactly once across a SIGKILL; a slow, a gzip and a broken file; IRSF reaches the webhook"
+        "files and posts load exactly once across a SIGKILL; slow, gzip and broken files; IRSF reaches the webhook"
     )
     func service() throws {
         let dir = try CLI.temporaryDirectory()
@@ -104,7 +104,8 @@ struct RunCommandTests {
              "sources": [{"name": "sw1", "folder": "in/sw1", "settleSeconds": 1},
                          {"name": "sw2", "folder": "in/sw2", "complete": "marker"}],
              "fraud": {"quietSeconds": 0.5, "riskRanges": "\(ranges)", "webhook": "http://127.0.0.1:\(receiver.port)/alerts"},
-             "schedule": {"webhookRetrySeconds": 1}}
+             "server": {"port": 0},
+             "schedule": {"webhookRetrySeconds": 1, "retainAt": "00:00", "timezone": "UTC"}}
             """
         try config.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
 
@@ -148,17 +149,37 @@ struct RunCommandTests {
         }
         #expect(alerted, "no IRSF alert reached the webhook: \(Self.log(dir + "/second.log"))")
 
+        let text = Self.log(dir + "/second.log")
+        let port = text.range(of: "listening on http://127.0.0.1:").map {
+            String(text[$0.upperBound...].prefix { $0.isNumber })
+        }
+        let pusher = try PushCommandTests.token(db, role: "ingest", name: "fs-edge")
+        for index in 0..<3 {
+            let body = PushCommandTests.document(
+                uuid: "fs-\(index)",
+                caller: "0770090450\(index)",
+                start: 1_770_000_000 + index
+            )
+            let url = "http://127.0.0.1:\(port ?? "0")/v1/cdrs?source=sw1"
+            #expect(try PushCommandTests.post(url, token: pusher, type: "application/json", body: body).status == 200)
+        }
+        #expect(Self.log(dir + "/first.log").contains("scheduled retention"), "never run before: due at start")
+        #expect(!Self.log(dir + "/second.log").contains("scheduled retention"), "ran today already: not again")
+
         kill(second.processIdentifier, SIGTERM)
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
         #expect(Self.log(dir + "/second.log").contains("stopped"))
-        #expect(CommandLineTests.committed(db) == expected, "every record stored exactly once")
-        #expect(CommandLineTests.scalar(db, "SELECT count(DISTINCT source_id) FROM records") == expected)
+        #expect(CommandLineTests.committed(db) == expected + 3, "every record stored exactly once")
+        #expect(CommandLineTests.scalar(db, "SELECT count(DISTINCT source_id) FROM records") == expected + 3)
         #expect(
             CommandLineTests.scalar(db, "SELECT count(*) FROM files WHERE path LIKE '%slow.csv'") == 1,
             "read whole, once"
         )
-        #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM files WHERE status = 'loaded'") == 4)
+        #expect(
+            CommandLineTests.scalar(db, "SELECT count(*) FROM files WHERE status = 'loaded'") == 4 + 3,
+            "4 files, 3 posts"
+        )
         #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'service start'") == 2)
     }
 
