@@ -16,6 +16,8 @@ public struct GeneratedFile {
     public var days: Int
     /// Compress with gzip.
     public var gzip = false
+    /// Lines making the background calls (nil: one per 40 calls, from 200 to 500,000).
+    public var subscribers: Int?
     /// How BER records are framed.
     public var framing: BERWriter.Framing = .records
     /// Lines written as they are halfway through the file (broken rows for demos).
@@ -74,7 +76,14 @@ public struct GeneratedFile {
     ) rethrows {
         var next = 0
         var number = 0
-        for (index, call) in TrafficGenerator(rows: rows, seed: seed, start: start, days: days).enumerated() {
+        for (index, call) in TrafficGenerator(
+            rows: rows,
+            seed: seed,
+            start: start,
+            days: days,
+            subscribers: subscribers
+        )
+        .enumerated() {
             while next < injected.count && injected[next].start <= call.start {
                 number += 1
                 try body(injected[next], number, true)

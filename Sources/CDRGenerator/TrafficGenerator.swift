@@ -13,13 +13,14 @@ public struct TrafficGenerator: Sequence, IteratorProtocol, Sendable {
     private let subscribers: Int
     private var clock: Int64
 
-    /// Creates a generator of `rows` calls starting at `start` and spread over `days` days.
-    public init(rows: Int, seed: UInt64, start: Int64, days: Int) {
+    /// Creates a generator of `rows` calls starting at `start` and spread over `days` days, made by
+    /// `subscribers` lines (default: one per 40 calls, from 200 to 500,000).
+    public init(rows: Int, seed: UInt64, start: Int64, days: Int, subscribers: Int? = nil) {
         random = SplitMix64(seed: seed)
         self.rows = rows
         startEpoch = start
         span = Int64(Swift.max(days, 1)) * UTCDay.seconds
-        subscribers = Swift.min(Swift.max(rows / 40, 200), 500_000)
+        self.subscribers = Swift.max(subscribers ?? Swift.min(Swift.max(rows / 40, 200), 500_000), 1)
         clock = start
     }
 

@@ -43,6 +43,9 @@ struct GenerateCommand: ParsableCommand {
     )
     var inject: String?
 
+    @Option(help: "Lines making the background calls (default: one per 40 calls, from 200 to 500,000).")
+    var subscribers: Int?
+
     @Option(help: "Where to write the ground truth of injected records (CSV).")
     var labels: String?
 
@@ -65,6 +68,9 @@ struct GenerateCommand: ParsableCommand {
         }
         if labels != nil && inject == nil { throw ValidationError("--labels needs --inject") }
         guard subtle >= 0 else { throw ValidationError("--subtle must be 0 or more") }
+        if let subscribers, !(1...50_000_000).contains(subscribers) {
+            throw ValidationError("--subscribers must be 1–50000000")
+        }
         if framing == .msc && format != .ber { throw ValidationError("--framing msc needs --format 3gpp-ber") }
         if subtle > 0 && inject == nil { throw ValidationError("--subtle needs --inject") }
     }
@@ -82,7 +88,8 @@ struct GenerateCommand: ParsableCommand {
             labels: labels,
             lookalikes: lookalikes,
             subtle: subtle,
-            framing: framing
+            framing: framing,
+            subscribers: subscribers
         )
     }
 
@@ -100,7 +107,8 @@ struct GenerateCommand: ParsableCommand {
         labels: String? = nil,
         lookalikes: Int = 0,
         subtle: Int = 0,
-        framing: BERWriter.Framing = .records
+        framing: BERWriter.Framing = .records,
+        subscribers: Int? = nil
     ) throws {
         var file = GeneratedFile(format: format, rows: rows, seed: seed, start: start, days: days)
         file.gzip = gzip
@@ -109,6 +117,7 @@ struct GenerateCommand: ParsableCommand {
         file.inject = inject
         file.lookalikes = lookalikes
         file.subtle = subtle
+        file.subscribers = subscribers
         try file.write(to: path, labels: labels)
     }
 }

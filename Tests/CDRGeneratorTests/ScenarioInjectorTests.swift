@@ -78,3 +78,19 @@ struct ScenarioInjectorTests {
         }
     }
 }
+
+@Suite("Background traffic")
+struct TrafficGeneratorTests {
+    @Test("--subscribers sets how many lines make the calls")
+    func subscribers() {
+        let start = CivilTime.parseISO("2026-03-02")!
+        let few = Set(TrafficGenerator(rows: 5_000, seed: 3, start: start, days: 2, subscribers: 100).map(\.source))
+        #expect(few.count <= 100 && few.count > 90)
+        let many = Set(
+            TrafficGenerator(rows: 5_000, seed: 3, start: start, days: 2, subscribers: 1_000_000).map(\.source)
+        )
+        #expect(many.count > 4_900, "nearly every call from a different line")
+        let fallback = Set(TrafficGenerator(rows: 5_000, seed: 3, start: start, days: 2).map(\.source))
+        #expect(fallback.count <= 200)
+    }
+}
