@@ -114,19 +114,19 @@ public final class IngestJob {
     /// Stores the alerts stream detection has raised so far and returns the ids of every alert stored since
     /// the last call (for a job that stays open).
     public func collectAlerts() throws -> [String] {
-        if let detection, let store = planner.alertStore {
-            pendingAlerts.append(contentsOf: detection.drain())
-            if !pendingAlerts.isEmpty { try store.atomically { try storePendingAlerts() } }
-        }
-        defer { storedAlerts.removeAll() }
-        return storedAlerts
+        try storeDetected { $0.drain() }
     }
 
     /// Ends stream detection of a job that stayed open: judges every record still held, stores the last
     /// alerts and returns the ids of the alerts stored since ``collectAlerts()`` last ran.
     public func close() throws -> [String] {
+        try storeDetected { $0.finish() }
+    }
+
+    /// Stores what `take` hands over from the detection thread, and returns and forgets the ids stored so far.
+    private func storeDetected(_ take: (DetectionThread) -> [Alert]) throws -> [String] {
         if let detection, let store = planner.alertStore {
-            pendingAlerts.append(contentsOf: detection.finish())
+            pendingAlerts.append(contentsOf: take(detection))
             if !pendingAlerts.isEmpty { try store.atomically { try storePendingAlerts() } }
         }
         defer { storedAlerts.removeAll() }

@@ -155,11 +155,20 @@ extension Collector {
 
         /// Stores the alerts raised so far and hands their ids over.
         func handOver(_ alerts: @Sendable ([String]) -> Void) {
+            hand(alerts, failure: "storing alerts failed (kept and tried again)") { try $0.collectAlerts() }
+        }
+
+        /// Runs `step` on the job and hands over the ids of the alerts it stored; logs `failure` if it throws.
+        private func hand(
+            _ alerts: @Sendable ([String]) -> Void,
+            failure: String,
+            _ step: (IngestJob) throws -> [String]
+        ) {
             do {
-                let ids = try job.collectAlerts()
+                let ids = try step(job)
                 if !ids.isEmpty { alerts(ids) }
             } catch {
-                log("storing alerts failed: \(error); they are kept and retried")
+                log("\(failure): \(error)")
             }
         }
 
@@ -178,12 +187,7 @@ extension Collector {
 
         /// Judges everything still held, stores the last alerts and hands them over.
         func close(_ alerts: @Sendable ([String]) -> Void) {
-            do {
-                let ids = try job.close()
-                if !ids.isEmpty { alerts(ids) }
-            } catch {
-                log("storing the last alerts failed: \(error)")
-            }
+            hand(alerts, failure: "storing the last alerts failed") { try $0.close() }
         }
     }
 }

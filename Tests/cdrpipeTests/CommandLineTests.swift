@@ -188,16 +188,7 @@ struct CommandLineTests {
     }
 
     static func scalar(_ db: String, _ sql: String) -> Int64 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [db, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = Pipe()
-        guard (try? process.run()) != nil else { return -1 }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Int64(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        rows(db, sql).first.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } ?? -1
     }
 
     /// Every value of a one-column query, as text.

@@ -52,15 +52,7 @@ struct PushCommandTests {
         try rules.write(toFile: dir + "/rules.json", atomically: true, encoding: .utf8)
         let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/run.log")
         defer { if service.isRunning { kill(service.processIdentifier, SIGKILL) } }
-        var port = ""
-        #expect(
-            RunCommandTests.wait(30) {
-                let log = RunCommandTests.log(dir + "/run.log")
-                guard let range = log.range(of: "listening on http://127.0.0.1:") else { return false }
-                port = String(log[range.upperBound...].prefix { $0.isNumber })
-                return !port.isEmpty
-            }
-        )
+        let port = try #require(RunCommandTests.port(dir + "/run.log"))
         let url = "http://127.0.0.1:\(port)/v1/cdrs?source=sbc"
         #expect(
             RunCommandTests.wait(10) { CommandLineTests.committed(db) == 1 },
@@ -183,13 +175,7 @@ struct PushCommandTests {
         """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
         func start(_ log: String) throws -> (Process, String) {
             let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/" + log)
-            var port = ""
-            _ = RunCommandTests.wait(30) {
-                let text = RunCommandTests.log(dir + "/" + log)
-                guard let range = text.range(of: "listening on http://127.0.0.1:") else { return false }
-                port = String(text[range.upperBound...].prefix { $0.isNumber })
-                return !port.isEmpty
-            }
+            let port = RunCommandTests.port(dir + "/" + log) ?? "0"
             return (service, "http://127.0.0.1:\(port)/v1/cdrs")
         }
         let total = 160

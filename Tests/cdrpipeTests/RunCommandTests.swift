@@ -149,10 +149,7 @@ struct RunCommandTests {
         }
         #expect(alerted, "no IRSF alert reached the webhook: \(Self.log(dir + "/second.log"))")
 
-        let text = Self.log(dir + "/second.log")
-        let port = text.range(of: "listening on http://127.0.0.1:").map {
-            String(text[$0.upperBound...].prefix { $0.isNumber })
-        }
+        let port = Self.port(dir + "/second.log")
         let pusher = try PushCommandTests.token(db, role: "ingest", name: "fs-edge")
         for index in 0..<3 {
             let body = PushCommandTests.document(
@@ -181,6 +178,19 @@ struct RunCommandTests {
             "4 files, 3 posts"
         )
         #expect(CommandLineTests.scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'service start'") == 2)
+    }
+
+    /// The port the service logging to `log` listens on, once it says so (nil after 30 s).
+    static func port(_ log: String) -> String? {
+        var port: String?
+        _ = wait(30) {
+            let text = Self.log(log)
+            port = text.range(of: "listening on http://127.0.0.1:").map {
+                String(text[$0.upperBound...].prefix { $0.isNumber })
+            }
+            return port != nil
+        }
+        return port
     }
 
     static func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
