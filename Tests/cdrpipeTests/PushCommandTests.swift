@@ -21,6 +21,16 @@ struct PushCommandTests {
         return added.out.split(whereSeparator: \.isWhitespace).last { $0.count >= 30 }.map(String.init) ?? ""
     }
 
+    /// A fresh folder, its database path and an `ingest` token in it; nil (skipped) without curl.
+    static func scratch() throws -> (dir: String, db: String, token: String)? {
+        guard FileManager.default.isExecutableFile(atPath: curl) else {
+            print("skipped: needs /usr/bin/curl")
+            return nil
+        }
+        let dir = try CLI.temporaryDirectory()
+        return (dir, dir + "/cdr.db", try token(dir + "/cdr.db", role: "ingest", name: "sbc1"))
+    }
+
     static func document(uuid: String, caller: String, start: Int) -> String {
         """
         {"variables":{"uuid":"\(uuid)","start_epoch":"\(start)","answer_epoch":"\(start + 3)","end_epoch":"\(start + 63)",\
@@ -33,13 +43,7 @@ struct PushCommandTests {
         "posts are stored once each, retried posts store nothing, bad ones are refused by field, a crash's spool loads"
     )
     func push() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.curl) else {
-            print("skipped: needs /usr/bin/curl")
-            return
-        }
-        let dir = try CLI.temporaryDirectory()
-        let db = dir + "/cdr.db"
-        let pusher = try Self.token(db, role: "ingest", name: "sbc1")
+        guard let (dir, db, pusher) = try Self.scratch() else { return }
         let analyst = try Self.token(db, role: "analyst", name: "ann")
         try FileManager.default.createDirectory(atPath: db + ".push", withIntermediateDirectories: true)
         try Self.spoolLine.write(toFile: db + ".push/sbc.1.ab12cd34.freeswitch.csv", atomically: true, encoding: .utf8)
@@ -163,13 +167,7 @@ struct PushCommandTests {
 
     @Test("kill -9 with posts in flight, restart, senders retry what got no 200: every record stored once")
     func killWithPostsInFlight() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.curl) else {
-            print("skipped: needs /usr/bin/curl")
-            return
-        }
-        let dir = try CLI.temporaryDirectory()
-        let db = dir + "/cdr.db"
-        let pusher = try Self.token(db, role: "ingest", name: "sbc1")
+        guard let (dir, db, pusher) = try Self.scratch() else { return }
         try """
         {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "sources": [{"name": "sbc"}], "server": {"port": 0}}
         """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
