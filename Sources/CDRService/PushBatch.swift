@@ -15,12 +15,10 @@ struct PushBatch {
             "\(first.source).\(UInt64(Date().timeIntervalSince1970 * 1000)).\(UUID().uuidString.prefix(8)).\(first.kind.rawValue).csv"
         let path = (folder as NSString).appendingPathComponent(name)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(pending.reduce(0) { $0 + $1.lines.count })
             for request in pending { bytes += request.lines }
-            try Data(bytes).write(to: URL(fileURLWithPath: path + ".tmp"))
-            try FileManager.default.moveItem(atPath: path + ".tmp", toPath: path)
+            try Self.writePrivately(bytes, to: path, in: folder)
         } catch {
             for request in pending {
                 request.answer(.refused(status: 503, message: "cannot spool the records: \(error)"))
@@ -48,6 +46,28 @@ struct PushBatch {
         let outcome = job.load([path], options: desk.options(source: source, kind: kind)).first
         if outcome?.status != .failed { try? FileManager.default.removeItem(atPath: path) }
         return outcome
+    }
+
+    /// Writes `bytes` to `path` in `folder` (mode 0700) as a file only its owner reads (0600: the lines hold
+    /// numbers), under a temporary name first, so the collector never loads half a spool file.
+    static func writePrivately(_ bytes: [UInt8], to path: String, in folder: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        chmod(folder, 0o700)
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            written += count
+        }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }
 
     /// The spool files a crash left, oldest first, with their source and kind.

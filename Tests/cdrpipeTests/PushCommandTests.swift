@@ -163,6 +163,8 @@ struct PushCommandTests {
         service.waitUntilExit()
         #expect(service.terminationStatus == 0)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: db + ".push"))?.isEmpty == true, "spool emptied")
+        let mode = try FileManager.default.attributesOfItem(atPath: db + ".push")[.posixPermissions] as? Int
+        #expect(mode == 0o700, "the spool holds numbers: owner only")
     }
 
     @Test("kill -9 with posts in flight, restart, senders retry what got no 200: every record stored once")
