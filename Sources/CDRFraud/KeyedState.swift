@@ -61,10 +61,13 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
         for key in stale { entries.removeValue(forKey: key) }
     }
 
+    /// Drops the least recently touched keys down to 90 % of the cap. Sorts only (time, key) pairs, not the
+    /// entries: a copy of every entry would double the table's memory at the moment it is fullest.
     private mutating func shed() {
         let excess = entries.count - cap * 9 / 10
-        let oldest = entries.sorted { $0.value.touched < $1.value.touched }.prefix(excess).map(\.key)
-        for key in oldest { entries[key] = nil }
-        capEvictions += Int64(oldest.count)
+        var ages = entries.map { (touched: $0.value.touched, key: $0.key) }
+        ages.sort { $0.touched < $1.touched }
+        for age in ages.prefix(excess) { entries[age.key] = nil }
+        capEvictions += Int64(excess)
     }
 }

@@ -16,27 +16,30 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
     private lazy var minCalls = Int(rule.param("minCalls"))
     private lazy var share = rule.param("internationalShare")
 
+    /// A new number's counts since first seen: 24 bytes, for every number in its first `newHours`.
     struct State: Sendable {
         var firstSeen: Int64
-        var minutes: Double = 0
-        var calls = 0
-        var abroad = 0
-        var tally: Tally?
-        var lastEmitted = EmissionLog()
+        var minutes: Float = 0
+        var calls: Int32 = 0
+        var abroad: Int32 = 0
     }
 
     private var origin: Int64?
     private var firstSeen: KeyedState<Int64, Int64>
+    /// Evidence and emissions of the few new numbers past a threshold (a tally is four times a state).
+    private var alerting: KeyedState<Int64, Tally>
     private let profiles: (any ProfileLookup)?
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         firstSeen = KeyedState(ttl: 30 * UTCDay.seconds, cap: context.keyCap)
+        let ttl = Int64(rule.param("newHours") * 3600) + rule.snooze
+        alerting = KeyedState(ttl: ttl, cap: context.keyCap)
         profiles = context.profiles
         super.init(rule: rule, filter: filter, context: context)
-        state = KeyedState(ttl: Int64(rule.param("newHours") * 3600) + rule.snooze, cap: context.keyCap)
+        state = KeyedState(ttl: ttl, cap: context.keyCap)
     }
 
-    override var liveKeys: Int { state.count + firstSeen.count }
+    override var liveKeys: Int { state.count + firstSeen.count + alerting.count }
 
     /// When a number the table lacks was first seen: at the start of its stored first day when that is an
     /// earlier day (a profile knows only days), else now, which is exact.
@@ -55,23 +58,21 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
         let first = firstSeen.update(record.callingKey, at: now, orInsert: storedFirstSeen(record, now: now)) { $0 }
         guard first >= start + warmUp, now - first <= newWindow else { return }
-        state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state in
+        let counted = state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state -> State in
             state.calls += 1
             if costly {
                 state.abroad += 1
-                if now - state.firstSeen <= UTCDay.seconds { state.minutes += Double(record.call.billable) / 60 }
+                if now - state.firstSeen <= UTCDay.seconds { state.minutes += Float(record.call.billable) / 60 }
             }
-            let abroadShare = Double(state.abroad) / Double(state.calls)
-            let byShare = state.calls >= minCalls && abroadShare >= share
-            guard state.minutes >= rule.warn || byShare else { return }
-            if state.tally == nil {
-                var fresh = Tally(window: newWindow, buckets: 1)
-                fresh.lastEmitted = state.lastEmitted
-                state.tally = fresh
-            }
-            state.tally!.note(record)
-            let minutes = state.minutes
-            let calls = state.calls
+            return state
+        }
+        let minutes = Double(counted.minutes)
+        let calls = Int(counted.calls)
+        let abroadShare = Double(counted.abroad) / Double(counted.calls)
+        let byShare = calls >= minCalls && abroadShare >= share
+        guard minutes >= rule.warn || byShare else { return }
+        alerting.update(record.callingKey, at: now, orInsert: Tally(window: newWindow, buckets: 1)) { tally in
+            tally.note(record)
             emitIfDue(
                 rule: rule,
                 detector: DetectorKind.subscription.rawValue,
@@ -87,15 +88,14 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
                         critical: Double(minCalls)
                     ),
                 ],
-                tally: &state.tally!,
+                tally: &tally,
                 now: now,
                 summary: { _ in
-                    "new number (first seen \(CivilTime.iso8601(state.firstSeen))): \(Int(minutes)) international/premium min on its first day, \(Int(abroadShare * 100)) % of \(calls) calls abroad"
+                    "new number (first seen \(CivilTime.iso8601(counted.firstSeen))): \(Int(minutes)) international/premium min on its first day, \(Int(abroadShare * 100)) % of \(calls) calls abroad"
                 },
                 emit: emit,
                 forced: minutes < rule.warn && byShare ? .warning : nil
             )
-            state.lastEmitted = state.tally!.lastEmitted
         }
     }
 }
