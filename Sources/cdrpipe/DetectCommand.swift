@@ -56,7 +56,7 @@ struct DetectCommand: ParsableCommand {
             !fraud.noFraud,
             let engine = try fraud.engine(
                 homeCountry: homeCountry,
-                profiles: StoredProfiles.lookup { [db] in try SQLiteStore(path: db) }
+                profiles: StoredProfiles.lookup { [db] in try SQLiteStore(path: db, cacheMiB: 2) }
             )
         else {
             throw ValidationError("--no-fraud leaves nothing to do")

@@ -135,7 +135,7 @@ struct IngestCommand: ParsableCommand {
                 progress: report,
                 fraud: try fraud?.engine(
                     homeCountry: input.homeCountry,
-                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db) }
+                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) }
                 ),
                 mode: detectionMode
             )

@@ -32,7 +32,7 @@ struct ServiceRunner {
         defer { withExtendedLifetime(lock) {} }
         let engine = try plan.fraud.engine(
             homeCountry: plan.homeCountry,
-            profiles: StoredProfiles.lookup { try SQLiteStore(path: db) },
+            profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) },
             reorderSeconds: Int64(config.fraud.reorderSeconds)
         )
         let job = try IngestJob(
@@ -57,7 +57,7 @@ struct ServiceRunner {
             rules: { [plan] in
                 try plan.fraud.engine(
                     homeCountry: plan.homeCountry,
-                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db) },
+                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) },
                     reorderSeconds: Int64(config.fraud.reorderSeconds)
                 )
             },
