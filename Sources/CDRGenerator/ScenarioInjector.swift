@@ -119,7 +119,7 @@ public struct ScenarioInjector: Sendable {
         }
         for type in [
             ScenarioType.robocall, .wangiri, .concurrency, .premium, .diversion, .usage, .subscription, .burst, .pump,
-            .simbox, .bypass, .fas,
+            .simbox, .bypass, .fas, .pbx,
         ]
         where confounders > 0 && counts.contains(where: { $0.type == type }) {
             for index in 1...confounders {
@@ -267,6 +267,7 @@ public struct ScenarioInjector: Sendable {
         case .fas: return fasLookalike(number: number, base: base)
         case .simbox: return simboxLookalike(number: number, base: base)
         case .bypass: return bypassLookalike(number: number, base: base)
+        case .pbx: return pbxLookalike(number: number, base: base)
         default: return []
         }
     }

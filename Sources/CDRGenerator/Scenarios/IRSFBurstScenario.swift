@@ -26,21 +26,30 @@ extension ScenarioInjector {
         return made
     }
 
-    /// Legitimate traffic that looks like IRSF burst, to try to fool its detector.
+    /// Legitimate traffic that looks like IRSF burst, to try to fool its detector: one to three calls to a
+    /// country new for the account, or (every other one) an account that calls France every other day from
+    /// the first and, after the first week, makes a single 64–127-minute call to a country new for it.
     mutating func burstLookalike(number: Int, base: Int64) -> [Made] {
         let account = "acct\(number % 50)"
+        let line = "2\(10 + number)"
         let dialled = "00685\(String(format: "%07d", 7_000_000 + number))"
-        return (0..<(1 + random.below(3))).map { n in
-            let call = make(
-                "2\(10 + number)",
-                dialled,
-                base + 19 * 3600 + Int64(n) * 1800,
-                6,
-                Int64(300 + random.below(1200)),
-                .answered,
-                account: account
-            )
-            return (call, "confounder", "acct:" + account)
+        func call(_ to: String, at begin: Int64, talk: Int64) -> Made {
+            (make(line, to, begin, 6, talk, .answered, account: account), "confounder", "acct:" + account)
         }
+        guard number % 2 == 1 else {
+            return (0..<(1 + random.below(3))).map { n in
+                call(dialled, at: base + 19 * 3600 + Int64(n) * 1800, talk: Int64(300 + random.below(1200)))
+            }
+        }
+        var made = stride(from: start, to: start + span, by: 2 * Int(UTCDay.seconds)).map { day in
+            call(
+                "0033\(String(format: "%09d", 100_000_000 + random.below(899_999_999)))",
+                at: day + 11 * 3600,
+                talk: 240
+            )
+        }
+        let day = min(max(base, start + 7 * UTCDay.seconds), start + span - UTCDay.seconds)
+        made.append(call(dialled, at: day + 19 * 3600, talk: Int64(3840 + random.below(3780))))
+        return made
     }
 }
