@@ -15,13 +15,27 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
     struct State: Sendable {
         var tally: Tally
         var probes: RecentDistinct<String>
+    }
+
+    /// A subject's habit: today's busiest window of such calls and the usual one, kept for 28 days, well past
+    /// the window's own state, so a line that calls abroad every evening is judged against it the next one.
+    struct Habit: Sendable {
         /// The day the peak below is of.
-        var day: Int64 = 0
+        var day: Int64
         /// Today's busiest window of such calls.
         var dayPeak: Double = 0
         /// The usual busiest window: earlier days' peaks, fading by a tenth a day.
         var usualPeak: Double = 0
     }
+
+    private var habits: KeyedState<String, Habit>
+
+    override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        habits = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
+        super.init(rule: rule, filter: filter, context: context)
+    }
+
+    override var liveKeys: Int { state.count + habits.count }
 
     /// The records it looks at.
     var interest: RecordTraits { [.dialsAbroad, .premium] }
@@ -30,17 +44,20 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
         guard record.dialsAbroad || record.destination.type == .premium, filter.matches(record) else { return }
         let now = record.call.start
         let subject = record.call.account.isEmpty ? record.call.calling : "acct:" + record.call.account
-        state.update(
+        let day = CallRecord.dayOf(now)
+        let usual = habits.update(subject, at: now, orInsert: Habit(day: day)) { habit -> Double in
+            if day != habit.day {
+                habit.usualPeak = max(habit.usualPeak * 0.9, habit.dayPeak)
+                habit.day = day
+                habit.dayPeak = 0
+            }
+            return habit.usualPeak
+        }
+        let calls = state.update(
             subject,
             at: now,
             orInsert: State(tally: Tally(window: rule.window), probes: RecentDistinct(capacity: Int(probeDistinct)))
-        ) { state in
-            let day = CallRecord.dayOf(now)
-            if day != state.day {
-                state.usualPeak = max(state.usualPeak * 0.9, state.dayPeak)
-                state.day = day
-                state.dayPeak = 0
-            }
+        ) { state -> Double in
             state.tally.note(record)
             var probes = 0.0
             if record.call.disposition == .failed || record.call.disposition == .congestion {
@@ -48,8 +65,6 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
                 probes = Double(state.probes.count(now: now, window: probeWindow))
             }
             let calls = Double(state.tally.counter.count)
-            defer { state.dayPeak = max(state.dayPeak, calls) }
-            let usual = state.usualPeak
             var adjusted = rule
             adjusted.warn = max(rule.warn, factor * usual)
             adjusted.critical = max(rule.critical, factor * usual * rule.critical / rule.warn)
@@ -82,6 +97,8 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
                 emit: emit,
                 forced: calls < adjusted.warn && probes >= probeDistinct ? .warning : nil
             )
+            return calls
         }
+        habits.update(subject, at: now, orInsert: Habit(day: day)) { $0.dayPeak = max($0.dayPeak, calls) }
     }
 }

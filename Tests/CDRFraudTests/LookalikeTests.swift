@@ -90,8 +90,15 @@ struct FailureClassLookalikeTests {
         injector.confounders = 10
         let made = injector.calls()
         let labels = Dictionary(made.labels.map { ($0.uniqueID, $0) }) { first, _ in first }
-        let roles = made.calls.map { labels[$0.uniqueID] }
-        let fired = try alerts(rule: rule, made.calls.map(LookalikeTests.record), adjust: adjust)
+        // Background traffic too, so that the detector's state lives through expiry sweeps as it does in a
+        // real load (a sweep runs every few thousand records).
+        let background = TrafficGenerator(rows: 200_000, seed: seed, start: CivilTime.parseISO("2026-03-02")!, days: 14)
+        let calls = (made.calls + Array(background)).enumerated().sorted {
+            ($0.element.start, $0.offset) < ($1.element.start, $1.offset)
+        }
+        .map(\.element)
+        let roles = calls.map { labels[$0.uniqueID] }
+        let fired = try alerts(rule: rule, calls.map(LookalikeTests.record), adjust: adjust)
         var cited = Set<String>()
         var found = false
         let warmUpEnd = CivilTime.parseISO("2026-03-09")!
