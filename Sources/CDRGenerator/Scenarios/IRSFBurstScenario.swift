@@ -31,7 +31,9 @@ extension ScenarioInjector {
     /// the first and, after the first week, makes a single 64–127-minute call to a country new for it.
     mutating func burstLookalike(number: Int, base: Int64) -> [Made] {
         let account = "acct\(number % 50)"
-        let line = "2\(10 + number)"
+        // Not the attacks' `2…` lines: look-alikes and attacks are numbered alike, and a shared line would
+        // mix a look-alike's calls into an attack's evidence.
+        let line = "5\(10 + number)"
         let dialled = "00685\(String(format: "%07d", 7_000_000 + number))"
         func call(_ to: String, at begin: Int64, talk: Int64) -> Made {
             (make(line, to, begin, 6, talk, .answered, account: account), "confounder", "acct:" + account)
