@@ -26,6 +26,16 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
         var dayPeak: Double = 0
         /// The usual busiest window: earlier days' peaks, fading by a tenth a day.
         var usualPeak: Double = 0
+
+        /// The usual peak as of `today`, closing the day before into it.
+        mutating func usual(on today: Int64) -> Double {
+            if today != day {
+                usualPeak = max(usualPeak * 0.9, dayPeak)
+                day = today
+                dayPeak = 0
+            }
+            return usualPeak
+        }
     }
 
     private var habits: KeyedState<String, Habit>
@@ -45,14 +55,7 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
         let now = record.call.start
         let subject = record.call.account.isEmpty ? record.call.calling : "acct:" + record.call.account
         let day = CallRecord.dayOf(now)
-        let usual = habits.update(subject, at: now, orInsert: Habit(day: day)) { habit -> Double in
-            if day != habit.day {
-                habit.usualPeak = max(habit.usualPeak * 0.9, habit.dayPeak)
-                habit.day = day
-                habit.dayPeak = 0
-            }
-            return habit.usualPeak
-        }
+        let usual = habits.update(subject, at: now, orInsert: Habit(day: day)) { $0.usual(on: day) }
         let calls = state.update(
             subject,
             at: now,

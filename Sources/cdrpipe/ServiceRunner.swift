@@ -19,27 +19,14 @@ struct ServiceRunner {
     func run() throws {
         let config = plan.config
         let db = config.store.db
-        let store: SQLiteStore
-        let lock: IngestLock
-        do {
-            store = try SQLiteStore(path: db, keyDirectory: config.store.keyDir)
-            lock = try IngestLock(databasePath: db)
-        } catch let error as IngestError {
-            throw CommandFailure(error.description, code: error.busy ? ExitStatus.busy : 1)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let store = try Self.writer { try SQLiteStore(path: db, keyDirectory: config.store.keyDir) }
+        let lock = try Self.writer { try IngestLock(databasePath: db) }
         defer { withExtendedLifetime(lock) {} }
-        let engine = try plan.fraud.engine(
-            homeCountry: plan.homeCountry,
-            profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) },
-            reorderSeconds: Int64(config.fraud.reorderSeconds)
-        )
         let job = try IngestJob(
             into: .sqlite(store),
             options: IngestOptions(),
             rejectsPath: plan.rejects,
-            fraud: engine
+            fraud: try Self.engine(plan)
         )
         let desk = config.server == nil ? nil : PushDesk(sources: config.sources, options: plan.sourceOptions)
         _ = try? store.appendAudit(actor: "service", action: "service start", outcome: "ok", detail: plan.file)
@@ -54,13 +41,7 @@ struct ServiceRunner {
             ),
             desk: desk,
             spool: db + ".push",
-            rules: { [plan] in
-                try plan.fraud.engine(
-                    homeCountry: plan.homeCountry,
-                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) },
-                    reorderSeconds: Int64(config.fraud.reorderSeconds)
-                )
-            },
+            rules: { [plan] in try Self.engine(plan) },
             alerts: { [plan] ids in Self.report(ids, plan: plan) },
             tick: schedule(),
             log: serviceLog
@@ -82,6 +63,28 @@ struct ServiceRunner {
             detail: plan.file
         )
         serviceLog("stopped")
+    }
+
+    /// Opens what the service writes through (the store, the ingest lock keeping other loads out), with an
+    /// error for a person and the busy exit status when another load holds the database.
+    private static func writer<T>(_ open: () throws -> T) throws -> T {
+        do {
+            return try open()
+        } catch let error as IngestError {
+            throw CommandFailure(error.description, code: error.busy ? ExitStatus.busy : 1)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    /// A fraud engine from the rules and ranges files as they are now (at start, and at each SIGHUP).
+    private static func engine(_ plan: ServicePlan) throws -> FraudEngine? {
+        let db = plan.config.store.db
+        return try plan.fraud.engine(
+            homeCountry: plan.homeCountry,
+            profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) },
+            reorderSeconds: Int64(plan.config.fraud.reorderSeconds)
+        )
     }
 
     /// Serves the API until a stop signal when the config has a server; otherwise waits for the signal.
