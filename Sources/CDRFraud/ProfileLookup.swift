@@ -20,9 +20,29 @@ extension ProfileLookup {
 /// A bounded cache in front of a profile source: at most `capacity` keys (found or not), the older half
 /// dropped when full, so memory stays bounded whatever the number of subscribers.
 public final class CachedProfiles: ProfileLookup {
+    /// One generation of the cache: profiles found, and keys known absent kept as 64-bit hashes (8 bytes
+    /// rather than a key and an empty profile; most numbers a detector asks about have none).
+    private struct Generation {
+        var found: [String: CallerProfile] = [:]
+        var absent = Set<Int>()
+
+        var count: Int { found.count + absent.count }
+
+        /// `.some(profile)` when the generation knows the key (`.some(nil)`: known absent), nil when not.
+        func lookup(_ key: String, hash: Int) -> CallerProfile?? {
+            if let profile = found[key] { return .some(profile) }
+            return absent.contains(hash) ? .some(nil) : nil
+        }
+
+        mutating func removeAll() {
+            found.removeAll(keepingCapacity: true)
+            absent.removeAll(keepingCapacity: true)
+        }
+    }
+
     private struct Cache {
-        var current: [String: CallerProfile?] = [:]
-        var previous: [String: CallerProfile?] = [:]
+        var current = Generation()
+        var previous = Generation()
     }
 
     private let capacity: Int
@@ -54,14 +74,17 @@ public final class CachedProfiles: ProfileLookup {
 
     /// The profile of `key`, from the cache or the source.
     public func profile(_ key: String) -> CallerProfile? {
-        if let hit = cache.withLock({ $0.current[key] ?? $0.previous[key] }) { return hit }
+        let hash = key.hashValue
+        if let hit = cache.withLock({ $0.current.lookup(key, hash: hash) ?? $0.previous.lookup(key, hash: hash) }) {
+            return hit
+        }
         let found = load(key)
         cache.withLock { cache in
             if cache.current.count >= capacity / 2 {
-                cache.previous = cache.current
-                cache.current.removeAll(keepingCapacity: true)
+                swap(&cache.previous, &cache.current)
+                cache.current.removeAll()
             }
-            cache.current[key] = .some(found)
+            if let found { cache.current.found[key] = found } else { cache.current.absent.insert(hash) }
         }
         return found
     }
