@@ -18,11 +18,19 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     private lazy var factor = rule.param("peakFactor")
     private lazy var minCalls = rule.param("minCalls")
 
-    /// A country the subject called: when first in the current period and when last.
+    /// A country the subject called: when first in the current period and when last. 16 bytes: the country
+    /// by its hash (a subject keeps at most 48, so two colliding in 64 bits is out of reach), the times in
+    /// whole seconds since 1970 as 32 bits (to 2106).
     struct Country: Sendable {
-        var region: String
-        var first: Int64
-        var last: Int64
+        var region: Int64
+        var first: UInt32
+        var last: UInt32
+
+        init(region: Int64, at now: Int64) {
+            self.region = region
+            first = UInt32(clamping: now)
+            last = first
+        }
     }
 
     struct State: Sendable {
@@ -119,13 +127,14 @@ extension IRSFBurstDetector.State {
     /// within the window, after the warm-up, and not in the last `period`).
     mutating func note(country: String, at now: Int64, period: Int64, warmUp: Int64, window: Int64) -> Bool {
         guard !country.isEmpty else { return false }
-        let known = countries.firstIndex { $0.region == country }
-        if let index = known, now - countries[index].last < period {
-            countries[index].last = max(countries[index].last, now)
-            let first = countries[index].first
+        let region = Int64(country.hashValue)
+        let known = countries.firstIndex { $0.region == region }
+        if let index = known, now - Int64(countries[index].last) < period {
+            countries[index].last = max(countries[index].last, UInt32(clamping: now))
+            let first = Int64(countries[index].first)
             return firstSeen + warmUp <= first && now - first < window
         }
-        let fresh = IRSFBurstDetector.Country(region: country, first: now, last: now)
+        let fresh = IRSFBurstDetector.Country(region: region, at: now)
         if let index = known { countries[index] = fresh } else { countries.append(fresh) }
         if countries.count > IRSFBurstDetector.maxCountries,
             let oldest = countries.indices.min(by: { countries[$0].last < countries[$1].last })
