@@ -29,6 +29,9 @@ struct ServiceRunner {
             fraud: try Self.engine(plan)
         )
         let desk = config.server == nil ? nil : PushDesk(sources: config.sources, options: plan.sourceOptions)
+        // Reports and webhook deliveries run on a queue of their own, one at a time: a slow or unreachable
+        // receiver never holds up loading.
+        let reports = DispatchQueue(label: "cdrpipe-reports")
         _ = try? store.appendAudit(actor: "service", action: "service start", outcome: "ok", detail: plan.file)
         let collector = Collector(
             job: job,
@@ -42,8 +45,8 @@ struct ServiceRunner {
             desk: desk,
             spool: db + ".push",
             rules: { [plan] in try Self.engine(plan) },
-            alerts: { [plan] ids in Self.report(ids, plan: plan) },
-            tick: schedule(),
+            alerts: { [plan, reports] ids in reports.async { Self.report(ids, plan: plan) } },
+            tick: schedule(reports: reports),
             log: serviceLog
         )
         let backups = try backupJob()
@@ -56,6 +59,7 @@ struct ServiceRunner {
         try waitForStop(collector: collector, desk: desk)
         backups?.stop()
         collector.stop()
+        reports.sync {}
         _ = try? SQLiteStore(path: db).appendAudit(
             actor: "service",
             action: "service stop",
@@ -155,8 +159,9 @@ struct ServiceRunner {
         }
     }
 
-    /// What runs after every look at the folders: retention when due, webhook retries when due.
-    private func schedule() -> @Sendable () -> Void {
+    /// What runs after every look at the folders: retention when due, and webhook retries when due (queued on
+    /// `reports`, behind the reports being written).
+    private func schedule(reports: DispatchQueue) -> @Sendable () -> Void {
         let config = plan.config
         let policy = plan.policy
         let fraud = plan.fraud
@@ -190,21 +195,25 @@ struct ServiceRunner {
                 last = Date()
                 return true
             }
-            if due, let delivery = try? fraud.delivery(folder: outbox) {
-                let outcome = delivery.deliver()
-                guard !outcome.delivered.isEmpty || !outcome.pending.isEmpty else { return }
-                for name in outcome.delivered { serviceLog("delivered \(name)") }
-                let detail =
-                    "delivered \(outcome.delivered.count), still pending \(outcome.pending.count)"
-                    + (outcome.pending.values.first.map { ": \($0)" } ?? "")
-                _ = try? SQLiteStore(path: config.store.db).appendAudit(
-                    actor: "service",
-                    action: "webhook retry",
-                    outcome: outcome.pending.isEmpty ? "ok" : "failed",
-                    detail: detail
-                )
-            }
+            if due { reports.async { Self.retryWebhook(fraud, outbox: outbox, db: config.store.db) } }
         }
+    }
+
+    /// Delivers the reports still in the webhook spool, and audits what it did.
+    private static func retryWebhook(_ fraud: FraudOptions, outbox: String, db: String) {
+        guard let delivery = try? fraud.delivery(folder: outbox) else { return }
+        let outcome = delivery.deliver()
+        guard !outcome.delivered.isEmpty || !outcome.pending.isEmpty else { return }
+        for name in outcome.delivered { serviceLog("delivered \(name)") }
+        let detail =
+            "delivered \(outcome.delivered.count), still pending \(outcome.pending.count)"
+            + (outcome.pending.values.first.map { ": \($0)" } ?? "")
+        _ = try? SQLiteStore(path: db).appendAudit(
+            actor: "service",
+            action: "webhook retry",
+            outcome: outcome.pending.isEmpty ? "ok" : "failed",
+            detail: detail
+        )
     }
 
     /// The daily backup, when the config schedules one.

@@ -195,3 +195,51 @@ struct RunCommandTests {
 
     static func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 }
+
+@Suite("cdrpipe run with a webhook that never answers", .serialized)
+struct SilentWebhookTests {
+    /// A socket that listens on a free loopback port and never accepts: a request to it hangs until its
+    /// timeout. Returns the descriptor (keep it open) and the port.
+    static func silentListener() throws -> (fd: Int32, port: UInt16) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+        }
+        return (fd, UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test("an alert whose webhook hangs does not hold up the next file")
+    func loadingGoesOn() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        let (fd, port) = try Self.silentListener()
+        defer { close(fd) }
+        let ranges = CLI.root.appendingPathComponent("config/risk-ranges.csv").path
+        try """
+        {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "sources": [{"name": "s", "folder": "in", "complete": "rename"}],
+         "fraud": {"quietSeconds": 0.3, "riskRanges": "\(ranges)", "webhook": "http://127.0.0.1:\(port)/hook"}}
+        """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
+        let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/run.log")
+        defer { if service.isRunning { kill(service.processIdentifier, SIGKILL) } }
+        func line(_ dialled: String, _ id: String) -> String {
+            #""","07700900461","\#(dialled)","default","07700900461","SIP/a","SIP/b","Dial","x","2026-11-02 09:00:00","#
+                + #""2026-11-02 09:00:05","2026-11-02 09:01:05",65,60,"ANSWERED","DOCUMENTATION","\#(id)","""# + "\n"
+        }
+        try line("+88213000111", "hot").write(toFile: dir + "/in/first.csv", atomically: true, encoding: .utf8)
+        let db = dir + "/cdr.db"
+        #expect(RunCommandTests.wait(20) { CommandLineTests.scalar(db, "SELECT count(*) FROM alerts") > 0 })
+        usleep(1_000_000)
+        try line("+441632960001", "next").write(toFile: dir + "/in/second.csv", atomically: true, encoding: .utf8)
+        let started = Date()
+        #expect(RunCommandTests.wait(15) { CommandLineTests.committed(db) == 2 })
+        #expect(Date().timeIntervalSince(started) < 10, "the second file waited on the webhook")
+    }
+}
