@@ -250,14 +250,34 @@ public struct AlertReport {
     /// An amount with two decimals.
     static func money(_ amount: Double) -> String { String(format: "%.2f", amount) }
 
+    /// `text` safe inside HTML text and attribute values; one pass over its bytes, and none at all when it
+    /// holds nothing to escape (most cells are numbers and times).
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        let special: (UInt8) -> Bool = { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }
+        guard text.utf8.contains(where: special) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x26: out += Array("&amp;".utf8)
+            case 0x3C: out += Array("&lt;".utf8)
+            case 0x3E: out += Array("&gt;".utf8)
+            case 0x22: out += Array("&quot;".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") || text.contains("\n")
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A }) else { return text }
+        var out: [UInt8] = [0x22]
+        for byte in text.utf8 {
+            if byte == 0x22 { out.append(byte) }
+            out.append(byte)
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func number(_ value: Double) -> String {

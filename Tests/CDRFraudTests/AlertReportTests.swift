@@ -110,4 +110,13 @@ struct AlertReportTests {
         #expect(failure("+44,-1\n").hasSuffix("bad.csv:1: rate_per_minute: \"-1\" is not a non-negative number"))
         #expect(failure("+44\n").contains(":1: line: needs prefix,rate_per_minute"))
     }
+
+    @Test("HTML and CSV escaping: every special character, and text without any left as it is")
+    func escaping() {
+        #expect(AlertReport.escape(#"a&b <c> "d" é"#) == "a&amp;b &lt;c&gt; &quot;d&quot; é")
+        #expect(AlertReport.escape("+447700900001") == "+447700900001")
+        #expect(AlertReport.csvField(#"a,"b""#) == #""a,""b""""#)
+        #expect(AlertReport.csvField("line\nbreak") == "\"line\nbreak\"")
+        #expect(AlertReport.csvField("plain") == "plain")
+    }
 }
