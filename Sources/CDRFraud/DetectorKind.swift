@@ -1,5 +1,5 @@
 /// Every detector cdrpipe has, declared once: its name in rules and alerts, the parameters a rule may set,
-/// what it fires on and whom its alerts name (the README's detector table is generated from these and a test
+/// what it fires on and whom its alerts name (docs/fraud.md's detector table is generated from these and a test
 /// compares them), and how to build it.
 public enum DetectorKind: String, CaseIterable, Sendable {
     /// International revenue share fraud: calls to test numbers and high-risk ranges.
@@ -338,7 +338,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
     /// The setting called `name`, if it has one.
     public func setting(_ name: String) -> Setting? { settings.first { $0.name == name } }
 
-    /// What it fires on (the README table's second column).
+    /// What it fires on (the detector table's second column).
     public var firesOn: String {
         switch self {
         case .irsfHotlist:
@@ -374,7 +374,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// Its default thresholds, as the shipped rules set them (the README table's third column).
+    /// Its default thresholds, as the shipped rules set them (the detector table's third column).
     public var defaultThresholds: String {
         switch self {
         case .irsfHotlist:
@@ -410,7 +410,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whom its alerts name (the README table's last column).
+    /// Whom its alerts name (the detector table's last column).
     public var subject: String {
         switch self {
         case .irsfHotlist: "the payer: diverting number of a diverted leg, else caller"
@@ -452,7 +452,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// The README's detector table, rows in declaration order.
+    /// The detector table of docs/fraud.md, rows in declaration order.
     public static var markdownTable: String {
         var lines = ["| detector | fires on | default thresholds (rules file) | subject |", "|---|---|---|---|"]
         for kind in allCases {

@@ -6,18 +6,18 @@ import Testing
 
 @Suite("Detectors declared once")
 struct DetectorKindTests {
-    @Test("the README's detector table is the one generated from DetectorKind")
-    func readmeTable() throws {
+    @Test("docs/fraud.md's detector table is the one generated from DetectorKind")
+    func documentedTable() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: root.appendingPathComponent("docs/fraud.md"), encoding: .utf8)
         let lines = readme.split(separator: "\n", omittingEmptySubsequences: false)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("| detector | fires on |") }) else {
-            Issue.record("README.md has no detector table")
+            Issue.record("docs/fraud.md has no detector table")
             return
         }
         let table = lines[start...].prefix { $0.hasPrefix("|") }.joined(separator: "\n")
-        #expect(table == DetectorKind.markdownTable, "regenerate the README table from DetectorKind.markdownTable")
+        #expect(table == DetectorKind.markdownTable, "paste DetectorKind.markdownTable over the docs/fraud.md table")
     }
 
     @Test("every kind is built by the engine, and the shipped rules name only declared kinds")
