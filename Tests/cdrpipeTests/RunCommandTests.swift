@@ -243,3 +243,52 @@ struct SilentWebhookTests {
         #expect(Date().timeIntervalSince(started) < 10, "the second file waited on the webhook")
     }
 }
+
+@Suite("cdrpipe run on real switch files", .serialized)
+struct RunCorpusTests {
+    static let corpus = CLI.root.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+
+    @Test(
+        "real Asterisk and FreeSWITCH files dropped in folders load as `ingest` loads them; posted again, they are duplicates"
+    )
+    func realFiles() throws {
+        let asterisk = Self.corpus + "/asterisk-cdr-csv/BugaDM-TelephonySwitching_Master.csv"
+        let freeswitch = Self.corpus + "/freeswitch-cdr-csv/SeanHerbert-freeswitch_Master.csv"
+        guard FileManager.default.fileExists(atPath: asterisk), let (dir, db, pusher) = try PushCommandTests.scratch()
+        else {
+            print("skipped: needs ../shared/corpus and /usr/bin/curl")
+            return
+        }
+        let reference = dir + "/reference.db"
+        #expect(try CLI.run(["ingest", "--db", reference, "--no-fraud", asterisk, freeswitch]).status == 0)
+        let expected = CommandLineTests.committed(reference)
+        for folder in ["ast", "fs"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + folder, withIntermediateDirectories: true)
+        }
+        try """
+        {"store": {"db": "cdr.db"}, "pollSeconds": 0.2, "server": {"port": 0},
+         "sources": [{"name": "ast", "folder": "ast", "settleSeconds": 0.5}, {"name": "fs", "folder": "fs", "settleSeconds": 0.5},
+                     {"name": "sbc", "format": "asterisk"}]}
+        """.write(toFile: dir + "/svc.json", atomically: true, encoding: .utf8)
+        let service = try RunCommandTests.start(dir + "/svc.json", log: dir + "/run.log")
+        defer { if service.isRunning { kill(service.processIdentifier, SIGKILL) } }
+        let port = try #require(RunCommandTests.port(dir + "/run.log"))
+        try FileManager.default.copyItem(atPath: asterisk, toPath: dir + "/ast/Master.csv")
+        try FileManager.default.copyItem(atPath: freeswitch, toPath: dir + "/fs/Master.csv")
+        #expect(
+            RunCommandTests.wait(30) { CommandLineTests.committed(db) == expected },
+            "\(RunCommandTests.log(dir + "/run.log"))"
+        )
+        let lines = try String(contentsOfFile: asterisk, encoding: .utf8)
+        let posted = try PushCommandTests.post(
+            "http://127.0.0.1:\(port)/v1/cdrs?source=sbc",
+            token: pusher,
+            type: "text/csv",
+            body: lines
+        )
+        #expect(posted.status == 200 && posted.body.contains("\"batch_stored\" : 0"), "\(posted)")
+        #expect(CommandLineTests.committed(db) == expected, "the same real records pushed are duplicates")
+        kill(service.processIdentifier, SIGTERM)
+        service.waitUntilExit()
+    }
+}
