@@ -3,14 +3,17 @@
 # tests do not use, ingests them with detection on, and scores precision and recall per detector
 # (benchmarks/fraud_score.py), standard scenarios and the subtle tier (1-1.5x the warning threshold) apart;
 # then prints ingest records/s with detection on beside detection off.
-# Usage: benchmarks/fraud.sh [ROWS_PER_DAY] [DAYS] [SCENARIOS_PER_TYPE] [SUBTLE_PER_TYPE]
-#        (defaults 20000, 14, 10, 3: per file and type, so 20 standard and 6 subtle scenarios per type)
+# Usage: benchmarks/fraud.sh [ROWS_PER_DAY] [DAYS] [SCENARIOS_PER_TYPE] [SUBTLE_PER_TYPE] [SUBSCRIBERS]
+#        (defaults 58000, 31, 10, 3, 400000: 1.8M switch records per seed over 31 days from about 396k
+#        distinct callers; per file and type, so 20 standard and 6 subtle scenarios per type)
+#        COST_ROUNDS (default 3) sets how many interleaved rounds time the detection cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-per_day=${1:-20000}
-days=${2:-14}
+per_day=${1:-58000}
+days=${2:-31}
 count=${3:-10}
 subtle=${4:-3}
+subscribers=${5:-400000}
 data=bench-data/fraud
 rm -rf "$data"
 mkdir -p "$data"
@@ -20,7 +23,7 @@ rows=$((per_day * days))
 ranges=config/risk-ranges.csv
 for seed in 9001 9002; do
   # Asterisk Master.csv carries account codes but no diverting party; the operator CSV carries diversions.
-  $bin generate --seed "$seed" --rows "$rows" --days "$days" --start 2026-03-02 \
+  $bin generate --seed "$seed" --rows "$rows" --days "$days" --start 2026-03-02 --subscribers "$subscribers" \
     --inject "irsf:$count,burst:$count,pump:$count,wangiri:$count,pbx:$count,bypass:$count,fas:$count,premium:$count,robocall:$count,concurrency:$count,usage:$count,subscription:$count" \
     --lookalikes "$count" --subtle "$subtle" --labels "$data/labels-$seed.csv" -o "$data/switch-$seed.csv"
   # SIM boxes need the IMSI, IMEI and cell that only mobile switching centre (BER) records carry.
@@ -58,7 +61,7 @@ $bin ingest --db "$data/all.db" --risk-ranges "$ranges" --calendars config/busin
   --mapping fixtures/operator-mapping.json "$data"/operator-*.csv >/dev/null
 python3 benchmarks/fraud_score.py "$data/all.db=$(IFS=,; echo "${labels[*]}")"
 echo
-# Cost: the two switch files loaded with detection off, while loading, and after the run; five interleaved
+# Cost: the two switch files loaded with detection off, while loading, and after the run; COST_ROUNDS interleaved
 # rounds (so drift on a shared machine hits every mode alike), best of each. The database goes to a RAM disk
 # when there is one, so disk stalls do not blur what detection costs in CPU.
 cost_dir=$(mktemp -d -p /dev/shm cdrpipe-cost.XXXXXX 2>/dev/null || mktemp -d)
@@ -66,7 +69,7 @@ trap 'rm -rf "$cost_dir"' EXIT
 total=$(sqlite3 "$data/fraud-9001.db" "SELECT count(*) FROM records")
 total=$((total + $(sqlite3 "$data/fraud-9002.db" "SELECT count(*) FROM records")))
 declare -A best=([off]=0 [stream]=0 [after]=0)
-for _ in 1 2 3 4 5; do
+for _ in $(seq "${COST_ROUNDS:-3}"); do
   for mode in off stream after; do
     case $mode in
       off) flags=(--no-fraud) ;;
