@@ -287,6 +287,12 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 1...28,
                     meaning: "days of history before a number is judged"
                 ),
+                Setting(
+                    name: "minActiveDays",
+                    defaultValue: 5,
+                    range: 1...28,
+                    meaning: "days with answered calls before a number's profile is mature"
+                ),
                 Setting(name: "minCalls", defaultValue: 3, range: 1...100_000, meaning: "fewest calls in the day"),
                 Setting(
                     name: "callCapMinutes",
@@ -321,6 +327,12 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     defaultValue: 20,
                     range: 1...100_000,
                     meaning: "calls that judge a new number by its international share"
+                ),
+                Setting(
+                    name: "minCostlyCalls",
+                    defaultValue: 3,
+                    range: 1...100_000,
+                    meaning: "fewest international/premium calls behind a minutes alert"
                 ),
                 Setting(
                     name: "internationalShare",
@@ -368,9 +380,9 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .diversion:
             "diverted legs to high-risk/premium ranges (critical at once) or abroad"
         case .highUsage:
-            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history; ≥ 3 calls today)"
+            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history with ≥ 5 active; ≥ 3 calls today)"
         case .subscription:
-            "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes, or ≥ 20 calls ≥ 50 % abroad"
+            "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes over ≥ 3 calls, or ≥ 20 calls ≥ 50 % abroad"
         }
     }
 

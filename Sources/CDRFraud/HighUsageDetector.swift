@@ -3,8 +3,9 @@ import Foundation
 
 /// D15, usage far above the subscriber's own profile: today's answered minutes against an exponentially
 /// weighted average of earlier days (28-day span), corrected for the days before the number was first seen. Warns above max(`warnFloorMinutes`, `warn` × the average)
-/// and is critical above `critical` × it, once the number has `minHistoryDays` (default 7) days of history
-/// and at least `minCalls` (default 3) calls today. A call counts at most `callCapMinutes` (default 60)
+/// and is critical above `critical` × it, once the number is mature — `minHistoryDays` (default 7) days of
+/// history of which `minActiveDays` (default 5) with answered calls, so a line that made one short call a
+/// week ago has no usual to be far above — and has at least `minCalls` (default 3) calls today. A call counts at most `callCapMinutes` (default 60)
 /// towards the day, in the profile and today alike: one very long call (a chat, a line left open) is not
 /// a pattern, and in generated background traffic three 3–4-hour calls were the only false alerts. Subject:
 /// the calling number.
@@ -15,6 +16,7 @@ final class HighUsageDetector: Detector {
     /// Settings read from the rule once, not per record.
     private lazy var floor = rule.param("warnFloorMinutes")
     private lazy var history = Int32(rule.param("minHistoryDays"))
+    private lazy var minActive = Int32(rule.param("minActiveDays"))
     private lazy var minCalls = Int32(rule.param("minCalls"))
     private lazy var callCap = rule.param("callCapMinutes")
     private lazy var priorQuantile = rule.param("priorQuantile")
@@ -31,6 +33,8 @@ final class HighUsageDetector: Detector {
         var average: Double = 0
         var callsToday: Int32 = 0
         var days: Int32 = 0
+        /// Days before today with answered calls.
+        var activeDays: Int32 = 0
 
         /// The weight of each new day in the average (a 28-day span).
         static let alpha = 2.0 / 29.0
@@ -50,6 +54,7 @@ final class HighUsageDetector: Detector {
             let gap = Int(min(now - day - 1, 60))
             if gap > 0 { average *= pow(1 - alpha, Double(gap)) }
             days = Int32(min(Int64(Int32.max), Int64(days) + now - day))
+            if callsToday > 0 { activeDays += 1 }
             day = now
             today = 0
             callsToday = 0
@@ -64,6 +69,7 @@ final class HighUsageDetector: Detector {
             return profile
         }
         profile.days = Int32(clamping: usual.days)
+        profile.activeDays = Int32(clamping: stored.activeDays - (stored.lastDay == UTCDay(today) ? 1 : 0))
         profile.average = usual.minutes * (1 - pow(1 - Profile.alpha, Double(profile.days)))
         if stored.lastDay == UTCDay(today) {
             profile.today = stored.dayMinutes
@@ -121,7 +127,7 @@ final class HighUsageDetector: Detector {
             }
             hot.tally.note(record, value: minutesOfCall)
             guard profile.callsToday >= minCalls else { return }
-            let mature = profile.days >= history
+            let mature = profile.days >= history && profile.activeDays >= minActive
             let young = !mature && today - Int64(profile.days) >= (originDay ?? today) + Int64(history)
             guard mature || (young && prior != nil) else { return }
             let usual = mature ? profile.usual : prior!

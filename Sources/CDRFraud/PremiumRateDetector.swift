@@ -34,7 +34,7 @@ final class PremiumRateDetector: KeyedDetector<Int64, Tally>, Detector {
                 summary: { _ in "\(Int(calls)) premium-rate calls, \(Int(minutes)) min, in \(rule.windowMinutes / 60) h"
                 },
                 emit: emit,
-                forced: calls < rule.warn && minutes >= warnMinutes
+                forced: calls < rule.warn && calls >= 2 && minutes >= warnMinutes
                     ? (minutes >= warnMinutes * 3 ? .critical : .warning) : nil
             )
         }

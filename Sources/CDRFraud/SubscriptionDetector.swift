@@ -2,19 +2,22 @@ import CDRModel
 
 /// D10, subscription fraud: a number first seen less than `newHours` (default 72) ago that runs up
 /// international or premium answered minutes at once — `warn` minutes (default 60) within its first day
-/// warns, `critical` (default 300) is critical — or makes at least `minCalls` (default 20) calls of which
+/// over at least `minCostlyCalls` (default 3) such calls warns, `critical` (default 300) is critical (one
+/// long call is not a pattern) — or makes at least `minCalls` (default 20) calls of which
 /// at least `internationalShare` (default 0.5) abroad. Numbers seen in the first `warmUpDays` (default 7)
 /// of the data are not new: the detector only knows a number is new once it has watched long enough.
 /// Subject: the calling number. Every number keeps only when it was first seen (a compact table); the
 /// counts live in a second table holding new numbers alone. A number missing from the table (never seen by
-/// this process, or dropped at the key cap) takes its first day from the stored usage profile when there is
-/// one, so a line active for weeks is not "first seen" again.
+/// this process, or dropped at the key cap) is old when a fixed-size filter of the numbers this process has
+/// met knows it, else takes its first day from the stored usage profile when there is one, so a line active
+/// for weeks is not "first seen" again however many subscribers the table had to drop.
 final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var warmUp = Int64(rule.param("warmUpDays") * 86_400)
     private lazy var newWindow = Int64(rule.param("newHours") * 3600)
     private lazy var minCalls = Int(rule.param("minCalls"))
     private lazy var share = rule.param("internationalShare")
+    private lazy var minCostly = Int32(rule.param("minCostlyCalls"))
 
     /// A new number's counts since first seen: 24 bytes, for every number in its first `newHours`.
     struct State: Sendable {
@@ -29,6 +32,8 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
     /// Evidence and emissions of the few new numbers past a threshold (a tally is four times a state).
     private var alerting: KeyedState<Int64, Tally>
     private let profiles: (any ProfileLookup)?
+    /// Every number this process has met, so one dropped from `firstSeen` at the cap is not new again.
+    private var met = SeenFilter()
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         firstSeen = KeyedState(ttl: 30 * UTCDay.seconds, cap: context.keyCap)
@@ -41,9 +46,11 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
 
     override var liveKeys: Int { state.count + firstSeen.count + alerting.count }
 
-    /// When a number the table lacks was first seen: at the start of its stored first day when that is an
-    /// earlier day (a profile knows only days), else now, which is exact.
-    private func storedFirstSeen(_ record: FraudRecord, now: Int64) -> Int64 {
+    /// When a number the table lacks was first seen: long ago (`origin`) when this process met it before
+    /// (it was dropped at the cap), at the start of its stored first day when that is an earlier day (a
+    /// profile knows only days), else now, which is exact.
+    private func storedFirstSeen(_ record: FraudRecord, now: Int64, origin: Int64) -> Int64 {
+        if met.insert(record.callingKey) { return origin }
         guard let day = profiles?.profile(record.call.calling)?.firstDay, day < EpochSeconds(now).day else {
             return now
         }
@@ -56,7 +63,11 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let start = origin ?? now
         origin = start
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
-        let first = firstSeen.update(record.callingKey, at: now, orInsert: storedFirstSeen(record, now: now)) { $0 }
+        let first = firstSeen.update(
+            record.callingKey,
+            at: now,
+            orInsert: storedFirstSeen(record, now: now, origin: start)
+        ) { $0 }
         guard first >= start + warmUp, now - first <= newWindow else { return }
         let counted = state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state -> State in
             state.calls += 1
@@ -70,7 +81,7 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let calls = Int(counted.calls)
         let abroadShare = Double(counted.abroad) / Double(counted.calls)
         let byShare = calls >= minCalls && abroadShare >= share
-        guard minutes >= rule.warn || byShare else { return }
+        guard (minutes >= rule.warn && counted.abroad >= minCostly) || byShare else { return }
         alerting.update(record.callingKey, at: now, orInsert: Tally(window: newWindow, buckets: 1)) { tally in
             tally.note(record)
             emitIfDue(

@@ -39,13 +39,14 @@ func alerts(
     ranges: RiskRanges = testRanges,
     calendars: BusinessCalendars = BusinessCalendars(),
     profiles: (any ProfileLookup)? = nil,
+    keyCap: Int = 200_000,
     adjust: (inout FraudRule) -> Void = { _ in }
 ) throws -> [Alert] {
     var rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
     adjust(&rule)
     let engine = try FraudEngine(
         rules: FraudRules(rules: [rule]),
-        context: DetectorContext(ranges: ranges, calendars: calendars, profiles: profiles),
+        context: DetectorContext(ranges: ranges, keyCap: keyCap, calendars: calendars, profiles: profiles),
         homeCountryCode: "44"
     )
     var result: [Alert] = []
@@ -148,6 +149,14 @@ struct DetectorTests {
         }
         #expect(try alerts(rule: "premium", calls(10)).map(\.severity) == [.warning])
         #expect(try alerts(rule: "premium", calls(9)).isEmpty)
+    }
+
+    @Test("premium rate: one 90-minute call is not a pattern; two calls of 35 minutes warn by minutes")
+    func premiumMinutes() throws {
+        let one = [call("+447700900011", "+449061234000", at: 0, talk: 90 * 60)]
+        #expect(try alerts(rule: "premium", one).isEmpty)
+        let two = (0..<2).map { call("+447700900011", "+44906123400\($0)", at: Int64($0) * 7200, talk: 35 * 60) }
+        #expect(try alerts(rule: "premium", two).map(\.severity) == [.warning])
     }
 
     @Test(
@@ -505,6 +514,19 @@ struct HighUsageTests {
     }
 }
 
+extension HighUsageTests {
+    @Test("a line with answered calls on too few days has no usual to be far above; the same day after daily use warns")
+    func sparseLine() throws {
+        func day(_ n: Int64, _ line: String) -> [CallRecord] {
+            (0..<3).map { call(line, "+44207946001\($0)", at: n * 86_400 + Int64($0) * 3600, talk: 50 * 60) }
+        }
+        let sparse = [call("+447700900061", "+442079460000", at: 0, talk: 120)] + day(10, "+447700900061")
+        #expect(try alerts(rule: "high-usage", sparse).isEmpty)
+        let daily = (0..<10).map { call("+447700900062", "+442079460000", at: Int64($0) * 86_400, talk: 120) }
+        #expect(try alerts(rule: "high-usage", daily + day(10, "+447700900062")).map(\.severity) == [.warning])
+    }
+}
+
 @Suite("Subscription fraud")
 struct SubscriptionTests {
     @Test(
@@ -524,6 +546,45 @@ struct SubscriptionTests {
             calls.prefix(1)
             + (0..<30).map { call("+447700900073", "+44207946\(1000 + $0)", at: day8 + Int64($0) * 600, talk: 600) }
         #expect(try alerts(rule: "subscription", Array(domestic)).isEmpty)
+    }
+
+    @Test("a new number's one long call abroad is not a pattern; three calls of the same minutes warn")
+    func oneLongCall() throws {
+        let day8: Int64 = 8 * 86_400
+        let warmUp = [call("+447700900070", "+442079460000", at: 0)]
+        let one = warmUp + [call("+447700900074", "+2348031234000", at: day8, talk: 119 * 60)]
+        #expect(try alerts(rule: "subscription", one).isEmpty)
+        let three =
+            warmUp
+            + (0..<3).map { call("+447700900074", "+2348031234\($0)", at: day8 + Int64($0) * 3600, talk: 40 * 60) }
+        #expect(try alerts(rule: "subscription", three).map(\.severity) == [.warning])
+    }
+
+    @Test("a line dropped from the first-seen table at the key cap is not new when it calls again; a new one is")
+    func droppedAtCap() throws {
+        let day9: Int64 = 9 * 86_400
+        var calls = [call("+447700900075", "+442079460000", at: 0)]
+        calls += (0..<400).map { call("+4477009\(10_000 + $0)", "+442079460000", at: 60 + Int64($0) * 300) }
+        let burst = { (line: String) in
+            (0..<8).map { call(line, "+2348031234\($0)", at: day9 + Int64($0) * 900, talk: 600) }
+        }
+        calls += burst("+447700900075") + burst("+447700900076")
+        let fired = try alerts(rule: "subscription", calls, keyCap: 100)
+        #expect(fired.map(\.subject) == ["+447700900076"])
+    }
+}
+
+@Suite("Seen filter")
+struct SeenFilterTests {
+    @Test("every key inserted is known; of keys never inserted, under 0.1 % seem known at a million keys")
+    func falsePositives() {
+        var filter = SeenFilter()
+        var fresh = 0
+        for key in 0..<Int64(1_000_000) where !filter.insert(key * 7_919 + 13) { fresh += 1 }
+        #expect(fresh >= 999_000, "at most a thousand keys seem known on first insert")
+        #expect((0..<Int64(1_000_000)).allSatisfy { filter.contains($0 * 7_919 + 13) })
+        let strangers = (0..<Int64(100_000)).filter { filter.contains(-($0 + 1) * 104_729) }.count
+        #expect(strangers < 100)
     }
 }
 
