@@ -105,6 +105,12 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 1...86_400,
                     meaning: "average answered seconds per call into the range"
                 ),
+                Setting(
+                    name: "peakFactor",
+                    defaultValue: 3,
+                    range: 1...1_000,
+                    meaning: "times the range's usual busiest hour of callers that counts"
+                ),
             ]
         case .wangiri:
             [
@@ -358,7 +364,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .irsfBurst:
             "an account calling risk-listed ranges (`test`, `hrn`, `satellite`, `risk`) or countries it has not called in 90 days (known after a 7-day warm-up), and at least 3 × its usual busiest hour of such calls"
         case .irsfPump:
-            "many callers reaching one international range (country code + 5 digits) with answered calls averaging ≥ 300 s"
+            "many callers reaching one international range (country code + 5 digits) with answered calls averaging ≥ 300 s, at least 3 × the range's usual busiest hour"
         case .wangiri:
             "an international caller ringing many subscribers for ≤ 6 s, ≤ 10 % answered"
         case .wangiriCallback:

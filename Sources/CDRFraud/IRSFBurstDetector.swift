@@ -6,6 +6,8 @@ import CDRModel
 /// answered minutes over at least `minCalls` (default 3) calls, so one ordinary long call to a new country
 /// is not fraud. The count must also reach `peakFactor` (default 3) times the subject's usual busiest
 /// window of such calls. A subject's countries are known only after `warmUpDays` (default 7) of data.
+/// What an alerted window called teaches nothing: its new countries stay new and its count does not raise
+/// the usual peak, so an account hacked once is not trusted to call the same country again days later.
 /// Subject: `acct:<code>`, else the calling number.
 ///
 /// Every subject keeps a compact entry (its countries as a short list, its usual peak); the window's tally
@@ -19,18 +21,31 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     private lazy var minCalls = rule.param("minCalls")
 
     /// A country the subject called: when first in the current period and when last. 16 bytes: the country
-    /// by its hash (a subject keeps at most 48, so two colliding in 64 bits is out of reach), the times in
-    /// whole seconds since 1970 as 32 bits (to 2106).
+    /// by its hash with the lowest bit saying whether an alert cited calls to it while it was new (a subject
+    /// keeps at most 48, so two colliding in 63 bits is out of reach), the times in whole seconds since 1970
+    /// as 32 bits (to 2106).
     struct Country: Sendable {
-        var region: Int64
+        private var tagged: Int64
         var first: UInt32
         var last: UInt32
 
         init(region: Int64, at now: Int64) {
-            self.region = region
+            tagged = region & ~1
             first = UInt32(clamping: now)
             last = first
         }
+
+        /// The country's hash, without the flag bit.
+        var region: Int64 { tagged & ~1 }
+
+        /// True when it became known only through calls an alert cited: not yet trusted as usual.
+        var disputed: Bool {
+            get { tagged & 1 == 1 }
+            set { tagged = newValue ? tagged | 1 : tagged & ~1 }
+        }
+
+        /// The hash a country name is kept by.
+        static func region(_ country: String) -> Int64 { Int64(country.hashValue) & ~1 }
     }
 
     struct State: Sendable {
@@ -74,11 +89,23 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         }
         guard let usual = due else { return }
         let subject = account.isEmpty ? record.call.calling : "acct:" + account
-        let calls = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally -> Double in
+        let (calls, alerted) = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
-            return judge(&tally, subject: subject, usual: usual, now: now, emit: emit)
+            let calls = judge(&tally, subject: subject, usual: usual, now: now, emit: emit)
+            let recent = [tally.lastEmitted[.warning], tally.lastEmitted[.critical]].contains {
+                $0.map { now - $0 < rule.window } ?? false
+            }
+            return (calls, recent)
         }
-        state.update(key, at: now, orInsert: State(firstSeen: now)) { $0.dayPeak = max($0.dayPeak, calls) }
+        let window = rule.window
+        state.update(key, at: now, orInsert: State(firstSeen: now)) { state in
+            if alerted {
+                state.dispute(since: now - window)
+                state.dayPeak = min(state.dayPeak, state.usualPeak)
+            } else {
+                state.dayPeak = max(state.dayPeak, calls)
+            }
+        }
     }
 
     /// Alerts when the window's calls to risky or new destinations reach `peakFactor` times the usual peak
@@ -127,9 +154,11 @@ extension IRSFBurstDetector.State {
     /// within the window, after the warm-up, and not in the last `period`).
     mutating func note(country: String, at now: Int64, period: Int64, warmUp: Int64, window: Int64) -> Bool {
         guard !country.isEmpty else { return false }
-        let region = Int64(country.hashValue)
+        let region = IRSFBurstDetector.Country.region(country)
         let known = countries.firstIndex { $0.region == region }
-        if let index = known, now - Int64(countries[index].last) < period {
+        if let index = known, now - Int64(countries[index].last) < period,
+            !countries[index].disputed || now - Int64(countries[index].first) < window
+        {
             countries[index].last = max(countries[index].last, UInt32(clamping: now))
             let first = Int64(countries[index].first)
             return firstSeen + warmUp <= first && now - first < window
@@ -142,6 +171,13 @@ extension IRSFBurstDetector.State {
             countries.remove(at: oldest)
         }
         return firstSeen + warmUp <= now
+    }
+
+    /// Marks the countries first called since `start` as disputed: an alert cited calls to them.
+    mutating func dispute(since start: Int64) {
+        for index in countries.indices where Int64(countries[index].first) >= start {
+            countries[index].disputed = true
+        }
     }
 
     /// Starts a new day's peak when `now` is on a later day (the usual peak decays 10 % a day); returns the

@@ -1,10 +1,13 @@
 import CDRModel
+import Foundation
 
 /// D03, IRSF pumping: many different callers reaching one international number range (the country code
 /// and the next `rangeDigits` digits, default 5) with long answered calls — traffic pumped into a range
 /// whose revenue is shared with the fraudster. Main measure: distinct callers among answered calls to the
 /// range in the window; fires only while their average call lasts at least `minACD` seconds (default 300).
-/// Subject: `range:+<prefix>`.
+/// The callers must also reach `peakFactor` (default 3) times the range's usual busiest hour: a range that
+/// ordinary traffic reaches from several callers an hour (a capital's area code) is judged against that,
+/// a range nobody calls against the thresholds alone. Subject: `range:+<prefix>`.
 ///
 /// Most ranges only ever see one caller (international numbers are spread thin), so a range starts with a
 /// single inline call, its latest; the window's tally and caller set are kept only once a second caller
@@ -13,6 +16,34 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
     /// Settings read from the rule once, not per record.
     private lazy var minACD = rule.param("minACD")
     private lazy var rangeDigits = Int(rule.param("rangeDigits"))
+    private lazy var factor = rule.param("peakFactor")
+    /// The usual busiest hour of ranges that have had two or more callers in a window, kept 14 days.
+    private var peaks: KeyedState<Int64, RangePeak>
+
+    /// A range's busiest window of distinct callers today and the usual one of earlier days (the highest
+    /// daily peak, decaying 10 % a day); windows that alerted do not count.
+    struct RangePeak: Sendable {
+        var day: Int64
+        var today: Float = 0
+        var usual: Float = 0
+
+        /// The usual peak as of `day`.
+        mutating func roll(to day: Int64) -> Double {
+            if day > self.day {
+                usual = max(usual * pow(0.9, Float(day - self.day)), today)
+                today = 0
+                self.day = day
+            }
+            return Double(usual)
+        }
+    }
+
+    override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
+        peaks = KeyedState(ttl: 14 * UTCDay.seconds, cap: context.keyCap)
+        super.init(rule: rule, filter: filter, context: context)
+    }
+
+    override var liveKeys: Int { state.count + peaks.count }
 
     /// The latest call into a range that one caller alone has reached.
     struct Held: Sendable {
@@ -55,7 +86,7 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
                 state.detail = detail
             }
             Self.note(call, in: &state.detail!)
-            evaluate(&state.detail!, range: range, now: now, emit: emit)
+            evaluate(&state.detail!, key: key, range: range, now: now, emit: emit)
         }
     }
 
@@ -65,18 +96,31 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
         detail.callers.add(call.caller, at: call.start)
     }
 
-    private func evaluate(_ detail: inout Detail, range: String, now: Int64, emit: (Alert) -> Void) {
+    private func evaluate(_ detail: inout Detail, key: Int64, range: String, now: Int64, emit: (Alert) -> Void) {
         let callers = Double(detail.callers.count(now: now, window: rule.window))
+        let today = CallRecord.dayOf(now)
+        let usual = peaks.update(key, at: now, orInsert: RangePeak(day: today)) { $0.roll(to: today) }
+        var adjusted = rule
+        adjusted.warn = max(rule.warn, factor * usual)
+        adjusted.critical = max(rule.critical, 2 * adjusted.warn)
         let acd = detail.tally.counter.sum / Double(max(1, detail.tally.counter.count))
+        let alerting = acd >= minACD && callers >= adjusted.warn
+        let recent = [detail.tally.lastEmitted[.warning], detail.tally.lastEmitted[.critical]].contains {
+            $0.map { now - $0 < rule.window } ?? false
+        }
+        if !alerting && !recent {
+            peaks.update(key, at: now, orInsert: RangePeak(day: today)) { $0.today = max($0.today, Float(callers)) }
+        }
         guard acd >= minACD else { return }
         emitIfDue(
-            rule: rule,
+            rule: adjusted,
             detector: DetectorKind.irsfPump.rawValue,
             subject: "range:" + range,
             value: callers,
             measures: [
-                Measure(name: "distinct_callers", value: callers, warn: rule.warn, critical: rule.critical),
+                Measure(name: "distinct_callers", value: callers, warn: adjusted.warn, critical: adjusted.critical),
                 Measure(name: "acd_seconds", value: acd, warn: minACD, critical: minACD),
+                Measure(name: "usual_peak_callers", value: usual, warn: 0, critical: 0),
             ],
             tally: &detail.tally,
             now: now,

@@ -52,6 +52,42 @@ struct NetworkDetectorTests {
         #expect(try alerts(rule: "irsf-burst", history + twoLong).isEmpty, "two calls are still not a burst")
     }
 
+    @Test("IRSF burst: a second attack on the same country days later alerts again; calls it alerted on teach nothing")
+    func burstAgain() throws {
+        let history = (0..<9).map {
+            call("201", "+33612345678", at: Int64($0) * 86_400 - 8 * 86_400, account: "acct1")
+        }
+        func attack(day: Int64) -> [CallRecord] {
+            (0..<10).map { call("201", "+6797000\($0)", at: day * 86_400 + Int64($0) * 300, account: "acct1") }
+        }
+        let twice = try alerts(rule: "irsf-burst", history + attack(day: 1) + attack(day: 5))
+        #expect(Set(twice.map { CallRecord.dayOf($0.firstEvent) }).count == 2, "both attacks alert")
+        let usual = (1..<5).flatMap { day in
+            (0..<2).map { call("201", "+6797000\($0)", at: day * 86_400 + 3600 + Int64($0) * 300, account: "acct1") }
+        }
+        let learned = try alerts(rule: "irsf-burst", history + usual + attack(day: 5))
+        #expect(learned.isEmpty, "a country called without an alert is known")
+    }
+
+    @Test("IRSF pumping: a range reached by 3 callers an hour every day does not warn at 5; at 9 it does")
+    func pumpBusyRange() throws {
+        func hour(day: Int64, callers: Int) -> [CallRecord] {
+            (0..<callers).map {
+                call(
+                    "+4477009100\($0 % 10)\($0 / 10)",
+                    "+1212555010\($0)",
+                    at: day * 86_400 + Int64($0) * 300,
+                    talk: 400
+                )
+            }
+        }
+        let usual = (0..<6).flatMap { hour(day: $0, callers: 3) }
+        #expect(try alerts(rule: "irsf-pump", usual).isEmpty)
+        #expect(try alerts(rule: "irsf-pump", usual + hour(day: 6, callers: 5)).isEmpty)
+        #expect(try alerts(rule: "irsf-pump", usual + hour(day: 6, callers: 9)).map(\.severity) == [.warning])
+        #expect(try alerts(rule: "irsf-pump", hour(day: 6, callers: 5)).map(\.severity) == [.warning])
+    }
+
     @Test("IRSF pumping: 5 callers with long calls into one range warn; 4 do not; short calls do not")
     func pump() throws {
         func callers(_ count: Int, talk: Int64) -> [CallRecord] {
