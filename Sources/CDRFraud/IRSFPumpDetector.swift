@@ -21,7 +21,7 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
     private var peaks: KeyedState<Int64, RangePeak>
 
     /// A range's busiest window of distinct callers today and the usual one of earlier days (the highest
-    /// daily peak, decaying 10 % a day); windows that alerted do not count.
+    /// daily peak, decaying 10 % a day); a window that alerted takes back what it added to today's peak.
     struct RangePeak: Sendable {
         var day: Int64
         var today: Float = 0
@@ -108,8 +108,8 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
         let recent = [detail.tally.lastEmitted[.warning], detail.tally.lastEmitted[.critical]].contains {
             $0.map { now - $0 < rule.window } ?? false
         }
-        if !alerting && !recent {
-            peaks.update(key, at: now, orInsert: RangePeak(day: today)) { $0.today = max($0.today, Float(callers)) }
+        peaks.update(key, at: now, orInsert: RangePeak(day: today)) { peak in
+            peak.today = alerting || recent ? min(peak.today, peak.usual) : max(peak.today, Float(callers))
         }
         guard acd >= minACD else { return }
         emitIfDue(

@@ -86,6 +86,8 @@ struct NetworkDetectorTests {
         #expect(try alerts(rule: "irsf-pump", usual + hour(day: 6, callers: 5)).isEmpty)
         #expect(try alerts(rule: "irsf-pump", usual + hour(day: 6, callers: 9)).map(\.severity) == [.warning])
         #expect(try alerts(rule: "irsf-pump", hour(day: 6, callers: 5)).map(\.severity) == [.warning])
+        let twice = try alerts(rule: "irsf-pump", hour(day: 1, callers: 6) + hour(day: 4, callers: 6))
+        #expect(Set(twice.map { CallRecord.dayOf($0.firstEvent) }).count == 2, "an attack teaches the range nothing")
     }
 
     @Test("IRSF pumping: 5 callers with long calls into one range warn; 4 do not; short calls do not")
