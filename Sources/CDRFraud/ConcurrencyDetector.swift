@@ -55,12 +55,44 @@ final class ConcurrencyDetector: Detector {
     private let filter: CallFilter
     private var state: KeyedState<Int64, State>
     private var profiles: KeyedState<Int64, Profile>
+    private let stored: (any ProfileLookup)?
+    private var journal: BaselineJournal
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
         state = KeyedState(ttl: Int64(rule.param("maxCallHours") * 3600), cap: context.keyCap)
         profiles = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
+        stored = context.profiles
+        journal = BaselineJournal(active: context.profiles != nil)
+    }
+
+    /// The profile of a number this detector has not met: its stored usual peak, faded to today.
+    private func seeded(_ number: String, today: Int64) -> Profile {
+        var profile = Profile(day: today)
+        if let baseline = stored?.baseline(number), baseline.day <= UTCDay(today) {
+            profile.usual = SubjectBaseline.decayed(baseline.concurrency, from: baseline.day, to: UTCDay(today))
+        }
+        return profile
+    }
+
+    /// Notes a usual peak worth keeping: one that raises the thresholds above the rule's own.
+    private func keep(_ number: String, usual: Double, on day: Int64) {
+        if factor * usual > rule.warn {
+            journal.note(SubjectBaseline(key: number, day: UTCDay(day), concurrency: usual))
+        }
+    }
+
+    func takeBaselines(all: Bool) -> [SubjectBaseline] {
+        if all {
+            profiles.visit { key, profile in
+                guard let number = SubjectKey.number(of: key) else { return }
+                var closed = profile
+                closed.record(0, on: profile.day + 1)
+                keep(number, usual: closed.usual, on: closed.day)
+            }
+        }
+        return journal.take()
     }
 
     var liveKeys: Int { state.count + profiles.count }
@@ -76,10 +108,12 @@ final class ConcurrencyDetector: Detector {
         }
         guard concurrent >= 2 else { return }
         let today = CallRecord.dayOf(now)
-        let usual = profiles.update(key, at: now, orInsert: Profile(day: today)) { profile -> Double in
+        let (usual, rolled) = profiles.update(key, at: now, orInsert: seeded(subject, today: today)) { profile in
+            let rolled = today > profile.day
             profile.record(concurrent, on: today)
-            return profile.usual
+            return (profile.usual, rolled)
         }
+        if rolled { keep(subject, usual: usual, on: today) }
         let warn = max(rule.warn, factor * usual)
         let critical = max(rule.critical, 2 * factor * usual)
         guard concurrent >= warn else { return }

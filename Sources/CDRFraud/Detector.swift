@@ -11,11 +11,16 @@ public protocol Detector: AnyObject {
     var liveKeys: Int { get }
     /// The kinds of record it looks at: the engine hands it only records with one of these traits.
     var interest: RecordTraits { get }
+    /// What it has learnt of subjects since the last call, for the store; with `all`, every live subject's
+    /// current baseline too (the end of a run).
+    func takeBaselines(all: Bool) -> [SubjectBaseline]
 }
 
 extension Detector {
     /// Every record, unless the detector says otherwise.
     public var interest: RecordTraits { .any }
+    /// Nothing to keep, unless the detector says otherwise.
+    public func takeBaselines(all: Bool) -> [SubjectBaseline] { [] }
 }
 
 /// What every detector needs besides its rule.
@@ -28,18 +33,23 @@ public struct DetectorContext: Sendable {
     public var calendars: BusinessCalendars
     /// The stored usage profiles, when detection runs beside a store.
     public var profiles: (any ProfileLookup)?
+    /// True when the stored profiles may already hold the records being judged (detection after the run,
+    /// `cdrpipe detect`): only what they say of days before a record's own is used.
+    public var pastOnly: Bool
 
     /// Creates a context.
     public init(
         ranges: RiskRanges,
         keyCap: Int = 200_000,
         calendars: BusinessCalendars = BusinessCalendars(),
-        profiles: (any ProfileLookup)? = nil
+        profiles: (any ProfileLookup)? = nil,
+        pastOnly: Bool = false
     ) {
         self.ranges = ranges
         self.keyCap = keyCap
         self.calendars = calendars
         self.profiles = profiles
+        self.pastOnly = pastOnly
     }
 }
 

@@ -132,6 +132,18 @@ public final class FraudEngine {
     /// Live keys across detectors.
     public var liveKeys: Int { detectors.reduce(0) { $0 + $1.liveKeys } }
 
+    /// The baselines the detectors learnt since the last call, one per subject, for the store; with `all`
+    /// (after ``finish(emit:)``), every live subject's current baseline too.
+    public func takeBaselines(all: Bool = false) -> [SubjectBaseline] {
+        var merged: [String: SubjectBaseline] = [:]
+        for detector in detectors {
+            for baseline in detector.takeBaselines(all: all) {
+                merged[baseline.key] = merged[baseline.key].map { $0.merged(with: baseline) } ?? baseline
+            }
+        }
+        return Array(merged.values)
+    }
+
     private func process(_ record: FraudRecord, _ emit: (Alert) -> Void) {
         if record.call.start < released { late += 1 }
         released = max(released, record.call.start)

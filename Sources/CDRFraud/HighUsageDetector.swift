@@ -62,10 +62,13 @@ final class HighUsageDetector: Detector {
     }
 
     /// The in-memory profile of a number this detector has not seen: from its stored profile when there is
-    /// one (days of history, usual minutes, and today's minutes from files finished earlier today), else empty.
+    /// one (days of history, usual minutes, and today's minutes from files finished earlier today), else empty;
+    /// when the profile may already hold the records judged, only one that ended before today.
     private func seeded(_ number: String, today: Int64) -> Profile {
         var profile = Profile(day: today)
-        guard let stored = stored?.profile(number), let usual = stored.usual(before: UTCDay(today)) else {
+        guard let stored = stored?.profile(number), !pastOnly || stored.lastDay < UTCDay(today),
+            let usual = stored.usual(before: UTCDay(today))
+        else {
             return profile
         }
         profile.days = Int32(clamping: usual.days)
@@ -89,11 +92,14 @@ final class HighUsageDetector: Detector {
     private var profiles: KeyedState<Int64, Profile>
     private var hot: KeyedState<Int64, Hot>
     private let stored: (any ProfileLookup)?
+    /// Whether the stored profiles may hold the records being judged (see ``DetectorContext/pastOnly``).
+    private let pastOnly: Bool
 
     init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         self.rule = rule
         self.filter = filter
         stored = context.profiles
+        pastOnly = context.pastOnly
         profiles = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
         hot = KeyedState(ttl: UTCDay.seconds + rule.snooze, cap: context.keyCap)
     }

@@ -6,7 +6,8 @@ import CDRModel
 /// answered minutes over at least `minCalls` (default 3) calls, so one ordinary long call to a new country
 /// is not fraud. The count must also reach `peakFactor` (default 3) times the subject's usual busiest
 /// window of such calls. A subject's countries are known only after `warmUpDays` (default 7) of data.
-/// What an alerted window called teaches nothing: its new countries stay new and its count does not raise
+/// A subject's countries and usual peak are kept in the store as each day closes and read back for a
+/// subject this process has not met (or dropped at the key cap). What an alerted window called teaches nothing: its new countries stay new and its count does not raise
 /// the usual peak, so an account hacked once is not trusted to call the same country again days later.
 /// Subject: `acct:<code>`, else the calling number.
 ///
@@ -20,10 +21,9 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     private lazy var factor = rule.param("peakFactor")
     private lazy var minCalls = rule.param("minCalls")
 
-    /// A country the subject called: when first in the current period and when last. 16 bytes: the country
-    /// by its hash with the lowest bit saying whether an alert cited calls to it while it was new (a subject
-    /// keeps at most 48, so two colliding in 63 bits is out of reach), the times in whole seconds since 1970
-    /// as 32 bits (to 2106).
+    /// A country the subject called: when first in the current period and when last. 16 bytes: the country's
+    /// ISO code packed into the upper bytes, the lowest bit saying whether an alert cited calls to it while
+    /// it was new, the times in whole seconds since 1970 as 32 bits (to 2106).
     struct Country: Sendable {
         private var tagged: Int64
         var first: UInt32
@@ -35,8 +35,14 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
             last = first
         }
 
-        /// The country's hash, without the flag bit.
+        /// The country's packed code, without the flag bit.
         var region: Int64 { tagged & ~1 }
+
+        /// The country's ISO code.
+        var code: String {
+            let bytes = (1...7).reversed().map { UInt8(truncatingIfNeeded: region >> ($0 * 8)) }.filter { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
 
         /// True when it became known only through calls an alert cited: not yet trusted as usual.
         var disputed: Bool {
@@ -44,8 +50,10 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
             set { tagged = newValue ? tagged | 1 : tagged & ~1 }
         }
 
-        /// The hash a country name is kept by.
-        static func region(_ country: String) -> Int64 { Int64(country.hashValue) & ~1 }
+        /// A country's ISO code (up to 7 bytes) packed above the flag byte.
+        static func region(_ country: String) -> Int64 {
+            country.utf8.prefix(7).reduce(Int64(0)) { $0 << 8 | Int64($1) } << 8
+        }
     }
 
     struct State: Sendable {
@@ -60,11 +68,55 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
     private var tallies: KeyedState<Int64, Tally>
     /// How many countries a subject keeps (the least recently called goes first).
     static let maxCountries = 48
+    private let stored: (any ProfileLookup)?
+    private var journal: BaselineJournal
+    /// The account codes behind account keys (a number's key gives its number back), while baselines are kept.
+    private var accounts: [Int64: String] = [:]
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         tallies = KeyedState(ttl: rule.window + rule.snooze, cap: context.keyCap)
+        stored = context.profiles
+        journal = BaselineJournal(active: context.profiles != nil)
         super.init(rule: rule, filter: filter, context: context)
         state = KeyedState(ttl: Int64(rule.param("newCountryDays") * 86_400), cap: context.keyCap)
+    }
+
+    /// The state of a subject this detector has not met: its stored countries (known since the day stored)
+    /// and usual peak, first seen when its profile says, else on the baseline's day.
+    private func seeded(_ subject: String, now: Int64) -> State {
+        guard let baseline = stored?.baseline(subject), baseline.day <= UTCDay(containing: EpochSeconds(now)),
+            baseline.burst != nil || baseline.countries != nil
+        else {
+            return State(firstSeen: now)
+        }
+        let known = baseline.day.start.rawValue
+        let first = stored?.profile(subject)?.firstDay.start.rawValue ?? known
+        var state = State(firstSeen: min(now, first))
+        state.countries = (baseline.countries ?? []).prefix(Self.maxCountries).map {
+            Country(region: Country.region($0), at: known)
+        }
+        state.day = CallRecord.dayOf(now)
+        state.usualPeak = SubjectBaseline.decayed(baseline.burst, from: baseline.day, to: UTCDay(state.day))
+        return state
+    }
+
+    /// The subject's baseline as of `day`: its trusted countries, most recent first, and usual peak.
+    private func baseline(_ subject: String, _ state: State, day: Int64) -> SubjectBaseline {
+        let countries = state.countries.filter { !$0.disputed }.sorted { $0.last > $1.last }.map(\.code)
+        return SubjectBaseline(key: subject, day: UTCDay(day), burst: state.usualPeak, countries: countries)
+    }
+
+    func takeBaselines(all: Bool) -> [SubjectBaseline] {
+        if all {
+            state.visit { key, subjectState in
+                guard let subject = accounts[key].map({ "acct:" + $0 }) ?? SubjectKey.number(of: key) else { return }
+                var closed = subjectState
+                let day = closed.day + 1
+                _ = closed.rollDay(at: day * UTCDay.seconds)
+                journal.note(baseline(subject, closed, day: day))
+            }
+        }
+        return journal.take()
     }
 
     override var liveKeys: Int { state.count + tallies.count }
@@ -80,15 +132,23 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         let account = record.call.account
         guard !account.isEmpty || !record.call.calling.isEmpty else { return }
         let key = account.isEmpty ? record.callingKey : SubjectKey.account(account)
+        let subject = account.isEmpty ? record.call.calling : "acct:" + account
+        if journal.active && !account.isEmpty && accounts[key] == nil { accounts[key] = account }
         let country = record.destination.country
         let listed = record.listed.map { $0.category != .premium } ?? false
-        let due = state.update(key, at: now, orInsert: State(firstSeen: now)) { state -> Double? in
+        let today = CallRecord.dayOf(now)
+        let (due, closed) = state.update(key, at: now, orInsert: seeded(subject, now: now)) { state in
+            var closed: State?
+            if state.day != today {
+                let hadDay = state.day != 0 && !state.countries.isEmpty
+                _ = state.rollDay(at: now)
+                if hadDay { closed = state }
+            }
             let isNew = state.note(country: country, at: now, period: period, warmUp: warmUp, window: rule.window)
-            guard isNew || listed else { return nil }
-            return state.rollDay(at: now)
+            return (isNew || listed ? state.usualPeak : nil, closed)
         }
+        if let closed, journal.active { journal.note(baseline(subject, closed, day: today)) }
         guard let usual = due else { return }
-        let subject = account.isEmpty ? record.call.calling : "acct:" + account
         let (calls, alerted) = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let calls = judge(&tally, subject: subject, usual: usual, now: now, emit: emit)
@@ -185,7 +245,10 @@ extension IRSFBurstDetector.State {
     mutating func rollDay(at now: Int64) -> Double {
         let day = CallRecord.dayOf(now)
         if day != self.day {
-            usualPeak = max(usualPeak * 0.9, dayPeak)
+            let faded =
+                self.day == 0
+                ? usualPeak : SubjectBaseline.decayed(usualPeak, from: UTCDay(self.day), to: UTCDay(day - 1))
+            usualPeak = max(faded * 0.9, dayPeak)
             self.day = day
             dayPeak = 0
         }

@@ -55,6 +55,11 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     /// The state of a key, if live.
     public func state(_ key: Key) -> State? { entries[key]?.state }
 
+    /// Calls `body` with every live key and its state, in no order.
+    public func visit(_ body: (Key, State) -> Void) {
+        for (key, entry) in entries { body(key, entry.state) }
+    }
+
     /// Drops keys untouched since `time`.
     public mutating func expire(before time: Int64) {
         let stale = entries.compactMap { $0.value.touched < time ? $0.key : nil }

@@ -4,8 +4,9 @@ import CDRModel
 /// calls outside business hours, or probing with failed calls to many international numbers
 /// (`probeDistinct`, default 10, within `probeMinutes`, default 10: a warning). The count must also reach
 /// `peakFactor` (default 3) times the subject's own usual busiest window of such calls, so a line that
-/// habitually calls abroad at night is judged against its habit. Subject: `acct:<code>` or the calling
-/// number.
+/// habitually calls abroad at night is judged against its habit. The habit is kept in the store as each
+/// day closes and read back for a subject this process has not met (or dropped at the key cap). Subject:
+/// `acct:<code>` or the calling number.
 final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var probeDistinct = rule.param("probeDistinct")
@@ -39,10 +40,33 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
     }
 
     private var habits: KeyedState<String, Habit>
+    private let stored: (any ProfileLookup)?
+    private var journal: BaselineJournal
 
     override init(rule: FraudRule, filter: CallFilter, context: DetectorContext) {
         habits = KeyedState(ttl: 28 * UTCDay.seconds, cap: context.keyCap)
+        stored = context.profiles
+        journal = BaselineJournal(active: context.profiles != nil)
         super.init(rule: rule, filter: filter, context: context)
+    }
+
+    /// The habit of a subject this detector has not met: its stored usual peak (as of the day stored),
+    /// faded to `today`.
+    private func seeded(_ subject: String, today: Int64) -> Habit {
+        guard let baseline = stored?.baseline(subject), baseline.day <= UTCDay(today), let peak = baseline.offHours
+        else { return Habit(day: today) }
+        return Habit(day: today, usualPeak: SubjectBaseline.decayed(peak, from: baseline.day, to: UTCDay(today)))
+    }
+
+    func takeBaselines(all: Bool) -> [SubjectBaseline] {
+        if all {
+            habits.visit { subject, habit in
+                var closed = habit
+                let usual = closed.usual(on: habit.day + 1)
+                if usual >= 1 { journal.note(SubjectBaseline(key: subject, day: UTCDay(closed.day), offHours: usual)) }
+            }
+        }
+        return journal.take()
     }
 
     override var liveKeys: Int { state.count + habits.count }
@@ -55,7 +79,11 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
         let now = record.call.start
         let subject = record.call.account.isEmpty ? record.call.calling : "acct:" + record.call.account
         let day = CallRecord.dayOf(now)
-        let usual = habits.update(subject, at: now, orInsert: Habit(day: day)) { $0.usual(on: day) }
+        let (usual, rolled) = habits.update(subject, at: now, orInsert: seeded(subject, today: day)) { habit in
+            let rolled = habit.day != day
+            return (habit.usual(on: day), rolled)
+        }
+        if rolled && usual >= 1 { journal.note(SubjectBaseline(key: subject, day: UTCDay(day), offHours: usual)) }
         let calls = state.update(
             subject,
             at: now,

@@ -10,56 +10,37 @@ public protocol ProfileLookup: AnyObject, Sendable {
     /// The `quantile` of mature calling numbers' usual daily answered minutes (at least `minDays` days of
     /// history): the population prior an immature number is judged by; nil when unknown.
     func populationMinutes(quantile: Double, minDays: Int64) -> Double?
+    /// The stored detector baseline of a calling number (or `acct:` account), nil when there is none.
+    func baseline(_ key: String) -> SubjectBaseline?
 }
 
 extension ProfileLookup {
     /// No population prior.
     public func populationMinutes(quantile: Double, minDays: Int64) -> Double? { nil }
+    /// No baselines.
+    public func baseline(_ key: String) -> SubjectBaseline? { nil }
 }
 
-/// A bounded cache in front of a profile source: at most `capacity` keys (found or not), the older half
-/// dropped when full, so memory stays bounded whatever the number of subscribers.
+/// A bounded cache in front of a profile source: at most `capacity` keys of profiles and as many of
+/// baselines (found or not), the older half dropped when full, so memory stays bounded whatever the number
+/// of subscribers.
 public final class CachedProfiles: ProfileLookup {
-    /// One generation of the cache: profiles found, and keys known absent kept as 64-bit hashes (8 bytes
-    /// rather than a key and an empty profile; most numbers a detector asks about have none).
-    private struct Generation {
-        var found: [String: CallerProfile] = [:]
-        var absent = Set<Int>()
-
-        var count: Int { found.count + absent.count }
-
-        /// `.some(profile)` when the generation knows the key (`.some(nil)`: known absent), nil when not.
-        func lookup(_ key: String, hash: Int) -> CallerProfile?? {
-            if let profile = found[key] { return .some(profile) }
-            return absent.contains(hash) ? .some(nil) : nil
-        }
-
-        mutating func removeAll() {
-            found.removeAll(keepingCapacity: true)
-            absent.removeAll(keepingCapacity: true)
-        }
-    }
-
-    private struct Cache {
-        var current = Generation()
-        var previous = Generation()
-    }
-
-    private let capacity: Int
-    private let load: @Sendable (String) -> CallerProfile?
+    private let profiles: KeyCache<CallerProfile>
+    private let baselines: KeyCache<SubjectBaseline>
     private let prior: @Sendable (Double, Int64) -> Double?
-    private let cache = Mutex(Cache())
     private let priors = Mutex([String: Double?]())
 
-    /// A cache of `capacity` keys over `load`, which reads one key from the store (nil when absent or on
-    /// error: detection goes on without it), and of the population priors `prior` computes (once each).
+    /// A cache of `capacity` keys over `load`, which reads one key's profile from the store (nil when absent
+    /// or on error: detection goes on without it), over `loadBaseline` for baselines, and of the population
+    /// priors `prior` computes (once each).
     public init(
         capacity: Int = 100_000,
         load: @escaping @Sendable (String) -> CallerProfile?,
+        loadBaseline: @escaping @Sendable (String) -> SubjectBaseline? = { _ in nil },
         prior: @escaping @Sendable (Double, Int64) -> Double? = { _, _ in nil }
     ) {
-        self.capacity = max(2, capacity)
-        self.load = load
+        profiles = KeyCache(capacity: capacity, load: load)
+        baselines = KeyCache(capacity: capacity, load: loadBaseline)
         self.prior = prior
     }
 
@@ -73,7 +54,56 @@ public final class CachedProfiles: ProfileLookup {
     }
 
     /// The profile of `key`, from the cache or the source.
-    public func profile(_ key: String) -> CallerProfile? {
+    public func profile(_ key: String) -> CallerProfile? { profiles.value(key) }
+
+    /// The baseline of `key`, from the cache or the source.
+    public func baseline(_ key: String) -> SubjectBaseline? { baselines.value(key) }
+
+    /// Keys cached, profiles and baselines apart (a memory metric).
+    public var count: Int { profiles.count + baselines.count }
+}
+
+/// Values by key in two generations: found ones, and keys known absent kept as 64-bit hashes (8 bytes rather
+/// than a key and an empty value; most keys a detector asks about have none). When the current generation
+/// holds half the capacity it becomes the previous one, whose keys go.
+final class KeyCache<Value: Sendable>: Sendable {
+    private struct Generation {
+        var found: [String: Value] = [:]
+        var absent = Set<Int>()
+
+        var count: Int { found.count + absent.count }
+
+        /// `.some(value)` when the generation knows the key (`.some(nil)`: known absent), nil when not.
+        func lookup(_ key: String, hash: Int) -> Value?? {
+            if let value = found[key] { return .some(value) }
+            return absent.contains(hash) ? .some(nil) : nil
+        }
+
+        mutating func removeAll() {
+            found.removeAll(keepingCapacity: true)
+            absent.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private struct Generations {
+        var current = Generation()
+        var previous = Generation()
+    }
+
+    private let capacity: Int
+    private let load: @Sendable (String) -> Value?
+    private let cache = Mutex(Generations())
+
+    init(capacity: Int, load: @escaping @Sendable (String) -> Value?) {
+        self.capacity = max(2, capacity)
+        self.load = load
+    }
+
+    /// Keys cached, found or not.
+    var count: Int { cache.withLock { $0.current.count + $0.previous.count } }
+
+    /// The value of `key`, from the cache or the source.
+    func value(_ key: String) -> Value? {
         let hash = key.hashValue
         if let hit = cache.withLock({ $0.current.lookup(key, hash: hash) ?? $0.previous.lookup(key, hash: hash) }) {
             return hit
@@ -88,7 +118,4 @@ public final class CachedProfiles: ProfileLookup {
         }
         return found
     }
-
-    /// Keys held (found or known absent).
-    public var count: Int { cache.withLock { $0.current.count + $0.previous.count } }
 }

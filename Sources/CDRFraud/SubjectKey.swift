@@ -23,6 +23,15 @@ enum SubjectKey {
         }
     }
 
+    /// The number a key was made from, or nil for a hashed key (an account code, a name).
+    static func number(of key: Int64) -> String? {
+        guard key >= 0 else { return nil }
+        let count = Int(key >> 1 & 31)
+        let digits = String(key >> 6)
+        guard digits.count <= count else { return nil }
+        return (key & 1 == 1 ? "+" : "") + String(repeating: "0", count: count - digits.count) + digits
+    }
+
     /// The key of an account code (never equal to a number's key).
     static func account(_ text: String) -> Int64 {
         var text = text

@@ -27,7 +27,8 @@ public struct DetectionPass {
     }
 
     /// Observes the stored records of `days` (all when nil) and of `files` (all when nil), then stores the
-    /// alerts raised in one transaction, with whatever `alongside` adds to it (a consumer's progress).
+    /// alerts raised, and the baselines learnt, in one transaction, with whatever `alongside` adds to it (a
+    /// consumer's progress).
     public func run(
         store: any DetectionStore,
         days: ClosedRange<Int64>? = nil,
@@ -38,16 +39,30 @@ public struct DetectionPass {
     {
         let started = Date()
         var raised: [Alert] = []
+        var learnt: [String: SubjectBaseline] = [:]
+        func keep(_ baselines: [SubjectBaseline]) {
+            for baseline in baselines {
+                learnt[baseline.key] = learnt[baseline.key].map { $0.merged(with: baseline) } ?? baseline
+            }
+        }
+        var sinceTaken = 0
         try StoreError.wrapping("reading stored records") {
             try store.scanRecords(days: days, files: files) { id, fileID, call in
                 engine.addInOrder(id: id, call: call, source: fileID) { raised.append($0) }
+                sinceTaken += 1
+                if sinceTaken == 50_000 {
+                    keep(engine.takeBaselines())
+                    sinceTaken = 0
+                }
             }
         }
         engine.finish { raised.append($0) }
+        keep(engine.takeBaselines(all: true))
         var outcome = Outcome()
         outcome.alertIDs = try StoreError.wrapping("storing alerts") {
             try store.atomically {
                 let stored = try raised.filter { try store.insertAlert(AlertRow($0)) }.map(\.id)
+                if let profiles = store as? any ProfileStore { try profiles.saveBaselines(Array(learnt.values)) }
                 try alongside()
                 return stored
             }

@@ -3,7 +3,8 @@ import CDRModel
 import Foundation
 
 /// Runs fraud detection on its own thread, fed with the records the writer has just stored, so detection
-/// overlaps with parsing and inserting. Alerts are collected for the writer to store.
+/// overlaps with parsing and inserting. Alerts, and the baselines detectors learn, are collected for the
+/// writer to store.
 ///
 /// `@unchecked Sendable` is sound: `engine` is used only by the detection thread once started (and by
 /// nobody before), and `alerts`, `late` and `observed` only under `lock`.
@@ -25,6 +26,7 @@ final class DetectionThread: @unchecked Sendable {
     private let lock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
     private var alerts: [Alert] = []
+    private var baselines: [SubjectBaseline] = []
     private var lateCount: Int64 = 0
     private var observedCount: Int64 = 0
     private var keys = 0
@@ -51,18 +53,18 @@ final class DetectionThread: @unchecked Sendable {
                 for stored in calls {
                     engine.add(id: stored.id, call: stored.call, source: source) { raised.append($0) }
                 }
-                if !raised.isEmpty { collect(raised) }
+                collect(raised, engine.takeBaselines())
             case .discard(let source):
                 engine.discard(source: source)
             case .advance(let watermark):
                 var raised: [Alert] = []
                 engine.advance(to: watermark) { raised.append($0) }
-                if !raised.isEmpty { collect(raised) }
+                collect(raised, engine.takeBaselines())
             }
         }
         var raised: [Alert] = []
         engine.finish { raised.append($0) }
-        collect(raised)
+        collect(raised, engine.takeBaselines(all: true))
         lock.lock()
         lateCount = engine.late
         observedCount = engine.observed
@@ -71,9 +73,11 @@ final class DetectionThread: @unchecked Sendable {
         finished.signal()
     }
 
-    private func collect(_ raised: [Alert]) {
+    private func collect(_ raised: [Alert], _ learnt: [SubjectBaseline]) {
+        guard !raised.isEmpty || !learnt.isEmpty else { return }
         lock.lock()
         alerts.append(contentsOf: raised)
+        baselines.append(contentsOf: learnt)
         lock.unlock()
     }
 
@@ -98,6 +102,15 @@ final class DetectionThread: @unchecked Sendable {
         defer { lock.unlock() }
         let taken = alerts
         alerts.removeAll()
+        return taken
+    }
+
+    /// The baselines learnt so far, handed over once.
+    func drainBaselines() -> [SubjectBaseline] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = baselines
+        baselines.removeAll()
         return taken
     }
 

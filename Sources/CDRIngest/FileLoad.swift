@@ -81,7 +81,7 @@ final class FileLoad: RecordSink {
         if let detection = job.detection {
             detection.send(stored, source: id)
             job.pendingAlerts.append(contentsOf: detection.drain())
-            if !job.pendingAlerts.isEmpty { try job.storePendingAlerts() }
+            try job.storePendingAlerts()
         }
         if usage.count > job.options.usageBufferKeys {
             try store.stageUsage(fileID: id, usage.entries())

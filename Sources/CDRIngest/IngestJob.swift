@@ -127,7 +127,7 @@ public final class IngestJob {
     private func storeDetected(_ take: (DetectionThread) -> [Alert]) throws -> [String] {
         if let detection, let store = planner.alertStore {
             pendingAlerts.append(contentsOf: take(detection))
-            if !pendingAlerts.isEmpty { try store.atomically { try storePendingAlerts() } }
+            try store.atomically { try storePendingAlerts() }
         }
         defer { storedAlerts.removeAll() }
         return storedAlerts
@@ -237,13 +237,17 @@ public final class IngestJob {
         )
     }
 
-    /// Stores the alerts raised so far (inside the current transaction).
+    /// Stores the alerts raised so far, and the baselines detection has learnt (inside the current
+    /// transaction).
     func storePendingAlerts() throws {
         guard let store = planner.alertStore else { return }
         for alert in pendingAlerts where !failedSources.contains(alert.source ?? -1) {
             if try store.insertAlert(AlertRow(alert)) { storedAlerts.append(alert.id) }
         }
         pendingAlerts.removeAll()
+        if let learnt = detection?.drainBaselines(), !learnt.isEmpty, let profiles = store as? any ProfileStore {
+            try profiles.saveBaselines(learnt)
+        }
     }
 
     /// Forgets a failed file's buffered records and not-yet-stored alerts (the store drops its stored ones).

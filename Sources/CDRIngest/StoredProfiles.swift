@@ -16,7 +16,12 @@ public enum StoredProfiles {
         open: @escaping () throws -> any ProfileStore
     ) -> CachedProfiles {
         let source = Source(open: open, recheck: recheck)
-        return CachedProfiles(capacity: capacity, load: { source.load($0) }, prior: { source.prior($0, $1) })
+        return CachedProfiles(
+            capacity: capacity,
+            load: { source.load($0) },
+            loadBaseline: { source.baseline($0) },
+            prior: { source.prior($0, $1) }
+        )
     }
 
     /// `@unchecked Sendable`: the store and its state are used only under `lock`.
@@ -25,8 +30,27 @@ public enum StoredProfiles {
         private var store: (any ProfileStore)?
         private var unavailable = false
         private let recheck: Int
-        private var untilRecheck = 0
-        private var empty = true
+        /// Whether no profile (`profiles`) or no baseline (`baselines`) is stored, and how many lookups to go
+        /// before asking again.
+        private struct Emptiness {
+            var empty = true
+            var untilRecheck = 0
+
+            /// True when the table is still taken to be empty (`isEmpty` asks the store).
+            mutating func skips(recheck: Int, _ isEmpty: () -> Bool) -> Bool {
+                guard empty else { return false }
+                if untilRecheck > 0 {
+                    untilRecheck -= 1
+                    return true
+                }
+                empty = isEmpty()
+                untilRecheck = recheck
+                return empty
+            }
+        }
+
+        private var profiles = Emptiness()
+        private var baselines = Emptiness()
         private let lock = NSLock()
 
         init(open: @escaping () throws -> any ProfileStore, recheck: Int) {
@@ -45,17 +69,19 @@ public enum StoredProfiles {
         func load(_ key: String) -> CallerProfile? {
             lock.lock()
             defer { lock.unlock() }
-            guard let store = opened() else { return nil }
-            if empty {
-                if untilRecheck > 0 {
-                    untilRecheck -= 1
-                    return nil
-                }
-                empty = !((try? store.hasProfiles()) ?? false)
-                untilRecheck = recheck
-                if empty { return nil }
-            }
+            guard let store = opened(),
+                !profiles.skips(recheck: recheck, { !((try? store.hasProfiles()) ?? false) })
+            else { return nil }
             return (try? store.profiles(keys: [key]))?[key]
+        }
+
+        func baseline(_ key: String) -> SubjectBaseline? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let store = opened(),
+                !baselines.skips(recheck: recheck, { !((try? store.hasBaselines()) ?? false) })
+            else { return nil }
+            return (try? store.baselines(keys: [key]))?[key]
         }
 
         func prior(_ quantile: Double, _ minDays: Int64) -> Double? {

@@ -233,6 +233,20 @@ enum PostgresSchema {
             CREATE INDEX profiles_by_last_day ON profiles(last_day);
             """
         ),
+        (
+            7,
+            """
+            CREATE TABLE baselines(
+                key text PRIMARY KEY,
+                day bigint NOT NULL,
+                concurrency double precision,
+                off_hours double precision,
+                burst double precision,
+                countries text
+            );
+            CREATE INDEX baselines_by_day ON baselines(day);
+            """
+        ),
     ]
 
     /// The measure columns every aggregate table carries.

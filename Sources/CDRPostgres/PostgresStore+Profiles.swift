@@ -106,24 +106,84 @@ extension PostgresStore: ProfileStore {
         )
     }
 
-    /// Deletes the profiles of these keys.
+    /// Deletes the profiles and baselines of these keys.
     public func deleteProfiles(keys: [String]) throws -> Int64 {
         guard !keys.isEmpty else { return 0 }
-        let (_, deleted) = try session.query(
-            sql: "DELETE FROM profiles WHERE key = ANY(?)",
-            [keys],
-            "deleting profiles"
-        )
+        var deleted = 0
+        for table in ["profiles", "baselines"] {
+            deleted += try session.query(sql: "DELETE FROM \(table) WHERE key = ANY(?)", [keys], "deleting \(table)")
+                .affected
+        }
         return Int64(deleted)
     }
 
-    /// Deletes the profiles last seen before `day`.
+    /// Deletes the profiles last seen, and the baselines last updated, before `day`.
     public func deleteProfiles(lastSeenBefore day: UTCDay) throws -> Int64 {
-        let (_, deleted) = try session.query(
-            sql: "DELETE FROM profiles WHERE last_day < ?",
-            [day.rawValue],
-            "expiring profiles"
-        )
+        var deleted = 0
+        for sql in ["DELETE FROM profiles WHERE last_day < ?", "DELETE FROM baselines WHERE day < ?"] {
+            deleted += try session.query(sql: sql, [day.rawValue], "expiring profiles").affected
+        }
         return Int64(deleted)
+    }
+
+    /// True when any baseline is stored.
+    public func hasBaselines() throws -> Bool {
+        let (rows, _) = try session.query(
+            sql: "SELECT EXISTS (SELECT 1 FROM baselines)",
+            [],
+            "looking for baselines"
+        )
+        return try rows.first?.decode(Bool.self) ?? false
+    }
+
+    /// The stored baselines of these keys.
+    public func baselines(keys: [String]) throws -> [String: SubjectBaseline] {
+        guard !keys.isEmpty else { return [:] }
+        let (rows, _) = try session.query(
+            sql: "SELECT key, day, concurrency, off_hours, burst, countries FROM baselines WHERE key = ANY(?)",
+            [keys],
+            "reading baselines"
+        )
+        var found: [String: SubjectBaseline] = [:]
+        for row in rows {
+            let (key, day, concurrency, offHours, burst, countries) = try row.decode(
+                (String, Int64, Double?, Double?, Double?, String?).self
+            )
+            found[key] = SubjectBaseline(
+                key: key,
+                day: UTCDay(day),
+                concurrency: concurrency,
+                offHours: offHours,
+                burst: burst,
+                countries: countries.map(SubjectBaseline.countries)
+            )
+        }
+        return found
+    }
+
+    /// Stores baseline updates in one statement, each setting only the values it carries (a value left out
+    /// travels as NaN, or `?` for the countries, which the statement reads as NULL); a key without a profile
+    /// (a number erased since detection met it) is not stored.
+    public func saveBaselines(_ updates: [SubjectBaseline]) throws {
+        guard !updates.isEmpty else { return }
+        let concurrency: [Double] = updates.map { $0.concurrency ?? .nan }
+        let offHours: [Double] = updates.map { $0.offHours ?? .nan }
+        let burst: [Double] = updates.map { $0.burst ?? .nan }
+        let countries: [String] = updates.map { $0.countries?.joined(separator: " ") ?? "?" }
+        try session.query(
+            sql: """
+                INSERT INTO baselines(key, day, concurrency, off_hours, burst, countries)
+                SELECT k, d, NULLIF(c, 'NaN'), NULLIF(o, 'NaN'), NULLIF(b, 'NaN'), NULLIF(n, '?')
+                FROM unnest(?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::text[]) AS u(k, d, c, o, b, n)
+                WHERE EXISTS (SELECT 1 FROM profiles p WHERE p.key = u.k)
+                ON CONFLICT (key) DO UPDATE SET day = GREATEST(baselines.day, excluded.day),
+                    concurrency = COALESCE(excluded.concurrency, baselines.concurrency),
+                    off_hours = COALESCE(excluded.off_hours, baselines.off_hours),
+                    burst = COALESCE(excluded.burst, baselines.burst),
+                    countries = COALESCE(excluded.countries, baselines.countries)
+                """,
+            [updates.map(\.key), updates.map(\.day.rawValue), concurrency, offHours, burst, countries],
+            "storing baselines"
+        )
     }
 }

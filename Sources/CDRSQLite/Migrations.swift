@@ -298,5 +298,21 @@ enum Migrations {
             """,
             nil
         ),
+        (
+            13,
+            """
+            CREATE TABLE baselines(
+                id INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                day INTEGER NOT NULL,
+                concurrency REAL,
+                off_hours REAL,
+                burst REAL,
+                countries TEXT
+            ) STRICT;
+            CREATE INDEX baselines_by_day ON baselines(day);
+            """,
+            nil
+        ),
     ]
 }

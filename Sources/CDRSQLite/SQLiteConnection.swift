@@ -182,6 +182,10 @@ public final class Statement {
     }
     /// Binds a floating-point number.
     @inline(__always) public func bind(_ index: Int32, real value: Double) { sqlite3_bind_double(handle, index, value) }
+    /// Binds an optional floating-point number; nil is SQL NULL.
+    @inline(__always) public func bind(_ index: Int32, real value: Double?) {
+        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
     /// Binds text (copied by SQLite).
     @inline(__always) public func bind(_ index: Int32, _ value: String) {
         var text = value
@@ -228,6 +232,10 @@ public final class Statement {
     @inline(__always) public func int(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
     /// Column `index` as a floating-point number.
     @inline(__always) public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
+    /// Column `index` as an optional floating-point number.
+    @inline(__always) public func optionalDouble(_ index: Int32) -> Double? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_double(handle, index)
+    }
     /// Column `index` as an optional integer.
     @inline(__always) public func optionalInt(_ index: Int32) -> Int64? {
         sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)

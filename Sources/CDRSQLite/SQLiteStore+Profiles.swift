@@ -123,13 +123,28 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
-    /// Deletes the profiles of these keys.
+    /// Deletes the profiles and baselines of these keys.
     public func deleteProfiles(keys: [String]) throws(StoreError) -> Int64 {
-        let statement = try cached("deleteProfile", "DELETE FROM profiles WHERE key = ?")
         var deleted: Int64 = 0
-        for key in keys {
-            statement.bind(1, key)
-            defer { statement.reset() }
+        for table in ["profiles", "baselines"] {
+            let statement = try cached("delete-\(table)", "DELETE FROM \(table) WHERE key = ?")
+            for key in keys {
+                statement.bind(1, key)
+                defer { statement.reset() }
+                try statement.step()
+                deleted += Int64(connection.changes)
+            }
+        }
+        try afterDeleting(deleted)
+        return deleted
+    }
+
+    /// Deletes the profiles last seen, and the baselines last updated, before `day`.
+    public func deleteProfiles(lastSeenBefore day: UTCDay) throws(StoreError) -> Int64 {
+        var deleted: Int64 = 0
+        for sql in ["DELETE FROM profiles WHERE last_day < ?", "DELETE FROM baselines WHERE day < ?"] {
+            let statement = try connection.prepare(sql)
+            statement.bind(1, day.rawValue)
             try statement.step()
             deleted += Int64(connection.changes)
         }
@@ -137,14 +152,58 @@ extension SQLiteStore: ProfileStore {
         return deleted
     }
 
-    /// Deletes the profiles last seen before `day`.
-    public func deleteProfiles(lastSeenBefore day: UTCDay) throws(StoreError) -> Int64 {
-        let statement = try connection.prepare("DELETE FROM profiles WHERE last_day < ?")
-        statement.bind(1, day.rawValue)
-        try statement.step()
-        let deleted = Int64(connection.changes)
-        try afterDeleting(deleted)
-        return deleted
+    /// True when any baseline is stored.
+    public func hasBaselines() throws(StoreError) -> Bool {
+        let statement = try connection.prepare("SELECT EXISTS (SELECT 1 FROM baselines)")
+        _ = try statement.step()
+        return statement.int(0) != 0
+    }
+
+    /// The stored baselines of these keys.
+    public func baselines(keys: [String]) throws(StoreError) -> [String: SubjectBaseline] {
+        let statement = try cached(
+            "baseline",
+            "SELECT key, day, concurrency, off_hours, burst, countries FROM baselines WHERE key = ?"
+        )
+        var found: [String: SubjectBaseline] = [:]
+        for key in keys {
+            statement.bind(1, key)
+            defer { statement.reset() }
+            guard try statement.step() else { continue }
+            found[key] = SubjectBaseline(
+                key: statement.text(0),
+                day: UTCDay(statement.int(1)),
+                concurrency: statement.optionalDouble(2),
+                offHours: statement.optionalDouble(3),
+                burst: statement.optionalDouble(4),
+                countries: statement.optionalText(5).map(SubjectBaseline.countries)
+            )
+        }
+        return found
+    }
+
+    /// Stores baseline updates, each setting only the values it carries; a key without a profile (a number
+    /// erased since detection met it) is not stored.
+    public func saveBaselines(_ updates: [SubjectBaseline]) throws(StoreError) {
+        let statement = try cached(
+            "saveBaseline",
+            """
+            INSERT INTO baselines(key, day, concurrency, off_hours, burst, countries)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM profiles WHERE key = ?1)
+            ON CONFLICT (key) DO UPDATE SET day = max(day, ?2), concurrency = coalesce(?3, concurrency),
+                off_hours = coalesce(?4, off_hours), burst = coalesce(?5, burst), countries = coalesce(?6, countries)
+            """
+        )
+        for update in updates {
+            statement.bind(1, update.key)
+            statement.bind(2, update.day.rawValue)
+            statement.bind(3, real: update.concurrency)
+            statement.bind(4, real: update.offHours)
+            statement.bind(5, real: update.burst)
+            statement.bind(6, update.countries?.joined(separator: " "))
+            defer { statement.reset() }
+            try statement.step()
+        }
     }
 }
 

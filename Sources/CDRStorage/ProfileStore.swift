@@ -39,10 +39,17 @@ public protocol ProfileStore: AnyObject {
     func profiles(keys: [String]) throws -> [String: CallerProfile]
     /// Stores these profiles, replacing any with the same key.
     func saveProfiles(_ profiles: [CallerProfile]) throws
-    /// Deletes the profiles of these keys; returns how many went.
+    /// Deletes the profiles and detector baselines of these keys; returns how many rows went.
     func deleteProfiles(keys: [String]) throws -> Int64
-    /// Deletes the profiles last seen before `day`; returns how many went.
+    /// Deletes the profiles last seen, and the baselines last updated, before `day`; returns how many rows went.
     func deleteProfiles(lastSeenBefore day: UTCDay) throws -> Int64
+    /// True when any detector baseline is stored.
+    func hasBaselines() throws -> Bool
+    /// The stored detector baselines of these keys, by key.
+    func baselines(keys: [String]) throws -> [String: SubjectBaseline]
+    /// Stores baseline updates: each sets the values it carries, leaves the others, and moves the day on; a
+    /// key with no profile (erased since detection met it, or not yet folded) is skipped.
+    func saveBaselines(_ updates: [SubjectBaseline]) throws
 }
 
 extension ProfileStore {

@@ -72,7 +72,8 @@ public struct SubjectDesk {
                 alerts: alerts,
                 holds: holds,
                 createdAt: StoreClock.now(),
-                profile: try store.profiles(keys: [number])[number]
+                profile: try store.profiles(keys: [number])[number],
+                baseline: try store.baselines(keys: [number])[number]
             )
         }
         try audit(
@@ -80,6 +81,7 @@ public struct SubjectDesk {
             number,
             detail: "\(report.records.count) records, \(report.alerts.count) alerts, \(report.holds.count) holds, "
                 + (report.profile == nil ? "no profile" : "its profile")
+                + (report.baseline == nil ? "" : " and baseline")
         )
         return report
     }

@@ -8,6 +8,7 @@ public struct SubjectReportJSON: Codable, Sendable, Equatable {
     public var alerts: [AlertJSON]
     public var holds: [HoldJSON]
     public var profile: Nullable<ProfileJSON>
+    public var baseline: Nullable<BaselineJSON>
     public var note: String
 
     /// The JSON form of `report`.
@@ -18,11 +19,12 @@ public struct SubjectReportJSON: Codable, Sendable, Equatable {
         alerts = report.alerts.map(AlertJSON.init)
         holds = report.holds.map(HoldJSON.init)
         profile = Nullable(report.profile.map(ProfileJSON.init))
+        baseline = Nullable(report.baseline.map(BaselineJSON.init))
         note = "Aggregates hold no number and are not part of a subject's data."
     }
 
     enum CodingKeys: String, CodingKey {
-        case number, records, alerts, holds, note, profile
+        case number, records, alerts, holds, note, profile, baseline
         case createdAt = "created_at"
     }
 }

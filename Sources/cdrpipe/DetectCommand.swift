@@ -56,7 +56,8 @@ struct DetectCommand: ParsableCommand {
             !fraud.noFraud,
             let engine = try fraud.engine(
                 homeCountry: homeCountry,
-                profiles: StoredProfiles.lookup { [db] in try SQLiteStore(path: db, cacheMiB: 2) }
+                profiles: StoredProfiles.lookup { [db] in try SQLiteStore(path: db, cacheMiB: 2) },
+                pastOnly: true
             )
         else {
             throw ValidationError("--no-fraud leaves nothing to do")
@@ -95,7 +96,8 @@ struct DetectCommand: ParsableCommand {
             !fraud.noFraud,
             let engine = try fraud.engine(
                 homeCountry: homeCountry,
-                profiles: StoredProfiles.lookup { try PostgresStore(location) }
+                profiles: StoredProfiles.lookup { try PostgresStore(location) },
+                pastOnly: true
             )
         else {
             throw ValidationError("--no-fraud leaves nothing to do")

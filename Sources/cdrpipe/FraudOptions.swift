@@ -48,6 +48,7 @@ struct FraudOptions: ParsableArguments {
     func engine(
         homeCountry: String,
         profiles: (any ProfileLookup)? = nil,
+        pastOnly: Bool = false,
         reorderSeconds: Int64 = 6 * 3600
     ) throws -> FraudEngine? {
         if noFraud { return nil }
@@ -62,7 +63,7 @@ struct FraudOptions: ParsableArguments {
                 ?? BusinessCalendars()
             return try FraudEngine(
                 rules: ruleSet,
-                context: DetectorContext(ranges: ranges, calendars: calendars, profiles: profiles),
+                context: DetectorContext(ranges: ranges, calendars: calendars, profiles: profiles, pastOnly: pastOnly),
                 homeCountryCode: homeCountry,
                 slack: reorderSeconds
             )

@@ -135,7 +135,8 @@ struct IngestCommand: ParsableCommand {
                 progress: report,
                 fraud: try fraud?.engine(
                     homeCountry: input.homeCountry,
-                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) }
+                    profiles: StoredProfiles.lookup { try SQLiteStore(path: db, cacheMiB: 2) },
+                    pastOnly: detectionMode == .afterRun
                 ),
                 mode: detectionMode
             )

@@ -40,13 +40,20 @@ func alerts(
     calendars: BusinessCalendars = BusinessCalendars(),
     profiles: (any ProfileLookup)? = nil,
     keyCap: Int = 200_000,
+    pastOnly: Bool = false,
     adjust: (inout FraudRule) -> Void = { _ in }
 ) throws -> [Alert] {
     var rule = try #require(FraudRules.defaults().rules.first { $0.id == id })
     adjust(&rule)
     let engine = try FraudEngine(
         rules: FraudRules(rules: [rule]),
-        context: DetectorContext(ranges: ranges, keyCap: keyCap, calendars: calendars, profiles: profiles),
+        context: DetectorContext(
+            ranges: ranges,
+            keyCap: keyCap,
+            calendars: calendars,
+            profiles: profiles,
+            pastOnly: pastOnly
+        ),
         homeCountryCode: "44"
     )
     var result: [Alert] = []

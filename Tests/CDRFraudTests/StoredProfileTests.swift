@@ -7,13 +7,17 @@ import Testing
 /// Profiles as a store would give them, counting how often each key is asked for, with a fixed prior.
 final class FixedProfiles: ProfileLookup {
     private let profiles: [String: CallerProfile]
+    private let baselines: [String: SubjectBaseline]
     private let prior: Double?
     let asked = Mutex(0)
 
-    init(_ profiles: [CallerProfile], prior: Double? = nil) {
+    init(_ profiles: [CallerProfile], prior: Double? = nil, baselines: [SubjectBaseline] = []) {
         self.profiles = Dictionary(uniqueKeysWithValues: profiles.map { ($0.key, $0) })
+        self.baselines = Dictionary(uniqueKeysWithValues: baselines.map { ($0.key, $0) })
         self.prior = prior
     }
+
+    func baseline(_ key: String) -> SubjectBaseline? { baselines[key] }
 
     func profile(_ key: String) -> CallerProfile? {
         asked.withLock { $0 += 1 }

@@ -59,7 +59,7 @@ struct PartitionTests {
             }
             try store.connection.execute(
                 """
-                DROP TABLE partitions; DROP TABLE store_state; DROP TABLE aggregates_monthly; DROP TABLE aggregates_daily; DROP TABLE aggregates_day_totals; DROP TABLE alerts; DROP TABLE cases; DROP TABLE users; DROP TABLE profiles; DROP TABLE profile_staging;
+                DROP TABLE partitions; DROP TABLE store_state; DROP TABLE aggregates_monthly; DROP TABLE aggregates_daily; DROP TABLE aggregates_day_totals; DROP TABLE alerts; DROP TABLE cases; DROP TABLE users; DROP TABLE profiles; DROP TABLE profile_staging; DROP TABLE baselines;
                 ALTER TABLE legacy RENAME TO records;
                 CREATE UNIQUE INDEX records_by_calling ON records(day, calling, key);
                 CREATE INDEX records_by_dialled ON records(day, dialled);
