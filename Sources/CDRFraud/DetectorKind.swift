@@ -299,6 +299,18 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 1...28,
                     meaning: "days with answered calls before a number's profile is mature"
                 ),
+                Setting(
+                    name: "busyDayQuantile",
+                    defaultValue: 0.95,
+                    range: 0.5...1,
+                    meaning: "quantile of the stored profile's days that makes a busy day"
+                ),
+                Setting(
+                    name: "busyDayFactor",
+                    defaultValue: 1.5,
+                    range: 0...100,
+                    meaning: "times a busy day's minutes that warn (0: off)"
+                ),
                 Setting(name: "minCalls", defaultValue: 3, range: 1...100_000, meaning: "fewest calls in the day"),
                 Setting(
                     name: "callCapMinutes",
@@ -386,7 +398,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .diversion:
             "diverted legs to high-risk/premium ranges (critical at once) or abroad"
         case .highUsage:
-            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history with ≥ 5 active; ≥ 3 calls today)"
+            "today's answered minutes (a call counts at most 60) against the number's 28-day average, not diluted by days before it was first seen (after 7 days of history with ≥ 5 active; ≥ 3 calls today), and at least 1.5 × its busy day (95th percentile of its stored days)"
         case .subscription:
             "a number first seen < 72 h ago (after a 7-day warm-up) running up international/premium minutes over ≥ 3 calls, or ≥ 20 calls ≥ 50 % abroad"
         }

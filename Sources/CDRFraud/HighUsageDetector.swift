@@ -5,7 +5,9 @@ import Foundation
 /// weighted average of earlier days (28-day span), corrected for the days before the number was first seen. Warns above max(`warnFloorMinutes`, `warn` × the average)
 /// and is critical above `critical` × it, once the number is mature — `minHistoryDays` (default 7) days of
 /// history of which `minActiveDays` (default 5) with answered calls, so a line that made one short call a
-/// week ago has no usual to be far above — and has at least `minCalls` (default 3) calls today. A call counts at most `callCapMinutes` (default 60)
+/// week ago has no usual to be far above — and has at least `minCalls` (default 3) calls today. A number
+/// whose stored profile shows an occasional long day is also held to `busyDayFactor` (default 1.5) × its
+/// busy day (the `busyDayQuantile`, default 0.95, of its days' answered minutes). A call counts at most `callCapMinutes` (default 60)
 /// towards the day, in the profile and today alike: one very long call (a chat, a line left open) is not
 /// a pattern, and in generated background traffic three 3–4-hour calls were the only false alerts. Subject:
 /// the calling number.
@@ -20,6 +22,8 @@ final class HighUsageDetector: Detector {
     private lazy var minCalls = Int32(rule.param("minCalls"))
     private lazy var callCap = rule.param("callCapMinutes")
     private lazy var priorQuantile = rule.param("priorQuantile")
+    private lazy var busyQuantile = rule.param("busyDayQuantile")
+    private lazy var busyFactor = rule.param("busyDayFactor")
     /// The first day this detector saw: a number first seen within `minHistoryDays` of it may be older
     /// than the data, so only one first seen later is known to be young.
     private var originDay: Int64?
@@ -35,6 +39,8 @@ final class HighUsageDetector: Detector {
         var days: Int32 = 0
         /// Days before today with answered calls.
         var activeDays: Int32 = 0
+        /// A busy day's answered minutes from the stored profile's sketch (0 when not known).
+        var busyDay: Float = 0
 
         /// The weight of each new day in the average (a 28-day span).
         static let alpha = 2.0 / 29.0
@@ -73,6 +79,7 @@ final class HighUsageDetector: Detector {
         }
         profile.days = Int32(clamping: usual.days)
         profile.activeDays = Int32(clamping: stored.activeDays - (stored.lastDay == UTCDay(today) ? 1 : 0))
+        profile.busyDay = Float(stored.dailyMinutes(quantile: busyQuantile, before: UTCDay(today)) ?? 0)
         profile.average = usual.minutes * (1 - pow(1 - Profile.alpha, Double(profile.days)))
         if stored.lastDay == UTCDay(today) {
             profile.today = stored.dayMinutes
@@ -137,8 +144,9 @@ final class HighUsageDetector: Detector {
             let young = !mature && today - Int64(profile.days) >= (originDay ?? today) + Int64(history)
             guard mature || (young && prior != nil) else { return }
             let usual = mature ? profile.usual : prior!
-            let warn = max(floor, rule.warn * usual)
-            let critical = max(floor * rule.critical / rule.warn, rule.critical * usual)
+            let busy = mature ? busyFactor * Double(profile.busyDay) : 0
+            let warn = max(floor, rule.warn * usual, busy)
+            let critical = max(floor * rule.critical / rule.warn, rule.critical * usual, 2 * busy)
             guard profile.today >= warn else { return }
             var adjusted = rule
             adjusted.warn = warn

@@ -5,7 +5,9 @@
 ///
 /// The usual values are exponentially weighted means over days (a 28-day span) corrected for the days before
 /// first seen: a mean starting at zero would count them as idle days, and after a week would read 39 % of a
-/// steady user's true mean. Days without calls after first seen are real history and do count.
+/// steady user's true mean. Days without calls after first seen are real history and do count. Beside the
+/// means, a sketch of how the days' answered minutes are spread (the same weights over 13 buckets) gives
+/// the usual busy day, so a subscriber with an occasional long day is not judged by its average alone.
 public struct CallerProfile: Sendable, Equatable, Codable {
     /// The weight of each new day in the means (a 28-day span).
     public static let alpha = 2.0 / 29.0
@@ -28,6 +30,17 @@ public struct CallerProfile: Sendable, Equatable, Codable {
     public var dayMinutes: Double
     /// Calls on ``lastDay``.
     public var dayCalls: Int64
+    /// The weights of the days before ``lastDay`` per bucket of answered minutes (see ``sketchBounds``),
+    /// summing to ``weight``; empty until a day has closed.
+    public var sketch: [Float] = []
+
+    /// Upper bounds, in answered minutes, of the sketch's buckets (a day falls in the first it is under).
+    public static let sketchBounds: [Double] = [0.5, 2, 5, 10, 20, 40, 60, 90, 120, 180, 240, 360, 720]
+
+    /// The bucket of a day with `minutes` answered minutes.
+    static func bucket(_ minutes: Double) -> Int {
+        sketchBounds.firstIndex { minutes < $0 } ?? sketchBounds.count - 1
+    }
 
     /// A profile first seen on `day` with that day's usage.
     public init(key: String, day: UTCDay, minutes: Double, calls: Int64) {
@@ -49,7 +62,8 @@ public struct CallerProfile: Sendable, Equatable, Codable {
         meanCalls: Double,
         weight: Double,
         dayMinutes: Double,
-        dayCalls: Int64
+        dayCalls: Int64,
+        sketch: [Float] = []
     ) {
         self.key = key
         self.firstDay = firstDay
@@ -60,6 +74,7 @@ public struct CallerProfile: Sendable, Equatable, Codable {
         self.weight = weight
         self.dayMinutes = dayMinutes
         self.dayCalls = dayCalls
+        self.sketch = sketch
     }
 
     /// Adds one day's usage. A later day closes ``lastDay`` into the means (and the idle days between as
@@ -79,9 +94,15 @@ public struct CallerProfile: Sendable, Equatable, Codable {
             let decay = Self.alpha * pow1m(age)
             meanMinutes += decay * minutes
             meanCalls += decay * Double(calls)
+            if sketch.isEmpty { sketch = [Float](repeating: 0, count: Self.sketchBounds.count) }
+            sketch[Self.bucket(minutes)] += Float(decay)
             if day < firstDay {
                 firstDay = day
-                weight = 1 - pow1m(Double(min(lastDay.rawValue - day.rawValue, 400)))
+                let widened = 1 - pow1m(Double(min(lastDay.rawValue - day.rawValue, 400)))
+                sketch[0] += Float(max(0, widened - weight - decay))
+                weight = widened
+            } else {
+                sketch[0] = max(0, sketch[0] - Float(decay))
             }
             activeDays += 1
         }
@@ -93,14 +114,53 @@ public struct CallerProfile: Sendable, Equatable, Codable {
         meanMinutes = alpha * dayMinutes + (1 - alpha) * meanMinutes
         meanCalls = alpha * Double(dayCalls) + (1 - alpha) * meanCalls
         weight = alpha + (1 - alpha) * weight
+        if sketch.isEmpty { sketch = [Float](repeating: 0, count: Self.sketchBounds.count) }
+        scaleSketch(1 - alpha)
+        sketch[Self.bucket(dayMinutes)] += Float(alpha)
         let gap = Double(min(day.rawValue - lastDay.rawValue - 1, 400))
         if gap > 0 {
             let decay = pow1m(gap)
             meanMinutes *= decay
             meanCalls *= decay
             weight = 1 - (1 - weight) * decay
+            scaleSketch(decay)
+            sketch[0] += Float(1 - decay)
         }
         lastDay = day
+    }
+
+    private mutating func scaleSketch(_ factor: Double) {
+        for index in sketch.indices { sketch[index] *= Float(factor) }
+    }
+
+    /// The answered minutes of a usual busy day before `day`: the upper bound of the sketch's bucket where
+    /// the days' weight reaches `quantile` (0–1); nil without a closed day.
+    public func dailyMinutes(quantile: Double, before day: UTCDay) -> Double? {
+        var copy = self
+        if day > lastDay { copy.roll(to: day) }
+        let total = copy.sketch.reduce(0, +)
+        guard total > 0 else { return nil }
+        var reached: Float = 0
+        for (index, share) in copy.sketch.enumerated() {
+            reached += share
+            if reached >= Float(quantile) * total { return Self.sketchBounds[index] }
+        }
+        return Self.sketchBounds.last
+    }
+
+    /// The sketch as stored: each weight as a 32-bit float, little-endian.
+    public var sketchBytes: [UInt8] {
+        sketch.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
+    }
+
+    /// A sketch from its stored bytes (empty when they are not a whole number of weights).
+    public static func sketch(bytes: some Collection<UInt8>) -> [Float] {
+        let bytes = Array(bytes)
+        guard bytes.count % 4 == 0 else { return [] }
+        return stride(from: 0, to: bytes.count, by: 4).map { offset in
+            let bits = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
+            return Float(bitPattern: bits)
+        }
     }
 
     /// (1 − α)^n.

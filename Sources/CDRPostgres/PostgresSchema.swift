@@ -247,6 +247,7 @@ enum PostgresSchema {
             CREATE INDEX baselines_by_day ON baselines(day);
             """
         ),
+        (8, "ALTER TABLE profiles ADD COLUMN sketch bytea NOT NULL DEFAULT ''::bytea;"),
     ]
 
     /// The measure columns every aggregate table carries.

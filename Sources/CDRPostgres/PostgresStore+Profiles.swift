@@ -57,7 +57,8 @@ extension PostgresStore: ProfileStore {
         guard !keys.isEmpty else { return [:] }
         let (rows, _) = try session.query(
             sql: """
-                SELECT key, first_day, last_day, active_days, mean_minutes, mean_calls, weight, day_minutes, day_calls
+                SELECT key, first_day, last_day, active_days, mean_minutes, mean_calls, weight, day_minutes, day_calls,
+                    sketch
                 FROM profiles WHERE key = ANY(?)
                 """,
             [keys],
@@ -65,9 +66,10 @@ extension PostgresStore: ProfileStore {
         )
         var found: [String: CallerProfile] = [:]
         for row in rows {
-            let (key, first, last, active, meanMinutes, meanCalls, weight, dayMinutes, dayCalls) = try row.decode(
-                (String, Int64, Int64, Int64, Double, Double, Double, Double, Int64).self
-            )
+            let (key, first, last, active, meanMinutes, meanCalls, weight, dayMinutes, dayCalls, sketch) =
+                try row.decode(
+                    (String, Int64, Int64, Int64, Double, Double, Double, Double, Int64, ByteBuffer).self
+                )
             found[key] = CallerProfile(
                 key: key,
                 firstDay: UTCDay(first),
@@ -77,7 +79,8 @@ extension PostgresStore: ProfileStore {
                 meanCalls: meanCalls,
                 weight: weight,
                 dayMinutes: dayMinutes,
-                dayCalls: dayCalls
+                dayCalls: dayCalls,
+                sketch: CallerProfile.sketch(bytes: sketch.readableBytesView)
             )
         }
         return found
@@ -89,18 +92,19 @@ extension PostgresStore: ProfileStore {
         try session.query(
             sql: """
                 INSERT INTO profiles(key, first_day, last_day, active_days, mean_minutes, mean_calls, weight,
-                    day_minutes, day_calls)
+                    day_minutes, day_calls, sketch)
                 SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[],
-                    ?::float8[], ?::float8[], ?::bigint[])
+                    ?::float8[], ?::float8[], ?::bigint[], ?::bytea[])
                 ON CONFLICT (key) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day,
                     active_days = excluded.active_days, mean_minutes = excluded.mean_minutes,
                     mean_calls = excluded.mean_calls, weight = excluded.weight, day_minutes = excluded.day_minutes,
-                    day_calls = excluded.day_calls
+                    day_calls = excluded.day_calls, sketch = excluded.sketch
                 """,
             [
                 profiles.map(\.key), profiles.map(\.firstDay.rawValue), profiles.map(\.lastDay.rawValue),
                 profiles.map(\.activeDays), profiles.map(\.meanMinutes), profiles.map(\.meanCalls),
                 profiles.map(\.weight), profiles.map(\.dayMinutes), profiles.map(\.dayCalls),
+                profiles.map { ByteBuffer(bytes: $0.sketchBytes) },
             ],
             "storing profiles"
         )

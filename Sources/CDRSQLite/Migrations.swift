@@ -314,5 +314,6 @@ enum Migrations {
             """,
             nil
         ),
+        (14, "ALTER TABLE profiles ADD COLUMN sketch BLOB NOT NULL DEFAULT x'';", nil),
     ]
 }

@@ -73,7 +73,8 @@ extension SQLiteStore: ProfileStore {
         let statement = try cached(
             "profile",
             """
-            SELECT key, first_day, last_day, active_days, mean_minutes, mean_calls, weight, day_minutes, day_calls
+            SELECT key, first_day, last_day, active_days, mean_minutes, mean_calls, weight, day_minutes, day_calls,
+                sketch
             FROM profiles WHERE key = ?
             """
         )
@@ -91,7 +92,8 @@ extension SQLiteStore: ProfileStore {
                 meanCalls: statement.double(5),
                 weight: statement.double(6),
                 dayMinutes: statement.double(7),
-                dayCalls: statement.int(8)
+                dayCalls: statement.int(8),
+                sketch: CallerProfile.sketch(bytes: statement.blob(9))
             )
         }
         return found
@@ -103,9 +105,9 @@ extension SQLiteStore: ProfileStore {
             "saveProfile",
             """
             INSERT INTO profiles(key, first_day, last_day, active_days, mean_minutes, mean_calls, weight,
-                day_minutes, day_calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                day_minutes, day_calls, sketch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             ON CONFLICT (key) DO UPDATE SET first_day = ?2, last_day = ?3, active_days = ?4, mean_minutes = ?5,
-                mean_calls = ?6, weight = ?7, day_minutes = ?8, day_calls = ?9
+                mean_calls = ?6, weight = ?7, day_minutes = ?8, day_calls = ?9, sketch = ?10
             """
         )
         for profile in profiles {
@@ -118,6 +120,7 @@ extension SQLiteStore: ProfileStore {
             statement.bind(7, real: profile.weight)
             statement.bind(8, real: profile.dayMinutes)
             statement.bind(9, profile.dayCalls)
+            profile.sketchBytes.withUnsafeBytes { statement.bind(10, blob: $0) }
             defer { statement.reset() }
             try statement.step()
         }

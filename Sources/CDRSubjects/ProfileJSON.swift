@@ -8,6 +8,7 @@ public struct ProfileJSON: Codable, Sendable, Equatable {
     public var activeDays: Int64
     public var usualDailyMinutes: Double
     public var usualDailyCalls: Double
+    public var busyDayMinutes: Double?
 
     /// The JSON form of `profile`; the usual values are as of the day after it was last seen.
     public init(_ profile: CallerProfile) {
@@ -17,6 +18,7 @@ public struct ProfileJSON: Codable, Sendable, Equatable {
         let usual = profile.usual(before: profile.lastDay.next)
         usualDailyMinutes = ((usual?.minutes ?? 0) * 100).rounded() / 100
         usualDailyCalls = ((usual?.calls ?? 0) * 100).rounded() / 100
+        busyDayMinutes = profile.dailyMinutes(quantile: 0.95, before: profile.lastDay.next)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -25,5 +27,6 @@ public struct ProfileJSON: Codable, Sendable, Equatable {
         case activeDays = "active_days"
         case usualDailyMinutes = "usual_daily_minutes"
         case usualDailyCalls = "usual_daily_calls"
+        case busyDayMinutes = "busy_day_minutes"
     }
 }

@@ -63,6 +63,28 @@ struct StoredBaselineTests {
         )
     }
 
+    @Test("high usage: a number whose stored days include long ones is held to 1.5 × its busy day, not its mean")
+    func busyDay() throws {
+        var profile = CallerProfile(key: "+447700900034", day: Self.today.advanced(by: -20), minutes: 10, calls: 4)
+        for back in stride(from: 19, through: 1, by: -1) {
+            profile.add(day: Self.today.advanced(by: -Int64(back)), minutes: back % 6 == 0 ? 100 : 10, calls: 4)
+        }
+        func today(_ minutes: Int64) -> [CallRecord] {
+            (0..<4).map { call("+447700900034", "+44207946300\($0)", at: Int64($0) * 3600, talk: minutes * 15) }
+        }
+        let stored = FixedProfiles([profile])
+        #expect(try alerts(rule: "high-usage", today(130), profiles: stored).isEmpty, "130 min under 1.5 × 120")
+        #expect(try !alerts(rule: "high-usage", today(200), profiles: stored).isEmpty)
+        let withoutSketch = FixedProfiles([
+            {
+                var flat = profile
+                flat.sketch = []
+                return flat
+            }()
+        ])
+        #expect(try !alerts(rule: "high-usage", today(130), profiles: withoutSketch).isEmpty, "the mean alone warns")
+    }
+
     @Test("a baseline as of a later day (written by a run over later records) is not used")
     func futureBaseline() throws {
         let calls = (0..<5).map { call("+447700900033", "+44207946100\($0)", at: Int64($0) * 10, talk: 600) }

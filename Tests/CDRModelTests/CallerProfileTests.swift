@@ -59,5 +59,25 @@ struct CallerProfileTests {
         let a = try #require(inOrder.usual(before: UTCDay(20)))
         let b = try #require(shuffled.usual(before: UTCDay(20)))
         #expect(abs(a.minutes - b.minutes) < 1e-9 && abs(a.calls - b.calls) < 1e-9 && a.days == b.days)
+        var rolledA = inOrder
+        var rolledB = shuffled
+        rolledA.add(day: UTCDay(20), minutes: 0, calls: 0)
+        rolledB.add(day: UTCDay(20), minutes: 0, calls: 0)
+        for (x, y) in zip(rolledA.sketch, rolledB.sketch) {
+            #expect(abs(x - y) < 1e-5, "\(rolledA.sketch) \(rolledB.sketch)")
+        }
+    }
+
+    @Test("the sketch holds the days' weights by minutes: its total is the means' weight, its quantiles the busy days")
+    func sketch() throws {
+        var profile = CallerProfile(key: "k", day: UTCDay(0), minutes: 10, calls: 2)
+        for day in 1..<28 { profile.add(day: UTCDay(Int64(day)), minutes: day % 10 == 5 ? 100 : 10, calls: 2) }
+        profile.add(day: UTCDay(30), minutes: 10, calls: 2)
+        let total = Double(profile.sketch.reduce(0, +))
+        #expect(abs(total - profile.weight) < 1e-5, "\(total) against \(profile.weight)")
+        #expect(profile.dailyMinutes(quantile: 0.5, before: UTCDay(31)) == 20, "an ordinary day: 10 min, under 20")
+        #expect(profile.dailyMinutes(quantile: 0.95, before: UTCDay(31)) == 120, "a busy day: 100 min, under 120")
+        let stored = CallerProfile.sketch(bytes: profile.sketchBytes)
+        #expect(stored == profile.sketch && CallerProfile.sketch(bytes: [1, 2, 3]).isEmpty)
     }
 }
