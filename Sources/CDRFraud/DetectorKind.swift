@@ -320,10 +320,10 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                 ),
                 Setting(
                     name: "priorQuantile",
-                    defaultValue: 0,
+                    defaultValue: 0.99,
                     range: 0...1,
                     meaning:
-                        "quantile of mature numbers' usual minutes a younger number is judged by (0: off, the default)"
+                        "quantile of mature numbers' usual minutes, in the same class, a younger number is judged by (0: off)"
                 ),
             ]
         case .subscription:

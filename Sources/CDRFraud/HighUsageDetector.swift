@@ -27,9 +27,17 @@ final class HighUsageDetector: Detector {
     /// The first day this detector saw: a number first seen within `minHistoryDays` of it may be older
     /// than the data, so only one first seen later is known to be young.
     private var originDay: Int64?
-    /// The population prior a number with less than `minHistoryDays` of history is judged by, if known.
-    private lazy var prior: Double? =
-        priorQuantile > 0 ? stored?.populationMinutes(quantile: priorQuantile, minDays: Int64(history)) : nil
+    /// The population priors young numbers are judged by, per class (see ``PopulationClass``), once asked.
+    private var priors: [String: Double?] = [:]
+
+    /// The population prior of `number`'s class, if known.
+    private func prior(of number: String) -> Double? {
+        guard priorQuantile > 0, let stored, let kind = PopulationClass.of(number) else { return nil }
+        if let known = priors[kind] { return known }
+        let value = stored.populationMinutes(quantile: priorQuantile, minDays: Int64(history), keyPrefix: kind)
+        priors[kind] = .some(value)
+        return value
+    }
 
     struct Profile: Sendable {
         var day: Int64
@@ -142,8 +150,9 @@ final class HighUsageDetector: Detector {
             guard profile.callsToday >= minCalls else { return }
             let mature = profile.days >= history && profile.activeDays >= minActive
             let young = !mature && today - Int64(profile.days) >= (originDay ?? today) + Int64(history)
-            guard mature || (young && prior != nil) else { return }
-            let usual = mature ? profile.usual : prior!
+            let prior = mature || !young ? nil : self.prior(of: record.call.calling)
+            guard mature || prior != nil else { return }
+            let usual = prior ?? profile.usual
             let busy = mature ? busyFactor * Double(profile.busyDay) : 0
             let warn = max(floor, rule.warn * usual, busy)
             let critical = max(floor * rule.critical / rule.warn, rule.critical * usual, 2 * busy)
@@ -174,7 +183,7 @@ final class HighUsageDetector: Detector {
                         ? "\(Int(minutes)) answered minutes today against a usual \(Int(average.rounded())) a day"
                         : "\(Int(minutes)) answered minutes today for a number with under \(history) days of history, "
                             + "against \(Int(average.rounded())) a day, the \(Int(priorQuantile * 100))th percentile of "
-                            + "mature numbers' usual"
+                            + "mature \(PopulationClass.of(record.call.calling) ?? "") numbers' usual"
                 },
                 emit: emit
             )

@@ -7,16 +7,17 @@ import Synchronization
 public protocol ProfileLookup: AnyObject, Sendable {
     /// The stored profile of a calling number (or `acct:` account), nil when there is none.
     func profile(_ key: String) -> CallerProfile?
-    /// The `quantile` of mature calling numbers' usual daily answered minutes (at least `minDays` days of
-    /// history): the population prior an immature number is judged by; nil when unknown.
-    func populationMinutes(quantile: Double, minDays: Int64) -> Double?
+    /// The `quantile` of the usual daily answered minutes of mature profiles (at least `minDays` days of
+    /// history) of one class of keys (see ``PopulationClass``): the population prior an immature number of
+    /// that class is judged by; nil when unknown.
+    func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double?
     /// The stored detector baseline of a calling number (or `acct:` account), nil when there is none.
     func baseline(_ key: String) -> SubjectBaseline?
 }
 
 extension ProfileLookup {
     /// No population prior.
-    public func populationMinutes(quantile: Double, minDays: Int64) -> Double? { nil }
+    public func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double? { nil }
     /// No baselines.
     public func baseline(_ key: String) -> SubjectBaseline? { nil }
 }
@@ -27,7 +28,7 @@ extension ProfileLookup {
 public final class CachedProfiles: ProfileLookup {
     private let profiles: KeyCache<CallerProfile>
     private let baselines: KeyCache<SubjectBaseline>
-    private let prior: @Sendable (Double, Int64) -> Double?
+    private let prior: @Sendable (Double, Int64, String) -> Double?
     private let priors = Mutex([String: Double?]())
 
     /// A cache of `capacity` keys over `load`, which reads one key's profile from the store (nil when absent
@@ -37,18 +38,18 @@ public final class CachedProfiles: ProfileLookup {
         capacity: Int = 100_000,
         load: @escaping @Sendable (String) -> CallerProfile?,
         loadBaseline: @escaping @Sendable (String) -> SubjectBaseline? = { _ in nil },
-        prior: @escaping @Sendable (Double, Int64) -> Double? = { _, _ in nil }
+        prior: @escaping @Sendable (Double, Int64, String) -> Double? = { _, _, _ in nil }
     ) {
         profiles = KeyCache(capacity: capacity, load: load)
         baselines = KeyCache(capacity: capacity, load: loadBaseline)
         self.prior = prior
     }
 
-    /// The population prior, computed once per quantile and history.
-    public func populationMinutes(quantile: Double, minDays: Int64) -> Double? {
-        let key = "\(quantile)|\(minDays)"
+    /// The population prior, computed once per quantile, history and class.
+    public func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double? {
+        let key = "\(quantile)|\(minDays)|\(keyPrefix)"
         if let known = priors.withLock({ $0[key] }) { return known }
-        let computed = prior(quantile, minDays)
+        let computed = prior(quantile, minDays, keyPrefix)
         priors.withLock { $0[key] = .some(computed) }
         return computed
     }

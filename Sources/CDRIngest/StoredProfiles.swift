@@ -20,7 +20,7 @@ public enum StoredProfiles {
             capacity: capacity,
             load: { source.load($0) },
             loadBaseline: { source.baseline($0) },
-            prior: { source.prior($0, $1) }
+            prior: { source.prior($0, $1, $2) }
         )
     }
 
@@ -84,10 +84,10 @@ public enum StoredProfiles {
             return (try? store.baselines(keys: [key]))?[key]
         }
 
-        func prior(_ quantile: Double, _ minDays: Int64) -> Double? {
+        func prior(_ quantile: Double, _ minDays: Int64, _ keyPrefix: String) -> Double? {
             lock.lock()
             defer { lock.unlock() }
-            return (try? opened()?.usualMinutesQuantile(quantile, minDays: minDays)) ?? nil
+            return (try? opened()?.usualMinutesQuantile(quantile, minDays: minDays, keyPrefix: keyPrefix)) ?? nil
         }
     }
 }

@@ -39,14 +39,14 @@ extension PostgresStore: ProfileStore {
         return try rows.first?.decode(Bool.self) ?? false
     }
 
-    /// The `quantile` of mature calling numbers' usual daily minutes.
-    public func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws -> Double? {
+    /// The `quantile` of mature profiles' usual daily minutes in one class of keys.
+    public func usualMinutesQuantile(_ quantile: Double, minDays: Int64, keyPrefix: String) throws -> Double? {
         let (rows, _) = try session.query(
             sql: """
                 SELECT percentile_disc(?) WITHIN GROUP (ORDER BY mean_minutes / weight) FROM profiles
-                WHERE last_day - first_day >= ? AND weight > 0 AND key NOT LIKE 'acct:%'
+                WHERE last_day - first_day >= ? AND weight > 0 AND left(key, length(?)) = ?
                 """,
-            [min(max(quantile, 0), 1), minDays],
+            [min(max(quantile, 0), 1), minDays, keyPrefix, keyPrefix],
             "reading the population prior"
         )
         return try rows.first?.decode(Double?.self)

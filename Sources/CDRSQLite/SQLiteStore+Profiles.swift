@@ -50,10 +50,16 @@ extension SQLiteStore: ProfileStore {
         return statement.int(0) != 0
     }
 
-    /// The `quantile` of mature calling numbers' usual daily minutes (one sorted pass over the profiles),
-    /// the smallest value with at least that share at or below it, as PostgreSQL's `percentile_disc`.
-    public func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws(StoreError) -> Double? {
-        let mature = "FROM profiles WHERE last_day - first_day >= ?1 AND weight > 0 AND key NOT LIKE 'acct:%'"
+    /// The `quantile` of mature profiles' usual daily minutes in one class of keys (one sorted pass over the
+    /// profiles), the smallest value with at least that share at or below it, as PostgreSQL's
+    /// `percentile_disc`.
+    public func usualMinutesQuantile(
+        _ quantile: Double,
+        minDays: Int64,
+        keyPrefix: String
+    ) throws(StoreError) -> Double? {
+        let mature =
+            "FROM profiles WHERE last_day - first_day >= ?1 AND weight > 0 AND substr(key, 1, length(?3)) = ?3"
         let statement = try connection.prepare(
             """
             SELECT mean_minutes / weight \(mature) ORDER BY 1
@@ -65,6 +71,7 @@ extension SQLiteStore: ProfileStore {
         )
         statement.bind(1, minDays)
         statement.bind(2, real: min(max(quantile, 0), 1))
+        statement.bind(3, keyPrefix)
         return try statement.step() ? statement.double(0) : nil
     }
 

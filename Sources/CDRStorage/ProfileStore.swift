@@ -31,10 +31,10 @@ public protocol ProfileStore: AnyObject {
     func fileUsage(fileID: Int64, _ body: (DayUsage) throws -> Void) throws
     /// True when any profile is stored.
     func hasProfiles() throws -> Bool
-    /// The `quantile` (0–1) of the usual daily answered minutes of the calling numbers' profiles with at
-    /// least `minDays` days of history (accounts apart): the population prior an immature profile is judged
-    /// by; nil when there are none.
-    func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws -> Double?
+    /// The `quantile` (0–1) of the usual daily answered minutes of the profiles whose key starts with
+    /// `keyPrefix` (a number class such as `+447`, or `acct:`) with at least `minDays` days of history: the
+    /// population prior an immature profile of that class is judged by; nil when there are none.
+    func usualMinutesQuantile(_ quantile: Double, minDays: Int64, keyPrefix: String) throws -> Double?
     /// The stored profiles of these keys, by key.
     func profiles(keys: [String]) throws -> [String: CallerProfile]
     /// Stores these profiles, replacing any with the same key.
@@ -53,6 +53,11 @@ public protocol ProfileStore: AnyObject {
 }
 
 extension ProfileStore {
+    /// The `quantile` of the usual daily answered minutes of every E.164 calling number's mature profile.
+    public func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws -> Double? {
+        try usualMinutesQuantile(quantile, minDays: minDays, keyPrefix: "+")
+    }
+
     /// Folds a loaded file's usage, read back from its stored records, into the profiles, in the caller's
     /// transaction: a file adds to them once, when it is finished, so a failed file adds nothing and a
     /// resumed one adds all of its records. Memory holds one batch of keys at a time.

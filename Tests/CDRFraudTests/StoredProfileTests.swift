@@ -9,12 +9,19 @@ final class FixedProfiles: ProfileLookup {
     private let profiles: [String: CallerProfile]
     private let baselines: [String: SubjectBaseline]
     private let prior: Double?
+    private let classPriors: [String: Double]
     let asked = Mutex(0)
 
-    init(_ profiles: [CallerProfile], prior: Double? = nil, baselines: [SubjectBaseline] = []) {
+    init(
+        _ profiles: [CallerProfile],
+        prior: Double? = nil,
+        classPriors: [String: Double] = [:],
+        baselines: [SubjectBaseline] = []
+    ) {
         self.profiles = Dictionary(uniqueKeysWithValues: profiles.map { ($0.key, $0) })
         self.baselines = Dictionary(uniqueKeysWithValues: baselines.map { ($0.key, $0) })
         self.prior = prior
+        self.classPriors = classPriors
     }
 
     func baseline(_ key: String) -> SubjectBaseline? { baselines[key] }
@@ -24,7 +31,9 @@ final class FixedProfiles: ProfileLookup {
         return profiles[key]
     }
 
-    func populationMinutes(quantile: Double, minDays: Int64) -> Double? { quantile == 0.99 ? prior : nil }
+    func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double? {
+        quantile == 0.99 ? classPriors[keyPrefix] ?? prior : nil
+    }
 }
 
 @Suite("Detectors that read stored usage profiles")
@@ -85,7 +94,7 @@ struct StoredProfileTests {
         #expect(try alerts(rule: "high-usage", day(30), profiles: nil).isEmpty, "no prior: immature, not judged")
         let prior = FixedProfiles([], prior: 50)
         let on: (inout FraudRule) -> Void = { $0.params?["priorQuantile"] = 0.99 }
-        #expect(try alerts(rule: "high-usage", day(30), profiles: prior).isEmpty, "off by default")
+        #expect(try !alerts(rule: "high-usage", day(30), profiles: prior).isEmpty, "on by default")
         let fired = try alerts(rule: "high-usage", day(30), profiles: prior, adjust: on)
         #expect(fired.map(\.severity) == [.warning], "300 min against 5 × 50")
         #expect(fired.first?.measures.contains { $0.name == "population_prior_minutes" && $0.value == 50 } == true)
@@ -98,6 +107,23 @@ struct StoredProfileTests {
             try alerts(rule: "high-usage", day(30, watched: false), profiles: prior, adjust: on).isEmpty,
             "seen since the data began, the number may be older than the data: not known to be young"
         )
+    }
+
+    @Test(
+        "high usage: a young number is judged against its own class, mobiles against mobiles, fixed lines against fixed"
+    )
+    func classPrior() throws {
+        func day(_ number: String) -> [CallRecord] {
+            [call("+447911100000", "+442079460000", at: -9 * 86_400)]
+                + (0..<10).map { call(number, "+442079460003", at: Int64($0) * 3_000, talk: 20 * 60) }
+        }
+        let priors = FixedProfiles([], classPriors: ["+447": 60, "+441": 20])
+        #expect(try alerts(rule: "high-usage", day("+447700900075"), profiles: priors).isEmpty, "200 under 5 × 60")
+        let fixed = try alerts(rule: "high-usage", day("+441134960000"), profiles: priors)
+        #expect(fixed.map(\.severity) == [.warning], "200 over max(120, 5 × 20)")
+        #expect(fixed.first?.summary.contains("+441") == true, "\(fixed.map(\.summary))")
+        #expect(PopulationClass.of("acct:201") == "acct:" && PopulationClass.of("+12125550100") == "+12")
+        #expect(PopulationClass.of("201") == nil && PopulationClass.of("+44") == nil)
     }
 
     @Test("the profile cache holds at most its capacity and asks the store once per cached key")
