@@ -17,7 +17,8 @@ struct BaselineJournal: Sendable {
 
     /// Hands over and forgets what was noted.
     mutating func take() -> [SubjectBaseline] {
-        defer { pending.removeAll(keepingCapacity: true) }
+        guard !pending.isEmpty else { return [] }
+        defer { pending = [:] }
         return Array(pending.values)
     }
 }

@@ -100,20 +100,24 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         return state
     }
 
-    /// The subject's baseline as of `day`: its trusted countries, most recent first, and usual peak.
-    private func baseline(_ subject: String, _ state: State, day: Int64) -> SubjectBaseline {
-        let countries = state.countries.filter { !$0.disputed }.sorted { $0.last > $1.last }.map(\.code)
-        return SubjectBaseline(key: subject, day: UTCDay(day), burst: state.usualPeak, countries: countries)
+    /// Notes the subject's baseline as of `day` (its trusted countries, most recent first, and usual peak)
+    /// when it says more than a stranger's would: an account, a number calling two countries or more, or a
+    /// usual peak. A number that called one country once costs a row per subscriber and teaches little.
+    private func keep(_ subject: String, _ state: State, day: Int64) {
+        let trusted = state.countries.filter { !$0.disputed }
+        guard subject.hasPrefix("acct:") || trusted.count >= 2 || state.usualPeak >= 1 else { return }
+        let countries = trusted.sorted { $0.last > $1.last }.map(\.code)
+        journal.note(SubjectBaseline(key: subject, day: UTCDay(day), burst: state.usualPeak, countries: countries))
     }
 
     func takeBaselines(all: Bool) -> [SubjectBaseline] {
-        if all {
+        if all && journal.active {
             state.visit { key, subjectState in
                 guard let subject = accounts[key].map({ "acct:" + $0 }) ?? SubjectKey.number(of: key) else { return }
                 var closed = subjectState
                 let day = closed.day + 1
                 _ = closed.rollDay(at: day * UTCDay.seconds)
-                journal.note(baseline(subject, closed, day: day))
+                keep(subject, closed, day: day)
             }
         }
         return journal.take()
@@ -147,7 +151,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
             let isNew = state.note(country: country, at: now, period: period, warmUp: warmUp, window: rule.window)
             return (isNew || listed ? state.usualPeak : nil, closed)
         }
-        if let closed, journal.active { journal.note(baseline(subject, closed, day: today)) }
+        if let closed, journal.active { keep(subject, closed, day: today) }
         guard let usual = due else { return }
         let (calls, alerted) = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
