@@ -4,8 +4,11 @@ import Foundation
 /// D13, simultaneous calls: calls of one calling number whose [start, end) intervals overlap. Main measure:
 /// calls in progress when a call starts, against max(warn, `peakFactor` (default 3) × the number's usual
 /// daily peak) and max(critical, twice that), so a trunk that is always busy, or a small PBX line whose
-/// usual peak is 2, is not alerted at 4 or 5 while a line that is suddenly busy is. The usual peak is the highest daily peak of earlier days (decaying 10 % a day), kept only for
-/// numbers that ever had two calls at once. Subject: the calling number.
+/// usual peak is 2, is not alerted at 4 or 5 while a line that is suddenly busy is. The usual peak is the
+/// highest daily peak of earlier days (decaying 10 % a day), kept only for numbers that ever had two calls
+/// at once. A mobile is one handset, so a few calls at once are already strange; a fixed line, trunk or PBX
+/// (not a mobile, or calling with an account code) carries several by design, so until it has a usual
+/// peak it warns no lower than `lineWarn` (default 8), critical at twice that. Subject: the calling number.
 final class ConcurrencyDetector: Detector {
     /// The calls in progress (start, end, record id) and the snooze bookkeeping. A number's latest call
     /// is held inline; the list is allocated only once two calls overlap, which most numbers never do.
@@ -52,6 +55,8 @@ final class ConcurrencyDetector: Detector {
     let rule: FraudRule
     /// Times the usual daily peak before a warning, read from the rule once.
     private lazy var factor = rule.param("peakFactor")
+    /// The warning floor of a fixed line, trunk or PBX.
+    private lazy var lineWarn = rule.param("lineWarn")
     private let filter: CallFilter
     private var state: KeyedState<Int64, State>
     private var profiles: KeyedState<Int64, Profile>
@@ -114,8 +119,9 @@ final class ConcurrencyDetector: Detector {
             return (profile.usual, rolled)
         }
         if rolled { keep(subject, usual: usual, on: today) }
-        let warn = max(rule.warn, factor * usual)
-        let critical = max(rule.critical, 2 * factor * usual)
+        let unknownLine = usual < 1 && (record.origin.type != .mobile || !record.call.account.isEmpty)
+        let warn = max(unknownLine ? max(rule.warn, lineWarn) : rule.warn, factor * usual)
+        let critical = max(unknownLine ? max(rule.critical, 2 * lineWarn) : rule.critical, 2 * factor * usual)
         guard concurrent >= warn else { return }
         var adjusted = rule
         adjusted.warn = warn

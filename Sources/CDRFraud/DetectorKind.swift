@@ -277,6 +277,13 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                     range: 1...100,
                     meaning: "times the number's usual daily peak before it warns (twice that is critical)"
                 ),
+                Setting(
+                    name: "lineWarn",
+                    defaultValue: 8,
+                    range: 1...10_000,
+                    meaning:
+                        "the floor for a fixed line, trunk or PBX with no usual peak yet (not a mobile, or with an account code)"
+                ),
             ]
         case .diversion: []
         case .highUsage:
@@ -320,10 +327,10 @@ public enum DetectorKind: String, CaseIterable, Sendable {
                 ),
                 Setting(
                     name: "priorQuantile",
-                    defaultValue: 0.99,
+                    defaultValue: 0,
                     range: 0...1,
                     meaning:
-                        "quantile of mature numbers' usual minutes, in the same class, a younger number is judged by (0: off)"
+                        "quantile of mature numbers' usual minutes, in the same class, a younger number is judged by (0: off, the default)"
                 ),
             ]
         case .subscription:
@@ -430,7 +437,7 @@ public enum DetectorKind: String, CaseIterable, Sendable {
         case .robocall:
             "warn 100, critical 1,000 attempts in 60 min"
         case .concurrency:
-            "warn max(4, 3 × its usual daily peak), critical max(8, 6 ×)"
+            "warn max(4, 3 × its usual daily peak), critical max(8, 6 ×); a fixed line, trunk or PBX with no usual peak yet warns at 8, critical 16"
         case .diversion:
             "warn 3, critical 10 legs in 60 min"
         case .highUsage:

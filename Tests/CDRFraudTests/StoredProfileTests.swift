@@ -94,7 +94,7 @@ struct StoredProfileTests {
         #expect(try alerts(rule: "high-usage", day(30), profiles: nil).isEmpty, "no prior: immature, not judged")
         let prior = FixedProfiles([], prior: 50)
         let on: (inout FraudRule) -> Void = { $0.params?["priorQuantile"] = 0.99 }
-        #expect(try !alerts(rule: "high-usage", day(30), profiles: prior).isEmpty, "on by default")
+        #expect(try alerts(rule: "high-usage", day(30), profiles: prior).isEmpty, "off by default")
         let fired = try alerts(rule: "high-usage", day(30), profiles: prior, adjust: on)
         #expect(fired.map(\.severity) == [.warning], "300 min against 5 × 50")
         #expect(fired.first?.measures.contains { $0.name == "population_prior_minutes" && $0.value == 50 } == true)
@@ -118,8 +118,9 @@ struct StoredProfileTests {
                 + (0..<10).map { call(number, "+442079460003", at: Int64($0) * 3_000, talk: 20 * 60) }
         }
         let priors = FixedProfiles([], classPriors: ["+447": 60, "+441": 20])
-        #expect(try alerts(rule: "high-usage", day("+447700900075"), profiles: priors).isEmpty, "200 under 5 × 60")
-        let fixed = try alerts(rule: "high-usage", day("+441134960000"), profiles: priors)
+        let on: (inout FraudRule) -> Void = { $0.params?["priorQuantile"] = 0.99 }
+        #expect(try alerts(rule: "high-usage", day("+447700900075"), profiles: priors, adjust: on).isEmpty)
+        let fixed = try alerts(rule: "high-usage", day("+441134960000"), profiles: priors, adjust: on)
         #expect(fixed.map(\.severity) == [.warning], "200 over max(120, 5 × 20)")
         #expect(fixed.first?.summary.contains("+441") == true, "\(fixed.map(\.summary))")
         #expect(PopulationClass.of("acct:201") == "acct:" && PopulationClass.of("+12125550100") == "+12")
