@@ -66,13 +66,57 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
         for key in stale { entries.removeValue(forKey: key) }
     }
 
-    /// Drops the least recently touched keys down to 90 % of the cap. Sorts only (time, key) pairs, not the
-    /// entries: a copy of every entry would double the table's memory at the moment it is fullest.
+    /// Drops the least recently touched keys down to 90 % of the cap. Finds the cut-off time by selection
+    /// over the touched times alone (linear, where sorting a table at the cap every tenth of it was a tenth
+    /// of detection's time at 400k subscribers), then drops the keys older than it and, of those touched at
+    /// it, as many as still needed.
     private mutating func shed() {
         let excess = entries.count - cap * 9 / 10
-        var ages = entries.map { (touched: $0.value.touched, key: $0.key) }
-        ages.sort { $0.touched < $1.touched }
-        for age in ages.prefix(excess) { entries[age.key] = nil }
+        guard excess > 0 else { return }
+        var times = entries.values.map(\.touched)
+        let cutoff = Self.select(&times, rank: excess - 1)
+        var older: [Key] = []
+        var atCutoff: [Key] = []
+        older.reserveCapacity(excess)
+        for (key, entry) in entries {
+            if entry.touched < cutoff {
+                older.append(key)
+            } else if entry.touched == cutoff && older.count + atCutoff.count < excess {
+                atCutoff.append(key)
+            }
+        }
+        for key in older { entries[key] = nil }
+        for key in atCutoff.prefix(excess - older.count) { entries[key] = nil }
         capEvictions += Int64(excess)
+    }
+
+    /// The value of rank `rank` (0-based) in `values` were they sorted; reorders `values` (quickselect with
+    /// a median-of-three pivot).
+    static func select(_ values: inout [Int64], rank: Int) -> Int64 {
+        var low = 0
+        var high = values.count - 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            let pivot = max(min(values[low], values[middle]), min(max(values[low], values[middle]), values[high]))
+            var left = low
+            var right = high
+            while left <= right {
+                while values[left] < pivot { left += 1 }
+                while values[right] > pivot { right -= 1 }
+                if left <= right {
+                    values.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if rank <= right {
+                high = right
+            } else if rank >= left {
+                low = left
+            } else {
+                return values[rank]
+            }
+        }
+        return values[rank]
     }
 }

@@ -680,6 +680,34 @@ struct KeyedStateTests {
         #expect(state.state(149) != nil && state.state(0) == nil)
         #expect(state.capEvictions > 0)
     }
+
+    @Test("shedding keeps exactly the most recently touched keys, ties at the cut-off included")
+    func shedsOldest() {
+        var state = KeyedState<Int64, Int>(ttl: 1_000_000, cap: 1_000)
+        for key: Int64 in 0..<1_001 {
+            state.update(key, at: 5_000 + (key * 7_919) % 1_001 / 3, orInsert: 0) { $0 += 1 }
+        }
+        #expect(state.count == 900)
+        let kept = (0..<Int64(1_001)).filter { state.state($0) != nil }.map { 5_000 + ($0 * 7_919) % 1_001 / 3 }
+        let dropped = (0..<Int64(1_001)).filter { state.state($0) == nil }.map { 5_000 + ($0 * 7_919) % 1_001 / 3 }
+        #expect(kept.min()! >= dropped.max()!, "no kept key is older than a dropped one")
+    }
+
+    @Test("selection finds the value of each rank, with duplicates, as sorting does")
+    func selection() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [1, 2, 3, 10, 257, 5_000] {
+            let values = (0..<size).map { _ in Int64.random(in: 0..<Int64(max(1, size / 3)), using: &generator) }
+            let sorted = values.sorted()
+            for rank in [0, size / 2, size - 1] {
+                var scratch = values
+                #expect(
+                    KeyedState<Int64, Int>.select(&scratch, rank: rank) == sorted[rank],
+                    "size \(size) rank \(rank)"
+                )
+            }
+        }
+    }
 }
 
 @Suite("Dispatch by record traits")
