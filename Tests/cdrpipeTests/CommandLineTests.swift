@@ -170,14 +170,14 @@ struct CommandLineTests {
         #expect(Self.profiles(db) == Self.profiles(clean), "duplicates add nothing")
     }
 
-    /// Every stored profile as text, in key order.
+    /// Every stored profile as text, in key order, its sketch's bytes included.
     static func profiles(_ db: String) -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [
             db,
             "SELECT key, first_day, last_day, active_days, round(mean_minutes, 6), round(mean_calls, 6), "
-                + "round(weight, 9), round(day_minutes, 6), day_calls FROM profiles ORDER BY key",
+                + "round(weight, 9), round(day_minutes, 6), day_calls, hex(sketch) FROM profiles ORDER BY key",
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
