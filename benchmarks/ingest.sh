@@ -3,7 +3,9 @@
 # and gzip; "ingest" rows run with --no-fraud), beside two
 # baselines: the sqlite3 CLI's .import of the same file into an 18-TEXT-column table with the journal off,
 # and sqlite_floor.c, a C program inserting the same number of rows into cdrpipe's own schema and doing
-# nothing else (what SQLite alone costs for these indexes).
+# nothing else (what SQLite alone costs for these indexes); and, when Python's chdb is installed
+# (`pip install chdb`), embedded ClickHouse loading the file into a MergeTree table ordered by (day, calling)
+# on 2 threads (benchmarks/chdb_import.py), else a note that it was skipped.
 # Usage: benchmarks/ingest.sh [ROWS]   (default 5000000; data goes to bench-data/, which git ignores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +59,15 @@ rm -f "$data"/import.db
 cc -O2 -o "$data/sqlite_floor" benchmarks/sqlite_floor.c -lsqlite3
 results+=("$(measure sqlite-floor "$data/sqlite_floor" "$rows" "$data/floor.db")")
 rm -f "$data"/floor.db*
+chdb_note="embedded ClickHouse: skipped (pip install chdb to compare)"
+if python3 -c "import chdb" 2>/dev/null; then
+  rm -rf "$data/chdb"
+  results+=("$(measure clickhouse-chdb python3 benchmarks/chdb_import.py "$(realpath "$csv")" "$data/chdb")")
+  stored=$(cat "$data/out.txt")
+  [ "$stored" = "$rows" ] || { echo "chdb stored $stored rows, not $rows"; exit 1; }
+  rm -rf "$data/chdb"
+  chdb_note=""
+fi
 
 baseline=$(printf '%s\n' "${results[@]}" | awk '$1=="sqlite3-import"{print '"$rows"'/$2}')
 plain=$(printf '%s\n' "${results[@]}" | awk '$1=="ingest"{print '"$rows"'/$2}')
@@ -71,6 +82,13 @@ floor=$(printf '%s\n' "${results[@]}" | awk '$1=="sqlite-floor"{print '"$rows"'/
 printf 'ingest vs the SQLite floor for the same schema: %.2fx\n' "$(echo "$plain/$floor" | bc -l)"
 fraud=$(printf '%s\n' "${results[@]}" | awk '$1=="ingest+fraud"{print '"$rows"'/$2}')
 printf 'ingest with fraud detection vs without: %.2fx (target >= 0.85x)\n' "$(echo "$fraud/$plain" | bc -l)"
+if [ -n "$chdb_note" ]; then
+  echo "$chdb_note"
+else
+  clickhouse=$(printf '%s\n' "${results[@]}" | awk '$1=="clickhouse-chdb"{print '"$rows"'/$2}')
+  printf 'ingest vs embedded ClickHouse: %.2fx (its peak RSS includes the Python interpreter)\n' \
+    "$(echo "$plain/$clickhouse" | bc -l)"
+fi
 printf 'targets: ingest >= 2.0x baseline (now %.2fx); parse >= 3M records/s; gzip ingest >= 0.8x plain (now %.2fx); peak RSS <= 64 MB\n' \
   "$(echo "$plain/$baseline" | bc -l)" \
   "$(printf '%s\n' "${results[@]}" | awk '$1=="ingest-gzip"{print '"$rows"'/$2}' | xargs -I{} echo "{}/$plain" | bc -l)"
