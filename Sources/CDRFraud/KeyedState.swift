@@ -73,7 +73,7 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     private mutating func shed() {
         let excess = entries.count - cap * 9 / 10
         guard excess > 0 else { return }
-        var times = entries.values.map(\.touched)
+        var times = entries.values.map { $0.touched }
         let cutoff = Self.select(&times, rank: excess - 1)
         var older: [Key] = []
         var atCutoff: [Key] = []
