@@ -10,4 +10,11 @@ struct EmissionLog: Sendable {
             if severity == .critical { critical = newValue } else { warning = newValue }
         }
     }
+
+    /// True when either severity was emitted less than `window` seconds before `now`: an alerted window,
+    /// whose calls a detector does not learn from.
+    func emitted(within window: Int64, of now: Int64) -> Bool {
+        func recent(_ time: Int64?) -> Bool { time.map { now - $0 < window } ?? false }
+        return recent(warning) || recent(critical)
+    }
 }

@@ -156,10 +156,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         let (calls, alerted) = tallies.update(key, at: now, orInsert: Tally(window: rule.window)) { tally in
             tally.note(record, value: Double(record.call.billable) / 60)
             let calls = judge(&tally, subject: subject, usual: usual, now: now, emit: emit)
-            let recent = [tally.lastEmitted[.warning], tally.lastEmitted[.critical]].contains {
-                $0.map { now - $0 < rule.window } ?? false
-            }
-            return (calls, recent)
+            return (calls, tally.lastEmitted.emitted(within: rule.window, of: now))
         }
         let window = rule.window
         state.update(key, at: now, orInsert: State(firstSeen: now)) { state in

@@ -105,9 +105,7 @@ final class IRSFPumpDetector: KeyedDetector<Int64, IRSFPumpDetector.State>, Dete
         adjusted.critical = max(rule.critical, 2 * adjusted.warn)
         let acd = detail.tally.counter.sum / Double(max(1, detail.tally.counter.count))
         let alerting = acd >= minACD && callers >= adjusted.warn
-        let recent = [detail.tally.lastEmitted[.warning], detail.tally.lastEmitted[.critical]].contains {
-            $0.map { now - $0 < rule.window } ?? false
-        }
+        let recent = detail.tally.lastEmitted.emitted(within: rule.window, of: now)
         peaks.update(key, at: now, orInsert: RangePeak(day: today)) { peak in
             peak.today = alerting || recent ? min(peak.today, peak.usual) : max(peak.today, Float(callers))
         }

@@ -98,20 +98,18 @@ final class DetectionThread: @unchecked Sendable {
 
     /// The alerts raised so far, handed over once.
     func drain() -> [Alert] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = alerts
-        alerts.removeAll()
-        return taken
+        lock.withLock { Self.take(&alerts) }
     }
 
     /// The baselines learnt so far, handed over once.
     func drainBaselines() -> [SubjectBaseline] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = baselines
-        baselines.removeAll()
-        return taken
+        lock.withLock { Self.take(&baselines) }
+    }
+
+    /// The items of `list`, which is left empty.
+    private static func take<T>(_ list: inout [T]) -> [T] {
+        defer { list = [] }
+        return list
     }
 
     /// Ends the input, waits for the thread, and returns the remaining alerts.

@@ -67,21 +67,26 @@ public enum StoredProfiles {
         }
 
         func load(_ key: String) -> CallerProfile? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard let store = opened(),
-                !profiles.skips(recheck: recheck, { !((try? store.hasProfiles()) ?? false) })
-            else { return nil }
-            return (try? store.profiles(keys: [key]))?[key]
+            lookup(&profiles, { try $0.hasProfiles() }, { try $0.profiles(keys: [key])[key] })
         }
 
         func baseline(_ key: String) -> SubjectBaseline? {
+            lookup(&baselines, { try $0.hasBaselines() }, { try $0.baselines(keys: [key])[key] })
+        }
+
+        /// One key read from the store under `lock`, unless the table is still taken to be empty (`filled`
+        /// asks); nil on any failure.
+        private func lookup<Value>(
+            _ table: inout Emptiness,
+            _ filled: (any ProfileStore) throws -> Bool,
+            _ read: (any ProfileStore) throws -> Value?
+        ) -> Value? {
             lock.lock()
             defer { lock.unlock() }
-            guard let store = opened(),
-                !baselines.skips(recheck: recheck, { !((try? store.hasBaselines()) ?? false) })
-            else { return nil }
-            return (try? store.baselines(keys: [key]))?[key]
+            guard let store = opened(), !table.skips(recheck: recheck, { !((try? filled(store)) ?? false) }) else {
+                return nil
+            }
+            return (try? read(store)) ?? nil
         }
 
         func prior(_ quantile: Double, _ minDays: Int64, _ keyPrefix: String) -> Double? {
