@@ -33,7 +33,10 @@ let package = Package(
         ),
         .target(
             name: "CDRStorage",
-            dependencies: ["CDRModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "CDRModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "CDRSQLite",
@@ -127,6 +130,7 @@ let package = Package(
         .testTarget(name: "cdrpipeTests", dependencies: ["TestSupport"]),
         .testTarget(name: "CDRServiceTests", dependencies: ["CDRService", "CDRIngest", "CDRSQLite", "CDRStorage"]),
         .testTarget(name: "CDRFormatsTests", dependencies: ["CDRFormats", "CDRModel"], exclude: ["FuzzRegressions"]),
+        .testTarget(name: "CDRStorageTests", dependencies: ["CDRStorage", "CDRSQLite"]),
         .testTarget(name: "CDRSQLiteTests", dependencies: ["CDRSQLite", "CDRStorage", "CDRModel"]),
         .testTarget(name: "CDRFraudTests", dependencies: ["CDRFraud", "CDRGenerator", "CDRModel", "TestSupport"]),
         .testTarget(name: "CDRGeneratorTests", dependencies: ["CDRGenerator", "CDRModel"]),

@@ -58,6 +58,22 @@ public final class PostgresSession {
 
     /// The TLS setting a location asks for.
     static func tls(_ location: PostgresLocation) throws(PostgresStoreError) -> PostgresConnection.Configuration.TLS {
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: tlsConfiguration(location))
+        } catch {
+            throw .connection("cannot set up TLS for \(location): \(error)")
+        }
+        switch location.tls {
+        case .disable: return .disable
+        case .prefer: return .prefer(context)
+        case .require, .verifyFull: return .require(context)
+        }
+    }
+
+    /// The TLS client configuration a location asks for: TLS 1.2 or later, the certificate checked only for
+    /// `verify-full` (against `rootCertificate` when given).
+    static func tlsConfiguration(_ location: PostgresLocation) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         if location.tls == .verifyFull {
@@ -67,17 +83,7 @@ public final class PostgresSession {
         } else {
             configuration.certificateVerification = .none
         }
-        let context: NIOSSLContext
-        do {
-            context = try NIOSSLContext(configuration: configuration)
-        } catch {
-            throw .connection("cannot set up TLS for \(location): \(error)")
-        }
-        switch location.tls {
-        case .disable: return .disable
-        case .prefer: return .prefer(context)
-        case .require, .verifyFull: return .require(context)
-        }
+        return configuration
     }
 
     /// Runs one statement and returns its rows and the number of rows it affected.

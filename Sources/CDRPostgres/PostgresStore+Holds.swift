@@ -34,31 +34,7 @@ extension PostgresStore {
 
     /// The holds, active ones only unless `includeReleased`, oldest first.
     public func holds(includeReleased: Bool) throws -> [Hold] {
-        let (rows, _) = try session.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT id, number, from_at, to_at, case_ref, reason, created_at, created_by, released_at, released_by
-                    FROM holds
-                    """ + (includeReleased ? "" : " WHERE released_at IS NULL") + " ORDER BY id"
-            ),
-            "listing holds"
-        )
-        return try rows.map { row in
-            let (id, number, from, to, caseRef, reason, createdAt, createdBy, releasedAt, releasedBy) =
-                try row.decode((Int64, String, Int64?, Int64?, String, String, Int64, String, Int64?, String?).self)
-            return Hold(
-                id: id,
-                number: number,
-                from: from,
-                to: to,
-                caseRef: caseRef,
-                reason: reason,
-                createdAt: createdAt,
-                createdBy: createdBy,
-                releasedAt: releasedAt,
-                releasedBy: releasedBy
-            )
-        }
+        try session.read(ServingReads.holds(includeReleased: includeReleased))
     }
 
     /// Releases an active hold; nil when no active hold has that id.
@@ -119,28 +95,6 @@ extension PostgresStore: AuditLog {
 
     /// The entries with id greater than `after`, oldest first, at most `limit`.
     public func auditEntries(after: Int64, limit: Int) throws -> [AuditEntry] {
-        let (rows, _) = try session.query(
-            """
-            SELECT id, at, actor, action, subject, outcome, detail, previous_hash, hash FROM audit_log
-            WHERE id > \(after) ORDER BY id LIMIT \(Int64(limit))
-            """,
-            "reading the audit log"
-        )
-        return try rows.map { row in
-            let (id, at, actor, action, subject, outcome, detail, previous, hash) = try row.decode(
-                (Int64, Int64, String, String, String, String, String, ByteBuffer, ByteBuffer).self
-            )
-            return AuditEntry(
-                id: id,
-                at: at,
-                actor: actor,
-                action: action,
-                subject: subject,
-                outcome: outcome,
-                detail: detail,
-                previousHash: Array(buffer: previous),
-                hash: Array(buffer: hash)
-            )
-        }
+        try session.read(ServingReads.auditEntries(after: after, limit: limit))
     }
 }

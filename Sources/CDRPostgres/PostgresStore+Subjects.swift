@@ -50,25 +50,11 @@ extension PostgresStore: SubjectStore {
     }
 
     /// Alerts of one case, oldest first.
-    public func alerts(caseID: Int64) throws -> [AlertRow] {
-        let (rows, _) = try session.query(
-            "SELECT \(unescaped: Self.alertColumns) FROM alerts WHERE case_id = \(caseID) ORDER BY first_at, id",
-            "reading the alerts of case \(caseID)"
-        )
-        return try rows.map { try Self.alertRow($0) }
-    }
+    public func alerts(caseID: Int64) throws -> [AlertRow] { try session.read(ServingReads.alerts(caseID: caseID)) }
 
     /// A page of alerts, newest first.
     public func alerts(since: Int64?, criticalOnly: Bool, offset: Int, limit: Int) throws -> [AlertRow] {
-        let (rows, _) = try session.query(
-            """
-            SELECT \(unescaped: Self.alertColumns) FROM alerts
-            WHERE first_at >= \(since ?? Int64.min) AND (\(!criticalOnly) OR severity = 'critical')
-            ORDER BY first_at DESC, id LIMIT \(Int64(limit)) OFFSET \(Int64(offset))
-            """,
-            "listing alerts"
-        )
-        return try rows.map { try Self.alertRow($0) }
+        try session.read(ServingReads.alerts(since: since, criticalOnly: criticalOnly, offset: offset, limit: limit))
     }
 
     /// Alerts citing any of `recordIDs` as evidence, with the ids they cite.
@@ -88,25 +74,7 @@ extension PostgresStore: SubjectStore {
     }
 
     /// One fraud case, if it exists.
-    public func fraudCase(id: Int64) throws -> FraudCase? {
-        let (rows, _) = try session.query(
-            "SELECT id, subject, severity, first_at, last_at, alerts, detectors FROM cases WHERE id = \(id)",
-            "reading case \(id)"
-        )
-        guard let row = rows.first else { return nil }
-        let (caseID, subject, severity, first, last, alerts, detectors) = try row.decode(
-            (Int64, String, String, Int64, Int64, Int64, String).self
-        )
-        return FraudCase(
-            id: caseID,
-            subject: subject,
-            severity: severity,
-            firstAt: first,
-            lastAt: last,
-            alerts: alerts,
-            detectors: detectors.split(separator: ",").map(String.init)
-        )
-    }
+    public func fraudCase(id: Int64) throws -> FraudCase? { try session.read(ServingReads.fraudCase(id: id)) }
 
     /// Deletes these records (id and call start, which find them through the start index).
     public func deleteRecords(_ records: [(id: Int64, start: Int64)]) throws -> Int64 {

@@ -317,27 +317,9 @@ public final class PostgresStore {
     }
 
     /// Files by status, and the stored, duplicate and rejected totals.
-    public func fileTotals() throws(PostgresStoreError) -> (
-        files: [String: Int64], stored: Int64, duplicates: Int64, rejected: Int64
-    ) {
-        let (rows, _) = try session.query(
-            "SELECT status, count(*)::bigint, sum(stored)::bigint, sum(duplicates)::bigint, sum(rejected)::bigint FROM files GROUP BY status",
-            "reading the registry"
-        )
-        var files: [String: Int64] = [:]
-        var totals: (Int64, Int64, Int64) = (0, 0, 0)
-        for row in rows {
-            guard
-                let (status, count, stored, duplicates, rejected) = try? row.decode(
-                    (String, Int64, Int64, Int64, Int64).self
-                )
-            else { continue }
-            files[status] = count
-            totals.0 += stored
-            totals.1 += duplicates
-            totals.2 += rejected
-        }
-        return (files, totals.0, totals.1, totals.2)
+    public func fileTotals() throws -> (files: [String: Int64], stored: Int64, duplicates: Int64, rejected: Int64) {
+        let totals = try session.read(ServingReads.fileCounters)
+        return (totals.files, totals.stored, totals.duplicates, totals.rejected)
     }
 }
 

@@ -14,7 +14,7 @@ extension SQLiteStore: RetentionStore, AuditLog {
     }
 }
 
-extension SQLiteStore: ServingStore {
+extension SQLiteStore: ServingConnection {
 
     /// Interrupts whatever runs `seconds` from now on this connection (SQLite's progress handler).
     public func limitTime(seconds: Double?) { connection.limitTime(seconds: seconds) }

@@ -25,9 +25,7 @@ extension APIServer {
         let query = try QueryParameters(request, allowed: ["offset", "limit", "format"])
         let offset = try query.int("offset", default: 0, in: 0...10_000_000)
         let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-        let files = try await withStore { store in
-            try store.files(offset: offset, limit: limit + 1)
-        }
+        let files = try await serving { [store] in try await store.files(offset: offset, limit: limit + 1) }
         let bodies = files.prefix(limit).map(FileBody.init)
         if try query.format() == .csv {
             return Self.csv(RecordExport.csv(header: FileBody.columns, bodies.map(\.fields)))
@@ -40,9 +38,9 @@ extension APIServer {
         let user = try await authorize(request, context, for: .holds)
         let query = try QueryParameters(request, allowed: ["released", "format"])
         let released = try query.flag("released")
-        let holds = try await withStore { store in
-            let holds = try store.holds(includeReleased: released)
-            try store.appendAudit(
+        let holds = try await serving { [store] in
+            let holds = try await store.holds(includeReleased: released)
+            try await store.appendAudit(
                 actor: user.name,
                 action: "GET /v1/holds",
                 outcome: "ok",
@@ -61,10 +59,10 @@ extension APIServer {
         let after = try query.int("after", default: 0, in: 0...Int(Int32.max))
         let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
         let verify = try query.flag("verify")
-        let (entries, check) = try await withStore { store in
+        let (entries, check) = try await serving { [store] in
             (
-                try store.auditEntries(after: Int64(after), limit: limit),
-                verify ? try StoreError.wrapping("verifying the audit log") { try store.verifyAudit() } : nil
+                try await store.auditEntries(after: Int64(after), limit: limit),
+                verify ? try await store.withConnection(.interactive, limited: true) { try $0.verifyAudit() } : nil
             )
         }
         return Self.json(AuditPageBody(entries, limit: limit, check: check))

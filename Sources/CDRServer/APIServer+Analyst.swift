@@ -81,7 +81,7 @@ extension APIServer {
 
     /// The rendered answer to an aggregate query over a validated date range (at most six years), and how
     /// fresh it is. An answer computed at the current data version comes from the cache with no database
-    /// connection. Otherwise one computation per query runs on the analysis pool (concurrent askers share
+    /// connection. Otherwise one computation per query runs on the analysis lane (concurrent askers share
     /// it); a request arriving while it runs is given the previous answer at once, marked stale, rather than
     /// queued behind it, and one with no previous answer waits for it.
     func aggregateAnswer(
@@ -118,7 +118,7 @@ extension APIServer {
         return (try result.get(), started ? "computed" : "shared")
     }
 
-    /// Computes and renders an aggregate answer on the analysis pool.
+    /// Computes and renders an aggregate answer on the analysis lane.
     private func computeAnswer(
         _ key: String,
         days: ClosedRange<UTCDay>,
@@ -126,7 +126,7 @@ extension APIServer {
         render: @escaping @Sendable ([AggregateRow]) -> String
     ) async throws -> ByteBuffer {
         let policy = policy
-        let answer = try await outcome(on: analysis, cause: Self.storeCause) {
+        let answer = try await outcome(on: .analysis, cause: Self.storeCause) {
             store throws(RetentionError) -> ByteBuffer in
             let rows = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
             guard rows.count <= 100 * Self.maxRows else {

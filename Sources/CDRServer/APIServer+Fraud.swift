@@ -26,14 +26,14 @@ extension APIServer {
         }
         let offset = try query.int("offset", default: 0, in: 0...1_000_000)
         let limit = try query.int("limit", default: 100, in: 1...Self.maxRows)
-        let rows = try await withStore { store in
-            let rows = try store.alerts(
+        let rows = try await serving { [store] in
+            let rows = try await store.alerts(
                 since: since,
                 criticalOnly: severity == "critical",
                 offset: offset,
                 limit: limit + 1
             )
-            try store.appendAudit(
+            try await store.appendAudit(
                 actor: user.name,
                 action: "GET /v1/alerts",
                 outcome: "ok",
@@ -54,10 +54,10 @@ extension APIServer {
             throw HTTPError(.badRequest, message: "case id must be a positive whole number")
         }
         let vault = vault
-        let found = try await withStore { store throws -> (FraudCase, [AlertRow])? in
-            guard let fraudCase = try store.fraudCase(id: id) else { return nil }
-            let alerts = try store.alerts(caseID: id)
-            try store.appendAudit(
+        let found = try await serving { [store] () async throws -> (FraudCase, [AlertRow])? in
+            guard let fraudCase = try await store.fraudCase(id: id) else { return nil }
+            let alerts = try await store.alerts(caseID: id)
+            try await store.appendAudit(
                 actor: user.name,
                 action: "GET /v1/cases",
                 subject: (try? vault.auditPseudonym(fraudCase.subject)) ?? "",

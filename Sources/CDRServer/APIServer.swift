@@ -10,13 +10,11 @@ import Synchronization
 
 /// The HTTP API: every request but `/healthz` and the analysts' page names its user with a bearer token,
 /// and the user's role must allow the resource (401 without a valid token, 403 with the wrong role; a
-/// refused attempt on personal data is audited). Store work runs on a pool of connections of its own, under
-/// a time limit, never on the server's event loops; when the pool is saturated a request gets 503.
+/// refused attempt on personal data is audited). Store work goes through an async ``ServingStore``, under a
+/// time limit, never blocking the server's event loops; when the store is saturated a request gets 503.
 public final class APIServer: Sendable {
-    /// Connections for interactive work: token checks, files, holds, records, audit, subject requests.
-    let pool: StorePool
-    /// Connections for aggregate queries the cache cannot answer, so slow ones never hold up the others.
-    let analysis: StorePool
+    /// The database, as the server reaches it.
+    let store: any ServingStore
     let tokens = Mutex(TokenCache())
     /// Aggregate answers being computed, by query, so concurrent askers share one computation.
     let flights = Mutex<[String: Task<ByteBuffer, any Error>]>([:])
@@ -38,28 +36,16 @@ public final class APIServer: Sendable {
     /// Largest request body accepted.
     static let maxBody = 16 * 1024
 
-    /// Creates the API over connections opened with `open` (SQLite or PostgreSQL): `readers` for aggregate
-    /// queries (at most `maxWaiting` queued) and two for everything else; each request's store work is cut
-    /// short after `queryTimeout` seconds.
+    /// Creates the API over `store` (SQLite's threaded connections or PostgreSQL's client pool).
     public init(
-        readers: Int = 2,
-        maxWaiting: Int = 64,
-        queryTimeout: Double = 10,
+        store: any ServingStore,
         vault: KeyVault,
         policy: RetentionPolicy,
         billingDays: Int64 = 0,
         receiver: (any CDRReceiver)? = nil,
-        service: ServiceReport? = nil,
-        open: () throws -> any ServingStore
-    ) throws {
-        pool = try StorePool(size: 2, maxWaiting: 1024, timeLimit: queryTimeout, open: open)
-        analysis = try StorePool(
-            size: readers,
-            maxWaiting: maxWaiting,
-            timeLimit: queryTimeout,
-            niceness: 10,
-            open: open
-        )
+        service: ServiceReport? = nil
+    ) {
+        self.store = store
         self.vault = vault
         self.policy = policy
         self.billingDays = billingDays
@@ -78,7 +64,7 @@ public final class APIServer: Sendable {
         router.get("healthz") { [self] _, _ in health() }
         router.get("metrics") { [self] request, context in
             _ = try await authorize(request, context, for: .metrics)
-            let counters = try await withStore { store in try store.counters() }
+            let counters = try await serving { [store] in try await store.counters() }
             let extra = service?.metrics() ?? ""
             return Self.text(metrics.render(counters) + extra, type: "text/plain; version=0.0.4")
         }
@@ -131,7 +117,7 @@ public final class APIServer: Sendable {
     /// it), else from the store.
     func user(token: String, version: Int64) async throws -> UserRow? {
         if let hit = tokens.withLock({ $0.lookup(token, version: version) }) { return hit.user }
-        let user = try await withStore { store in try store.user(token: token) }
+        let user = try await serving { [store] in try await store.user(token: token) }
         tokens.withLock { $0.store(token, user: user, version: version) }
         return user
     }
@@ -139,7 +125,7 @@ public final class APIServer: Sendable {
     /// The data version, or a 500 when it cannot be read.
     func dataVersion() async throws -> Int64 {
         do {
-            return try await pool.dataVersion()
+            return try await store.dataVersion()
         } catch {
             FileHandle.standardError.write(Data("cdrpipe serve: reading the data version: \(error)\n".utf8))
             throw HTTPError(.internalServerError, message: "database error; see the server log")
@@ -158,8 +144,8 @@ public final class APIServer: Sendable {
         let number = subject.map { (try? normaliser.normalise($0).number) ?? $0 }
         let pseudonym = (try? number.map { try vault.auditPseudonym($0) }) ?? nil
         let action = "\(request.method.rawValue) \(Self.auditPath(request.uri.path))".prefix(120).description
-        _ = try? await withStore { store in
-            try store.appendAudit(
+        try? await serving { [store] in
+            try await store.appendAudit(
                 actor: actor,
                 action: action,
                 subject: pseudonym ?? "",
@@ -169,65 +155,61 @@ public final class APIServer: Sendable {
         }
     }
 
-    /// Runs `body` on a pooled store connection, turning a store failure into a 500 whose details go to the
-    /// log only, and a saturated pool or a query past its time limit into a 503 with `Retry-After`.
-    func withStore<T: Sendable>(
-        limited: Bool = true,
-        _ body: @escaping @Sendable (any ServingStore) throws -> T
-    ) async throws -> T {
-        let result = try await outcome(limited: limited, cause: Self.itself) { store throws(StoreError) -> T in
-            try StoreError.wrapping("answering a request") { try body(store) }
-        }
-        switch result {
-        case .success(let value): return value
-        case .failure(let error):
-            FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
+    /// Runs `body` against the store, turning a store failure into a 500 whose details go to the log only,
+    /// and a saturated store or work past its time limit into a 503 with `Retry-After`.
+    func serving<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let refusal as ServingRefusal {
+            throw refused(refusal)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("cdrpipe serve: answering a request: \(error)\n".utf8))
             throw HTTPError(.internalServerError, message: "database error; see the server log")
         }
     }
 
-    /// Runs `body` on `pool` (the interactive one unless told) and hands back its typed failure, except a
-    /// failure whose store `cause` is the time limit, which becomes the pool's 503 like any other refusal.
+    /// Runs `body` on a store connection of `lane` (the interactive one unless told) and hands back its typed
+    /// failure, except a failure whose store `cause` is the time limit, which becomes a 503 like any other
+    /// refusal.
     func outcome<T: Sendable, E: Error>(
         limited: Bool = true,
-        on pool: StorePool? = nil,
+        on lane: ServingLane = .interactive,
         cause: @escaping @Sendable (E) -> (any Error)?,
-        _ body: @escaping @Sendable (any ServingStore) throws(E) -> T
+        _ body: @escaping @Sendable (any ServingConnection) throws(E) -> T
     ) async throws -> Result<T, E> {
-        try await pooled(limited: limited, on: pool) { store in try StorePool.outcome(on: store, cause: cause, body) }
-    }
-
-    /// A store failure as the cause of itself.
-    static func itself(_ error: StoreError) -> (any Error)? { error }
-
-    /// The store failure inside a subject desk's error, if that is what it is.
-    static func storeCause(_ error: SubjectError) -> (any Error)? {
-        if case .store(let cause) = error { cause } else { nil }
-    }
-
-    /// Runs `body` on `pool` (the interactive one unless told), mapping its refusals to 503.
-    func pooled<T: Sendable>(
-        limited: Bool = true,
-        on pool: StorePool? = nil,
-        _ body: @escaping @Sendable (any ServingStore) throws -> T
-    ) async throws -> T {
-        let pool = pool ?? self.pool
         do {
-            return try await pool.run(limited: limited, body)
-        } catch StorePool.Refusal.saturated {
-            throw HTTPError(
+            return try await store.withConnection(lane, limited: limited) { connection in
+                try ConnectionLane.outcome(on: connection, cause: cause, body)
+            }
+        } catch let refusal as ServingRefusal {
+            throw refused(refusal)
+        }
+    }
+
+    /// The 503 of a refusal.
+    func refused(_ refusal: ServingRefusal) -> HTTPError {
+        switch refusal {
+        case .saturated:
+            HTTPError(
                 .serviceUnavailable,
                 headers: [.retryAfter: "1"],
                 message: "the server is busy: every database connection is in use and the queue is full; retry"
             )
-        } catch StorePool.Refusal.timeLimit {
-            throw HTTPError(
+        case .timeLimit:
+            HTTPError(
                 .serviceUnavailable,
                 headers: [.retryAfter: "5"],
-                message: "the query ran past the \(Self.seconds(pool.timeLimit)) s limit and was stopped: narrow the "
+                message: "the query ran past the \(Self.seconds(store.timeLimit)) s limit and was stopped: narrow the "
                     + "range or the dimensions, or retry when the server is less busy"
             )
         }
+    }
+
+    /// The store failure inside a subject desk's error, if that is what it is.
+    static func storeCause(_ error: SubjectError) -> (any Error)? {
+        if case .store(let cause) = error { cause } else { nil }
     }
 
     static func seconds(_ value: Double) -> String { String(format: "%g", value) }
@@ -309,14 +291,4 @@ public final class APIServer: Sendable {
     static func json(_ body: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         json(RecordExport.encode(body), status: status)
     }
-}
-
-/// One of the pool's store connections.
-///
-/// `@unchecked Sendable` is sound: a handle is taken out of the pool's idle list (or its version mutex) for
-/// the length of one piece of work on one thread, so never used by two threads at once.
-final class StoreHandle: @unchecked Sendable {
-    let store: any ServingStore
-
-    init(_ store: consuming sending any ServingStore) { self.store = store }
 }

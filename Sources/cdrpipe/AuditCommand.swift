@@ -25,7 +25,7 @@ struct AuditCommand: ParsableCommand {
 
         func run() throws {
             let result: AuditVerification
-            let store: any ServingStore
+            let store: any ServingConnection
             do {
                 store = try database.open(mustExist: true)
                 result = try store.verifyAudit()

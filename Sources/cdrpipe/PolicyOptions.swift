@@ -72,6 +72,11 @@ struct PolicyOptions: ParsableArguments {
         try StoreLocation(db).open(keyDirectory: keyDir, mustExist: true)
     }
 
+    /// Opens the database as the HTTP server reaches it.
+    func openServing(_ limits: ServingLimits) throws -> any ServingStore {
+        try StoreLocation(db).serving(limits: limits, keyDirectory: keyDir)
+    }
+
     /// Opens the key directory.
     func vault(readOnly: Bool = false) throws -> KeyVault {
         do {

@@ -119,14 +119,14 @@ struct ServeCommand: ParsableCommand {
         settings.idleTimeout = idleTimeout
         settings.maxConnections = maxConnections
         let options = options
-        let server = try APIServer(
-            readers: readers,
-            maxWaiting: maxWaiting,
-            queryTimeout: queryTimeout,
+        let server = APIServer(
+            store: try options.openServing(
+                ServingLimits(readers: readers, maxWaiting: maxWaiting, timeLimit: queryTimeout)
+            ),
             vault: try options.vault(),
             policy: try options.resolvedPolicy(),
             billingDays: billingDays
-        ) { try options.openStore() }
+        )
         if schedule != nil, let backupTo, let (hour, minute) = backupTime {
             let plan = BackupScheduler.Plan(
                 database: options.db,

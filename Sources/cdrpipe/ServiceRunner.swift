@@ -106,16 +106,14 @@ struct ServiceRunner {
             )
             settings.idleTimeout = 30
             let policy = plan.policy
-            let server = try APIServer(
-                readers: section.readers,
-                maxWaiting: 64,
-                queryTimeout: 10,
+            let server = APIServer(
+                store: try policy.openServing(ServingLimits(readers: section.readers)),
                 vault: try policy.vault(),
                 policy: try policy.resolvedPolicy(),
                 billingDays: 0,
                 receiver: desk.map(DeskReceiver.init),
                 service: SourceReport(collector: collector).report
-            ) { try policy.openStore() }
+            )
             let scheme = section.tlsCert == nil ? "http" : "https"
             Task {
                 do {

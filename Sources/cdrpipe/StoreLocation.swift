@@ -4,7 +4,7 @@ import CDRStorage
 import Foundation
 
 /// Every protocol a command may need of a store.
-typealias AnyStore = ServingStore & RetentionStore & DetectionStore
+typealias AnyStore = ServingConnection & RetentionStore & DetectionStore
 
 /// Where the data lives, told from `--db` in this one place: a `postgres://` URL is a PostgreSQL database,
 /// anything else a SQLite file. The only code that opens a concrete store.
@@ -49,6 +49,21 @@ enum StoreLocation {
                 return store
             } catch {
                 throw CommandFailure(error.description)
+            }
+        }
+    }
+
+    /// The store as the HTTP server reaches it: SQLite's connections on threads of their own, or a
+    /// PostgreSQL client pool with blocking sessions for the work that needs them.
+    func serving(limits: ServingLimits, keyDirectory: String?) throws -> any ServingStore {
+        switch self {
+        case .sqlite:
+            return try ThreadedServingStore(limits: limits) { try open(keyDirectory: keyDirectory, mustExist: true) }
+        case .postgres(let location):
+            do {
+                return try PostgresServingStore(location, limits: limits, keyDirectory: keyDirectory)
+            } catch {
+                throw CommandFailure("\(error)")
             }
         }
     }

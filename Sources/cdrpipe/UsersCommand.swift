@@ -32,7 +32,7 @@ struct UsersCommand: ParsableCommand {
 
         /// Opens the database, SQLite or PostgreSQL; a command that only reads (`mustExist`) never creates
         /// a SQLite file where none is.
-        func open(mustExist: Bool = false) throws -> any ServingStore {
+        func open(mustExist: Bool = false) throws -> any ServingConnection {
             try StoreLocation(db).open(keyDirectory: keyDir, mustExist: mustExist)
         }
     }

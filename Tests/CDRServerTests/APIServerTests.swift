@@ -76,13 +76,14 @@ struct APIFixture {
 
     func app(readers: Int = 3, maxWaiting: Int = 64) throws -> some ApplicationProtocol {
         let path = path
-        let server = try APIServer(
-            readers: readers,
-            maxWaiting: maxWaiting,
+        let server = APIServer(
+            store: try ThreadedServingStore(limits: ServingLimits(readers: readers, maxWaiting: maxWaiting)) {
+                try SQLiteStore(path: path)
+            },
             vault: try KeyVault(directory: path + ".keys"),
             policy: RetentionPolicy(),
             receiver: AcceptingReceiver()
-        ) { try SQLiteStore(path: path) }
+        )
         return Application(router: server.router())
     }
 
@@ -419,12 +420,13 @@ struct AggregateLoadTests {
     func sharedComputation() async throws {
         let fixture = try APIFixture()
         let path = fixture.path
-        let server = try APIServer(
-            readers: 1,
-            maxWaiting: 0,
+        let server = APIServer(
+            store: try ThreadedServingStore(limits: ServingLimits(readers: 1, maxWaiting: 0)) {
+                try SQLiteStore(path: path)
+            },
             vault: try KeyVault(directory: path + ".keys"),
             policy: RetentionPolicy()
-        ) { try SQLiteStore(path: path) }
+        )
         let request = Request(
             head: HTTPRequest(
                 method: .get,

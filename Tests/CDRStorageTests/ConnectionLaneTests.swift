@@ -1,15 +1,12 @@
 import CDRSQLite
 import CDRStorage
-import CDRSubjects
 import Dispatch
 import Foundation
 import Synchronization
 import Testing
 
-@testable import CDRServer
-
-@Suite("The server's pool of store connections")
-struct StorePoolTests {
+@Suite("A lane of store connections on threads of their own")
+struct ConnectionLaneTests {
     func database() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-pool-\(UUID().uuidString)")
             .path
@@ -20,7 +17,7 @@ struct StorePoolTests {
     @Test("two requests run at once on two connections: one waits for the other inside its work")
     func concurrent() async throws {
         let path = try database()
-        let pool = try StorePool(size: 2, maxWaiting: 4, timeLimit: 10) { try SQLiteStore(path: path) }
+        let pool = try ConnectionLane(size: 2, maxWaiting: 4, timeLimit: 10) { try SQLiteStore(path: path) }
         let met = DispatchSemaphore(value: 0)
         async let first = pool.run { _ in met.wait(timeout: .now() + 60) == .success }
         async let second = pool.run { _ in
@@ -34,7 +31,7 @@ struct StorePoolTests {
     @Test("a request finding every connection busy and the queue full is refused at once")
     func saturated() async throws {
         let path = try database()
-        let pool = try StorePool(size: 1, maxWaiting: 0, timeLimit: 10) { try SQLiteStore(path: path) }
+        let pool = try ConnectionLane(size: 1, maxWaiting: 0, timeLimit: 10) { try SQLiteStore(path: path) }
         let started = Atomic<Bool>(false)
         let release = DispatchSemaphore(value: 0)
         let busy = Task {
@@ -46,7 +43,7 @@ struct StorePoolTests {
         for _ in 0..<500 where !started.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
         let running = started.load(ordering: .relaxed)
         #expect(running)
-        await #expect(throws: StorePool.Refusal.saturated) { try await pool.run { _ in true } }
+        await #expect(throws: ServingRefusal.saturated) { try await pool.run { _ in true } }
         release.signal()
         let finished = try await busy.value
         #expect(finished)
@@ -56,8 +53,8 @@ struct StorePoolTests {
     @Test("work running past the time limit is stopped; the connection then serves the next request")
     func timeLimit() async throws {
         let path = try database()
-        let pool = try StorePool(size: 1, maxWaiting: 4, timeLimit: 0.05) { try SQLiteStore(path: path) }
-        await #expect(throws: StorePool.Refusal.timeLimit) {
+        let pool = try ConnectionLane(size: 1, maxWaiting: 4, timeLimit: 0.05) { try SQLiteStore(path: path) }
+        await #expect(throws: ServingRefusal.timeLimit) {
             try await pool.run { store in
                 let sqlite = store as! SQLiteStore
                 let statement = try sqlite.connection.prepare(
@@ -74,30 +71,28 @@ struct StorePoolTests {
     )
     func typedTimeLimit() async throws {
         let path = try database()
-        let pool = try StorePool(size: 1, maxWaiting: 4, timeLimit: 0.05) { try SQLiteStore(path: path) }
-        let endless = { @Sendable (store: any ServingStore) throws(SubjectError) -> Int64 in
-            do throws(StoreError) {
-                return try StoreError.wrapping("counting") {
-                    let statement = try (store as! SQLiteStore).connection.prepare(
-                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
-                    )
-                    return try statement.step() ? 1 : 0
-                }
-            } catch {
-                throw .store(error)
+        let pool = try ConnectionLane(size: 1, maxWaiting: 4, timeLimit: 0.05) { try SQLiteStore(path: path) }
+        let endless = { @Sendable (store: any ServingConnection) throws(StoreError) -> Int64 in
+            try StoreError.wrapping("counting") {
+                let statement = try (store as! SQLiteStore).connection.prepare(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+                )
+                return try statement.step() ? 1 : 0
             }
         }
-        await #expect(throws: StorePool.Refusal.timeLimit) {
+        await #expect(throws: ServingRefusal.timeLimit) {
             try await pool.run { store in
-                try StorePool.outcome(
+                try ConnectionLane.outcome(
                     on: store,
-                    cause: { if case .store(let cause) = $0 { cause } else { nil } },
+                    cause: { $0 },
                     endless
                 )
             }
         }
-        let handedBack = try await pool.run { store in try StorePool.outcome(on: store, cause: { _ in nil }, endless) }
-        guard case .failure(.store) = handedBack else {
+        let handedBack = try await pool.run { store in
+            try ConnectionLane.outcome(on: store, cause: { _ in nil }, endless)
+        }
+        guard case .failure = handedBack else {
             Issue.record("expected the store failure back, got \(handedBack)")
             return
         }
