@@ -3,17 +3,21 @@ import Logging
 import PostgresNIO
 import Synchronization
 
-/// The server's way into PostgreSQL: the reads of every request (tokens, data version, files, counters,
-/// alerts, cases, holds, audit pages) go through a `PostgresClient` pool, `async` end to end, so any number
-/// run at once up to the pool's connections and none holds a thread while it waits. Work that reads through
-/// the synchronous store protocols (aggregate analyses, subject requests, audit appends and verification)
-/// runs on ``ConnectionLane``s of blocking sessions, on threads of their own.
+/// The server's way into PostgreSQL, `async` end to end where it matters: the reads of every request
+/// (tokens, data version, files, counters, alerts, cases, holds, audit pages) go through one
+/// `PostgresClient` pool, and aggregate analyses stream through a second of `readers` connections, so slow
+/// analyses never take a connection a token check needs and nothing holds a thread while PostgreSQL works.
+/// Work that goes through the synchronous store protocols (subject requests, audit appends and
+/// verification) runs on a ``ConnectionLane`` of two blocking sessions, on threads of their own.
 public final class PostgresServingStore: ServingStore {
     private let client: PostgresClient
+    private let analysisClient: PostgresClient
     private let runner: Task<Void, Never>
     private let interactive: ConnectionLane
-    private let analysis: ConnectionLane
+    private let aggregates: PostgresAggregateSource
     private let admitted = Atomic<Int>(0)
+    private let analysesAdmitted = Atomic<Int>(0)
+    private let limits: ServingLimits
     private let logger: Logger
     /// Most client reads at once; beyond them up to ``ServingLimits/interactiveWaiting`` wait for a connection.
     public let clientConnections: Int
@@ -42,13 +46,6 @@ public final class PostgresServingStore: ServingStore {
             timeLimit: limits.timeLimit,
             open: open
         )
-        analysis = try ConnectionLane(
-            size: limits.readers,
-            maxWaiting: limits.maxWaiting,
-            timeLimit: limits.timeLimit,
-            niceness: 10,
-            open: open
-        )
         var configuration = PostgresClient.Configuration(
             host: location.host,
             port: location.port,
@@ -62,9 +59,19 @@ public final class PostgresServingStore: ServingStore {
         configuration.options.maximumConnections = max(1, clientConnections)
         self.clientConnections = max(1, clientConnections)
         timeLimit = limits.timeLimit
+        self.limits = limits
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        configuration.options.maximumConnections = max(1, limits.readers)
+        let analysisClient = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        runner = Task { await client.run() }
+        self.analysisClient = analysisClient
+        aggregates = PostgresAggregateSource(client: analysisClient, logger: logger)
+        runner = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await analysisClient.run() }
+            }
+        }
     }
 
     deinit { runner.cancel() }
@@ -148,15 +155,22 @@ public final class PostgresServingStore: ServingStore {
         }
     }
 
-    /// Runs `body` on a blocking session of `lane`, on that session's thread.
+    /// Runs `body` on a blocking session, on that session's thread. Analyses come through
+    /// ``withAggregateSource(_:)``, so both lanes share the interactive sessions.
     public func withConnection<T: Sendable>(
         _ lane: ServingLane,
         limited: Bool,
         _ body: @escaping @Sendable (any ServingConnection) throws -> T
     ) async throws -> T {
-        switch lane {
-        case .interactive: try await interactive.run(limited: limited, body)
-        case .analysis: try await analysis.run(limited: limited, body)
-        }
+        try await interactive.run(limited: limited, body)
+    }
+
+    /// Runs `body` with the aggregate reads of the analysis client pool; refused when `readers` analyses run
+    /// and `maxWaiting` more wait.
+    public func withAggregateSource<T: Sendable>(_ body: (any AggregateSource) async throws -> T) async throws -> T? {
+        let inFlight = analysesAdmitted.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { analysesAdmitted.wrappingSubtract(1, ordering: .relaxed) }
+        guard inFlight <= limits.readers + limits.maxWaiting else { throw ServingRefusal.saturated }
+        return try await body(aggregates)
     }
 }

@@ -152,35 +152,9 @@ extension PostgresStore {
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
         try flushAggregates()
-        let columns = [summary.timeColumn] + summary.dimensions + AggregateSummary.measures
-        var binds = PostgresBindings()
-        binds.append(times.lowerBound)
-        binds.append(times.upperBound)
-        let kept = summary.dimensions.count
-        try session.forEachRow(
-            PostgresQuery(
-                unsafeSQL:
-                    "SELECT \(columns.joined(separator: ", ")) FROM \(summary.table) WHERE \(summary.timeColumn) BETWEEN $1 AND $2",
-                binds: binds
-            ),
-            "reading \(summary.table)"
-        ) { row in
-            let cells = row.makeRandomAccess()
-            func dimension(_ index: Int) throws -> String {
-                index < kept ? try cells[1 + index].decode(String.self) : AggregateCell.folded
-            }
-            let time = try cells[0].decode(Int64.self)
-            let cell = AggregateCell(
-                day: summary == .monthly ? CivilTime.firstDay(ofMonth: time) : time,
-                hour: AggregateCell.wholeDay,
-                carrier: try dimension(0),
-                country: try dimension(1),
-                type: try dimension(2),
-                area: AggregateCell.folded,
-                direction: try dimension(3),
-                disposition: try dimension(4)
-            )
-            try body(cell, try Self.counts(cells, from: 1 + kept))
+        try session.forEachRow(Self.summaryQuery(summary, times: times), "reading \(summary.table)") { row in
+            let (cell, counts) = try Self.summaryRow(row, summary)
+            try body(cell, counts)
         }
     }
 
@@ -190,32 +164,74 @@ extension PostgresStore {
         _ body: (AggregateCell, AggregateCounts) throws -> Void
     ) throws {
         try flushAggregates()
+        try session.forEachRow(Self.aggregatesQuery(days: days), "reading aggregates") { row in
+            let (cell, counts) = try Self.aggregateRow(row)
+            try body(cell, counts)
+        }
+    }
+
+    /// The rows of `summary` whose time key is in `times`.
+    static func summaryQuery(_ summary: AggregateSummary, times: ClosedRange<Int64>) -> PostgresQuery {
+        let columns = [summary.timeColumn] + summary.dimensions + AggregateSummary.measures
+        var binds = PostgresBindings()
+        binds.append(times.lowerBound)
+        binds.append(times.upperBound)
+        return PostgresQuery(
+            unsafeSQL:
+                "SELECT \(columns.joined(separator: ", ")) FROM \(summary.table) WHERE \(summary.timeColumn) BETWEEN $1 AND $2",
+            binds: binds
+        )
+    }
+
+    /// One row of `summary`'s query as a cell (the dimensions it sums away folded) and its measures.
+    static func summaryRow(_ row: PostgresRow, _ summary: AggregateSummary) throws -> (AggregateCell, AggregateCounts) {
+        let kept = summary.dimensions.count
+        let cells = row.makeRandomAccess()
+        func dimension(_ index: Int) throws -> String {
+            index < kept ? try cells[1 + index].decode(String.self) : AggregateCell.folded
+        }
+        let time = try cells[0].decode(Int64.self)
+        let cell = AggregateCell(
+            day: summary == .monthly ? CivilTime.firstDay(ofMonth: time) : time,
+            hour: AggregateCell.wholeDay,
+            carrier: try dimension(0),
+            country: try dimension(1),
+            type: try dimension(2),
+            area: AggregateCell.folded,
+            direction: try dimension(3),
+            disposition: try dimension(4)
+        )
+        return (cell, try counts(cells, from: 1 + kept))
+    }
+
+    /// The cells of the days `days`.
+    static func aggregatesQuery(days: ClosedRange<UTCDay>) -> PostgresQuery {
         var binds = PostgresBindings()
         binds.append(days.lowerBound.rawValue)
         binds.append(days.upperBound.rawValue)
-        try session.forEachRow(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT \(Self.cellColumns), \(AggregateSummary.measures.joined(separator: ", "))
-                    FROM aggregates WHERE day BETWEEN $1 AND $2
-                    """,
-                binds: binds
-            ),
-            "reading aggregates"
-        ) { row in
-            let cells = row.makeRandomAccess()
-            let cell = AggregateCell(
-                day: try cells[0].decode(Int64.self),
-                hour: try cells[1].decode(Int64.self),
-                carrier: try cells[2].decode(String.self),
-                country: try cells[3].decode(String.self),
-                type: try cells[4].decode(String.self),
-                area: try cells[5].decode(String.self),
-                direction: try cells[6].decode(String.self),
-                disposition: try cells[7].decode(String.self)
-            )
-            try body(cell, try Self.counts(cells, from: 8))
-        }
+        return PostgresQuery(
+            unsafeSQL: """
+                SELECT \(cellColumns), \(AggregateSummary.measures.joined(separator: ", "))
+                FROM aggregates WHERE day BETWEEN $1 AND $2
+                """,
+            binds: binds
+        )
+    }
+
+    /// One row of the cells' query.
+    static func aggregateRow(_ row: PostgresRow) throws -> (AggregateCell, AggregateCounts) {
+        let cells = row.makeRandomAccess()
+        let cell = AggregateCell(
+            day: try cells[0].decode(Int64.self),
+            hour: try cells[1].decode(Int64.self),
+            carrier: try cells[2].decode(String.self),
+            country: try cells[3].decode(String.self),
+            type: try cells[4].decode(String.self),
+            area: try cells[5].decode(String.self),
+            direction: try cells[6].decode(String.self),
+            disposition: try cells[7].decode(String.self)
+        )
+        return (cell, try counts(cells, from: 8))
     }
 
     /// The measures in the columns from `first` on, in ``AggregateSummary/measures`` order.

@@ -84,14 +84,18 @@ extension PostgresStore: RetentionStore {
 
     /// The first day after `day` (or the first at all) on which records started, up to `limit`.
     public func nextRecordDay(after day: UTCDay?, through limit: UTCDay) throws -> UTCDay? {
-        let from = day?.end.rawValue ?? Int64.min
-        let (rows, _) = try session.query(
-            sql: "SELECT min(start_at)::bigint FROM records WHERE start_at >= ? AND start_at < ?",
-            [from, limit.end.rawValue],
-            "finding the next day with records"
-        )
-        guard let start = try rows.first?.decode(Int64?.self) else { return nil }
-        return EpochSeconds(start).day
+        try session.read(Self.nextRecordDay(after: day, through: limit))
+    }
+
+    /// The read behind ``nextRecordDay(after:through:)``.
+    static func nextRecordDay(after day: UTCDay?, through limit: UTCDay) -> PostgresRead<UTCDay?> {
+        PostgresRead(
+            query: """
+                SELECT min(start_at)::bigint FROM records
+                WHERE start_at >= \(day?.end.rawValue ?? Int64.min) AND start_at < \(limit.end.rawValue)
+                """,
+            context: "finding the next day with records"
+        ) { rows in (try rows.first?.decode(Int64?.self) ?? nil).map { EpochSeconds($0).day } }
     }
 
     /// The ids of the records of `day` concerning `number` (A, B or diverting party) started in `window`.
@@ -131,17 +135,24 @@ extension PostgresStore: RetentionStore {
         excludingHeld: Bool,
         _ body: (borrowing RecordFacts) throws -> Void
     ) throws {
+        try session.forEachRow(
+            Self.dayRecordsQuery(day, before: before, excludingHeld: excludingHeld),
+            "reading day \(day)"
+        ) {
+            row in try Self.withFacts(row, body)
+        }
+    }
+
+    /// The facts of the records of `day` started before `before`, the held ones left out when asked.
+    static func dayRecordsQuery(_ day: UTCDay, before: Int64, excludingHeld: Bool) -> PostgresQuery {
         var binds = PostgresBindings()
         binds.append(day.start.rawValue)
         binds.append(min(before, day.end.rawValue))
-        try session.forEachRow(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(Self.factColumns) FROM records WHERE start_at >= $1 AND start_at < $2"
-                    + (excludingHeld ? " AND id NOT IN (SELECT id FROM excluded_records)" : ""),
-                binds: binds
-            ),
-            "reading day \(day)"
-        ) { row in try Self.withFacts(row, body) }
+        return PostgresQuery(
+            unsafeSQL: "SELECT \(factColumns) FROM records WHERE start_at >= $1 AND start_at < $2"
+                + (excludingHeld ? " AND id NOT IN (SELECT id FROM excluded_records)" : ""),
+            binds: binds
+        )
     }
 
     /// Deletes the records the same day visit would see; returns how many went.

@@ -44,25 +44,22 @@ public struct AggregateQuery {
         by dimensions: [AggregateDimension],
         includeRecords: Bool = true
     ) throws(RetentionError) -> [AggregateRow] {
-        var rows: [[String]: AggregateCounts] = [:]
-        func add(_ cell: AggregateCell, _ counts: AggregateCounts) {
-            rows[dimensions.map { Self.value(of: $0, in: cell) }, default: AggregateCounts()].add(counts)
-        }
+        var sums = Sums(dimensions: dimensions, policy: policy)
         do {
-            try readStored(days: days, by: dimensions, add)
+            for read in Self.reads(days: days, by: dimensions) {
+                switch read {
+                case .cells(let days): try store.forEachAggregate(days: days) { sums.add($0, $1) }
+                case .summary(let summary, let times):
+                    try store.forEachSummary(summary, times: times) { sums.add($0, $1) }
+                }
+            }
             if includeRecords {
-                let vocabulary = CellVocabulary(classifier: NumberClassifier(homeCountryCode: policy.homeCountryCode))
                 var day = days.lowerBound.advanced(by: -1)
                 while let next = try store.nextRecordDay(after: day, through: days.upperBound) {
                     day = next
-                    let rollup = Rollup(day: next, vocabulary: vocabulary, identity: .transient)
+                    let rollup = sums.rollup(next)
                     try store.forEachRecord(day: next, before: Int64.max, excludingHeld: false) { rollup.add($0) }
-                    for (cell, group) in rollup.cells(k: policy.smallCellK, acceptSmall: { _, _ in false }) {
-                        var counts = group.counts
-                        counts.callers = Int64(group.callers.count)
-                        counts.called = Int64(group.called.count)
-                        add(cell, counts)
-                    }
+                    sums.add(rollup)
                 }
             }
         } catch let error as StoreError {
@@ -70,44 +67,102 @@ public struct AggregateQuery {
         } catch {
             throw .invalid("\(error)")
         }
-        return rows.map {
-            AggregateRow(values: $0.key, counts: $0.value, suppressed: $0.value.callers < policy.smallCellK)
-        }
-        .sorted { $0.values.lexicographicallyPrecedes($1.values) }
+        return sums.rows
     }
 
-    /// Reads the stored cells of `days` from the coarsest table that keeps every requested dimension: day
+    /// The same answer read from an `async` source: the stored cells, then the full records still inside
+    /// their retention period rolled up on the fly.
+    public static func run(
+        source: any AggregateSource,
+        policy: RetentionPolicy,
+        days: ClosedRange<UTCDay>,
+        by dimensions: [AggregateDimension]
+    ) async throws -> [AggregateRow] {
+        var sums = Sums(dimensions: dimensions, policy: policy)
+        for read in reads(days: days, by: dimensions) {
+            switch read {
+            case .cells(let days): try await source.forEachAggregate(days: days) { sums.add($0, $1) }
+            case .summary(let summary, let times):
+                try await source.forEachSummary(summary, times: times) { sums.add($0, $1) }
+            }
+        }
+        var day = days.lowerBound.advanced(by: -1)
+        while let next = try await source.nextRecordDay(after: day, through: days.upperBound) {
+            day = next
+            let rollup = sums.rollup(next)
+            try await source.forEachRecord(day: next) { rollup.add($0) }
+            sums.add(rollup)
+        }
+        return sums.rows
+    }
+
+    /// One read of stored cells.
+    enum StoredRead: Equatable {
+        /// The hourly cells of these days.
+        case cells(ClosedRange<UTCDay>)
+        /// The summary rows whose time key is in the range.
+        case summary(AggregateSummary, ClosedRange<Int64>)
+    }
+
+    /// The stored cells `days` need, from the coarsest table that keeps every requested dimension: day
     /// totals, the monthly summary for whole months (days at the edges from the daily one), the daily
     /// summary, or the hourly cells when hours or areas are asked for.
-    private func readStored(
-        days: ClosedRange<UTCDay>,
-        by dimensions: [AggregateDimension],
-        _ add: (AggregateCell, AggregateCounts) -> Void
-    ) throws {
-        if dimensions.contains(where: { [.hour, .area].contains($0) }) {
-            try store.forEachAggregate(days: days) { cell, counts in add(cell, counts) }
-        } else if dimensions.allSatisfy({ [.day, .month].contains($0) }) {
-            try store.forEachSummary(.dayTotals, times: Self.raw(days)) { cell, counts in add(cell, counts) }
-        } else if dimensions.contains(.day) {
-            try store.forEachSummary(.daily, times: Self.raw(days)) { cell, counts in add(cell, counts) }
-        } else {
-            var month = days.lowerBound.month
-            var last = days.upperBound.month
-            if month.firstDay < days.lowerBound {
-                let edge = days.lowerBound...min(days.upperBound, month.days.upperBound)
-                try store.forEachSummary(.daily, times: Self.raw(edge)) { cell, counts in add(cell, counts) }
-                month = month.next
+    static func reads(days: ClosedRange<UTCDay>, by dimensions: [AggregateDimension]) -> [StoredRead] {
+        if dimensions.contains(where: { [.hour, .area].contains($0) }) { return [.cells(days)] }
+        if dimensions.allSatisfy({ [.day, .month].contains($0) }) { return [.summary(.dayTotals, raw(days))] }
+        if dimensions.contains(.day) { return [.summary(.daily, raw(days))] }
+        var reads: [StoredRead] = []
+        var month = days.lowerBound.month
+        var last = days.upperBound.month
+        if month.firstDay < days.lowerBound {
+            reads.append(.summary(.daily, raw(days.lowerBound...min(days.upperBound, month.days.upperBound))))
+            month = month.next
+        }
+        if last >= month && last.days.upperBound > days.upperBound {
+            reads.append(.summary(.daily, raw(last.firstDay...days.upperBound)))
+            last = last.advanced(by: -1)
+        }
+        if month <= last { reads.append(.summary(.monthly, month.rawValue...last.rawValue)) }
+        return reads
+    }
+
+    /// The measures summed so far, by the requested dimensions' values.
+    struct Sums {
+        let dimensions: [AggregateDimension]
+        let policy: RetentionPolicy
+        let vocabulary: CellVocabulary
+        var sums: [[String]: AggregateCounts] = [:]
+
+        init(dimensions: [AggregateDimension], policy: RetentionPolicy) {
+            self.dimensions = dimensions
+            self.policy = policy
+            vocabulary = CellVocabulary(classifier: NumberClassifier(homeCountryCode: policy.homeCountryCode))
+        }
+
+        /// Adds one cell's measures.
+        mutating func add(_ cell: AggregateCell, _ counts: AggregateCounts) {
+            sums[dimensions.map { AggregateQuery.value(of: $0, in: cell) }, default: AggregateCounts()].add(counts)
+        }
+
+        /// A roll-up of one day's full records, kept in memory only.
+        func rollup(_ day: UTCDay) -> Rollup { Rollup(day: day, vocabulary: vocabulary, identity: .transient) }
+
+        /// Adds a day's records, rolled up under the small-cell rule.
+        mutating func add(_ rollup: Rollup) {
+            for (cell, group) in rollup.cells(k: policy.smallCellK, acceptSmall: { _, _ in false }) {
+                var counts = group.counts
+                counts.callers = Int64(group.callers.count)
+                counts.called = Int64(group.called.count)
+                add(cell, counts)
             }
-            if last >= month && last.days.upperBound > days.upperBound {
-                let edge = last.firstDay...days.upperBound
-                try store.forEachSummary(.daily, times: Self.raw(edge)) { cell, counts in add(cell, counts) }
-                last = last.advanced(by: -1)
+        }
+
+        /// The rows, sorted by the dimension values, small ones marked suppressed.
+        var rows: [AggregateRow] {
+            sums.map {
+                AggregateRow(values: $0.key, counts: $0.value, suppressed: $0.value.callers < policy.smallCellK)
             }
-            if month <= last {
-                try store.forEachSummary(.monthly, times: month.rawValue...last.rawValue) { cell, counts in
-                    add(cell, counts)
-                }
-            }
+            .sorted { $0.values.lexicographicallyPrecedes($1.values) }
         }
     }
 

@@ -118,7 +118,8 @@ extension APIServer {
         return (try result.get(), started ? "computed" : "shared")
     }
 
-    /// Computes and renders an aggregate answer on the analysis lane.
+    /// Computes and renders an aggregate answer: streamed from the store's `async` source when it has one,
+    /// else on the analysis lane.
     private func computeAnswer(
         _ key: String,
         days: ClosedRange<UTCDay>,
@@ -126,21 +127,34 @@ extension APIServer {
         render: @escaping @Sendable ([AggregateRow]) -> String
     ) async throws -> ByteBuffer {
         let policy = policy
-        let answer = try await outcome(on: .analysis, cause: Self.storeCause) {
-            store throws(RetentionError) -> ByteBuffer in
-            let rows = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
-            guard rows.count <= 100 * Self.maxRows else {
-                throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
+        let streamed = try await serving { [store] in
+            try await store.withAggregateSource { source in
+                try await AggregateQuery.run(source: source, policy: policy, days: days, by: dimensions)
             }
-            return ByteBuffer(string: render(rows))
+        }
+        if let streamed { return try Self.rendered(streamed, render) }
+        let answer = try await outcome(on: .analysis, cause: Self.storeCause) {
+            store throws(RetentionError) -> [AggregateRow] in
+            try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
         }
         switch answer {
-        case .success(let text): return text
+        case .success(let rows): return try Self.rendered(rows, render)
         case .failure(.invalid(let message)): throw HTTPError(.badRequest, message: message)
         case .failure(let error):
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
             throw HTTPError(.internalServerError, message: "database error; see the server log")
         }
+    }
+
+    /// The rendered rows, or a 400 when there are too many to send.
+    private static func rendered(
+        _ rows: [AggregateRow],
+        _ render: ([AggregateRow]) -> String
+    ) throws -> ByteBuffer {
+        guard rows.count <= 100 * maxRows else {
+            throw HTTPError(.badRequest, message: "\(rows.count) rows: narrow the range or use fewer dimensions")
+        }
+        return ByteBuffer(string: render(rows))
     }
 
     static func dimensions(_ text: String) throws -> [AggregateDimension] {

@@ -32,9 +32,17 @@ public protocol ServingStore: Sendable {
         limited: Bool,
         _ body: @escaping @Sendable (any ServingConnection) throws -> T
     ) async throws -> T
+    /// Runs `body` with an `async` source of aggregates, admitted like analysis work and cut short at the time
+    /// limit; nil when the store has none and analyses run on an analysis connection instead.
+    func withAggregateSource<T: Sendable>(_ body: (any AggregateSource) async throws -> T) async throws -> T?
 }
 
 extension ServingStore {
+    /// No `async` source: analyses run on an analysis connection.
+    public func withAggregateSource<T: Sendable>(_ body: (any AggregateSource) async throws -> T) async throws -> T? {
+        nil
+    }
+
     /// Appends an entry about no particular subject.
     public func appendAudit(actor: String, action: String, outcome: String, detail: String) async throws {
         try await appendAudit(actor: actor, action: action, subject: "", outcome: outcome, detail: detail)

@@ -1,4 +1,5 @@
 import CDRModel
+import CDRRetention
 import CDRStorage
 import Foundation
 import Synchronization
@@ -91,6 +92,44 @@ struct PostgresServingStoreTests {
         try locker.session.rollback()
         #expect(try await blocked.value.isEmpty)
         #expect(try await hasty.holds(includeReleased: true).isEmpty)
+    }
+}
+
+extension PostgresServingStoreTests {
+    @Test(
+        "aggregate answers streamed through the analysis client equal the blocking query's, across the retention line"
+    )
+    func streamedAggregates() async throws {
+        guard let scratch = try PostgresScratch() else { return }
+        let store = try scratch.store()
+        let records = eightMonths()
+        guard let id = try store.claimForTest("eight.csv", hash: 1) else { return }
+        _ = try store.store(records, rejected: 0, fileID: id, path: "eight.csv", worker: "w", leaseSeconds: 60)
+        try store.finish(fileID: id, worker: "w", dialect: "test")
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("cdrpipe-agg-\(UUID())").path
+        let policy = RetentionPolicy()
+        let asOf = CivilTime.parseISO("2026-09-15T12:00:00Z")!
+        let report = try Retainer(store: store, policy: policy, vault: try KeyVault(directory: keys), actor: "t")
+            .run(asOf: asOf)
+        let remaining = try store.recordCount()
+        #expect(report.rolledUp > 0 && remaining > 0, "some months rolled up, some still records")
+        let serving = try PostgresServingStore(
+            try PostgresLocation(url: scratch.url),
+            limits: ServingLimits(readers: 2),
+            keyDirectory: nil
+        )
+        let days = UTCDay(year: 2026, month: 1, day: 20)...UTCDay(year: 2026, month: 8, day: 10)
+        let sets: [[AggregateDimension]] = [
+            [.day, .carrier, .type], [.month, .direction], [.hour], [.country, .type],
+        ]
+        for dimensions in sets {
+            let blocking = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
+            let streamed = try await serving.withAggregateSource { source in
+                try await AggregateQuery.run(source: source, policy: policy, days: days, by: dimensions)
+            }
+            #expect(!blocking.isEmpty)
+            #expect(streamed == blocking, "\(dimensions)")
+        }
     }
 }
 
