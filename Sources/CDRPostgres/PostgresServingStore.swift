@@ -17,6 +17,7 @@ public final class PostgresServingStore: ServingStore {
     private let aggregates: PostgresAggregateSource
     private let admitted = Atomic<Int>(0)
     private let analysesAdmitted = Atomic<Int>(0)
+    private let analysisGate: AnalysisGate
     private let limits: ServingLimits
     private let logger: Logger
     /// Most client reads at once; beyond them up to ``ServingLimits/interactiveWaiting`` wait for a connection.
@@ -60,6 +61,7 @@ public final class PostgresServingStore: ServingStore {
         self.clientConnections = max(1, clientConnections)
         timeLimit = limits.timeLimit
         self.limits = limits
+        analysisGate = AnalysisGate(width: limits.readers)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         configuration.options.maximumConnections = max(1, limits.readers)
         let analysisClient = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -165,12 +167,14 @@ public final class PostgresServingStore: ServingStore {
         try await interactive.run(limited: limited, body)
     }
 
-    /// Runs `body` with the aggregate reads of the analysis client pool; refused when `readers` analyses run
-    /// and `maxWaiting` more wait.
+    /// Runs `body` with the aggregate reads of the analysis client pool, `readers` analyses at a time, the
+    /// rest waiting in arrival order; refused when `maxWaiting` already wait.
     public func withAggregateSource<T: Sendable>(_ body: (any AggregateSource) async throws -> T) async throws -> T? {
         let inFlight = analysesAdmitted.wrappingAdd(1, ordering: .relaxed).newValue
         defer { analysesAdmitted.wrappingSubtract(1, ordering: .relaxed) }
         guard inFlight <= limits.readers + limits.maxWaiting else { throw ServingRefusal.saturated }
+        await analysisGate.enter()
+        defer { analysisGate.leave() }
         return try await body(aggregates)
     }
 }

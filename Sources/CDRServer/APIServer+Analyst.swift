@@ -127,18 +127,27 @@ extension APIServer {
         render: @escaping @Sendable ([AggregateRow]) -> String
     ) async throws -> ByteBuffer {
         let policy = policy
-        let streamed = try await serving { [store] in
-            try await store.withAggregateSource { source in
-                try await AggregateQuery.run(source: source, policy: policy, days: days, by: dimensions)
+        let streamed = try await withTaskExecutorPreference(BackgroundExecutor.shared) { [self] in
+            try await serving { [store] in
+                try await store.withAggregateSource { source in
+                    try Self.rendered(
+                        try await AggregateQuery.run(source: source, policy: policy, days: days, by: dimensions),
+                        render
+                    )
+                }
             }
         }
-        if let streamed { return try Self.rendered(streamed, render) }
+        if let streamed { return streamed }
         let answer = try await outcome(on: .analysis, cause: Self.storeCause) {
-            store throws(RetentionError) -> [AggregateRow] in
-            try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
+            store throws(RetentionError) -> ByteBuffer in
+            let rows = try AggregateQuery(store: store, policy: policy).run(days: days, by: dimensions)
+            guard rows.count <= 100 * Self.maxRows else {
+                throw .invalid("\(rows.count) rows: narrow the range or use fewer dimensions")
+            }
+            return ByteBuffer(string: render(rows))
         }
         switch answer {
-        case .success(let rows): return try Self.rendered(rows, render)
+        case .success(let text): return text
         case .failure(.invalid(let message)): throw HTTPError(.badRequest, message: message)
         case .failure(let error):
             FileHandle.standardError.write(Data("cdrpipe serve: \(error.description)\n".utf8))
