@@ -9,7 +9,8 @@
 # /healthz alone on the same server (the HTTP floor: no auth, no database) as the baseline.
 # Goals: 0 errors in the cached and operator classes, cached p99 < 50 ms, operator p99 < 200 ms. Slow queries
 # over the time limit are answered 503 by design and counted apart.
-# Usage: [READERS=N] benchmarks/api.sh [SECONDS] [CONNECTIONS]   (needs wrk and sqlite3: apt-get install -y wrk sqlite3)
+# BIN=/path/to/cdrpipe serves with another build (an older one, for a before-and-after).
+# Usage: [READERS=N] [BIN=PATH] benchmarks/api.sh [SECONDS] [CONNECTIONS]   (needs wrk and sqlite3: apt-get install -y wrk sqlite3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -20,7 +21,7 @@ command -v sqlite3 >/dev/null || { echo "needs the sqlite3 CLI (apt-get install 
 years=$data/aggregates-6y.db
 [ -s "$years" ] || { echo "building six years of aggregates first ..."; benchmarks/retention.sh >/dev/null; }
 swift build -c release --product cdrpipe >/dev/null
-bin=.build/release/cdrpipe
+bin=${BIN:-.build/release/cdrpipe}
 db=$data/api-bench.db
 rm -rf "$db" "$db"-wal "$db"-shm "$db.keys" "$data"/api-load-*.csv
 cp "$years" "$db"
