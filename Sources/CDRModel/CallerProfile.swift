@@ -6,8 +6,9 @@
 /// The usual values are exponentially weighted means over days (a 28-day span) corrected for the days before
 /// first seen: a mean starting at zero would count them as idle days, and after a week would read 39 % of a
 /// steady user's true mean. Days without calls after first seen are real history and do count. Beside the
-/// means, a sketch of how the days' answered minutes are spread (the same weights over 13 buckets) gives
-/// the usual busy day, so a subscriber with an occasional long day is not judged by its average alone.
+/// means, sketches of how the days' answered minutes and calls are spread (the same weights over 13 buckets
+/// each) give the usual busy day, so a subscriber with an occasional long day is not judged by its average
+/// alone.
 public struct CallerProfile: Sendable, Equatable, Codable {
     /// The weight of each new day in the means (a 28-day span).
     public static let alpha = 2.0 / 29.0
@@ -34,12 +35,23 @@ public struct CallerProfile: Sendable, Equatable, Codable {
     /// summing to ``weight``; empty until a day has closed.
     public var sketch: [Float] = []
 
+    /// The same weights per bucket of calls (see ``callSketchBounds``); empty until a day has closed, and in
+    /// profiles stored before calls were sketched.
+    public var callSketch: [Float] = []
+
     /// Upper bounds, in answered minutes, of the sketch's buckets (a day falls in the first it is under).
     public static let sketchBounds: [Double] = [0.5, 2, 5, 10, 20, 40, 60, 90, 120, 180, 240, 360, 720]
+    /// Upper bounds, in calls, of the call sketch's buckets.
+    public static let callSketchBounds: [Double] = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 500]
 
-    /// The bucket of a day with `minutes` answered minutes.
+    /// The minutes bucket of a day with `minutes` answered minutes.
     static func bucket(_ minutes: Double) -> Int {
         sketchBounds.firstIndex { minutes < $0 } ?? sketchBounds.count - 1
+    }
+
+    /// The calls bucket of a day with `calls` calls.
+    static func callBucket(_ calls: Int64) -> Int {
+        callSketchBounds.firstIndex { Double(calls) < $0 } ?? callSketchBounds.count - 1
     }
 
     /// A profile first seen on `day` with that day's usage.
@@ -63,7 +75,8 @@ public struct CallerProfile: Sendable, Equatable, Codable {
         weight: Double,
         dayMinutes: Double,
         dayCalls: Int64,
-        sketch: [Float] = []
+        sketch: [Float] = [],
+        callSketch: [Float] = []
     ) {
         self.key = key
         self.firstDay = firstDay
@@ -75,6 +88,7 @@ public struct CallerProfile: Sendable, Equatable, Codable {
         self.dayMinutes = dayMinutes
         self.dayCalls = dayCalls
         self.sketch = sketch
+        self.callSketch = callSketch
     }
 
     /// Adds one day's usage. A later day closes ``lastDay`` into the means (and the idle days between as
@@ -94,15 +108,18 @@ public struct CallerProfile: Sendable, Equatable, Codable {
             let decay = Self.alpha * pow1m(age)
             meanMinutes += decay * minutes
             meanCalls += decay * Double(calls)
-            if sketch.isEmpty { sketch = [Float](repeating: 0, count: Self.sketchBounds.count) }
+            openSketches()
             sketch[Self.bucket(minutes)] += Float(decay)
+            callSketch[Self.callBucket(calls)] += Float(decay)
             if day < firstDay {
                 firstDay = day
                 let widened = 1 - pow1m(Double(min(lastDay.rawValue - day.rawValue, 400)))
                 sketch[0] += Float(max(0, widened - weight - decay))
+                callSketch[0] += Float(max(0, widened - weight - decay))
                 weight = widened
             } else {
                 sketch[0] = max(0, sketch[0] - Float(decay))
+                callSketch[0] = max(0, callSketch[0] - Float(decay))
             }
             activeDays += 1
         }
@@ -114,9 +131,10 @@ public struct CallerProfile: Sendable, Equatable, Codable {
         meanMinutes = alpha * dayMinutes + (1 - alpha) * meanMinutes
         meanCalls = alpha * Double(dayCalls) + (1 - alpha) * meanCalls
         weight = alpha + (1 - alpha) * weight
-        if sketch.isEmpty { sketch = [Float](repeating: 0, count: Self.sketchBounds.count) }
+        openSketches()
         scaleSketch(1 - alpha)
         sketch[Self.bucket(dayMinutes)] += Float(alpha)
+        callSketch[Self.callBucket(dayCalls)] += Float(alpha)
         let gap = Double(min(day.rawValue - lastDay.rawValue - 1, 400))
         if gap > 0 {
             let decay = pow1m(gap)
@@ -125,12 +143,25 @@ public struct CallerProfile: Sendable, Equatable, Codable {
             weight = 1 - (1 - weight) * decay
             scaleSketch(decay)
             sketch[0] += Float(1 - decay)
+            callSketch[0] += Float(1 - decay)
         }
         lastDay = day
     }
 
+    /// Gives each empty sketch its buckets; a call sketch missing from an older stored profile starts from
+    /// the minutes sketch's weight, all of it in the lowest bucket it could have been (unknown days count as
+    /// quiet ones).
+    private mutating func openSketches() {
+        if sketch.isEmpty { sketch = [Float](repeating: 0, count: Self.sketchBounds.count) }
+        if callSketch.isEmpty {
+            callSketch = [Float](repeating: 0, count: Self.callSketchBounds.count)
+            callSketch[0] = sketch.reduce(0, +)
+        }
+    }
+
     private mutating func scaleSketch(_ factor: Double) {
         for index in sketch.indices { sketch[index] *= Float(factor) }
+        for index in callSketch.indices { callSketch[index] *= Float(factor) }
     }
 
     /// The answered minutes of a usual busy day before `day`: the upper bound of the sketch's bucket where
@@ -138,28 +169,48 @@ public struct CallerProfile: Sendable, Equatable, Codable {
     public func dailyMinutes(quantile: Double, before day: UTCDay) -> Double? {
         var copy = self
         if day > lastDay { copy.roll(to: day) }
-        let total = copy.sketch.reduce(0, +)
+        return Self.quantile(quantile, of: copy.sketch, bounds: Self.sketchBounds)
+    }
+
+    /// The calls of a usual busy day before `day`, read from the call sketch as ``dailyMinutes(quantile:before:)``
+    /// reads the minutes.
+    public func dailyCalls(quantile: Double, before day: UTCDay) -> Double? {
+        var copy = self
+        if day > lastDay { copy.roll(to: day) }
+        return Self.quantile(quantile, of: copy.callSketch, bounds: Self.callSketchBounds)
+    }
+
+    /// The upper bound of the bucket where the weights reach `quantile` of their total; nil when they are 0.
+    private static func quantile(_ quantile: Double, of sketch: [Float], bounds: [Double]) -> Double? {
+        let total = sketch.reduce(0, +)
         guard total > 0 else { return nil }
         var reached: Float = 0
-        for (index, share) in copy.sketch.enumerated() {
+        for (index, share) in sketch.enumerated() {
             reached += share
-            if reached >= Float(quantile) * total { return Self.sketchBounds[index] }
+            if reached >= Float(quantile) * total { return bounds[index] }
         }
-        return Self.sketchBounds.last
+        return bounds.last
     }
 
-    /// The sketch as stored: each weight as a 32-bit float, little-endian.
+    /// The sketches as stored: the minutes weights, then the calls weights, each a 32-bit float,
+    /// little-endian.
     public var sketchBytes: [UInt8] {
-        sketch.flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
+        (sketch + callSketch).flatMap { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { Array($0) } }
     }
 
-    /// A sketch from its stored bytes (empty when they are not a whole number of weights).
-    public static func sketch(bytes: some Collection<UInt8>) -> [Float] {
+    /// The sketches from their stored bytes: minutes only when the profile was stored before calls were
+    /// sketched; both empty when the bytes are neither.
+    public static func sketches(bytes: some Collection<UInt8>) -> (minutes: [Float], calls: [Float]) {
         let bytes = Array(bytes)
-        guard bytes.count % 4 == 0 else { return [] }
-        return stride(from: 0, to: bytes.count, by: 4).map { offset in
+        let weights = stride(from: 0, to: bytes.count - bytes.count % 4, by: 4).map { offset in
             let bits = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
             return Float(bitPattern: bits)
+        }
+        let minutes = sketchBounds.count
+        switch (bytes.count % 4, weights.count) {
+        case (0, minutes): return (weights, [])
+        case (0, minutes + callSketchBounds.count): return (Array(weights[..<minutes]), Array(weights[minutes...]))
+        default: return ([], [])
         }
     }
 

@@ -70,6 +70,7 @@ extension PostgresStore: ProfileStore {
                 try row.decode(
                     (String, Int64, Int64, Int64, Double, Double, Double, Double, Int64, ByteBuffer).self
                 )
+            let sketches = CallerProfile.sketches(bytes: sketch.readableBytesView)
             found[key] = CallerProfile(
                 key: key,
                 firstDay: UTCDay(first),
@@ -80,7 +81,8 @@ extension PostgresStore: ProfileStore {
                 weight: weight,
                 dayMinutes: dayMinutes,
                 dayCalls: dayCalls,
-                sketch: CallerProfile.sketch(bytes: sketch.readableBytesView)
+                sketch: sketches.minutes,
+                callSketch: sketches.calls
             )
         }
         return found

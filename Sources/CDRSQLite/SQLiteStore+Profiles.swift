@@ -90,6 +90,7 @@ extension SQLiteStore: ProfileStore {
             statement.bind(1, key)
             defer { statement.reset() }
             guard try statement.step() else { continue }
+            let sketches = CallerProfile.sketches(bytes: statement.blob(9))
             found[key] = CallerProfile(
                 key: statement.text(0),
                 firstDay: UTCDay(statement.int(1)),
@@ -100,7 +101,8 @@ extension SQLiteStore: ProfileStore {
                 weight: statement.double(6),
                 dayMinutes: statement.double(7),
                 dayCalls: statement.int(8),
-                sketch: CallerProfile.sketch(bytes: statement.blob(9))
+                sketch: sketches.minutes,
+                callSketch: sketches.calls
             )
         }
         return found

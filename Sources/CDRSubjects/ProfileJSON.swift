@@ -9,6 +9,7 @@ public struct ProfileJSON: Codable, Sendable, Equatable {
     public var usualDailyMinutes: Double
     public var usualDailyCalls: Double
     public var busyDayMinutes: Double?
+    public var busyDayCalls: Double?
 
     /// The JSON form of `profile`; the usual values are as of the day after it was last seen.
     public init(_ profile: CallerProfile) {
@@ -19,6 +20,7 @@ public struct ProfileJSON: Codable, Sendable, Equatable {
         usualDailyMinutes = ((usual?.minutes ?? 0) * 100).rounded() / 100
         usualDailyCalls = ((usual?.calls ?? 0) * 100).rounded() / 100
         busyDayMinutes = profile.dailyMinutes(quantile: 0.95, before: profile.lastDay.next)
+        busyDayCalls = profile.dailyCalls(quantile: 0.95, before: profile.lastDay.next)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -28,5 +30,6 @@ public struct ProfileJSON: Codable, Sendable, Equatable {
         case usualDailyMinutes = "usual_daily_minutes"
         case usualDailyCalls = "usual_daily_calls"
         case busyDayMinutes = "busy_day_minutes"
+        case busyDayCalls = "busy_day_calls"
     }
 }

@@ -45,12 +45,13 @@ public struct SubjectReport: Sendable {
     /// The report as CSV files by name: `records.csv`, `alerts.csv`, `holds.csv`, `profile.csv`,
     /// `baseline.csv`.
     public func csvFiles() -> [(name: String, text: String)] {
-        var profileCSV = "first_seen,last_seen,active_days,usual_daily_minutes,usual_daily_calls,busy_day_minutes\n"
+        var profileCSV =
+            "first_seen,last_seen,active_days,usual_daily_minutes,usual_daily_calls,busy_day_minutes,busy_day_calls\n"
         if let profile {
             let json = ProfileJSON(profile)
             profileCSV +=
                 "\(json.firstSeen),\(json.lastSeen),\(json.activeDays),\(json.usualDailyMinutes),\(json.usualDailyCalls),"
-                + "\(json.busyDayMinutes.map { String($0) } ?? "")\n"
+                + "\(json.busyDayMinutes.map { String($0) } ?? ""),\(json.busyDayCalls.map { String($0) } ?? "")\n"
         }
         return [
             ("records.csv", RecordExport.csv(records)),

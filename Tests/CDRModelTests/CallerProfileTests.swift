@@ -66,6 +66,10 @@ struct CallerProfileTests {
         for (x, y) in zip(rolledA.sketch, rolledB.sketch) {
             #expect(abs(x - y) < 1e-5, "\(rolledA.sketch) \(rolledB.sketch)")
         }
+        #expect(rolledA.callSketch.count == CallerProfile.callSketchBounds.count)
+        for (x, y) in zip(rolledA.callSketch, rolledB.callSketch) {
+            #expect(abs(x - y) < 1e-5, "\(rolledA.callSketch) \(rolledB.callSketch)")
+        }
     }
 
     @Test("the sketch holds the days' weights by minutes: its total is the means' weight, its quantiles the busy days")
@@ -77,7 +81,31 @@ struct CallerProfileTests {
         #expect(abs(total - profile.weight) < 1e-5, "\(total) against \(profile.weight)")
         #expect(profile.dailyMinutes(quantile: 0.5, before: UTCDay(31)) == 20, "an ordinary day: 10 min, under 20")
         #expect(profile.dailyMinutes(quantile: 0.95, before: UTCDay(31)) == 120, "a busy day: 100 min, under 120")
-        let stored = CallerProfile.sketch(bytes: profile.sketchBytes)
-        #expect(stored == profile.sketch && CallerProfile.sketch(bytes: [1, 2, 3]).isEmpty)
+        let stored = CallerProfile.sketches(bytes: profile.sketchBytes)
+        #expect(stored.minutes == profile.sketch && stored.calls == profile.callSketch)
+        #expect(CallerProfile.sketches(bytes: [1, 2, 3]).minutes.isEmpty)
+    }
+
+    @Test("the call sketch holds the same weights by calls: quiet days, a dialler's busy days, older profiles")
+    func callSketch() throws {
+        var profile = CallerProfile(key: "k", day: UTCDay(0), minutes: 10, calls: 4)
+        for day in 1..<28 { profile.add(day: UTCDay(Int64(day)), minutes: 10, calls: day % 10 == 5 ? 150 : 4) }
+        profile.add(day: UTCDay(30), minutes: 10, calls: 4)
+        let total = Double(profile.callSketch.reduce(0, +))
+        #expect(abs(total - profile.weight) < 1e-5, "\(total) against \(profile.weight)")
+        #expect(profile.dailyCalls(quantile: 0.5, before: UTCDay(31)) == 5, "an ordinary day: 4 calls, under 5")
+        #expect(profile.dailyCalls(quantile: 0.95, before: UTCDay(31)) == 233, "a busy day: 150 calls, under 233")
+        let minutesOnly = Array(profile.sketchBytes.prefix(4 * CallerProfile.sketchBounds.count))
+        var older = profile
+        (older.sketch, older.callSketch) = CallerProfile.sketches(bytes: minutesOnly)
+        #expect(
+            older.sketch == profile.sketch && older.callSketch.isEmpty,
+            "a profile stored before calls were sketched"
+        )
+        older.add(day: UTCDay(31), minutes: 10, calls: 4)
+        let olderTotal = Double(older.callSketch.reduce(0, +))
+        let minutesTotal = Double(older.sketch.reduce(0, +))
+        #expect(abs(olderTotal - minutesTotal) < 1e-5, "its unknown days count as quiet ones, at their full weight")
+        #expect(older.dailyCalls(quantile: 0.5, before: UTCDay(32)) == 1)
     }
 }
