@@ -6,7 +6,8 @@
 # Usage: benchmarks/fraud.sh [ROWS_PER_DAY] [DAYS] [SCENARIOS_PER_TYPE] [SUBTLE_PER_TYPE] [SUBSCRIBERS]
 #        (defaults 58000, 31, 10, 3, 400000: 1.8M switch records per seed over 31 days from about 396k
 #        distinct callers; per file and type, so 20 standard and 6 subtle scenarios per type)
-#        COST_ROUNDS (default 3) sets how many interleaved rounds time the detection cost.
+#        COST_ROUNDS (default 3) sets how many interleaved rounds time the detection cost; BIN=PATH scores
+#        another build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 per_day=${1:-58000}
@@ -18,7 +19,7 @@ data=bench-data/fraud
 rm -rf "$data"
 mkdir -p "$data"
 swift build -c release --product cdrpipe >/dev/null
-bin=.build/release/cdrpipe
+bin=${BIN:-.build/release/cdrpipe}
 rows=$((per_day * days))
 ranges=config/risk-ranges.csv
 for seed in 9001 9002; do
