@@ -766,3 +766,14 @@ struct DispatchTests {
         #expect(viaTraits.count >= 5, "the stream raises alerts of several detectors: \(viaTraits)")
     }
 }
+
+@Suite("Detector context")
+struct DetectorContextTests {
+    @Test("loading keeps fewer keys per table than judging stored records; an explicit cap wins")
+    func keyCapByMode() {
+        #expect(DetectorContext(ranges: RiskRanges()).keyCap == DetectorContext.streamKeyCap)
+        #expect(DetectorContext(ranges: RiskRanges(), pastOnly: true).keyCap == DetectorContext.pastOnlyKeyCap)
+        #expect(DetectorContext.streamKeyCap < DetectorContext.pastOnlyKeyCap)
+        #expect(DetectorContext(ranges: RiskRanges(), keyCap: 7, pastOnly: true).keyCap == 7)
+    }
+}
