@@ -152,9 +152,13 @@ public final class PostgresServingStore: ServingStore {
         outcome: String,
         detail: String
     ) async throws {
-        _ = try await interactive.run(limited: false) { store in
-            try store.appendAudit(actor: actor, action: action, subject: subject, outcome: outcome, detail: detail)
-        }
+        try await interactive.appendAudit(
+            actor: actor,
+            action: action,
+            subject: subject,
+            outcome: outcome,
+            detail: detail
+        )
     }
 
     /// Runs `body` on a blocking session, on that session's thread. Analyses come through

@@ -78,6 +78,21 @@ public final class ConnectionLane: Sendable {
         }
     }
 
+    /// Appends an audit entry on one of the lane's connections, never cut short by the time limit.
+    public func appendAudit(
+        actor: String,
+        action: String,
+        subject: String,
+        outcome: String,
+        detail: String
+    )
+        async throws
+    {
+        _ = try await run(limited: false) { store in
+            try store.appendAudit(actor: actor, action: action, subject: subject, outcome: outcome, detail: detail)
+        }
+    }
+
     /// Runs `body` on `store` and hands back its typed failure, except a failure whose store `cause` is the
     /// time limit, which throws ``ServingRefusal/timeLimit`` as work that throws untyped errors does.
     public static func outcome<T, E: Error>(

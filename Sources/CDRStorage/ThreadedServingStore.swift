@@ -98,9 +98,13 @@ public final class ThreadedServingStore: ServingStore {
         outcome: String,
         detail: String
     ) async throws {
-        _ = try await interactive.run(limited: false) { store in
-            try store.appendAudit(actor: actor, action: action, subject: subject, outcome: outcome, detail: detail)
-        }
+        try await interactive.appendAudit(
+            actor: actor,
+            action: action,
+            subject: subject,
+            outcome: outcome,
+            detail: detail
+        )
     }
 
     /// Runs `body` on a connection of `lane`, on that connection's thread.
