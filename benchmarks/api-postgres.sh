@@ -34,14 +34,7 @@ IFS='|' read -r from to first last <<<"$range"
 analyst=$($after users add --db "$db" --role analyst "analyst-$$" | grep -o 'cdr_[0-9a-f]*')
 operator=$($after users add --db "$db" --role operator "operator-$$" | grep -o 'cdr_[0-9a-f]*')
 
-cat >"$data/report.lua" <<'LUA'
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.0f %.2f %.2f %.2f %d\n", summary.requests, summary.errors.status
-    + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, summary.errors.status))
-end
-LUA
+cp benchmarks/wrk-report.lua "$data/report.lua"
 { cat <<LUA
 local paths = {
   "/v1/aggregates?from=$from&to=$to&by=day",

@@ -38,14 +38,7 @@ trap 'kill $server $loader 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$data/api-serve.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$data/api-serve.log" | sed 's#/$##')
 
-cat >"$data/report.lua" <<'LUA'
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.0f %.2f %.2f %.2f %d\n", summary.requests, summary.errors.status
-    + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, summary.errors.status))
-end
-LUA
+cp benchmarks/wrk-report.lua "$data/report.lua"
 { cat <<LUA
 local paths = {
   "/v1/aggregates?from=$from&to=$to&by=month",
