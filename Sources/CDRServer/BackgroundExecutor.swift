@@ -7,6 +7,7 @@ import Glibc
 /// Runs the jobs of tasks that prefer it on a few threads of its own at a lower scheduling priority (nice
 /// 10): an aggregate analysis streamed from the database sums its rows there, so it takes only the
 /// processor time the server's event loops and Swift's shared pool leave, as the analysis lane's threads do.
+/// (`@unchecked Sendable` is sound: the job list is only touched under its condition's lock.)
 final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     /// The process's one background executor (threads live as long as the process).
     static let shared = BackgroundExecutor(threads: 2, niceness: 10)

@@ -119,7 +119,8 @@ public final class ThreadedServingStore: ServingStore {
         }
     }
 
-    /// The connection the data version is read on, one reader at a time.
+    /// The connection the data version is read on, one reader at a time (`@unchecked Sendable` is sound:
+    /// the connection is only used under the lock).
     final class VersionReader: @unchecked Sendable {
         private let lock = Mutex(())
         private let store: any ServingConnection
