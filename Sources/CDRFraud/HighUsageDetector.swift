@@ -96,6 +96,32 @@ final class HighUsageDetector: Detector {
         return profile
     }
 
+    /// What a number's minutes today are judged against.
+    struct Limits {
+        /// True when judged against its own usual, false when against its class's population prior.
+        var mature: Bool
+        /// The usual daily minutes (its own, or the prior).
+        var usual: Double
+        var warn: Double
+        var critical: Double
+    }
+
+    /// The limits for `profile` today; nil when the number is not judged (immature, and no prior for it).
+    private func limits(_ profile: Profile, today: Int64, number: String) -> Limits? {
+        let mature = profile.days >= history && profile.activeDays >= minActive
+        let young = !mature && today - Int64(profile.days) >= (originDay ?? today) + Int64(history)
+        let prior = mature || !young ? nil : self.prior(of: number)
+        guard mature || prior != nil else { return nil }
+        let usual = prior ?? profile.usual
+        let busy = mature ? busyFactor * Double(profile.busyDay) : 0
+        return Limits(
+            mature: mature,
+            usual: usual,
+            warn: max(floor, rule.warn * usual, busy),
+            critical: max(floor * rule.critical / rule.warn, rule.critical * usual, 2 * busy)
+        )
+    }
+
     /// A number near the floor: today's evidence and when each severity was last emitted.
     struct Hot: Sendable {
         var day: Int64
@@ -147,21 +173,15 @@ final class HighUsageDetector: Detector {
                 hot.tally.lastEmitted = kept
             }
             hot.tally.note(record, value: minutesOfCall)
-            guard profile.callsToday >= minCalls else { return }
-            let mature = profile.days >= history && profile.activeDays >= minActive
-            let young = !mature && today - Int64(profile.days) >= (originDay ?? today) + Int64(history)
-            let prior = mature || !young ? nil : self.prior(of: record.call.calling)
-            guard mature || prior != nil else { return }
-            let usual = prior ?? profile.usual
-            let busy = mature ? busyFactor * Double(profile.busyDay) : 0
-            let warn = max(floor, rule.warn * usual, busy)
-            let critical = max(floor * rule.critical / rule.warn, rule.critical * usual, 2 * busy)
-            guard profile.today >= warn else { return }
+            guard profile.callsToday >= minCalls,
+                let limits = limits(profile, today: today, number: record.call.calling),
+                profile.today >= limits.warn
+            else { return }
+            let (mature, warn, critical, average) = (limits.mature, limits.warn, limits.critical, limits.usual)
             var adjusted = rule
             adjusted.warn = warn
             adjusted.critical = critical
             let minutes = profile.today
-            let average = usual
             emitIfDue(
                 rule: adjusted,
                 detector: DetectorKind.highUsage.rawValue,
