@@ -59,7 +59,7 @@ struct PostgresServingStoreTests {
 
     @Test(
         "a read blocked by a lock does not hold up the others, and is cut short at the time limit",
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(10))
     )
     func concurrentAndTimeLimited() async throws {
         guard let scratch = try PostgresScratch() else { return }
@@ -68,7 +68,7 @@ struct PostgresServingStoreTests {
         let location = try PostgresLocation(url: scratch.url)
         let patient = try PostgresServingStore(
             location,
-            limits: ServingLimits(readers: 1, timeLimit: 60),
+            limits: ServingLimits(readers: 1, timeLimit: 900),
             keyDirectory: nil
         )
         let hasty = try PostgresServingStore(
