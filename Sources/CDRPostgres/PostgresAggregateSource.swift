@@ -43,7 +43,7 @@ final class PostgresAggregateSource: AggregateSource {
     func nextRecordDay(after day: UTCDay?, through limit: UTCDay) async throws -> UTCDay? {
         do {
             return try await client.read(PostgresStore.nextRecordDay(after: day, through: limit), logger: logger)
-        } catch  where PostgresServingStore.isTimeLimit(error) {
+        } catch  where PostgresSession.canceledByTimeout(error) {
             throw ServingRefusal.timeLimit
         }
     }
@@ -65,7 +65,7 @@ final class PostgresAggregateSource: AggregateSource {
             rows = try await client.query(query, logger: logger)
             for try await row in rows { try body(row) }
         } catch let error as PSQLError {
-            if error.serverInfo?[.sqlState] == "57014" { throw ServingRefusal.timeLimit }
+            if PostgresSession.canceledByTimeout(error) { throw ServingRefusal.timeLimit }
             throw PostgresStoreError.query(context: context, message: PostgresSession.message(error))
         }
     }

@@ -11,19 +11,17 @@ import Synchronization
 /// verification) runs on a ``ConnectionLane`` of two blocking sessions, on threads of their own.
 public final class PostgresServingStore: ServingStore {
     private let client: PostgresClient
-    private let analysisClient: PostgresClient
     private let runner: Task<Void, Never>
     private let interactive: ConnectionLane
     private let aggregates: PostgresAggregateSource
     private let admitted = Atomic<Int>(0)
-    private let analysesAdmitted = Atomic<Int>(0)
     private let analysisGate: AnalysisGate
     private let limits: ServingLimits
     private let logger: Logger
     /// Most client reads at once; beyond them up to ``ServingLimits/interactiveWaiting`` wait for a connection.
     public let clientConnections: Int
     /// How long one piece of store work may run, in seconds (PostgreSQL's `statement_timeout`).
-    public let timeLimit: Double
+    public var timeLimit: Double { limits.timeLimit }
 
     /// Starts a client pool of `clientConnections` connections and opens the blocking lanes' sessions, each
     /// store with its audit chain key in `keyDirectory`.
@@ -59,14 +57,12 @@ public final class PostgresServingStore: ServingStore {
         configuration.options.additionalStartupParameters = [("statement_timeout", "\(milliseconds)")]
         configuration.options.maximumConnections = max(1, clientConnections)
         self.clientConnections = max(1, clientConnections)
-        timeLimit = limits.timeLimit
         self.limits = limits
-        analysisGate = AnalysisGate(width: limits.readers)
+        analysisGate = AnalysisGate(width: limits.readers, maxWaiting: limits.maxWaiting)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         configuration.options.maximumConnections = max(1, limits.readers)
         let analysisClient = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        self.analysisClient = analysisClient
         aggregates = PostgresAggregateSource(client: analysisClient, logger: logger)
         runner = Task {
             await withDiscardingTaskGroup { group in
@@ -94,13 +90,10 @@ public final class PostgresServingStore: ServingStore {
         guard inFlight <= clientConnections + ServingLimits.interactiveWaiting else { throw ServingRefusal.saturated }
         do {
             return try await client.read(read, logger: logger)
-        } catch  where Self.isTimeLimit(error) {
+        } catch  where PostgresSession.canceledByTimeout(error) {
             throw ServingRefusal.timeLimit
         }
     }
-
-    /// True for SQLSTATE 57014 (canceled by `statement_timeout`).
-    static func isTimeLimit(_ error: PostgresStoreError) -> Bool { error.description.contains("SQLSTATE 57014") }
 
     /// The server's write-ahead log position.
     public func dataVersion() async throws -> Int64 { try await read(ServingReads.dataVersion) }
@@ -174,11 +167,9 @@ public final class PostgresServingStore: ServingStore {
     /// Runs `body` with the aggregate reads of the analysis client pool, `readers` analyses at a time, the
     /// rest waiting in arrival order; refused when `maxWaiting` already wait.
     public func withAggregateSource<T: Sendable>(_ body: (any AggregateSource) async throws -> T) async throws -> T? {
-        let inFlight = analysesAdmitted.wrappingAdd(1, ordering: .relaxed).newValue
-        defer { analysesAdmitted.wrappingSubtract(1, ordering: .relaxed) }
-        guard inFlight <= limits.readers + limits.maxWaiting else { throw ServingRefusal.saturated }
-        await analysisGate.enter()
+        try await analysisGate.enter()
         defer { analysisGate.leave() }
         return try await body(aggregates)
     }
+
 }

@@ -236,6 +236,13 @@ public final class PostgresSession {
         return result
     }
 
+    /// True when `error` is a statement PostgreSQL cancelled at `statement_timeout` (SQLSTATE 57014), as the
+    /// driver reports it or as ``message(_:)`` wrote it into a ``PostgresStoreError``.
+    static func canceledByTimeout(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "57014" }
+        return "\(error)".contains("SQLSTATE 57014")
+    }
+
     static func message(_ error: any Error) -> String {
         if let error = error as? PSQLError, let server = error.serverInfo {
             let text = server[.message] ?? "\(error.code)"

@@ -56,7 +56,7 @@ extension PostgresStore: ServingConnection {
 
     /// True for SQLSTATE 57014 (canceled by `statement_timeout`).
     public func exceededTimeLimit(_ error: any Error) -> Bool {
-        "\(error)".contains("SQLSTATE 57014")
+        PostgresSession.canceledByTimeout(error)
     }
 
 }

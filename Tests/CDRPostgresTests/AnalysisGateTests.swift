@@ -1,3 +1,4 @@
+import CDRStorage
 import Synchronization
 import Testing
 
@@ -9,12 +10,12 @@ struct AnalysisGateTests {
     func oneAtATime() async throws {
         let gate = AnalysisGate(width: 1)
         let order = Arrivals()
-        await gate.enter()
+        try await gate.enter()
         var waiters: [Task<Void, Never>] = []
         for index in 1...3 {
             waiters.append(
                 Task {
-                    await gate.enter()
+                    try? await gate.enter()
                     order.list.withLock { $0.append(index) }
                     gate.leave()
                 }
@@ -33,4 +34,20 @@ struct AnalysisGateTests {
 /// The order in which tasks got through.
 final class Arrivals: Sendable {
     let list = Mutex<[Int]>([])
+}
+
+extension AnalysisGateTests {
+    @Test("beyond maxWaiting queued, an analysis is refused at once, and the queue takes one again when it moves")
+    func refusedWhenFull() async throws {
+        let gate = AnalysisGate(width: 1, maxWaiting: 1)
+        try await gate.enter()
+        let waiter = Task { try await gate.enter() }
+        try await Task.sleep(for: .milliseconds(100))
+        await #expect(throws: ServingRefusal.saturated) { try await gate.enter() }
+        gate.leave()
+        try await waiter.value
+        gate.leave()
+        try await gate.enter()
+        gate.leave()
+    }
 }
