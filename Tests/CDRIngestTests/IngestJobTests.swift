@@ -167,8 +167,27 @@ struct IngestJobTests {
         #expect(first.rejected == 0)
         #expect(try profilesDisagreeingWithRecords(dir + "/cdr.db") == 0, "profiles of real switch files")
         #expect(try count(dir + "/cdr.db", "SELECT count(*) FROM profiles") > 0)
+        try expectSketchesHoldTheirWeight(dir + "/cdr.db")
         let again = try ingest(dir + "/cdr.db", files)
         #expect(again.records == 0)
+    }
+
+    /// Every stored profile with a closed day has both sketches, each holding the means' weight.
+    func expectSketchesHoldTheirWeight(_ db: String) throws {
+        let store = try SQLiteStore(path: db)
+        let statement = try store.connection.prepare("SELECT key FROM profiles")
+        var keys: [String] = []
+        while try statement.step() { keys.append(statement.text(0)) }
+        var closed = 0
+        for profile in try store.profiles(keys: keys).values where profile.weight > 0 {
+            closed += 1
+            #expect(profile.sketch.count == CallerProfile.sketchBounds.count, "\(profile.key)")
+            #expect(profile.callSketch.count == CallerProfile.callSketchBounds.count, "\(profile.key)")
+            for sketch in [profile.sketch, profile.callSketch] {
+                #expect(abs(Double(sketch.reduce(0, +)) - profile.weight) < 1e-4, "\(profile.key): \(sketch)")
+            }
+        }
+        #expect(closed > 0, "real switch files span more than one day per caller")
     }
 
     static func fixture(_ name: String) -> String {
