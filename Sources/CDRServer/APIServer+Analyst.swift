@@ -127,9 +127,9 @@ extension APIServer {
         render: @escaping @Sendable ([AggregateRow]) -> String
     ) async throws -> ByteBuffer {
         let policy = policy
-        let streamed = try await withTaskExecutorPreference(BackgroundExecutor.shared) { [self] in
-            try await serving { [store] in
-                try await store.withAggregateSource { source in
+        let streamed = try await serving { [store] in
+            try await store.withAggregateSource { source in
+                try await withTaskExecutorPreference(BackgroundExecutor.shared) {
                     try Self.rendered(
                         try await AggregateQuery.run(source: source, policy: policy, days: days, by: dimensions),
                         render
