@@ -29,7 +29,7 @@ struct ThreadedServingStoreTests {
         #expect(try await store.counters().files == (try direct.counters()).files)
     }
 
-    @Test("the data version answers while every interactive connection is busy")
+    @Test("the data version answers while every interactive connection is busy", .timeLimit(.minutes(1)))
     func versionWhileBusy() async throws {
         let (path, _) = try database()
         let store = try ThreadedServingStore(limits: ServingLimits(readers: 1)) { try SQLiteStore(path: path) }
