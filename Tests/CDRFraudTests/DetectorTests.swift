@@ -681,32 +681,44 @@ struct KeyedStateTests {
         #expect(state.capEvictions > 0)
     }
 
-    @Test("shedding keeps exactly the most recently touched keys, ties at the cut-off included")
+    @Test("beyond the cap the least recently touched key goes: a key touched again is kept")
     func shedsOldest() {
         var state = KeyedState<Int64, Int>(ttl: 1_000_000, cap: 1_000)
-        for key: Int64 in 0..<1_001 {
-            state.update(key, at: 5_000 + (key * 7_919) % 1_001 / 3, orInsert: 0) { $0 += 1 }
-        }
-        #expect(state.count == 900)
-        let kept = (0..<Int64(1_001)).filter { state.state($0) != nil }.map { 5_000 + ($0 * 7_919) % 1_001 / 3 }
-        let dropped = (0..<Int64(1_001)).filter { state.state($0) == nil }.map { 5_000 + ($0 * 7_919) % 1_001 / 3 }
-        #expect(kept.min()! >= dropped.max()!, "no kept key is older than a dropped one")
+        for key: Int64 in 0..<1_000 { state.update(key, at: 5_000 + key, orInsert: 0) { $0 += 1 } }
+        for key in stride(from: Int64(0), to: 200, by: 2) { state.update(key, at: 7_000, orInsert: 0) { $0 += 1 } }
+        for key: Int64 in 1_000..<1_150 { state.update(key, at: 7_000 + key, orInsert: 0) { $0 += 1 } }
+        #expect(state.count == 1_000)
+        let dropped = (0..<Int64(1_150)).filter { state.state($0) == nil }
+        #expect(dropped == Array(stride(from: Int64(1), to: 200, by: 2)) + Array(200..<250))
+        #expect(state.capEvictions == 150)
+        #expect(state.state(0) == 2, "a kept key keeps its state")
     }
 
-    @Test("selection finds the value of each rank, with duplicates, as sorting does")
-    func selection() {
-        var generator = SystemRandomNumberGenerator()
-        for size in [1, 2, 3, 10, 257, 5_000] {
-            let values = (0..<size).map { _ in Int64.random(in: 0..<Int64(max(1, size / 3)), using: &generator) }
-            let sorted = values.sorted()
-            for rank in [0, size / 2, size - 1] {
-                var scratch = values
-                #expect(
-                    KeyedState<Int64, Int>.select(&scratch, rank: rank) == sorted[rank],
-                    "size \(size) rank \(rank)"
-                )
-            }
-        }
+    @Test("a later file going back in event time still has its own stale keys expired")
+    func earlierFile() {
+        var state = KeyedState<Int64, Int>(ttl: 100, cap: 100_000)
+        for key: Int64 in 0..<10 { state.update(key, at: 100_000, orInsert: 0) { $0 += 1 } }
+        for step: Int64 in 0..<10_000 { state.update(1_000 + step, at: 1_000 + step, orInsert: 0) { $0 += 1 } }
+        #expect(state.count < 2_100, "keys an hour behind the later file's time go: \(state.count) live")
+        #expect((0..<Int64(10)).allSatisfy { state.state($0) == 1 }, "the earlier file's later keys stay")
+        #expect(state.state(10_999) == 1)
+    }
+
+    @Test("a late event does not make a key look younger or older, and expiry goes by the latest touch")
+    func lateTouch() {
+        var state = KeyedState<Int64, Int>(ttl: 100, cap: 1_000)
+        state.update(1, at: 1_000, orInsert: 0) { $0 += 1 }
+        state.update(2, at: 1_050, orInsert: 0) { $0 += 1 }
+        state.update(1, at: 900, orInsert: 0) { $0 += 1 }
+        #expect(state.state(1) == 2, "a late record still counts")
+        var visited: [Int64] = []
+        state.visit { key, _ in visited.append(key) }
+        #expect(visited == [2, 1], "most recently touched first; the late touch leaves key 1 behind key 2")
+        state.update(3, at: 1_120, orInsert: 0) { $0 += 1 }
+        #expect(
+            state.state(1) == nil && state.state(2) == 1 && state.count == 2,
+            "key 1, touched at 1,000, lived until 1,100"
+        )
     }
 }
 
