@@ -15,6 +15,7 @@ public final class FraudEngine {
     private let classifier: NumberClassifier
     private let ranges: RiskRanges
     private let slack: Int64
+    private let profiles: (any ProfileLookup)?
     private var buffer = ReorderBuffer()
     private var partials = PartialCallStitcher()
     private var addedSinceExpiry = 0
@@ -45,8 +46,13 @@ public final class FraudEngine {
         interests = detectors.map(\.interest)
         classifier = NumberClassifier(homeCountryCode: homeCountryCode)
         ranges = context.ranges
+        profiles = context.profiles
         self.slack = slack
     }
+
+    /// Lets the stored-profile lookup end the read snapshot it holds: call between batches of records, so
+    /// an idle engine does not hold back the store's writer.
+    public func pauseLookups() { profiles?.pause() }
 
     /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The partial
     /// records of a long call are joined into one call first (``PartialCallStitcher``).

@@ -13,6 +13,9 @@ public protocol ProfileLookup: AnyObject, Sendable {
     func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double?
     /// The stored detector baseline of a calling number (or `acct:` account), nil when there is none.
     func baseline(_ key: String) -> SubjectBaseline?
+    /// Lets go of what the lookup holds open in the store between lookups (a read snapshot): called when
+    /// detection has finished a batch of records and may stay idle.
+    func pause()
 }
 
 extension ProfileLookup {
@@ -20,6 +23,8 @@ extension ProfileLookup {
     public func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double? { nil }
     /// No baselines.
     public func baseline(_ key: String) -> SubjectBaseline? { nil }
+    /// Nothing held.
+    public func pause() {}
 }
 
 /// A bounded cache in front of a profile source: at most `capacity` keys of profiles and as many of
@@ -30,20 +35,26 @@ public final class CachedProfiles: ProfileLookup {
     private let baselines: KeyCache<SubjectBaseline>
     private let prior: @Sendable (Double, Int64, String) -> Double?
     private let priors = Mutex([String: Double?]())
+    private let release: @Sendable () -> Void
 
     /// A cache of `capacity` keys over `load`, which reads one key's profile from the store (nil when absent
     /// or on error: detection goes on without it), over `loadBaseline` for baselines, and of the population
-    /// priors `prior` computes (once each).
+    /// priors `prior` computes (once each); `pause` lets go of what the source holds open between lookups.
     public init(
         capacity: Int = 100_000,
         load: @escaping @Sendable (String) -> CallerProfile?,
         loadBaseline: @escaping @Sendable (String) -> SubjectBaseline? = { _ in nil },
-        prior: @escaping @Sendable (Double, Int64, String) -> Double? = { _, _, _ in nil }
+        prior: @escaping @Sendable (Double, Int64, String) -> Double? = { _, _, _ in nil },
+        pause: @escaping @Sendable () -> Void = {}
     ) {
         profiles = KeyCache(capacity: capacity, load: load)
         baselines = KeyCache(capacity: capacity, load: loadBaseline)
         self.prior = prior
+        release = pause
     }
+
+    /// Lets the source end its read snapshot.
+    public func pause() { release() }
 
     /// The population prior, computed once per quantile, history and class.
     public func populationMinutes(quantile: Double, minDays: Int64, keyPrefix: String) -> Double? {

@@ -57,6 +57,7 @@ public struct DetectionPass {
             }
         }
         engine.finish { raised.append($0) }
+        engine.pauseLookups()
         keep(engine.takeBaselines(all: true))
         var outcome = Outcome()
         outcome.alertIDs = try StoreError.wrapping("storing alerts") {

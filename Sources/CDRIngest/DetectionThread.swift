@@ -61,9 +61,11 @@ final class DetectionThread: @unchecked Sendable {
                 engine.advance(to: watermark) { raised.append($0) }
                 collect(raised, engine.takeBaselines())
             }
+            engine.pauseLookups()
         }
         var raised: [Alert] = []
         engine.finish { raised.append($0) }
+        engine.pauseLookups()
         collect(raised, engine.takeBaselines(all: true))
         lock.lock()
         lateCount = engine.late

@@ -6,21 +6,25 @@ import Foundation
 /// The usage profiles detection reads, from a store connection of its own (opened on first use, so the
 /// ingest job has created the database by then), behind a bounded cache. While the store holds no profile
 /// at all (a new database, or detection during its first file) keys are not looked up one by one; whether
-/// that is still so is asked again every `recheck` lookups.
+/// that is still so is asked again every `recheck` lookups. Lookups share one read snapshot of the store
+/// (``ProfileStore/beginReads()``) for up to `snapshotReads` of them, or until detection pauses between
+/// batches.
 public enum StoredProfiles {
     /// A lookup over the store `open` opens; `capacity` keys are cached. A store that cannot be opened or
     /// read gives no profiles: detection goes on from its own state.
     public static func lookup(
         capacity: Int = 100_000,
         recheck: Int = 20_000,
+        snapshotReads: Int = 4_096,
         open: @escaping () throws -> any ProfileStore
     ) -> CachedProfiles {
-        let source = Source(open: open, recheck: recheck)
+        let source = Source(open: open, recheck: recheck, snapshotReads: snapshotReads)
         return CachedProfiles(
             capacity: capacity,
             load: { source.load($0) },
             loadBaseline: { source.baseline($0) },
-            prior: { source.prior($0, $1, $2) }
+            prior: { source.prior($0, $1, $2) },
+            pause: { source.pause() }
         )
     }
 
@@ -52,10 +56,28 @@ public enum StoredProfiles {
         private var profiles = Emptiness()
         private var baselines = Emptiness()
         private let lock = NSLock()
+        private let snapshotReads: Int
+        /// Lookups made in the read snapshot now held (0: none held).
+        private var readsInSnapshot = 0
 
-        init(open: @escaping () throws -> any ProfileStore, recheck: Int) {
+        init(open: @escaping () throws -> any ProfileStore, recheck: Int, snapshotReads: Int) {
             self.open = open
             self.recheck = max(1, recheck)
+            self.snapshotReads = max(1, snapshotReads)
+        }
+
+        /// Ends the read snapshot held, if any.
+        func pause() {
+            lock.lock()
+            defer { lock.unlock() }
+            endSnapshot()
+        }
+
+        /// Ends the read snapshot held, if any. Called under `lock`.
+        private func endSnapshot() {
+            guard readsInSnapshot > 0 else { return }
+            store?.endReads()
+            readsInSnapshot = 0
         }
 
         /// The store, opened on first use; nil once opening failed. Called under `lock`.
@@ -86,6 +108,9 @@ public enum StoredProfiles {
             guard let store = opened(), !table.skips(recheck: recheck, { !((try? filled(store)) ?? false) }) else {
                 return nil
             }
+            if readsInSnapshot == 0 { try? store.beginReads() }
+            readsInSnapshot += 1
+            defer { if readsInSnapshot >= snapshotReads { endSnapshot() } }
             return (try? read(store)) ?? nil
         }
 

@@ -43,6 +43,19 @@ extension SQLiteStore: ProfileStore {
         }
     }
 
+    /// Starts a read transaction the following lookups share: one shared lock and one check of the
+    /// write-ahead log rather than one per lookup, and SQLite's page cache stays valid between them.
+    public func beginReads() throws(StoreError) {
+        guard connection.autocommit else { return }
+        try connection.execute("BEGIN")
+    }
+
+    /// Ends the read transaction ``beginReads()`` started.
+    public func endReads() {
+        guard !connection.autocommit else { return }
+        try? connection.execute("COMMIT")
+    }
+
     /// True when any profile is stored.
     public func hasProfiles() throws(StoreError) -> Bool {
         let statement = try connection.prepare("SELECT EXISTS (SELECT 1 FROM profiles)")

@@ -50,9 +50,19 @@ public protocol ProfileStore: AnyObject {
     /// Stores baseline updates: each sets the values it carries, leaves the others, and moves the day on; a
     /// key with no profile (erased since detection met it, or not yet folded) is skipped.
     func saveBaselines(_ updates: [SubjectBaseline]) throws
+    /// Starts one read snapshot that the lookups (`profiles(keys:)`, `baselines(keys:)`) until
+    /// ``endReads()`` share, instead of each opening its own; a no-op where lookups cost no transaction.
+    func beginReads() throws
+    /// Ends the read snapshot ``beginReads()`` started, so a writer is not held back by it.
+    func endReads()
 }
 
 extension ProfileStore {
+    /// No shared snapshot.
+    public func beginReads() throws {}
+    /// No shared snapshot.
+    public func endReads() {}
+
     /// The `quantile` of the usual daily answered minutes of every E.164 calling number's mature profile.
     public func usualMinutesQuantile(_ quantile: Double, minDays: Int64) throws -> Double? {
         try usualMinutesQuantile(quantile, minDays: minDays, keyPrefix: "+")

@@ -123,6 +123,33 @@ struct StoredProfilesLookupTests {
     }
 }
 
+extension StoredProfilesLookupTests {
+    @Test("lookups share one read snapshot, which a pause or enough lookups end, and the writer goes on meanwhile")
+    func sharedSnapshot() throws {
+        let dir = try temporaryDirectory()
+        let writer = try SQLiteStore(path: dir + "/cdr.db")
+        func save(_ key: String, calls: Int64) throws {
+            try writer.atomically {
+                try writer.saveProfiles([CallerProfile(key: key, day: UTCDay(20_000), minutes: 3, calls: calls)])
+            }
+        }
+        try save("+447700900001", calls: 1)
+        let lookup = StoredProfiles.lookup(capacity: 100, recheck: 1_000, snapshotReads: 3) {
+            try SQLiteStore(path: dir + "/cdr.db")
+        }
+        #expect(lookup.profile("+447700900001")?.dayCalls == 1)
+        try save("+447700900002", calls: 2)
+        try save("+447700900003", calls: 3)
+        #expect(lookup.profile("+447700900002") == nil, "saved after the snapshot began")
+        lookup.pause()
+        #expect(lookup.profile("+447700900003")?.dayCalls == 3, "a new snapshot after the pause")
+        try save("+447700900004", calls: 4)
+        _ = lookup.profile("+447700900098")
+        _ = lookup.profile("+447700900099")
+        #expect(lookup.profile("+447700900004")?.dayCalls == 4, "the snapshot ended after three lookups")
+    }
+}
+
 /// A thread-safe count.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
