@@ -3,7 +3,8 @@ import CDRModel
 import Foundation
 
 /// Runs fraud detection on its own thread, fed with the records the writer has just stored, so detection
-/// overlaps with parsing and inserting. Alerts, and the baselines detectors learn, are collected for the
+/// overlaps with parsing and inserting. It runs at the writer's priority, so it keeps pace with it; the
+/// parsing thread is the one that yields (see ``ParserThread``). Alerts, and the baselines detectors learn, are collected for the
 /// writer to store.
 ///
 /// `@unchecked Sendable` is sound: `engine` is used only by the detection thread once started (and by
@@ -40,12 +41,6 @@ final class DetectionThread: @unchecked Sendable {
     }
 
     private func run() {
-        #if os(Linux)
-        // Linux nice values are per thread (`who` 0 is the calling thread): detection yields to parsing
-        // and storing when both cores are busy, and catches up in their pauses; the bounded queue
-        // holds what it has not reached yet.
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-        #endif
         while let message = queue.pop() {
             switch message {
             case .records(let calls, let source):
