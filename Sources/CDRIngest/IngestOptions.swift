@@ -15,8 +15,10 @@ public struct IngestOptions: Sendable {
     public var timezone: String?
     /// Where rejected records go (JSON lines); nil means `<db>.rejects.jsonl`.
     public var rejectsPath: String?
-    /// Records per batch handed from the parsing thread to the writing thread.
-    public var batchSize = 4096
+    /// Records per batch handed from the parsing thread to the writing thread (and on to detection). Up
+    /// to 15 batches are in flight, so this sets much of the memory: 1,024 rather than 4,096 took 9 MB off
+    /// a load's peak RSS and 12-19 MB off one with detection, at no measurable cost in time.
+    public var batchSize = 1024
     /// Records between commits (each commit stores the resume point of the file).
     public var checkpointEvery = 250_000
     /// Units per second of BER `callDuration` (1, 10 or 100).
