@@ -26,6 +26,8 @@ public final class SQLiteStore {
     var pendingCheckpoint: (chain: AuditChain, entry: AuditEntry)?
     /// The key folder holding the audit chain key (default `<db>.keys`).
     public let auditKeyDirectory: String?
+    /// The page cache's size in MiB (SQLite also sorts up to this much in memory).
+    let cacheMiB: Int
 
     /// The schema version this build writes.
     public static let schemaVersion = Migrations.all.last!.version
@@ -35,6 +37,7 @@ public final class SQLiteStore {
     /// the audit chain key lives (default `<path>.keys`).
     public init(path: String, cacheMiB: Int = 16, keyDirectory: String? = nil) throws(StoreError) {
         auditKeyDirectory = path == ":memory:" ? keyDirectory : keyDirectory ?? path + ".keys"
+        self.cacheMiB = cacheMiB
         let existed = access(path, F_OK) == 0
         connection = try SQLiteConnection(path: path)
         if !existed { try connection.execute("PRAGMA page_size = 8192; PRAGMA auto_vacuum = INCREMENTAL;") }

@@ -55,7 +55,12 @@ struct ProfileFoldTests {
         var small = IngestOptions()
         small.usageBufferKeys = 50
         small.batchSize = 256
-        _ = try ingest(dir + "/staged.db", [dir + "/a.csv", dir + "/b.csv"], options: small)
+        let stagedStore = try SQLiteStore(path: dir + "/staged.db")
+        _ = try IngestJob(into: .sqlite(stagedStore), options: small, rejectsPath: dir + "/s.jsonl").run(
+            paths: [dir + "/a.csv", dir + "/b.csv"])
+        let cache = try stagedStore.connection.prepare("PRAGMA cache_size")
+        _ = try cache.step()
+        #expect(cache.int(0) == -16 * 1024, "the usual page cache is back after folding with a small one")
         #expect(
             try count(dir + "/staged.db", "SELECT count(*) FROM profile_staging") == 0,
             "staged rows go at the fold"
