@@ -32,14 +32,7 @@ extension SQLiteStore: ProfileStore {
         statement.bind(1, firstID)
         statement.bind(2, fileID)
         while try statement.step() {
-            try body(
-                DayUsage(
-                    key: statement.text(0),
-                    day: UTCDay(statement.int(1)),
-                    seconds: statement.int(2),
-                    calls: statement.int(3)
-                )
-            )
+            try body(Self.dayUsage(statement))
         }
     }
 
@@ -281,19 +274,17 @@ extension SQLiteStore {
             staged.bind(1, fileID)
             try foldProfiles { emit in
                 while try staged.step() {
-                    try emit(
-                        DayUsage(
-                            key: staged.text(0),
-                            day: UTCDay(staged.int(1)),
-                            seconds: staged.int(2),
-                            calls: staged.int(3)
-                        )
-                    )
+                    try emit(Self.dayUsage(staged))
                 }
             }
             staged.reset()
         }
         try discardStagedUsage(fileID: fileID)
+    }
+
+    /// The usage a row of (key, day, seconds, calls) holds.
+    private static func dayUsage(_ row: Statement) -> DayUsage {
+        DayUsage(key: row.text(0), day: UTCDay(row.int(1)), seconds: row.int(2), calls: row.int(3))
     }
 
     /// Runs `body` with a 2 MiB page cache, then restores the usual size. SQLite sorts in memory up to the
