@@ -34,39 +34,10 @@ IFS='|' read -r from to first last <<<"$range"
 analyst=$($after users add --db "$db" --role analyst "analyst-$$" | grep -o 'cdr_[0-9a-f]*')
 operator=$($after users add --db "$db" --role operator "operator-$$" | grep -o 'cdr_[0-9a-f]*')
 
-cp benchmarks/wrk-report.lua "$data/report.lua"
-{ cat <<LUA
-local paths = {
-  "/v1/aggregates?from=$from&to=$to&by=day",
-  "/v1/aggregates?from=$from&to=$to&by=country,type",
-  "/v1/aggregates?from=$from&to=$to&by=direction,disposition",
-  "/v1/aggregates?from=$from&to=$to&by=carrier",
-}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = "Bearer $analyst" })
-end
-LUA
-  cat "$data/report.lua"; } >"$data/pg-cached.lua"
-{ cat <<LUA
-math.randomseed(os.time())
-request = function()
-  local a = math.random($first, $last - 10)
-  local b = a + math.random(3, 10)
-  local from = os.date("!%Y-%m-%d", a * 86400)
-  local to = os.date("!%Y-%m-%d", b * 86400)
-  return wrk.format("GET", "/v1/aggregates?from=" .. from .. "&to=" .. to .. "&by=day,country,type",
-    { ["Authorization"] = "Bearer $analyst" })
-end
-LUA
-  cat "$data/report.lua"; } >"$data/pg-slow.lua"
-{ cat <<LUA
-request = function()
-  return wrk.format("GET", "/v1/files?limit=20", { ["Authorization"] = "Bearer $operator" })
-end
-LUA
-  cat "$data/report.lua"; } >"$data/pg-operator.lua"
+source benchmarks/wrk-classes.sh
+wrk_classes "$data" pg- "$analyst" "$operator" "$first" "$last" 3 10 \
+  "/v1/aggregates?from=$from&to=$to&by=day" "/v1/aggregates?from=$from&to=$to&by=country,type" \
+  "/v1/aggregates?from=$from&to=$to&by=direction,disposition" "/v1/aggregates?from=$from&to=$to&by=carrier"
 
 line() {
   local name=$1 file=$2

@@ -38,39 +38,11 @@ trap 'kill $server $loader 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q listening "$data/api-serve.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$data/api-serve.log" | sed 's#/$##')
 
-cp benchmarks/wrk-report.lua "$data/report.lua"
-{ cat <<LUA
-local paths = {
-  "/v1/aggregates?from=$from&to=$to&by=month",
-  "/v1/aggregates?from=$from&to=$to&by=day",
-  "/v1/aggregates?from=$from&to=$to&by=country,type",
-  "/v1/aggregates?from=$from&to=$to&by=month,direction,disposition",
-}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = "Bearer $analyst" })
-end
-LUA
-  cat "$data/report.lua"; } >"$data/cached.lua"
-{ cat <<LUA
-math.randomseed(os.time())
-request = function()
-  local a = math.random($first, $last - 200)
-  local b = a + math.random(30, 200)
-  local from = os.date("!%Y-%m-%d", a * 86400)
-  local to = os.date("!%Y-%m-%d", b * 86400)
-  return wrk.format("GET", "/v1/aggregates?from=" .. from .. "&to=" .. to .. "&by=day,country,type",
-    { ["Authorization"] = "Bearer $analyst" })
-end
-LUA
-  cat "$data/report.lua"; } >"$data/slow.lua"
-{ cat <<LUA
-request = function()
-  return wrk.format("GET", "/v1/files?limit=20", { ["Authorization"] = "Bearer $operator" })
-end
-LUA
-  cat "$data/report.lua"; } >"$data/operator.lua"
+source benchmarks/wrk-classes.sh
+wrk_classes "$data" "" "$analyst" "$operator" "$first" "$last" 30 200 \
+  "/v1/aggregates?from=$from&to=$to&by=month" "/v1/aggregates?from=$from&to=$to&by=day" \
+  "/v1/aggregates?from=$from&to=$to&by=country,type" \
+  "/v1/aggregates?from=$from&to=$to&by=month,direction,disposition"
 
 one=$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $analyst" \
   "$url/v1/aggregates?from=$from&to=$to&by=day,country,type") || { echo "the query failed"; cat "$data/api-serve.log"; exit 1; }
