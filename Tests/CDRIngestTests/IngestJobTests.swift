@@ -170,6 +170,15 @@ struct IngestJobTests {
         try expectSketchesHoldTheirWeight(dir + "/cdr.db")
         let again = try ingest(dir + "/cdr.db", files)
         #expect(again.records == 0)
+        var staging = IngestOptions()
+        staging.usageBufferKeys = 5
+        staging.batchSize = 16
+        let staged = try ingest(dir + "/staged.db", files, options: staging)
+        #expect(staged.rejected == 0 && staged.records == first.records)
+        #expect(
+            try profilesDisagreeingWithRecords(dir + "/staged.db") == 0,
+            "real files' usage staged in the store, then sorted and folded with the small cache"
+        )
     }
 
     /// Every stored profile with a closed day has both sketches, each holding the means' weight.
