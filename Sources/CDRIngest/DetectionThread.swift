@@ -4,8 +4,8 @@ import Foundation
 
 /// Runs fraud detection on its own thread, fed with the records the writer has just stored, so detection
 /// overlaps with parsing and inserting. It runs at the writer's priority, so it keeps pace with it; the
-/// parsing thread is the one that yields (see ``ParserThread``). Alerts, and the baselines detectors learn, are collected for the
-/// writer to store.
+/// parsing thread is the one that yields (see ``ParserThread``). Alerts, and the baselines detectors learn,
+/// are collected for the writer to store.
 ///
 /// `@unchecked Sendable` is sound: `engine` is used only by the detection thread once started (and by
 /// nobody before), and `alerts`, `late` and `observed` only under `lock`.
