@@ -54,6 +54,9 @@ public final class FraudEngine {
     /// an idle engine does not hold back the store's writer.
     public func pauseLookups() { profiles?.pause() }
 
+    /// The stored-profile lookup detectors read, if any.
+    public var profileLookup: (any ProfileLookup)? { profiles }
+
     /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The partial
     /// records of a long call are joined into one call first (``PartialCallStitcher``).
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {

@@ -88,6 +88,16 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
         }
     }
 
+    /// Drops every key whose state `shouldDrop` picks.
+    public mutating func removeAll(where shouldDrop: (State) -> Bool) {
+        var slot = oldest
+        while slot >= 0 {
+            let newer = slots[Int(slot)].newer
+            if let state = slots[Int(slot)].state, shouldDrop(state) { drop(slot) }
+            slot = newer
+        }
+    }
+
     /// Drops keys untouched since `time`, from the old end of the list.
     public mutating func expire(before time: Int64) {
         while oldest >= 0 && slots[Int(oldest)].touched < time { drop(oldest) }

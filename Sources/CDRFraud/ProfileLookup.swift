@@ -16,6 +16,14 @@ public protocol ProfileLookup: AnyObject, Sendable {
     /// Lets go of what the lookup holds open in the store between lookups (a read snapshot): called when
     /// detection has finished a batch of records and may stay idle.
     func pause()
+    /// The calling numbers whose stored profile already holds at least `minutes` answered minutes on `day`
+    /// (from files finished earlier), when there are at most `limit`; nil when unknown or more.
+    func busyCallers(on day: UTCDay, minutes: Double, limit: Int) -> [String]?
+    /// How many times the stored profiles have changed under detection (a file's usage folded in): a
+    /// detector holding what it counted since a change must not add it to what it reads after.
+    var generation: Int { get }
+    /// Notes that the stored profiles changed (a file's usage folded in); safe from any thread.
+    func storeChanged()
 }
 
 extension ProfileLookup {
@@ -25,6 +33,12 @@ extension ProfileLookup {
     public func baseline(_ key: String) -> SubjectBaseline? { nil }
     /// Nothing held.
     public func pause() {}
+    /// Unknown: detectors read every number's profile.
+    public func busyCallers(on day: UTCDay, minutes: Double, limit: Int) -> [String]? { nil }
+    /// Never changes.
+    public var generation: Int { 0 }
+    /// Nothing to note.
+    public func storeChanged() {}
 }
 
 /// A bounded cache in front of a profile source: at most `capacity` keys of profiles and as many of
@@ -36,6 +50,8 @@ public final class CachedProfiles: ProfileLookup {
     private let prior: @Sendable (Double, Int64, String) -> Double?
     private let priors = Mutex([String: Double?]())
     private let release: @Sendable () -> Void
+    private let busy: @Sendable (UTCDay, Double, Int) -> [String]?
+    private let changes = Atomic(0)
 
     /// A cache of `capacity` keys over `load`, which reads one key's profile from the store (nil when absent
     /// or on error: detection goes on without it), over `loadBaseline` for baselines, and of the population
@@ -45,12 +61,28 @@ public final class CachedProfiles: ProfileLookup {
         load: @escaping @Sendable (String) -> CallerProfile?,
         loadBaseline: @escaping @Sendable (String) -> SubjectBaseline? = { _ in nil },
         prior: @escaping @Sendable (Double, Int64, String) -> Double? = { _, _, _ in nil },
+        busy: @escaping @Sendable (UTCDay, Double, Int) -> [String]? = { _, _, _ in nil },
         pause: @escaping @Sendable () -> Void = {}
     ) {
         profiles = KeyCache(capacity: capacity, load: load)
         baselines = KeyCache(capacity: capacity, load: loadBaseline)
         self.prior = prior
+        self.busy = busy
         release = pause
+    }
+
+    /// The busy callers of a day, from the source (not cached).
+    public func busyCallers(on day: UTCDay, minutes: Double, limit: Int) -> [String]? { busy(day, minutes, limit) }
+
+    /// How many times ``storeChanged()`` was called.
+    public var generation: Int { changes.load(ordering: .acquiring) }
+
+    /// Notes that the stored profiles changed (this process folded a file's usage in): cached profiles and
+    /// baselines go, and ``generation`` moves on.
+    public func storeChanged() {
+        profiles.removeAll()
+        baselines.removeAll()
+        changes.add(1, ordering: .releasing)
     }
 
     /// Lets the source end its read snapshot.
@@ -113,6 +145,14 @@ final class KeyCache<Value: Sendable>: Sendable {
 
     /// Keys cached, found or not.
     var count: Int { cache.withLock { $0.current.count + $0.previous.count } }
+
+    /// Forgets every cached key.
+    func removeAll() {
+        cache.withLock { cache in
+            cache.current.removeAll()
+            cache.previous.removeAll()
+        }
+    }
 
     /// The value of `key`, from the cache or the source.
     func value(_ key: String) -> Value? {

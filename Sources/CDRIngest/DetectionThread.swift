@@ -8,7 +8,7 @@ import Foundation
 /// are collected for the writer to store.
 ///
 /// `@unchecked Sendable` is sound: `engine` is used only by the detection thread once started (and by
-/// nobody before), and `alerts`, `late` and `observed` only under `lock`.
+/// nobody before), `lookup` is `Sendable`, and `alerts`, `late` and `observed` are used only under `lock`.
 final class DetectionThread: @unchecked Sendable {
     private enum Message: Sendable {
         case records([StoredCall], source: Int64)
@@ -23,6 +23,7 @@ final class DetectionThread: @unchecked Sendable {
     }
 
     private let engine: FraudEngine
+    private let lookup: (any ProfileLookup)?
     private let queue = BoundedQueue<Message>(capacity: 8)
     private let lock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
@@ -35,6 +36,7 @@ final class DetectionThread: @unchecked Sendable {
     /// Starts the thread.
     init(engine: FraudEngine) {
         self.engine = engine
+        lookup = engine.profileLookup
         let thread = Thread { [self] in run() }
         thread.name = "cdrpipe-detect"
         thread.start()
@@ -82,6 +84,9 @@ final class DetectionThread: @unchecked Sendable {
     func send(_ calls: [StoredCall], source: Int64) {
         if !calls.isEmpty { _ = queue.push(.records(calls, source: source)) }
     }
+
+    /// Tells detection that the writer has folded a file's usage into the stored profiles.
+    func profilesChanged() { lookup?.storeChanged() }
 
     /// Withdraws a failed file's records still waiting for the watermark.
     func discard(source: Int64) {

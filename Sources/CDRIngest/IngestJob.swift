@@ -191,7 +191,9 @@ public final class IngestJob {
         }
         let queue = ParserThread.start(path: path, options: options, context: context, resume: resume)
         defer { queue.close() }
-        return makeSink().drain(queue)
+        let outcome = makeSink().drain(queue)
+        detection?.profilesChanged()
+        return outcome
     }
 
     /// Runs the after-run pass or stores the stream's last alerts; fills the summary's fraud figures and

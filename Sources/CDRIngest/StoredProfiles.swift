@@ -24,6 +24,7 @@ public enum StoredProfiles {
             load: { source.load($0) },
             loadBaseline: { source.baseline($0) },
             prior: { source.prior($0, $1, $2) },
+            busy: { source.busy(on: $0, minutes: $1, limit: $2) },
             pause: { source.pause() }
         )
     }
@@ -112,6 +113,16 @@ public enum StoredProfiles {
             readsInSnapshot += 1
             defer { if readsInSnapshot >= snapshotReads { endSnapshot() } }
             return (try? read(store)) ?? nil
+        }
+
+        /// The keys busy on `day` (see ``ProfileStore/keys(busyOn:minutes:limit:)``): none while no profile is
+        /// stored, nil on any failure.
+        func busy(on day: UTCDay, minutes: Double, limit: Int) -> [String]? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let store = opened() else { return nil }
+            guard !profiles.skips(recheck: recheck, { !((try? store.hasProfiles()) ?? false) }) else { return [] }
+            return (try? store.keys(busyOn: day, minutes: minutes, limit: limit)) ?? nil
         }
 
         func prior(_ quantile: Double, _ minDays: Int64, _ keyPrefix: String) -> Double? {

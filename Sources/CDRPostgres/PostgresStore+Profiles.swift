@@ -52,6 +52,17 @@ extension PostgresStore: ProfileStore {
         return try rows.first?.decode(Double?.self)
     }
 
+    /// The keys with at least `minutes` answered minutes on their last day `day`, when at most `limit`.
+    public func keys(busyOn day: UTCDay, minutes: Double, limit: Int) throws -> [String]? {
+        let (rows, _) = try session.query(
+            sql: "SELECT key FROM profiles WHERE last_day = ? AND day_minutes >= ? LIMIT ?",
+            [day.rawValue, minutes, Int64(limit) + 1],
+            "reading busy profiles"
+        )
+        guard rows.count <= limit else { return nil }
+        return try rows.map { try $0.decode(String.self) }
+    }
+
     /// The stored profiles of these keys.
     public func profiles(keys: [String]) throws -> [String: CallerProfile] {
         guard !keys.isEmpty else { return [:] }

@@ -114,6 +114,22 @@ extension SQLiteStore: ProfileStore {
         return found
     }
 
+    /// The keys with at least `minutes` answered minutes on their last day `day`, when at most `limit`.
+    public func keys(busyOn day: UTCDay, minutes: Double, limit: Int) throws(StoreError) -> [String]? {
+        let statement = try connection.prepare(
+            "SELECT key FROM profiles WHERE last_day = ?1 AND day_minutes >= ?2 LIMIT ?3"
+        )
+        statement.bind(1, day.rawValue)
+        statement.bind(2, real: minutes)
+        statement.bind(3, Int64(limit) + 1)
+        var keys: [String] = []
+        while try statement.step() {
+            guard keys.count < limit else { return nil }
+            keys.append(statement.text(0))
+        }
+        return keys
+    }
+
     /// Stores profiles, replacing those with the same key.
     public func saveProfiles(_ profiles: [CallerProfile]) throws(StoreError) {
         let statement = try cached(

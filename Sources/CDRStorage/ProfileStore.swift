@@ -37,6 +37,9 @@ public protocol ProfileStore: AnyObject {
     func usualMinutesQuantile(_ quantile: Double, minDays: Int64, keyPrefix: String) throws -> Double?
     /// The stored profiles of these keys, by key.
     func profiles(keys: [String]) throws -> [String: CallerProfile]
+    /// The keys whose profile already holds at least `minutes` answered minutes on `day` (its last day), when
+    /// there are at most `limit` of them; nil when there are more.
+    func keys(busyOn day: UTCDay, minutes: Double, limit: Int) throws -> [String]?
     /// Stores these profiles, replacing any with the same key.
     func saveProfiles(_ profiles: [CallerProfile]) throws
     /// Deletes the profiles and detector baselines of these keys; returns how many rows went.

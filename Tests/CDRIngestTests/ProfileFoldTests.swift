@@ -155,6 +155,47 @@ extension StoredProfilesLookupTests {
     }
 }
 
+extension StoredProfilesLookupTests {
+    @Test("a job tells detection after each file that the profiles changed; the cache then reads the store again")
+    func changesNoted() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/cdr.db"
+        try BaselinePersistenceTests.write(dir + "/a.csv", BaselinePersistenceTests.burst(day: 0, count: 3))
+        try BaselinePersistenceTests.write(dir + "/b.csv", BaselinePersistenceTests.burst(day: 1, count: 3))
+        let lookup = StoredProfiles.lookup(recheck: 1) { try SQLiteStore(path: db) }
+        let engine = try FraudEngine(
+            rules: FraudRules.defaults(),
+            context: DetectorContext(ranges: RiskRanges(), profiles: lookup),
+            homeCountryCode: "44"
+        )
+        let job = try IngestJob(
+            into: .sqlite(try SQLiteStore(path: db)),
+            options: IngestOptions(),
+            rejectsPath: db + ".rejects.jsonl",
+            fraud: engine,
+            mode: .stream
+        )
+        #expect(job.run(paths: [dir + "/a.csv", dir + "/b.csv"]).details.map(\.records) == [3, 3])
+        #expect(lookup.generation == 2, "one change per file loaded")
+        let line = "+447700900555"
+        let second = UTCDay(containing: EpochSeconds(BaselinePersistenceTests.day + 86_400))
+        #expect(lookup.busyCallers(on: second, minutes: 30, limit: 10) == [line], "30 minutes stored that day")
+        #expect(lookup.busyCallers(on: second, minutes: 31, limit: 10) == [])
+        #expect(lookup.busyCallers(on: second, minutes: 30, limit: 0) == nil, "more than the limit")
+        lookup.pause()
+        let before = try #require(lookup.profile(line))
+        let writer = try SQLiteStore(path: db)
+        var changed = before
+        changed.dayCalls += 10
+        try writer.atomically { try writer.saveProfiles([changed]) }
+        lookup.pause()
+        #expect(lookup.profile(line)?.dayCalls == before.dayCalls, "cached")
+        lookup.storeChanged()
+        #expect(lookup.profile(line)?.dayCalls == before.dayCalls + 10, "read again after the change")
+    }
+}
+
 /// A thread-safe count.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

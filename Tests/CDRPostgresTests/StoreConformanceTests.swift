@@ -132,6 +132,18 @@ struct StoreConformanceTests {
             let fromPostgres = try postgres.usualMinutesQuantile(quantile, minDays: 1)
             #expect(prior != nil && fromPostgres == prior, "\(quantile)")
         }
+        var busyFound = 0
+        for day in Set(sqliteProfiles.values.map(\.lastDay)) {
+            let expected = sqliteProfiles.values.filter { $0.lastDay == day && $0.dayMinutes >= 1 }.map(\.key).sorted()
+            #expect(try sqlite.keys(busyOn: day, minutes: 1, limit: 1_000)?.sorted() == expected)
+            #expect(try postgres.keys(busyOn: day, minutes: 1, limit: 1_000)?.sorted() == expected)
+            if expected.count > 1 {
+                #expect(try sqlite.keys(busyOn: day, minutes: 1, limit: expected.count - 1) == nil, "over the limit")
+                #expect(try postgres.keys(busyOn: day, minutes: 1, limit: expected.count - 1) == nil, "over the limit")
+            }
+            busyFound += expected.count
+        }
+        #expect(busyFound > 0, "some profile is busy on its last day")
 
         let expected = try exercise(sqlite, keys: folder + "/sqlite.keys") { try sqlite.recordCount() }
         let actual = try exercise(postgres, keys: folder + "/pg.keys") { try postgres.recordCount() }
