@@ -10,7 +10,9 @@ import CDRModel
 /// counts live in a second table holding new numbers alone. A number missing from the table (never seen by
 /// this process, or dropped at the key cap) is old when a fixed-size filter of the numbers this process has
 /// met knows it, else takes its first day from the stored usage profile when there is one, so a line active
-/// for weeks is not "first seen" again however many subscribers the table had to drop.
+/// for weeks is not "first seen" again however many subscribers the table had to drop. The profile is read
+/// only when the number would raise an alert as new, not when it is met: until then it is counted as first
+/// seen now, which can only count a number that is older than that, never miss one.
 final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.State>, Detector {
     /// Settings read from the rule once, not per record.
     private lazy var warmUp = Int64(rule.param("warmUpDays") * 86_400)
@@ -27,8 +29,15 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         var abroad: Int32 = 0
     }
 
+    /// When a number was first seen, and whether that is known (from this process or the stored profile)
+    /// or only that it was met now, its profile unread.
+    struct FirstSeen: Sendable {
+        var time: Int64
+        var known: Bool
+    }
+
     private var origin: Int64?
-    private var firstSeen: KeyedState<Int64, Int64>
+    private var firstSeen: KeyedState<Int64, FirstSeen>
     /// Evidence and emissions of the few new numbers past a threshold (a tally is four times a state).
     private var alerting: KeyedState<Int64, Tally>
     private let profiles: (any ProfileLookup)?
@@ -47,14 +56,25 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
     override var liveKeys: Int { state.count + firstSeen.count + alerting.count }
 
     /// When a number the table lacks was first seen: long ago (`origin`) when this process met it before
-    /// (it was dropped at the cap), at the start of its stored first day when that is an earlier day (a
-    /// profile knows only days), else now, which is exact.
-    private func storedFirstSeen(_ record: FraudRecord, now: Int64, origin: Int64) -> Int64 {
-        if met.insert(record.callingKey) { return origin }
-        guard let day = profiles?.profile(record.call.calling)?.firstDay, day < EpochSeconds(now).day else {
-            return now
+    /// (it was dropped at the cap), else now, known only when there are no stored profiles to ask.
+    private func met(_ record: FraudRecord, now: Int64, origin: Int64) -> FirstSeen {
+        if met.insert(record.callingKey) { return FirstSeen(time: origin, known: true) }
+        return FirstSeen(time: now, known: profiles == nil)
+    }
+
+    /// When a number met at `seen` was first seen: at the start of its stored first day when that is an
+    /// earlier day (a profile knows only days), else `seen`, which is exact.
+    private func stored(_ record: FraudRecord, seen: Int64) -> Int64 {
+        guard let day = profiles?.profile(record.call.calling)?.firstDay, day < EpochSeconds(seen).day else {
+            return seen
         }
         return day.start.rawValue
+    }
+
+    /// True when a new number's counts reach an alert's thresholds.
+    private func wouldAlert(_ counted: State) -> Bool {
+        let byShare = Int(counted.calls) >= minCalls && Double(counted.abroad) / Double(counted.calls) >= share
+        return (Double(counted.minutes) >= rule.warn && counted.abroad >= minCostly) || byShare
     }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
@@ -63,13 +83,10 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let start = origin ?? now
         origin = start
         let costly = (record.dialsAbroad || record.destination.type == .premium) && filter.matches(record)
-        let first = firstSeen.update(
-            record.callingKey,
-            at: now,
-            orInsert: storedFirstSeen(record, now: now, origin: start)
-        ) { $0 }
-        guard first >= start + warmUp, now - first <= newWindow else { return }
-        let counted = state.update(record.callingKey, at: now, orInsert: State(firstSeen: first)) { state -> State in
+        let seen = firstSeen.update(record.callingKey, at: now, orInsert: met(record, now: now, origin: start)) { $0 }
+        guard seen.time >= start + warmUp, now - seen.time <= newWindow else { return }
+        var counted = state.update(record.callingKey, at: now, orInsert: State(firstSeen: seen.time)) {
+            state -> State in
             state.calls += 1
             if costly {
                 state.abroad += 1
@@ -77,11 +94,24 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
             }
             return state
         }
+        guard wouldAlert(counted) else { return }
+        if !seen.known {
+            let first = stored(record, seen: seen.time)
+            firstSeen.update(record.callingKey, at: now, orInsert: seen) { $0 = FirstSeen(time: first, known: true) }
+            if first != seen.time {
+                guard first >= start + warmUp, now - first <= newWindow else { return }
+                // Stored days start at midnight before the day it was met, so its first day ended before any
+                // minutes counted here.
+                counted.firstSeen = first
+                counted.minutes = 0
+                state.update(record.callingKey, at: now, orInsert: counted) { $0 = counted }
+                guard wouldAlert(counted) else { return }
+            }
+        }
         let minutes = Double(counted.minutes)
         let calls = Int(counted.calls)
         let abroadShare = Double(counted.abroad) / Double(counted.calls)
         let byShare = calls >= minCalls && abroadShare >= share
-        guard (minutes >= rule.warn && counted.abroad >= minCostly) || byShare else { return }
         alerting.update(record.callingKey, at: now, orInsert: Tally(window: newWindow, buckets: 1)) { tally in
             tally.note(record)
             emitIfDue(

@@ -143,4 +143,23 @@ struct LazyProfileReadTests {
         )
         #expect(abs(minutes - 124) < 0.01, "24 stored and 100 after: \(minutes)")
     }
+
+    @Test(
+        "subscription: a line met today whose stored first day was yesterday has no first-day minutes, but its calls count"
+    )
+    func subscriptionReadsOnAlert() throws {
+        let line = "+447700900220"
+        var calls = (0..<10).map { call("+4479111000\($0)", "+442079460000", at: Int64($0) * 60 - 9 * 86_400) }
+        calls += (0..<3).map { call(line, "+33612345678", at: 3_600 + Int64($0) * 2_000, talk: 1_800) }
+        #expect(try alerts(rule: "subscription", calls, profiles: nil).map(\.subject) == [line], "new without profiles")
+        let yesterday = CallerProfile(key: line, day: Self.today.advanced(by: -1), minutes: 5, calls: 1)
+        let stored = ChangingProfiles([yesterday])
+        #expect(try alerts(rule: "subscription", calls, profiles: stored).isEmpty, "its first day ended at midnight")
+        #expect(stored.reads == 1, "read once, when it would have alerted")
+        calls += (0..<20).map { call(line, "+33612345678", at: 20_000 + Int64($0) * 300, talk: 30) }
+        let byShare = try alerts(rule: "subscription", calls, profiles: ChangingProfiles([yesterday]))
+        let alert = try #require(byShare.first)
+        #expect(alert.summary.contains("first seen \(CivilTime.iso8601(Self.today.advanced(by: -1).start.rawValue))"))
+        #expect(alert.measures.first { $0.name == "costly_minutes_first_day" }?.value == 0)
+    }
 }
