@@ -15,6 +15,19 @@ struct BaselineJournal: Sendable {
         pending[baseline.key] = pending[baseline.key].map { $0.merged(with: baseline) } ?? baseline
     }
 
+    /// Subjects noted and not yet handed over.
+    var count: Int { pending.count }
+
+    /// Hands over and forgets what was noted, in chunks of at most `chunk` subjects, once it holds `chunk`
+    /// subjects or, with `all`, whatever it holds.
+    mutating func handOver(chunk: Int, all: Bool, _ hand: ([SubjectBaseline]) -> Void) {
+        guard pending.count >= chunk || (all && !pending.isEmpty) else { return }
+        let taken = take()
+        for start in stride(from: 0, to: taken.count, by: chunk) {
+            hand(Array(taken[start..<min(start + chunk, taken.count)]))
+        }
+    }
+
     /// Hands over and forgets what was noted.
     mutating func take() -> [SubjectBaseline] {
         guard !pending.isEmpty else { return [] }

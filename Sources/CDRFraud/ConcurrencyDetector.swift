@@ -88,16 +88,17 @@ final class ConcurrencyDetector: Detector {
         }
     }
 
-    func takeBaselines(all: Bool) -> [SubjectBaseline] {
+    func takeBaselines(all: Bool, chunk: Int, _ hand: ([SubjectBaseline]) -> Void) {
         if all {
             profiles.visit { key, profile in
                 guard let number = SubjectKey.number(of: key) else { return }
                 var closed = profile
                 closed.record(0, on: profile.day + 1)
                 keep(number, usual: closed.usual, on: closed.day)
+                journal.handOver(chunk: chunk, all: false, hand)
             }
         }
-        return journal.take()
+        journal.handOver(chunk: chunk, all: true, hand)
     }
 
     var liveKeys: Int { state.count + profiles.count }

@@ -11,16 +11,16 @@ public protocol Detector: AnyObject {
     var liveKeys: Int { get }
     /// The kinds of record it looks at: the engine hands it only records with one of these traits.
     var interest: RecordTraits { get }
-    /// What it has learnt of subjects since the last call, for the store; with `all`, every live subject's
-    /// current baseline too (the end of a run).
-    func takeBaselines(all: Bool) -> [SubjectBaseline]
+    /// What it has learnt of subjects since the last call, for the store, handed to `hand` in chunks of at
+    /// most `chunk` subjects; with `all`, every live subject's current baseline too (the end of a run).
+    func takeBaselines(all: Bool, chunk: Int, _ hand: ([SubjectBaseline]) -> Void)
 }
 
 extension Detector {
     /// Every record, unless the detector says otherwise.
     public var interest: RecordTraits { .any }
     /// Nothing to keep, unless the detector says otherwise.
-    public func takeBaselines(all: Bool) -> [SubjectBaseline] { [] }
+    public func takeBaselines(all: Bool, chunk: Int, _ hand: ([SubjectBaseline]) -> Void) {}
 }
 
 /// What every detector needs besides its rule.

@@ -145,12 +145,19 @@ public final class FraudEngine {
     /// (after ``finish(emit:)``), every live subject's current baseline too.
     public func takeBaselines(all: Bool = false) -> [SubjectBaseline] {
         var merged: [String: SubjectBaseline] = [:]
-        for detector in detectors {
-            for baseline in detector.takeBaselines(all: all) {
+        takeBaselines(all: all, chunk: .max) { part in
+            for baseline in part {
                 merged[baseline.key] = merged[baseline.key].map { $0.merged(with: baseline) } ?? baseline
             }
         }
         return Array(merged.values)
+    }
+
+    /// The same baselines handed to `hand` detector by detector, in chunks of at most `chunk` subjects, so
+    /// the end of a run never holds every subject's baseline at once (the store merges them). A chunk names
+    /// a subject once, with what one detector knows; the same subject can come in several chunks.
+    public func takeBaselines(all: Bool, chunk: Int, _ hand: ([SubjectBaseline]) -> Void) {
+        for detector in detectors { detector.takeBaselines(all: all, chunk: max(1, chunk), hand) }
     }
 
     private func process(_ record: FraudRecord, _ emit: (Alert) -> Void) {

@@ -110,7 +110,7 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
         journal.note(SubjectBaseline(key: subject, day: UTCDay(day), burst: state.usualPeak, countries: countries))
     }
 
-    func takeBaselines(all: Bool) -> [SubjectBaseline] {
+    func takeBaselines(all: Bool, chunk: Int, _ hand: ([SubjectBaseline]) -> Void) {
         if all && journal.active {
             state.visit { key, subjectState in
                 guard let subject = accounts[key].map({ "acct:" + $0 }) ?? SubjectKey.number(of: key) else { return }
@@ -118,9 +118,10 @@ final class IRSFBurstDetector: KeyedDetector<Int64, IRSFBurstDetector.State>, De
                 let day = closed.day + 1
                 _ = closed.rollDay(at: day * UTCDay.seconds)
                 keep(subject, closed, day: day)
+                journal.handOver(chunk: chunk, all: false, hand)
             }
         }
-        return journal.take()
+        journal.handOver(chunk: chunk, all: true, hand)
     }
 
     override var liveKeys: Int { state.count + tallies.count }

@@ -58,15 +58,16 @@ final class PBXHackDetector: KeyedDetector<String, PBXHackDetector.State>, Detec
         return Habit(day: today, usualPeak: SubjectBaseline.decayed(peak, from: baseline.day, to: UTCDay(today)))
     }
 
-    func takeBaselines(all: Bool) -> [SubjectBaseline] {
+    func takeBaselines(all: Bool, chunk: Int, _ hand: ([SubjectBaseline]) -> Void) {
         if all {
             habits.visit { subject, habit in
                 var closed = habit
                 let usual = closed.usual(on: habit.day + 1)
                 if usual >= 1 { journal.note(SubjectBaseline(key: subject, day: UTCDay(closed.day), offHours: usual)) }
+                journal.handOver(chunk: chunk, all: false, hand)
             }
         }
-        return journal.take()
+        journal.handOver(chunk: chunk, all: true, hand)
     }
 
     override var liveKeys: Int { state.count + habits.count }

@@ -58,12 +58,19 @@ public struct DetectionPass {
         }
         engine.finish { raised.append($0) }
         engine.pauseLookups()
-        keep(engine.takeBaselines(all: true))
         var outcome = Outcome()
         outcome.alertIDs = try StoreError.wrapping("storing alerts") {
             try store.atomically {
                 let stored = try raised.filter { try store.insertAlert(AlertRow($0)) }.map(\.id)
-                if let profiles = store as? any ProfileStore { try profiles.saveBaselines(Array(learnt.values)) }
+                if let profiles = store as? any ProfileStore {
+                    try profiles.saveBaselines(Array(learnt.values))
+                    var failure: (any Error)?
+                    engine.takeBaselines(all: true, chunk: 4_096) { part in
+                        guard failure == nil else { return }
+                        do { try profiles.saveBaselines(part) } catch { failure = error }
+                    }
+                    if let failure { throw failure }
+                }
                 try alongside()
                 return stored
             }

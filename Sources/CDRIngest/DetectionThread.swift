@@ -63,7 +63,7 @@ final class DetectionThread: @unchecked Sendable {
         var raised: [Alert] = []
         engine.finish { raised.append($0) }
         engine.pauseLookups()
-        collect(raised, engine.takeBaselines(all: true))
+        collect(raised, engine.takeBaselines())
         lock.lock()
         lateCount = engine.late
         observedCount = engine.observed
@@ -119,6 +119,12 @@ final class DetectionThread: @unchecked Sendable {
         queue.close()
         finished.wait()
         return drain()
+    }
+
+    /// Hands every live subject's current baseline to `hand` in chunks of at most `chunk` subjects (after
+    /// ``finish()``: the thread has ended, so the engine is the caller's).
+    func takeFinalBaselines(chunk: Int, _ hand: ([SubjectBaseline]) -> Void) {
+        engine.takeBaselines(all: true, chunk: chunk, hand)
     }
 
     /// Records observed and detector state keys still live at the end (valid after ``finish()``).

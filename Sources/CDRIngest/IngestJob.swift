@@ -120,14 +120,18 @@ public final class IngestJob {
     /// Ends stream detection of a job that stayed open: judges every record still held, stores the last
     /// alerts and returns the ids of the alerts stored since ``collectAlerts()`` last ran.
     public func close() throws -> [String] {
-        try storeDetected { $0.finish() }
+        try storeDetected(finishing: true) { $0.finish() }
     }
 
-    /// Stores what `take` hands over from the detection thread, and returns and forgets the ids stored so far.
-    private func storeDetected(_ take: (DetectionThread) -> [Alert]) throws -> [String] {
+    /// Stores what `take` hands over from the detection thread (with every live subject's baseline when
+    /// `finishing`), and returns and forgets the ids stored so far.
+    private func storeDetected(finishing: Bool = false, _ take: (DetectionThread) -> [Alert]) throws -> [String] {
         if let detection, let store = planner.alertStore {
             pendingAlerts.append(contentsOf: take(detection))
-            try store.atomically { try storePendingAlerts() }
+            try store.atomically {
+                try storePendingAlerts()
+                if finishing { try storeFinalBaselines(of: detection) }
+            }
         }
         defer { storedAlerts.removeAll() }
         return storedAlerts
@@ -213,7 +217,10 @@ public final class IngestJob {
         if let detection {
             pendingAlerts.append(contentsOf: detection.finish())
             do {
-                try store.atomically { try storePendingAlerts() }
+                try store.atomically {
+                    try storePendingAlerts()
+                    try storeFinalBaselines(of: detection)
+                }
             } catch {
                 fraudFailure = "storing alerts failed: \(error)"
             }
@@ -250,6 +257,18 @@ public final class IngestJob {
         if let learnt = detection?.drainBaselines(), !learnt.isEmpty, let profiles = store as? any ProfileStore {
             try profiles.saveBaselines(learnt)
         }
+    }
+
+    /// Stores every live subject's baseline from finished stream detection, a few thousand at a time (inside
+    /// the current transaction).
+    private func storeFinalBaselines(of detection: DetectionThread) throws {
+        guard let profiles = planner.alertStore as? any ProfileStore else { return }
+        var failure: (any Error)?
+        detection.takeFinalBaselines(chunk: 4_096) { part in
+            guard failure == nil else { return }
+            do { try profiles.saveBaselines(part) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     /// Forgets a failed file's buffered records and not-yet-stored alerts (the store drops its stored ones).

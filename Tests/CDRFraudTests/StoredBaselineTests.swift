@@ -116,4 +116,42 @@ struct StoredBaselineTests {
         #expect(Set(learnt["acct:inn"]?.countries ?? []) == ["NG", "FR"])
         #expect(engine.takeBaselines().isEmpty, "handed over once")
     }
+
+    @Test("at a run's end every subject's baseline comes in chunks of at most the size asked, and adds up to the same")
+    func chunked() throws {
+        var rules = FraudRules.defaults()
+        rules.rules = rules.rules.filter { ["concurrency", "pbx-hack-off-hours", "irsf-burst"].contains($0.id) }
+        func engine() throws -> FraudEngine {
+            let engine = try FraudEngine(
+                rules: rules,
+                context: DetectorContext(ranges: testRanges, profiles: FixedProfiles([])),
+                homeCountryCode: "44"
+            )
+            let lines = (0..<7).flatMap { line in
+                (0..<3).map {
+                    call("+44770090010\(line)", "+44207946100\($0)", at: Int64(line * 100 + $0 * 10), talk: 600)
+                }
+            }
+            let accounts = (0..<3).flatMap { account in
+                (0..<2).map {
+                    call("20\(account)", "+2348031250\($0)", at: 11 * 3600 + Int64($0) * 200, account: "a\(account)")
+                }
+            }
+            for (index, call) in (lines + accounts).enumerated() {
+                engine.add(id: Int64(index + 1), call: call) { _ in }
+            }
+            engine.finish { _ in }
+            return engine
+        }
+        var chunks: [[SubjectBaseline]] = []
+        try engine().takeBaselines(all: true, chunk: 2) { chunks.append($0) }
+        #expect(chunks.allSatisfy { $0.count <= 2 && Set($0.map(\.key)).count == $0.count })
+        var merged: [String: SubjectBaseline] = [:]
+        for baseline in chunks.joined() {
+            merged[baseline.key] = merged[baseline.key].map { $0.merged(with: baseline) } ?? baseline
+        }
+        let whole = try engine().takeBaselines(all: true)
+        #expect(whole.count >= 10, "7 lines and 3 accounts")
+        #expect(merged == Dictionary(uniqueKeysWithValues: whole.map { ($0.key, $0) }))
+    }
 }
