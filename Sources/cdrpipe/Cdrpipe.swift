@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The exit statuses a script can tell apart.
 enum ExitStatus {
     /// Records rejected, files failed or incomplete, or a command's own failure.
@@ -31,6 +35,7 @@ struct Cdrpipe: ParsableCommand {
     )
 
     static func main() {
+        returnFreedMemory()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -47,6 +52,20 @@ struct Cdrpipe: ParsableCommand {
             Foundation.exit(code == .validationFailure || error is ValidationError ? 2 : code.rawValue == 0 ? 0 : 2)
         }
     }
+}
+
+/// Has glibc give freed memory back to the system once 2 MiB lie free at the top of a heap. Its default
+/// threshold rises with every large block freed, up to 64 MiB, so the detectors' tables, grown by doubling,
+/// left their old blocks resident. A fixed threshold takes a 1.8M-record load with detection from 131 MB to
+/// 125 MB peak RSS in the same time (`docs/benchmarks.md`).
+private func returnFreedMemory() {
+    #if canImport(Glibc)
+    // `mallopt` and `M_TRIM_THRESHOLD` come from <malloc.h>, which the Glibc module does not import.
+    typealias SetMallocOption = @convention(c) (Int32, Int32) -> Int32
+    guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") else { return }
+    let trimThreshold: Int32 = -1
+    _ = unsafeBitCast(symbol, to: SetMallocOption.self)(trimThreshold, 2 << 20)
+    #endif
 }
 
 /// A command's failure with its exit status and a message for the user.
