@@ -46,9 +46,10 @@ public struct DetectionPass {
             }
         }
         var sinceTaken = 0
-        try StoreError.wrapping("reading stored records") {
-            try store.scanRecords(days: days, files: files) { id, fileID, call in
-                engine.addInOrder(id: id, call: call, source: fileID) { raised.append($0) }
+        let scanner = RecordScanner(store: store, days: days, files: files)
+        while let batch = scanner.next() {
+            for scanned in batch {
+                engine.addInOrder(id: scanned.id, call: scanned.call, source: scanned.fileID) { raised.append($0) }
                 sinceTaken += 1
                 if sinceTaken == 50_000 {
                     keep(engine.takeBaselines())
@@ -56,6 +57,7 @@ public struct DetectionPass {
                 }
             }
         }
+        try StoreError.wrapping("reading stored records") { try scanner.finish() }
         engine.finish { raised.append($0) }
         engine.pauseLookups()
         var outcome = Outcome()
