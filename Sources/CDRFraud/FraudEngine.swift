@@ -58,14 +58,22 @@ public final class FraudEngine {
     public var profileLookup: (any ProfileLookup)? { profiles }
 
     /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The partial
-    /// records of a long call are joined into one call first (``PartialCallStitcher``).
+    /// records of a long call are joined into one call first (``PartialCallStitcher``); a whole call, while
+    /// no chain is open, goes straight to the reorder buffer.
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
         maxEnd = max(maxEnd, call.end)
-        for ready in stitched(.init(id: id, call: call, source: source), watermark: maxEnd) {
-            var kept = ready.call
+        if bypassesStitcher(call) {
+            var kept = call
             kept.channel = ""
             kept.sourceID = ""
-            buffer.push(id: ready.id, source: ready.source, call: kept)
+            buffer.push(id: id, source: source, call: kept)
+        } else {
+            for ready in stitched(.init(id: id, call: call, source: source), watermark: maxEnd) {
+                var kept = ready.call
+                kept.channel = ""
+                kept.sourceID = ""
+                buffer.push(id: ready.id, source: ready.source, call: kept)
+            }
         }
         let watermark = maxEnd - slack
         while let start = buffer.peekStart, start <= watermark, let next = buffer.pop() { release(next, emit) }
@@ -73,6 +81,10 @@ public final class FraudEngine {
 
     /// Takes one record from input already in start order (a scan of the store): no reorder buffer.
     public func addInOrder(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
+        if bypassesStitcher(call) {
+            process(FraudRecord(id: id, call: call, source: source, classifier: classifier, ranges: ranges), emit)
+            return
+        }
         for ready in stitched(.init(id: id, call: call, source: source), watermark: call.start) {
             process(
                 FraudRecord(
@@ -85,6 +97,16 @@ public final class FraudEngine {
                 emit
             )
         }
+    }
+
+    /// True for a whole call while no chain of partial records is open: the stitcher would hand it straight
+    /// back. It still counts towards the stitcher's expiry checks (which find nothing open), so they come at
+    /// the same records as before.
+    private func bypassesStitcher(_ call: CallRecord) -> Bool {
+        guard call.part < 1 && partials.openChains == 0 else { return false }
+        addedSinceExpiry += 1
+        if addedSinceExpiry >= 1024 { addedSinceExpiry = 0 }
+        return true
     }
 
     /// Passes a record through the partial-record stitcher, closing chains the watermark has left behind
