@@ -66,12 +66,7 @@ public struct DetectionPass {
                 let stored = try raised.filter { try store.insertAlert(AlertRow($0)) }.map(\.id)
                 if let profiles = store as? any ProfileStore {
                     try profiles.saveBaselines(Array(learnt.values))
-                    var failure: (any Error)?
-                    engine.takeBaselines(all: true, chunk: 4_096) { part in
-                        guard failure == nil else { return }
-                        do { try profiles.saveBaselines(part) } catch { failure = error }
-                    }
-                    if let failure { throw failure }
+                    try profiles.saveBaselines { engine.takeBaselines(all: true, chunk: 4_096, $0) }
                 }
                 try alongside()
                 return stored

@@ -263,12 +263,7 @@ public final class IngestJob {
     /// the current transaction).
     private func storeFinalBaselines(of detection: DetectionThread) throws {
         guard let profiles = planner.alertStore as? any ProfileStore else { return }
-        var failure: (any Error)?
-        detection.takeFinalBaselines(chunk: 4_096) { part in
-            guard failure == nil else { return }
-            do { try profiles.saveBaselines(part) } catch { failure = error }
-        }
-        if let failure { throw failure }
+        try profiles.saveBaselines { detection.takeFinalBaselines(chunk: 4_096, $0) }
     }
 
     /// Forgets a failed file's buffered records and not-yet-stored alerts (the store drops its stored ones).
