@@ -9,8 +9,12 @@
  *             next day's first row arrives (rows come in time order), so each sort is one day's and stays in
  *             the page cache; the builds are timed apart, as they could run beside the next day's load;
  *   bare      no index and no duplicate check;
- *   all       the four in turn, each against indexed.
- * Build: cc -O2 sqlite_floor.c -lsqlite3   Run: ./a.out ROWS DB [indexed|append|daily|bare|all] */
+ *   prefixed  as daily, but duplicates are found on disk, not in memory: each day's table keeps one index
+ *             while it loads, UNIQUE on the key's first 64 bits as an INTEGER (a real store would check the
+ *             whole key on a conflict, once in 2^64), the index a disk check needs once the in-memory set
+ *             is too big or is gone after a restart;
+ *   all       the five in turn, each against indexed.
+ * Build: cc -O2 sqlite_floor.c -lsqlite3   Run: ./a.out ROWS DB [indexed|append|daily|bare|prefixed|all] */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +51,7 @@ static int remember(uint64_t key) {
     }
 }
 
-enum layout { INDEXED, APPEND, DAILY, BARE };
+enum layout { INDEXED, APPEND, DAILY, BARE, PREFIXED };
 static const char *INDEXES = "CREATE UNIQUE INDEX records_by_calling ON records(day, calling, key);"
                              "CREATE INDEX records_by_dialled ON records(day, dialled);";
 static const char *COLUMNS =
@@ -63,12 +67,27 @@ static const char *VALUES = "(day, key, calling, dialled, diverting, start_at, a
                             " billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi,"
                             " imei, cell) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
-/* Creates day `day`'s table (no index) and prepares the insert into it. */
-static sqlite3_stmt *open_day(sqlite3 *db, long long day) {
+/* Creates day `day`'s table (no index, or with `prefixed` the unique key-prefix one) and prepares the insert
+ * into it. */
+static sqlite3_stmt *open_day(sqlite3 *db, long long day, int prefixed) {
     char sql[2048];
     sqlite3_stmt *insert;
     snprintf(sql, sizeof sql, "CREATE TABLE records_%lld%s", day, COLUMNS);
     exec(db, sql);
+    if (prefixed) {
+        snprintf(sql, sizeof sql,
+            "ALTER TABLE records_%lld ADD COLUMN prefix INTEGER;"
+            "CREATE UNIQUE INDEX records_%lld_by_prefix ON records_%lld(prefix);",
+            day, day, day);
+        exec(db, sql);
+        snprintf(sql, sizeof sql,
+            "INSERT INTO records_%lld(day, key, calling, dialled, diverting, start_at, answer_at, end_at,"
+            " duration, billsec, disposition, carrier, channel, account, source_id, file_id, line, imsi, imei,"
+            " cell, prefix) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (prefix) DO NOTHING",
+            day);
+        sqlite3_prepare_v2(db, sql, -1, &insert, NULL);
+        return insert;
+    }
     snprintf(sql, sizeof sql, "INSERT INTO records_%lld%s", day, VALUES);
     sqlite3_prepare_v2(db, sql, -1, &insert, NULL);
     return insert;
@@ -104,7 +123,8 @@ static double load(const char *path, long rows, enum layout layout, double *inde
     sqlite3_stmt *insert = NULL;
     snprintf(sql, sizeof sql, "INSERT INTO records%s%s", VALUES,
         layout == INDEXED ? " ON CONFLICT (day, calling, key) DO NOTHING" : "");
-    if (layout != DAILY) sqlite3_prepare_v2(db, sql, -1, &insert, NULL);
+    int daily = layout == DAILY || layout == PREFIXED;
+    if (!daily) sqlite3_prepare_v2(db, sql, -1, &insert, NULL);
     long long open = -1;
     *indexing = 0;
     if (layout == APPEND || layout == DAILY) {
@@ -123,7 +143,7 @@ static double load(const char *path, long rows, enum layout layout, double *inde
     for (long i = 0; i < rows; i++) {
         long long start = first + (long long)i * span / rows;
         for (int k = 0; k < 16; k++) key[k] = (unsigned char)rand();
-        if (layout == DAILY && start / 86400 != open) {
+        if (daily && start / 86400 != open) {
             if (insert) {
                 sqlite3_finalize(insert);
                 exec(db, "COMMIT");
@@ -131,7 +151,7 @@ static double load(const char *path, long rows, enum layout layout, double *inde
                 exec(db, "BEGIN IMMEDIATE");
             }
             open = start / 86400;
-            insert = open_day(db, open);
+            insert = open_day(db, open, layout == PREFIXED);
         }
         if (layout == APPEND || layout == DAILY) {
             uint64_t prefix;
@@ -162,6 +182,11 @@ static double load(const char *path, long rows, enum layout layout, double *inde
         sqlite3_bind_text(insert, 18, "", -1, SQLITE_STATIC);
         sqlite3_bind_text(insert, 19, "", -1, SQLITE_STATIC);
         sqlite3_bind_text(insert, 20, "", -1, SQLITE_STATIC);
+        if (layout == PREFIXED) {
+            int64_t prefix;
+            memcpy(&prefix, key, 8);
+            sqlite3_bind_int64(insert, 21, prefix);
+        }
         if (sqlite3_step(insert) != SQLITE_DONE) {
             fprintf(stderr, "%s\n", sqlite3_errmsg(db));
             exit(1);
@@ -170,7 +195,7 @@ static double load(const char *path, long rows, enum layout layout, double *inde
         if (i % 250000 == 249999) exec(db, "COMMIT; BEGIN IMMEDIATE");
     }
     exec(db, "COMMIT");
-    if (layout == DAILY && open >= 0) *indexing += close_day(db, open);
+    if (daily && open >= 0) *indexing += close_day(db, open);
     double seconds = now() - started - *indexing;
     if (layout == APPEND) {
         started = now();
@@ -192,18 +217,19 @@ int main(int argc, char **argv) {
         enum layout layout = strcmp(mode, "append") == 0 ? APPEND
                              : strcmp(mode, "daily") == 0 ? DAILY
                              : strcmp(mode, "bare") == 0  ? BARE
+                             : strcmp(mode, "prefixed") == 0 ? PREFIXED
                                                           : INDEXED;
         double seconds = load(path, rows, layout, &indexing) + indexing;
         printf("%ld rows in %.2f s: %.0f rows/s\n", rows, seconds, rows / seconds);
         return 0;
     }
-    const char *names[] = {"indexed", "append", "daily", "bare"};
+    const char *names[] = {"indexed", "append", "daily", "bare", "prefixed"};
     double indexed = 0;
-    for (int layout = INDEXED; layout <= BARE; layout++) {
+    for (int layout = INDEXED; layout <= PREFIXED; layout++) {
         double loading = load(path, rows, (enum layout)layout, &indexing);
         if (layout == INDEXED) indexed = loading;
         printf("%-8s load %9.0f rows/s (%.2f s)", names[layout], rows / loading, loading);
-        if (layout == APPEND || layout == DAILY)
+        if (layout == APPEND || layout == DAILY || layout == PREFIXED)
             printf("; indexes built %s: %.2f s; load + build %9.0f rows/s", layout == APPEND ? "after" : "per day",
                 indexing, rows / (loading + indexing));
         printf("  %.2fx indexed\n", indexed / (loading + indexing));
