@@ -230,3 +230,31 @@ struct PopulationPriorTests {
         #expect(try store.usualMinutesQuantile(0.5, minDays: 9) == nil, "8 days of history are not 9")
     }
 }
+
+extension StoredProfilesLookupTests {
+    @Test("baselines saved in chunks stop at the first failing chunk, and its error comes back")
+    func chunkedSaveFails() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteStore(path: dir + "/cdr.db")
+        let keys = ["+447700900301", "+447700900302", "+447700900303"]
+        try store.atomically {
+            try store.saveProfiles(keys.map { CallerProfile(key: $0, day: UTCDay(20_000), minutes: 3, calls: 1) })
+        }
+        func chunks(_ peak: Double) -> [[SubjectBaseline]] {
+            keys.map { [SubjectBaseline(key: $0, day: UTCDay(20_000), concurrency: peak)] }
+        }
+        try store.saveBaselines { hand in chunks(2).forEach(hand) }
+        #expect(try store.baselines(keys: keys).values.map(\.concurrency) == [2, 2, 2])
+        try store.connection.execute(
+            """
+            CREATE TRIGGER refuse BEFORE UPDATE ON baselines WHEN old.key = '+447700900302'
+            BEGIN SELECT RAISE(ABORT, 'refused'); END
+            """
+        )
+        #expect(throws: StoreError.self) { try store.saveBaselines { hand in chunks(5).forEach(hand) } }
+        let saved = try store.baselines(keys: keys)
+        #expect(saved[keys[0]]?.concurrency == 5, "the chunk before the failure is saved")
+        #expect(saved[keys[1]]?.concurrency == 2 && saved[keys[2]]?.concurrency == 2, "the rest are let go")
+    }
+}
