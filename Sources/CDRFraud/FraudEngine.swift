@@ -58,34 +58,17 @@ public final class FraudEngine {
     public var profileLookup: (any ProfileLookup)? { profiles }
 
     /// Takes one newly stored record from `source` (a file); alerts due so far go to `emit`. The partial
-    /// records of a long call are joined into one call first (``PartialCallStitcher``); a whole call, while
-    /// no chain is open, goes straight to the reorder buffer.
+    /// records of a long call are joined into one call first (``PartialCallStitcher``).
     public func add(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
         maxEnd = max(maxEnd, call.end)
-        if bypassesStitcher(call) {
-            var kept = call
-            kept.channel = ""
-            kept.sourceID = ""
-            buffer.push(id: id, source: source, call: kept)
-        } else {
-            for ready in stitched(.init(id: id, call: call, source: source), watermark: maxEnd) {
-                var kept = ready.call
-                kept.channel = ""
-                kept.sourceID = ""
-                buffer.push(id: ready.id, source: ready.source, call: kept)
-            }
-        }
+        stitch(.init(id: id, call: call, source: source), watermark: maxEnd) { hold($0) }
         let watermark = maxEnd - slack
         while let start = buffer.peekStart, start <= watermark, let next = buffer.pop() { release(next, emit) }
     }
 
     /// Takes one record from input already in start order (a scan of the store): no reorder buffer.
     public func addInOrder(id: Int64, call: CallRecord, source: Int64 = 0, emit: (Alert) -> Void) {
-        if bypassesStitcher(call) {
-            process(FraudRecord(id: id, call: call, source: source, classifier: classifier, ranges: ranges), emit)
-            return
-        }
-        for ready in stitched(.init(id: id, call: call, source: source), watermark: call.start) {
+        stitch(.init(id: id, call: call, source: source), watermark: call.start) { ready in
             process(
                 FraudRecord(
                     id: ready.id,
@@ -99,26 +82,27 @@ public final class FraudEngine {
         }
     }
 
-    /// True for a whole call while no chain of partial records is open: the stitcher would hand it straight
-    /// back. It still counts towards the stitcher's expiry checks (which find nothing open), so they come at
-    /// the same records as before.
-    private func bypassesStitcher(_ call: CallRecord) -> Bool {
-        guard call.part < 1 && partials.openChains == 0 else { return false }
-        addedSinceExpiry += 1
-        if addedSinceExpiry >= 1024 { addedSinceExpiry = 0 }
-        return true
-    }
-
-    /// Passes a record through the partial-record stitcher, closing chains the watermark has left behind
-    /// (checked every 1,024 records).
-    private func stitched(_ record: PartialCallStitcher.Pending, watermark: Int64) -> [PartialCallStitcher.Pending] {
-        var ready = partials.take(record)
+    /// Passes a record through the partial-record stitcher, handing what is ready to `ready`, and closes
+    /// chains the watermark has left behind (checked every 1,024 records).
+    private func stitch(
+        _ record: PartialCallStitcher.Pending,
+        watermark: Int64,
+        _ ready: (PartialCallStitcher.Pending) -> Void
+    ) {
+        partials.take(record, ready)
         addedSinceExpiry += 1
         if addedSinceExpiry >= 1024 {
             addedSinceExpiry = 0
-            ready += partials.expire(before: watermark)
+            partials.expire(before: watermark).forEach(ready)
         }
-        return ready
+    }
+
+    /// Puts a call in the reorder buffer, without the fields detectors never read.
+    private func hold(_ ready: PartialCallStitcher.Pending) {
+        var kept = ready.call
+        kept.channel = ""
+        kept.sourceID = ""
+        buffer.push(id: ready.id, source: ready.source, call: kept)
     }
 
     /// Releases the buffered records that started at or before `watermark` (event time), as if a record
@@ -131,12 +115,7 @@ public final class FraudEngine {
 
     /// Releases everything still buffered (end of input), open partial-record chains included.
     public func finish(emit: (Alert) -> Void) {
-        for ready in partials.finish() {
-            var kept = ready.call
-            kept.channel = ""
-            kept.sourceID = ""
-            buffer.push(id: ready.id, source: ready.source, call: kept)
-        }
+        partials.finish().forEach(hold)
         while let next = buffer.pop() { release(next, emit) }
     }
 

@@ -44,20 +44,27 @@ struct PartialCallStitcher {
 
     /// Takes one record; returns what is ready for the detectors (nothing while a chain is open).
     mutating func take(_ record: Pending) -> [Pending] {
+        var ready: [Pending] = []
+        take(record) { ready.append($0) }
+        return ready
+    }
+
+    /// Takes one record; hands what is ready for the detectors to `ready` (nothing while a chain is open), so
+    /// a whole call, the common case, goes straight through without an array.
+    mutating func take(_ record: Pending, _ ready: (Pending) -> Void) {
         let call = record.call
-        guard call.part >= 1 else { return [record] }
+        guard call.part >= 1 else { return ready(record) }
         let key = Self.key(call)
         if call.part == 1 {
-            var ready: [Pending] = []
-            if let previous = open.removeValue(forKey: key) { ready.append(previous.pending) }
+            if let previous = open.removeValue(forKey: key) { ready(previous.pending) }
             if open.count >= capacity, let oldest = open.min(by: { $0.value.lastEnd < $1.value.lastEnd }) {
                 open.removeValue(forKey: oldest.key)
-                ready.append(oldest.value.pending)
+                ready(oldest.value.pending)
             }
             open[key] = Chain(pending: record, part: 1, lastEnd: call.end, lastLength: Self.stretch(call))
-            return ready
+            return
         }
-        guard var chain = open[key], call.part == chain.part + 1 else { return [] }
+        guard var chain = open[key], call.part == chain.part + 1 else { return }
         chain.part = call.part
         chain.pending.call.end = max(chain.pending.call.end, call.end)
         chain.pending.call.duration = chain.pending.call.end - chain.pending.call.start
@@ -69,12 +76,11 @@ struct PartialCallStitcher {
         let length = Self.stretch(call)
         if length < chain.lastLength {
             open.removeValue(forKey: key)
-            return [chain.pending]
+            return ready(chain.pending)
         }
         chain.lastEnd = call.end
         chain.lastLength = length
         open[key] = chain
-        return []
     }
 
     /// Closes the chains whose last part ended more than ``gap`` before `watermark`.
