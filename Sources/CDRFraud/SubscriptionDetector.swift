@@ -71,10 +71,14 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         return day.start.rawValue
     }
 
+    /// True when a new number has made enough calls, enough of them abroad, to alert whatever its minutes.
+    private func alertsByShare(_ counted: State) -> Bool {
+        Int(counted.calls) >= minCalls && Double(counted.abroad) / Double(counted.calls) >= share
+    }
+
     /// True when a new number's counts reach an alert's thresholds.
     private func wouldAlert(_ counted: State) -> Bool {
-        let byShare = Int(counted.calls) >= minCalls && Double(counted.abroad) / Double(counted.calls) >= share
-        return (Double(counted.minutes) >= rule.warn && counted.abroad >= minCostly) || byShare
+        (Double(counted.minutes) >= rule.warn && counted.abroad >= minCostly) || alertsByShare(counted)
     }
 
     func observe(_ record: FraudRecord, emit: (Alert) -> Void) {
@@ -111,7 +115,7 @@ final class SubscriptionDetector: KeyedDetector<Int64, SubscriptionDetector.Stat
         let minutes = Double(counted.minutes)
         let calls = Int(counted.calls)
         let abroadShare = Double(counted.abroad) / Double(counted.calls)
-        let byShare = calls >= minCalls && abroadShare >= share
+        let byShare = alertsByShare(counted)
         alerting.update(record.callingKey, at: now, orInsert: Tally(window: newWindow, buckets: 1)) { tally in
             tally.note(record)
             emitIfDue(

@@ -41,14 +41,18 @@ public enum StoredProfiles {
             var empty = true
             var untilRecheck = 0
 
-            /// True when the table is still taken to be empty (`isEmpty` asks the store).
-            mutating func skips(recheck: Int, _ isEmpty: () -> Bool) -> Bool {
+            /// True when the table is still taken to be empty (`filled` asks `store`; a failure counts as empty).
+            mutating func skips(
+                recheck: Int,
+                _ store: any ProfileStore,
+                _ filled: (any ProfileStore) throws -> Bool
+            ) -> Bool {
                 guard empty else { return false }
                 if untilRecheck > 0 {
                     untilRecheck -= 1
                     return true
                 }
-                empty = isEmpty()
+                empty = !((try? filled(store)) ?? false)
                 untilRecheck = recheck
                 return empty
             }
@@ -106,9 +110,7 @@ public enum StoredProfiles {
         ) -> Value? {
             lock.lock()
             defer { lock.unlock() }
-            guard let store = opened(), !table.skips(recheck: recheck, { !((try? filled(store)) ?? false) }) else {
-                return nil
-            }
+            guard let store = opened(), !table.skips(recheck: recheck, store, filled) else { return nil }
             if readsInSnapshot == 0 { try? store.beginReads() }
             readsInSnapshot += 1
             defer { if readsInSnapshot >= snapshotReads { endSnapshot() } }
@@ -121,7 +123,7 @@ public enum StoredProfiles {
             lock.lock()
             defer { lock.unlock() }
             guard let store = opened() else { return nil }
-            guard !profiles.skips(recheck: recheck, { !((try? store.hasProfiles()) ?? false) }) else { return [] }
+            guard !profiles.skips(recheck: recheck, store, { try $0.hasProfiles() }) else { return [] }
             return (try? store.keys(busyOn: day, minutes: minutes, limit: limit)) ?? nil
         }
 
