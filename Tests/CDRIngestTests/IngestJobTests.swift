@@ -1,4 +1,5 @@
 import CDRFormats
+import CDRFraud
 import CDRGenerator
 import CDRModel
 import CDRSQLite
@@ -35,6 +36,14 @@ func generate(
 func ingest(_ db: String, _ paths: [String], options: IngestOptions = IngestOptions()) throws -> IngestSummary {
     let store = try SQLiteStore(path: db)
     return try IngestJob(into: .sqlite(store), options: options, rejectsPath: db + ".rejects.jsonl").run(paths: paths)
+}
+
+/// The first column of every row `sql` returns, as text.
+func strings(_ db: String, _ sql: String) throws -> [String] {
+    let statement = try SQLiteStore(path: db).connection.prepare(sql)
+    var values: [String] = []
+    while try statement.step() { values.append(statement.text(0)) }
+    return values
 }
 
 func count(_ db: String, _ sql: String) throws -> Int64 {
@@ -170,6 +179,29 @@ struct IngestJobTests {
         try expectSketchesHoldTheirWeight(dir + "/cdr.db")
         let again = try ingest(dir + "/cdr.db", files)
         #expect(again.records == 0)
+        let store = try SQLiteStore(path: dir + "/cdr.db")
+        let stored = try count(dir + "/cdr.db", "SELECT count(*) FROM records")
+        let engine = try FraudEngine(
+            rules: FraudRules.defaults(),
+            context: DetectorContext(ranges: RiskRanges()),
+            homeCountryCode: "44"
+        )
+        let pass = try DetectionPass(engine: engine).run(store: store)
+        #expect(pass.observed == stored, "real records read back on the scanning thread, each once")
+        var busyDays = 0
+        for day in try strings(dir + "/cdr.db", "SELECT DISTINCT last_day FROM profiles") {
+            let fromRecords = try strings(
+                dir + "/cdr.db",
+                """
+                SELECT r.calling FROM records r JOIN profiles p ON p.key = r.calling AND p.last_day = r.day
+                WHERE r.day = \(day) AND r.leg IN (0, 1) GROUP BY r.calling HAVING sum(r.billsec) >= 120
+                """
+            )
+            let found = try #require(try store.keys(busyOn: UTCDay(Int64(day)!), minutes: 2, limit: 1_000))
+            #expect(Set(found.filter { !$0.hasPrefix("acct:") }) == Set(fromRecords), "day \(day)")
+            if !fromRecords.isEmpty { busyDays += 1 }
+        }
+        #expect(busyDays > 0, "some real caller had two answered minutes on its last day")
         var staging = IngestOptions()
         staging.usageBufferKeys = 5
         staging.batchSize = 16
