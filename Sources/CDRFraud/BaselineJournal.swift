@@ -15,9 +15,6 @@ struct BaselineJournal: Sendable {
         pending[baseline.key] = pending[baseline.key].map { $0.merged(with: baseline) } ?? baseline
     }
 
-    /// Subjects noted and not yet handed over.
-    var count: Int { pending.count }
-
     /// Hands over and forgets what was noted, in chunks of at most `chunk` subjects, once it holds `chunk`
     /// subjects or, with `all`, whatever it holds.
     mutating func handOver(chunk: Int, all: Bool, _ hand: ([SubjectBaseline]) -> Void) {
