@@ -90,12 +90,7 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
 
     /// Drops every key whose state `shouldDrop` picks.
     public mutating func removeAll(where shouldDrop: (State) -> Bool) {
-        var slot = oldest
-        while slot >= 0 {
-            let newer = slots[Int(slot)].newer
-            if let state = slots[Int(slot)].state, shouldDrop(state) { drop(slot) }
-            slot = newer
-        }
+        dropAll { $0.state.map(shouldDrop) ?? false }
     }
 
     /// Drops keys untouched since `time`, from the old end of the list.
@@ -107,10 +102,15 @@ public struct KeyedState<Key: Hashable & Sendable, State: Sendable>: Sendable {
     /// event time, keys it touches sit behind keys an earlier file touched later, and ``expire(before:)``
     /// stops at those. Run after every four table sizes of updates, so it costs little per update.
     private mutating func sweep(before time: Int64) {
+        dropAll { $0.touched < time }
+    }
+
+    /// Drops every live slot `shouldDrop` picks, walking the list from its old end.
+    private mutating func dropAll(where shouldDrop: (Slot) -> Bool) {
         var slot = oldest
         while slot >= 0 {
             let newer = slots[Int(slot)].newer
-            if slots[Int(slot)].touched < time { drop(slot) }
+            if shouldDrop(slots[Int(slot)]) { drop(slot) }
             slot = newer
         }
     }
